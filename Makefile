@@ -1,0 +1,230 @@
+# bulkhead: a Tox client in sandboxed processes.  See README.md.
+#
+#   make            build bin/bulkhead and the role executables under build/
+#   make check      unit, integration and interop tests, then again under
+#                   ASan+UBSan
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS each
+#   make bench      side-by-side benchmarks against libtoxcore
+#   make deps       install missing Debian packages (apt-get, sudo if needed)
+#   make run        deps, build, start the interactive client
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX		?= /usr/local
+BINDIR		 = $(PREFIX)/bin
+LIBEXECDIR	 = $(PREFIX)/libexec/bulkhead
+MANDIR		 = $(PREFIX)/share/man
+B		?= build
+CC		?= cc
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 15
+PKG_CONFIG	?= pkg-config
+
+# Libraries per role: each executable links only its own (ARCHITECTURE.md).
+PKGS_KEYD	 = libsodium libseccomp
+PKGS_NETD	 = libsodium libseccomp libcurl jansson
+PKGS_MEDIAD	 = opus vpx libseccomp
+PKGS_FRONTEND	 = jansson libqrencode libseccomp
+PKGS_SUP	 =
+PKGS_ALL	 = libsodium libseccomp libcurl jansson opus vpx libqrencode
+PKGS_TEST	 = cmocka
+PKGS_INTEROP	 = toxcore
+
+pkg_cflags	 = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1)))
+pkg_libs	 = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1)))
+
+WARN		 = -Wall -Wextra -Werror -Wvla -Wformat=2 -Wshadow \
+		   -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes \
+		   -Wcast-qual -Wsign-compare -Wimplicit-fallthrough \
+		   -Wno-unused-parameter
+HARDEN		 = -fstack-protector-strong -fstack-clash-protection \
+		   -fPIE -fno-strict-aliasing -fcf-protection
+ifeq ($(SAN),1)
+OPT		 = -O1 -g -fno-omit-frame-pointer \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all
+SANLD		 = -fsanitize=address,undefined
+else
+OPT		 = -O2 -g -D_FORTIFY_SOURCE=3
+SANLD		 =
+endif
+CPPFLAGS	+= -D_GNU_SOURCE -I. -I$(B)/gen
+CFLAGS		+= -std=c11 $(OPT) $(WARN) $(HARDEN) -MMD -MP
+LDFLAGS		+= -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
+		   -Wl,--as-needed $(SANLD)
+
+ROLES		 = keyd netd mediad frontend
+SRC_DIRS	 = common ipc sandbox supervisor $(ROLES)
+
+COMMON_SRCS	 = $(wildcard common/*.c)
+IPC_SRCS	 = $(wildcard ipc/*.c)
+SANDBOX_SRCS	 = $(wildcard sandbox/*.c)
+SUP_SRCS	 = $(wildcard supervisor/*.c)
+# Every role dir: <role>/<role>.c holds main(); the rest is its library.
+role_lib_srcs	 = $(filter-out $(1)/$(1).c,$(wildcard $(1)/*.c))
+
+obj		 = $(patsubst %.c,$(B)/obj/%.o,$(1))
+
+LIBCOMMON	 = $(B)/lib/libcommon.a
+LIBIPC		 = $(B)/lib/libipc.a
+LIBSANDBOX	 = $(B)/lib/libsandbox.a
+BASELIBS	 = $(LIBSANDBOX) $(LIBIPC) $(LIBCOMMON)
+BUILD_ID_OBJ	 = $(B)/obj/gen/build_id.o
+
+BIN_SUP		 = $(B)/bin/bulkhead
+BIN_ROLES	 = $(addprefix $(B)/libexec/bulkhead/,$(ROLES))
+
+UNIT_SRCS	 = $(wildcard tests/unit/test_*.c)
+INTEG_SRCS	 = $(wildcard tests/integration/test_*.c)
+INTEROP_SRCS	 = $(wildcard tests/interop/test_*.c)
+INTEROP_TOOLS	 = $(wildcard tests/interop/tool_*.c)
+TEST_HELPERS	 = $(wildcard tests/lib/*.c)
+UNIT_BINS	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+INTEG_BINS	 = $(patsubst tests/integration/%.c,$(B)/tests/%,$(INTEG_SRCS))
+INTEROP_BINS	 = $(patsubst tests/interop/%.c,$(B)/tests/%,$(INTEROP_SRCS))
+INTEROP_TOOL_BINS = $(patsubst tests/interop/%.c,$(B)/tests/%,$(INTEROP_TOOLS))
+BENCH_SRCS	 = $(wildcard bench/bench_*.c)
+BENCH_BINS	 = $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
+FUZZ_SRCS	 = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS	 = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
+
+ALL_PRODUCT_SRCS = $(COMMON_SRCS) $(IPC_SRCS) $(SANDBOX_SRCS) $(SUP_SRCS) \
+		   $(foreach r,$(ROLES),$(wildcard $(r)/*.c))
+ALL_ROLE_LIB_OBJS = $(foreach r,$(ROLES),$(call obj,$(call role_lib_srcs,$(r))))
+
+.PHONY: all check test test-unit test-integration test-interop fuzz bench \
+	deps run install uninstall clean lint man-lint
+.DELETE_ON_ERROR:
+
+all: $(BIN_SUP) $(BIN_ROLES)
+
+# The build id ties every executable of one build together: the HELLO on
+# every channel carries it, so a stale role from another build is refused.
+$(B)/gen/build_id.c: $(ALL_PRODUCT_SRCS) $(wildcard */*.h) Makefile
+	@mkdir -p $(@D)
+	@{ echo '#include <stdint.h>'; \
+	   echo '#include "ipc/ipc.h"'; \
+	   printf 'const uint8_t ipc_build_id[IPC_BUILD_ID_LEN] = {'; \
+	   cat $(sort $(ALL_PRODUCT_SRCS) $(wildcard */*.h)) | sha256sum | \
+	     cut -c1-64 | sed 's/\(..\)/0x\1,/g'; \
+	   echo '};'; } > $@
+
+$(B)/obj/gen/build_id.o: $(B)/gen/build_id.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) -c -o $@ $<
+
+$(B)/obj/tests/interop/%.o: tests/interop/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) -c -o $@ $<
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRCS))
+$(LIBIPC): $(call obj,$(IPC_SRCS))
+$(LIBSANDBOX): $(call obj,$(SANDBOX_SRCS))
+$(B)/lib/lib%.a:
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# Each role's own library (all of <role>/ but main), for role and tests.
+define role_rules
+$(B)/lib/lib$(1).a: $(call obj,$(call role_lib_srcs,$(1)))
+$(B)/libexec/bulkhead/$(1): $(B)/obj/$(1)/$(1).o $(B)/lib/lib$(1).a $(BASELIBS) $(BUILD_ID_OBJ)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $(B)/obj/$(1)/$(1).o $(BUILD_ID_OBJ) \
+	    $(B)/lib/lib$(1).a $(BASELIBS) $$(call pkg_libs,$$(PKGS_$(shell echo $(1) | tr a-z A-Z)))
+endef
+$(foreach r,$(ROLES),$(eval $(call role_rules,$(r))))
+
+$(BIN_SUP): $(call obj,$(SUP_SRCS)) $(BASELIBS) $(BUILD_ID_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(SUP_SRCS)) $(BUILD_ID_OBJ) $(BASELIBS) $(call pkg_libs,$(PKGS_SUP))
+
+# Tests link everything: the one-library-per-role rule is for products.
+ROLE_LIBS	 = $(foreach r,$(ROLES),$(B)/lib/lib$(r).a)
+SUP_LIB_OBJS	 = $(call obj,$(filter-out supervisor/bulkhead.c,$(SUP_SRCS)))
+TEST_LIB_OBJS	 = $(call obj,$(TEST_HELPERS))
+TEST_LINK	 = $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(BUILD_ID_OBJ) $(ROLE_LIBS) $(BASELIBS) \
+		   $(call pkg_libs,$(PKGS_ALL) $(PKGS_TEST)) -lm
+TEST_DEFS	 = -DBUILD_DIR='"$(abspath $(B))"' -DSRC_DIR='"$(CURDIR)"'
+
+$(B)/tests/%: tests/unit/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) $(LDFLAGS) -o $@ $< $(TEST_LINK)
+$(B)/tests/%: tests/integration/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) $(LDFLAGS) -o $@ $< $(TEST_LINK)
+$(B)/tests/%: tests/interop/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
+$(B)/bench/%: bench/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
+
+test: all $(UNIT_BINS) $(INTEG_BINS) $(INTEROP_BINS) $(INTEROP_TOOL_BINS)
+	@B=$(B) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) $(INTEROP_BINS)
+
+# check = the normal build's tests, then all of them again under ASan+UBSan.
+check: deps-check
+	$(MAKE) B=build test
+	$(MAKE) B=build-asan SAN=1 test
+	$(MAKE) man-lint
+
+deps-check:
+	@sh scripts/deps.sh --check-only || sh scripts/deps.sh
+
+deps:
+	sh scripts/deps.sh
+
+run: deps all
+	$(BIN_SUP) $(ARGS)
+
+# Fuzz targets: clang libFuzzer with ASan+UBSan over the product sources.
+FUZZ_CFLAGS	 = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+		   -D_GNU_SOURCE -DFUZZING -I. -Ibuild-fuzz/gen \
+		   $(call pkg_cflags,$(PKGS_ALL))
+FUZZ_LIB_SRCS	 = $(COMMON_SRCS) $(IPC_SRCS) \
+		   $(foreach r,$(ROLES),$(call role_lib_srcs,$(r)))
+FUZZ_LIB_OBJS	 = $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+build-fuzz/gen/build_id.c: $(B)/gen/build_id.c
+	@mkdir -p $(@D)
+	cp $< $@
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS) build-fuzz/obj/gen/build_id.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ \
+	    $(call pkg_libs,$(PKGS_ALL)) -lm
+build-fuzz/obj/gen/build_id.o: build-fuzz/gen/build_id.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+fuzz: $(FUZZ_BINS)
+	@sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+bench: all $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+
+man-lint:
+	@if command -v mandoc >/dev/null; then \
+	    mandoc -Tlint -W warning man/*.[0-9] && echo "man pages: lint clean"; \
+	else echo "mandoc not installed: man pages not linted"; fi
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BIN_SUP) $(DESTDIR)$(BINDIR)/bulkhead
+	install -m 755 $(BIN_ROLES) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/bulkhead $(DESTDIR)$(MANDIR)/man1/bulkhead.1 \
+	    $(DESTDIR)$(MANDIR)/man5/bulkhead.conf.5
+	rm -rf $(DESTDIR)$(LIBEXECDIR)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(B) build-fuzz -name '*.d' 2>/dev/null)

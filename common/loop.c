@@ -1,0 +1,190 @@
+/* epoll + timerfd event loop: see loop.h. */
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "loop.h"
+#include "mono.h"
+
+#define LOOP_MAX_EVENTS	32
+
+static int			 epfd = -1;
+static struct ev_src		 tick_src;
+static TAILQ_HEAD(, timer)	 timers = TAILQ_HEAD_INITIALIZER(timers);
+static int			 quit;
+
+static void	tick_cb(struct ev_src *, uint32_t);
+
+void
+loop_init(void)
+{
+	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal("epoll_create1");
+	tick_src.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (tick_src.fd == -1)
+		fatal("timerfd_create");
+	tick_src.cb = tick_cb;
+	loop_add(&tick_src, EPOLLIN);
+	quit = 0;
+}
+
+void
+loop_add(struct ev_src *src, uint32_t events)
+{
+	struct epoll_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.ptr = src;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, src->fd, &ev) == -1)
+		fatal("epoll_ctl add fd %d", src->fd);
+	src->events = events;
+}
+
+void
+loop_mod(struct ev_src *src, uint32_t events)
+{
+	struct epoll_event	ev;
+
+	if (src->events == events)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.ptr = src;
+	if (epoll_ctl(epfd, EPOLL_CTL_MOD, src->fd, &ev) == -1)
+		fatal("epoll_ctl mod fd %d", src->fd);
+	src->events = events;
+}
+
+void
+loop_del(struct ev_src *src)
+{
+	if (epoll_ctl(epfd, EPOLL_CTL_DEL, src->fd, NULL) == -1 &&
+	    errno != EBADF && errno != ENOENT)
+		fatal("epoll_ctl del fd %d", src->fd);
+	src->events = 0;
+}
+
+static void
+timer_rearm(void)
+{
+	struct itimerspec	 its;
+	struct timer		*t;
+
+	memset(&its, 0, sizeof(its));	/* all zero disarms */
+	if ((t = TAILQ_FIRST(&timers)) != NULL) {
+		its.it_value.tv_sec = (time_t)(t->due / 1000);
+		its.it_value.tv_nsec = (long)(t->due % 1000) * 1000000;
+		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+			its.it_value.tv_nsec = 1;
+	}
+	if (timerfd_settime(tick_src.fd, TFD_TIMER_ABSTIME, &its, NULL) == -1)
+		fatal("timerfd_settime");
+}
+
+static void
+tick_cb(struct ev_src *src, uint32_t events)
+{
+	struct timer	*t;
+	uint64_t	 expirations, now;
+
+	(void)events;
+	if (read(src->fd, &expirations, sizeof(expirations)) == -1) {
+		/* EAGAIN: a spurious wakeup; the timer list decides */
+	}
+	now = mono_ms();
+	while ((t = TAILQ_FIRST(&timers)) != NULL && t->due <= now) {
+		TAILQ_REMOVE(&timers, t, entry);
+		t->due = 0;
+		t->fn(t);		/* may re-arm itself */
+	}
+	timer_rearm();
+}
+
+void
+timer_init(struct timer *t, void (*fn)(struct timer *), void *arg)
+{
+	memset(t, 0, sizeof(*t));
+	t->fn = fn;
+	t->arg = arg;
+}
+
+int
+timer_armed(const struct timer *t)
+{
+	return t->due != 0;
+}
+
+void
+timer_cancel(struct timer *t)
+{
+	if (t->due == 0)
+		return;
+	TAILQ_REMOVE(&timers, t, entry);
+	t->due = 0;
+	timer_rearm();
+}
+
+void
+timer_at(struct timer *t, uint64_t deadline)
+{
+	struct timer	*it;
+
+	if (t->due != 0)
+		TAILQ_REMOVE(&timers, t, entry);
+	t->due = deadline == 0 ? 1 : deadline;
+	/* Few timers per process: a sorted list is simple and enough. */
+	TAILQ_FOREACH(it, &timers, entry)
+		if (it->due > t->due)
+			break;
+	if (it != NULL)
+		TAILQ_INSERT_BEFORE(it, t, entry);
+	else
+		TAILQ_INSERT_TAIL(&timers, t, entry);
+	if (TAILQ_FIRST(&timers) == t)
+		timer_rearm();
+}
+
+void
+timer_after(struct timer *t, uint64_t ms)
+{
+	timer_at(t, mono_ms() + ms);
+}
+
+void
+loop_once(int timeout_ms)
+{
+	struct epoll_event	 ev[LOOP_MAX_EVENTS];
+	struct ev_src		*src;
+	int			 i, n;
+
+	if ((n = epoll_wait(epfd, ev, LOOP_MAX_EVENTS, timeout_ms)) == -1) {
+		if (errno == EINTR)
+			return;
+		fatal("epoll_wait");
+	}
+	for (i = 0; i < n; i++) {
+		src = ev[i].data.ptr;
+		src->cb(src, ev[i].events);
+		if (quit)
+			break;
+	}
+}
+
+int
+loop_run(void)
+{
+	while (!quit)
+		loop_once(-1);
+	return 0;
+}
+
+void
+loop_stop(void)
+{
+	quit = 1;
+}

@@ -1,0 +1,42 @@
+/*
+ * The processes of a bulkhead session and the fixed descriptor numbers on
+ * which each role finds its channels after exec (ntpd's PARENT_SOCK_FILENO,
+ * one per peer).  fd 0/1 are the terminal for frontend and /dev/null for the
+ * others; fd 2 is the log pipe to the supervisor.
+ */
+#ifndef BULKHEAD_ROLE_H
+#define BULKHEAD_ROLE_H
+
+enum role {
+	ROLE_SUP = 0,		/* the supervisor, bin/bulkhead */
+	ROLE_KEYD,
+	ROLE_NETD,
+	ROLE_MEDIAD,
+	ROLE_FRONTEND,
+	ROLE_MAX
+};
+
+#define ROLE_BIT(r)	(1u << (r))
+
+/* Channel to the supervisor: every role. */
+#define FD_SUP			3
+/* keyd */
+#define FD_KEYD_FRONTEND	4
+#define FD_KEYD_NETD		5
+#define FD_KEYD_MEDIAD		6
+/* netd */
+#define FD_NETD_KEYD		4
+/* mediad */
+#define FD_MEDIAD_KEYD		4
+#define FD_MEDIAD_FRONTEND	5
+/* frontend */
+#define FD_FRONTEND_KEYD	4
+#define FD_FRONTEND_MEDIAD	5
+/* First descriptor a role may receive for role-specific purposes
+ * (a passphrase fd, a nodes file): passed by the supervisor at exec. */
+#define FD_ROLE_EXTRA		7
+
+const char	*role_name(enum role);	/* "keyd", ...; "sup" for ROLE_SUP */
+int		 role_from_name(const char *);	/* -1 if unknown */
+
+#endif

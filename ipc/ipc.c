@@ -1,0 +1,212 @@
+/* Framing, descriptor passing and spec checks: see ipc.h. */
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/rd.h"
+#include "ipc/ipc.h"
+
+const struct ipc_spec *
+ipc_spec_find(uint16_t type)
+{
+	static const struct {
+		const struct ipc_spec	*tab;
+		const size_t		*n;
+	} tabs[] = {
+		{ ipc_specs_core, &ipc_nspecs_core },
+		{ ipc_specs_profile, &ipc_nspecs_profile },
+		{ ipc_specs_net, &ipc_nspecs_net },
+	};
+	size_t	i, j;
+
+	if (type == IPC_NONE)
+		return NULL;
+	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++)
+		for (j = 0; j < *tabs[i].n; j++)
+			if (tabs[i].tab[j].type == type)
+				return &tabs[i].tab[j];
+	return NULL;
+}
+
+const char *
+ipc_type_name(uint16_t type)
+{
+	const struct ipc_spec	*s;
+
+	return (s = ipc_spec_find(type)) == NULL ? "UNKNOWN" : s->name;
+}
+
+int
+ipc_send(int s, uint16_t type, uint32_t id, const void *data, size_t len,
+    int fd)
+{
+	struct ipc_hdr	 hdr;
+	struct iovec	 iov[2];
+	struct msghdr	 msg;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cmsgbuf;
+	struct cmsghdr	*cmsg;
+	ssize_t		 n;
+
+	if (len > IPC_MAX_PAYLOAD) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.type = type;
+	hdr.flags = fd == -1 ? 0 : IPC_F_FD;
+	hdr.len = (uint32_t)len;
+	hdr.id = id;
+	iov[0].iov_base = &hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)(uintptr_t)data;
+	iov[1].iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = len > 0 ? 2 : 1;
+	if (fd != -1) {
+		memset(&cmsgbuf, 0, sizeof(cmsgbuf));
+		msg.msg_control = cmsgbuf.buf;
+		msg.msg_controllen = sizeof(cmsgbuf.buf);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	}
+	do {
+		n = sendmsg(s, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	if ((size_t)n != sizeof(hdr) + len) {	/* SEQPACKET is atomic */
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipc_recv(int s, struct ipc_msg *m)
+{
+	struct iovec	 iov[2];
+	struct msghdr	 msg;
+	union {
+		struct cmsghdr	hdr;
+		/* room for more fds than we accept, so extras are seen and closed */
+		char		buf[CMSG_SPACE(sizeof(int) * 8)];
+	} cmsgbuf;
+	struct cmsghdr	*cmsg;
+	ssize_t		 n;
+	size_t		 nfds, i;
+	int		 fds[8], bad = 0, nfd = 0;
+
+	m->fd = -1;
+	memset(&m->hdr, 0, sizeof(m->hdr));
+	iov[0].iov_base = &m->hdr;
+	iov[0].iov_len = sizeof(m->hdr);
+	iov[1].iov_base = m->data;
+	iov[1].iov_len = sizeof(m->data);
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 2;
+	msg.msg_control = cmsgbuf.buf;
+	msg.msg_controllen = sizeof(cmsgbuf.buf);
+	do {
+		n = recvmsg(s, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	if (n == 0 && msg.msg_controllen == 0)
+		return 0;		/* orderly EOF */
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL;
+	    cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+		if (cmsg->cmsg_level != SOL_SOCKET ||
+		    cmsg->cmsg_type != SCM_RIGHTS) {
+			bad = 1;
+			continue;
+		}
+		nfds = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (nfds > 8)
+			nfds = 8;
+		memcpy(fds, CMSG_DATA(cmsg), nfds * sizeof(int));
+		for (i = 0; i < nfds; i++) {
+			if (nfd == 0 && m->fd == -1)
+				m->fd = fds[i];
+			else {
+				(void)close(fds[i]);	/* more than one: reject */
+				bad = 1;
+			}
+			nfd++;
+		}
+	}
+	if (bad || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+	    (size_t)n < sizeof(m->hdr) ||
+	    (m->hdr.flags & ~IPC_F_FD) != 0 ||
+	    m->hdr.len != (size_t)n - sizeof(m->hdr) ||
+	    ((m->hdr.flags & IPC_F_FD) != 0) != (m->fd != -1))
+		goto proto;
+	return 1;
+proto:
+	if (m->fd != -1)
+		(void)close(m->fd);
+	m->fd = -1;
+	errno = EPROTO;
+	return -1;
+}
+
+int
+ipc_check(const struct ipc_msg *m, enum role self, enum role peer,
+    const char **why)
+{
+	const struct ipc_spec	*s;
+
+	if ((s = ipc_spec_find(m->hdr.type)) == NULL) {
+		*why = "unknown message type";
+		return -1;
+	}
+	if ((s->from & ROLE_BIT(peer)) == 0 || (s->to & ROLE_BIT(self)) == 0) {
+		*why = "message type not permitted on this channel";
+		return -1;
+	}
+	if (m->hdr.len < s->min || m->hdr.len > s->max) {
+		*why = "bad payload length";
+		return -1;
+	}
+	if ((s->fd == IPC_FD_NONE && m->fd != -1) ||
+	    (s->fd == IPC_FD_REQUIRED && m->fd == -1)) {
+		*why = "bad descriptor count";
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipc_batch_add(struct wr *w, const void *p, size_t len)
+{
+	if (len > UINT16_MAX)
+		return -1;
+	if (wr_u16(w, (uint16_t)len) == -1 || wr_bytes(w, p, len) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ipc_batch_next(struct rd *r, const uint8_t **p, size_t *len)
+{
+	uint16_t	n;
+
+	if (!rd_ok(r))
+		return -1;
+	if (rd_left(r) == 0)
+		return 0;
+	if (rd_u16(r, &n) == -1 || (*p = rd_take(r, n)) == NULL)
+		return -1;
+	*len = n;
+	return 1;
+}

@@ -1,0 +1,101 @@
+/*
+ * Typed, framed messages over SOCK_SEQPACKET socketpairs.
+ *
+ * One recvmsg() is one message: a fixed header {type, flags, len, id} in
+ * host order (both ends are the same build, which the HELLO on every channel
+ * proves) and a payload packed with struct wr and unpacked with struct rd,
+ * one function pair per type.  Before any handler runs, ipc_check() holds
+ * the message against its spec: known type, permitted sender and receiver,
+ * length within [min, max], an fd exactly when the type carries one.  A
+ * message that fails is a protocol violation: the receiver closes that
+ * channel (the peer is presumed compromised) and never crashes.
+ */
+#ifndef BULKHEAD_IPC_H
+#define BULKHEAD_IPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/role.h"
+#include "ipc/types_core.h"
+#include "ipc/types_profile.h"
+#include "ipc/types_net.h"
+
+#define IPC_MAX_PAYLOAD		(64 * 1024 - 16)
+#define IPC_F_FD		0x0001	/* one descriptor rides along */
+#define IPC_BUILD_ID_LEN	32
+
+struct ipc_hdr {
+	uint16_t	type;
+	uint16_t	flags;
+	uint32_t	len;		/* payload bytes after the header */
+	uint32_t	id;		/* request id; echoed by the reply */
+};
+
+struct ipc_msg {
+	struct ipc_hdr	hdr;
+	uint8_t		data[IPC_MAX_PAYLOAD];
+	int		fd;		/* -1 when none */
+};
+
+enum ipc_fd_rule {
+	IPC_FD_NONE = 0,
+	IPC_FD_REQUIRED,
+	IPC_FD_OPTIONAL,
+};
+
+struct ipc_spec {
+	uint16_t	 type;
+	const char	*name;
+	uint32_t	 from;		/* ROLE_BIT()s that may send it */
+	uint32_t	 to;		/* ROLE_BIT()s that may receive it */
+	uint32_t	 min, max;	/* payload length bounds */
+	enum ipc_fd_rule fd;
+};
+
+/* Per-area spec tables, in ipc/spec_*.c; ipc_spec_find() searches them. */
+extern const struct ipc_spec	ipc_specs_core[];
+extern const size_t		ipc_nspecs_core;
+extern const struct ipc_spec	ipc_specs_profile[];
+extern const size_t		ipc_nspecs_profile;
+extern const struct ipc_spec	ipc_specs_net[];
+extern const size_t		ipc_nspecs_net;
+
+const struct ipc_spec *ipc_spec_find(uint16_t type);
+const char	*ipc_type_name(uint16_t type);
+
+/*
+ * Sends one message; fd is passed with SCM_RIGHTS unless -1 (the caller
+ * keeps and closes its copy).  Returns 0, or -1 with errno (EAGAIN when the
+ * socket is full; EMSGSIZE when len > IPC_MAX_PAYLOAD).
+ */
+int	ipc_send(int s, uint16_t type, uint32_t id, const void *, size_t, int fd);
+/*
+ * Receives one message into m.  Returns 1 for a message, 0 at EOF, -1 with
+ * errno: EAGAIN (nothing now), EPROTO (malformed framing: short, truncated,
+ * length mismatch, unknown flags, fd count wrong), or a socket error.  A
+ * received descriptor is in m->fd (close-on-exec); on error none is left open.
+ */
+int	ipc_recv(int s, struct ipc_msg *m);
+/*
+ * Checks a framed message against its spec for a channel on which self
+ * receives from peer.  Returns 0, or -1 with a static reason in *why.
+ */
+int	ipc_check(const struct ipc_msg *, enum role self, enum role peer,
+	    const char **why);
+
+/* The build id compiled into this binary (hex of a hash of the sources). */
+extern const uint8_t	ipc_build_id[IPC_BUILD_ID_LEN];
+
+/*
+ * A batch packs several small records (e.g. UDP packets) into one message
+ * on the data path: records of len u16 and its bytes, to the end of the
+ * payload.
+ */
+struct wr;
+struct rd;
+int	ipc_batch_add(struct wr *, const void *, size_t);
+/* Walks a batch: returns 1 and the next record, 0 at a clean end, -1 if bad. */
+int	ipc_batch_next(struct rd *, const uint8_t **, size_t *);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * Confinement a role applies to itself before it reads a byte of input.
+ *
+ * Order (ARCHITECTURE.md): close every fd but the kept ones, clear the
+ * environment, chdir("/"), RLIMIT_CORE 0, PR_SET_DUMPABLE 0; roles without
+ * network enter new user+network namespaces; started as root: chroot to an
+ * empty dir and drop to an unprivileged user; Landlock path rules;
+ * PR_SET_NO_NEW_PRIVS; the role's seccomp allowlist, default action kill.
+ *
+ * In strict mode (the default) a step that cannot be applied is fatal.  In
+ * permissive mode (the explicit --sandbox=permissive switch) it is logged
+ * loudly and the role goes on.  A missing kernel feature is always named in
+ * the log.
+ */
+#ifndef BULKHEAD_SANDBOX_H
+#define BULKHEAD_SANDBOX_H
+
+#include <stdint.h>
+
+#include "common/role.h"
+
+/* What was applied; reported to the supervisor and shown by `status`. */
+#define SB_FDS_CLOSED		0x0001
+#define SB_ENV_CLEARED		0x0002
+#define SB_NO_CORE		0x0004
+#define SB_NOT_DUMPABLE		0x0008
+#define SB_NO_NEW_PRIVS		0x0010
+#define SB_USERNS		0x0020
+#define SB_NETNS		0x0040
+#define SB_LANDLOCK		0x0080
+#define SB_CHROOT		0x0100
+#define SB_PRIVDROP		0x0200
+#define SB_SECCOMP		0x0400
+#define SB_RLIMITS		0x0800
+
+#define SANDBOX_MAX_PATHS	4
+#define SANDBOX_MAX_KEEP	8
+
+struct sandbox_conf {
+	enum role	 role;
+	int		 permissive;
+	/* Landlock: paths this role may read, and read and write. */
+	const char	*ro_paths[SANDBOX_MAX_PATHS];
+	const char	*rw_paths[SANDBOX_MAX_PATHS];
+	/* Descriptors to keep open besides 0, 1, 2 and the role's channels. */
+	int		 keep_fds[SANDBOX_MAX_KEEP];
+	int		 nkeep;
+	/*
+	 * Test hook: after lockdown, attempt this forbidden act ("open",
+	 * "socket", "exec", "ptrace", ...); the test expects the process to
+	 * die by SIGSYS or the act to be refused.  NULL in normal runs.
+	 */
+	const char	*selftest;
+};
+
+struct ipc_sandbox_report;
+
+/*
+ * Applies the whole sandbox for conf->role and fills the report.  Returns
+ * only on success (or, in permissive mode, with what could be applied).
+ */
+void		 sandbox_apply(const struct sandbox_conf *,
+		    struct ipc_sandbox_report *);
+/* Runs conf->selftest if set: call right after sandbox_apply(). */
+void		 sandbox_selftest(const char *what);
+/* Writes a comma-separated list of flag names ("seccomp,landlock,..."). */
+void		 sandbox_flags_str(uint32_t flags, char *buf, size_t bufsz);
+
+#endif

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs the Debian packages bulkhead needs to build and test, if missing.
+#   scripts/deps.sh               install what is missing (apt-get; sudo if
+#                                 not root)
+#   scripts/deps.sh --check-only  exit 1 if anything is missing
+set -eu
+
+# Build: compiler, libraries each role links.  jansson is the JSON library
+# (JSON-lines mode, nodes lists); libqrencode draws Tox IDs as QR codes.
+BUILD="build-essential pkg-config libsodium-dev libseccomp-dev libopus-dev
+libvpx-dev libcurl4-openssl-dev libjansson-dev libqrencode-dev"
+# Tests: cmocka, clang for libFuzzer, libtoxcore and its daemons for
+# interop (test-only: the product never links libtoxcore), mandoc to lint
+# the man pages, iproute2 for network namespaces.
+TEST="libcmocka-dev clang libclang-rt-14-dev libtoxcore-dev toxcore-utils
+mandoc iproute2 procps"
+
+missing=""
+for p in $BUILD $TEST; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+	    missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "${1:-}" = "--check-only" ]; then
+	echo "missing packages:$missing" >&2
+	exit 1
+fi
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
