@@ -14,6 +14,7 @@ BINDIR		 = $(PREFIX)/bin
 LIBEXECDIR	 = $(PREFIX)/libexec/bulkhead
 MANDIR		 = $(PREFIX)/share/man
 B		?= build
+FB		?= build-fuzz
 CC		?= cc
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 15
@@ -84,7 +85,7 @@ INTEROP_TOOL_BINS = $(patsubst tests/interop/%.c,$(B)/tests/%,$(INTEROP_TOOLS))
 BENCH_SRCS	 = $(wildcard bench/bench_*.c)
 BENCH_BINS	 = $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS	 = $(wildcard tests/fuzz/fuzz_*.c)
-FUZZ_BINS	 = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
+FUZZ_BINS	 = $(patsubst tests/fuzz/%.c,$(FB)/%,$(FUZZ_SRCS))
 
 ALL_PRODUCT_SRCS = $(COMMON_SRCS) $(IPC_SRCS) $(SANDBOX_SRCS) $(SUP_SRCS) \
 		   $(foreach r,$(ROLES),$(wildcard $(r)/*.c))
@@ -182,21 +183,21 @@ run: deps all
 
 # Fuzz targets: clang libFuzzer with ASan+UBSan over the product sources.
 FUZZ_CFLAGS	 = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
-		   -D_GNU_SOURCE -DFUZZING -I. -Ibuild-fuzz/gen \
+		   -D_GNU_SOURCE -DFUZZING -I. -I$(FB)/gen \
 		   $(call pkg_cflags,$(PKGS_ALL))
 FUZZ_LIB_SRCS	 = $(COMMON_SRCS) $(IPC_SRCS) \
 		   $(foreach r,$(ROLES),$(call role_lib_srcs,$(r)))
-FUZZ_LIB_OBJS	 = $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
-build-fuzz/obj/%.o: %.c
+FUZZ_LIB_OBJS	 = $(patsubst %.c,$(FB)/obj/%.o,$(FUZZ_LIB_SRCS))
+$(FB)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
-build-fuzz/gen/build_id.c: $(B)/gen/build_id.c
+$(FB)/gen/build_id.c: $(B)/gen/build_id.c
 	@mkdir -p $(@D)
 	cp $< $@
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS) build-fuzz/obj/gen/build_id.o
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS) $(FB)/obj/gen/build_id.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ \
 	    $(call pkg_libs,$(PKGS_ALL)) -lm
-build-fuzz/obj/gen/build_id.o: build-fuzz/gen/build_id.c
+$(FB)/obj/gen/build_id.o: $(FB)/gen/build_id.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
@@ -227,4 +228,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(shell find $(B) build-fuzz -name '*.d' 2>/dev/null)
+-include $(shell find $(B) $(FB) -name '*.d' 2>/dev/null)

@@ -1,0 +1,93 @@
+/*
+ * The interactive client: "command arg..." per line.  A line becomes the
+ * same JSON object JSON mode would receive, so both run one command table.
+ */
+#include <string.h>
+
+#include "frontend/sanitize.h"
+#include "frontend/ui.h"
+
+#define CLI_MAX_ARGS	8
+
+void
+cli_prompt(void)
+{
+	printf("bulkhead> ");
+	fflush(stdout);
+}
+
+static void
+cmd_unknown(struct cmd_ctx *ctx, json_t *args)
+{
+	char	safe[128];
+
+	ui_reply_err(ctx, "unknown command \"%s\"; \"help\" lists them",
+	    sanitize_text(ctx->cmd->name, strlen(ctx->cmd->name), safe,
+	    sizeof(safe)));
+}
+
+/* Splits off the next space-separated word; returns its length. */
+static size_t
+next_word(const char **p, const char *end, const char **word)
+{
+	const char	*s = *p;
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	*word = s;
+	while (s < end && *s != ' ' && *s != '\t')
+		s++;
+	*p = s;
+	return (size_t)(s - *word);
+}
+
+void
+cli_line(const char *line, size_t len)
+{
+	const struct cmd	*cmd;
+	const char		*p = line, *end = line + len, *w, *spec, *sp;
+	char			 name[65], argname[32];
+	size_t			 n, an;
+	json_t			*args;
+
+	while (end > p && (end[-1] == '\r' || end[-1] == ' '))
+		end--;
+	if ((n = next_word(&p, end, &w)) == 0) {
+		cli_prompt();
+		return;
+	}
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	memcpy(name, w, n);
+	name[n] = '\0';
+	args = json_pack("{s:s}", "cmd", name);
+	if ((cmd = cmd_find(name)) == NULL) {
+		struct cmd unknown = { name, cmd_unknown, NULL, NULL };
+
+		cmd_run(&unknown, args);
+		json_decref(args);
+		return;
+	}
+	for (spec = cmd->cli_args; spec != NULL && *spec != '\0'; ) {
+		sp = strchr(spec, ' ');
+		an = sp != NULL ? (size_t)(sp - spec) : strlen(spec);
+		if (an == 0 || an >= sizeof(argname))
+			break;
+		memcpy(argname, spec, an);
+		argname[an] = '\0';
+		if (argname[an - 1] == '*') {	/* the rest of the line */
+			argname[an - 1] = '\0';
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p < end)
+				json_object_set_new(args, argname,
+				    json_stringn(p, (size_t)(end - p)));
+			break;
+		}
+		if ((n = next_word(&p, end, &w)) > 0)
+			json_object_set_new(args, argname, json_stringn(w, n));
+		spec = sp != NULL ? sp + 1 : spec + an;
+	}
+	cmd_run(cmd, args);
+	json_decref(args);
+}

@@ -1,0 +1,192 @@
+/*
+ * frontend: the terminal.  It renders what keyd reports and turns the
+ * user's lines (or a script's JSON lines) into commands.  It holds no key
+ * and has no network; friend-controlled text is sanitized before display.
+ */
+#include <sys/epoll.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/loop.h"
+#include "common/rd.h"
+#include "frontend/json_cmd.h"
+#include "frontend/ui.h"
+#include "sandbox/role_rt.h"
+
+enum {
+	OPT_JSON = RT_OPT_FIRST_ROLE,
+};
+
+static struct role_rt	 rt;
+struct chan		 ch_keyd, ch_mediad;
+
+static struct ev_src	 in_src;
+static char		 inbuf[JSON_CMD_MAX_LINE + 2];
+static size_t		 inlen;
+static int		 discarding;	/* an over-long line is being skipped */
+
+struct chan *
+ui_sup(void)
+{
+	return &rt.sup;
+}
+
+void
+frontend_exit(int code)
+{
+	fflush(stdout);
+	chan_flush(&rt.sup);
+	exit(code);
+}
+
+static void
+frontend_shutdown(void)
+{
+	frontend_exit(0);
+}
+
+static void
+run_line(const char *line, size_t len)
+{
+	if (ui_mode == UI_JSON)
+		json_mode_line(line, len);
+	else
+		cli_line(line, len);
+}
+
+static void
+stdin_cb(struct ev_src *src, uint32_t events)
+{
+	char	*nl;
+	ssize_t	 n;
+	size_t	 used;
+
+	n = read(src->fd, inbuf + inlen, sizeof(inbuf) - inlen);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		fatal("read stdin");
+	}
+	if (n == 0) {			/* Ctrl-D or the script closed stdin */
+		if (inlen > 0 && !discarding)
+			run_line(inbuf, inlen);
+		ui_say("%s", "");
+		frontend_exit(0);
+	}
+	inlen += (size_t)n;
+	while ((nl = memchr(inbuf, '\n', inlen)) != NULL) {
+		used = (size_t)(nl - inbuf) + 1;
+		if (!discarding)
+			run_line(inbuf, used - 1);
+		discarding = 0;
+		memmove(inbuf, inbuf + used, inlen - used);
+		inlen -= used;
+	}
+	if (inlen == sizeof(inbuf)) {
+		/* Longer than any request may be: answer once, skip to '\n'. */
+		if (!discarding)
+			run_line(inbuf, inlen);	/* the parser rejects it */
+		discarding = 1;
+		inlen = 0;
+	}
+}
+
+static void
+sup_msg(struct chan *c, struct ipc_msg *m)
+{
+	struct ipc_session_end	se;
+	struct ipc_role_event	ev;
+	struct rd		r;
+
+	if (ui_answer(c, m) == 0)
+		return;
+	rd_init(&r, m->data, m->hdr.len);
+	switch (m->hdr.type) {
+	case IPC_SESSION_END:
+		if (ipc_unpack_session_end(&r, &se) == -1)
+			break;
+		ui_event("session_end", json_pack("{s:s, s:s}", "role",
+		    role_name(se.role), "reason", se.text));
+		frontend_exit(1);
+	case IPC_ROLE_EVENT:
+		if (ipc_unpack_role_event(&r, &ev) == -1)
+			break;
+		ui_event(ev.kind == ROLE_EV_DIED ? "role_died" :
+		    "role_restarted", json_pack("{s:s, s:I, s:i}", "role",
+		    role_name(ev.role), "pid", (json_int_t)ev.pid, "status",
+		    (int)ev.status));
+		return;
+	default:
+		break;
+	}
+	chan_close(c, "unexpected message from the supervisor");
+}
+
+static void
+peer_msg(struct chan *c, struct ipc_msg *m)
+{
+	if (ui_answer(c, m) == 0)
+		return;
+	log_debug("%s: unhandled %s", role_name(c->peer),
+	    ipc_type_name(m->hdr.type));
+}
+
+static void
+peer_closed(struct chan *c, const char *why)
+{
+	log_info("%s channel closed: %s", role_name(c->peer), why);
+	ui_channel_lost(c);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		RT_LONGOPTS,
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sandbox_conf	sb;
+	int			ch;
+
+	rt_init(&rt, ROLE_FRONTEND);
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (rt_option(&rt, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_JSON:
+			ui_mode = UI_JSON;
+			break;
+		default:
+			fatalx("usage: frontend [--json] [options]");
+		}
+	}
+
+	memset(&sb, 0, sizeof(sb));
+	rt.on_shutdown = frontend_shutdown;
+	rt.on_sup_msg = sup_msg;
+	rt_lockdown(&rt, &sb);
+	chan_open(&ch_keyd, FD_FRONTEND_KEYD, ROLE_FRONTEND, ROLE_KEYD,
+	    peer_msg, peer_closed, NULL);
+	ch_keyd.name = "keyd";
+	chan_open(&ch_mediad, FD_FRONTEND_MEDIAD, ROLE_FRONTEND, ROLE_MEDIAD,
+	    peer_msg, peer_closed, NULL);
+	ch_mediad.name = "mediad";
+
+	/*
+	 * stdin stays blocking: O_NONBLOCK would leak into the user's shell
+	 * through the shared terminal; one read() per EPOLLIN never blocks.
+	 */
+	in_src.fd = STDIN_FILENO;
+	in_src.cb = stdin_cb;
+	loop_add(&in_src, EPOLLIN);
+	if (ui_mode == UI_CLI) {
+		ui_say("bulkhead: type \"help\" for commands, Ctrl-D to quit.");
+		cli_prompt();
+	}
+	rt_serve(&rt);
+}

@@ -1,0 +1,266 @@
+/* Replies, events and pending requests of the frontend: see ui.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/rd.h"
+#include "frontend/sanitize.h"
+#include "frontend/ui.h"
+#include "ipc/msg_core.h"
+
+enum ui_mode	ui_mode = UI_CLI;
+
+/* Bounded: a command waits for at most one reply. */
+#define UI_MAX_PENDING	64
+
+static struct pending {
+	struct cmd_ctx	*ctx;
+	struct chan	*chan;
+	uint32_t	 id;
+	void		(*cb)(struct cmd_ctx *, struct ipc_msg *);
+} pending[UI_MAX_PENDING];
+
+static void
+emit_json(json_t *obj)
+{
+	char	*s;
+
+	/* ENSURE_ASCII: whatever a friend sent, stdout stays plain ASCII. */
+	if ((s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL)
+		fatalx("%s: json_dumps", __func__);
+	printf("%s\n", s);
+	fflush(stdout);
+	free(s);
+}
+
+/* Renders a JSON value as text for the terminal, sanitized. */
+static void
+render_value(const char *key, json_t *v, int depth)
+{
+	char		 buf[2048];
+	const char	*k;
+	json_t		*e;
+	size_t		 i;
+
+	printf("%*s", depth * 2, "");
+	if (key != NULL)
+		printf("%s: ", sanitize_text(key, strlen(key), buf,
+		    sizeof(buf)));
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		printf("\n");
+		json_object_foreach(v, k, e)
+			render_value(k, e, depth + 1);
+		return;
+	case JSON_ARRAY:
+		printf("\n");
+		json_array_foreach(v, i, e)
+			render_value(NULL, e, depth + 1);
+		return;
+	case JSON_STRING:
+		printf("%s\n", sanitize_text(json_string_value(v),
+		    json_string_length(v), buf, sizeof(buf)));
+		return;
+	case JSON_INTEGER:
+		printf("%lld\n", (long long)json_integer_value(v));
+		return;
+	case JSON_REAL:
+		printf("%g\n", json_real_value(v));
+		return;
+	case JSON_TRUE:
+		printf("yes\n");
+		return;
+	case JSON_FALSE:
+		printf("no\n");
+		return;
+	case JSON_NULL:
+		printf("-\n");
+		return;
+	}
+}
+
+void
+ui_say(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (ui_mode != UI_CLI)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void
+finish(struct cmd_ctx *ctx)
+{
+	ctx->done = 1;
+	if (ctx->tag != NULL)
+		json_decref(ctx->tag);
+	free(ctx);
+	if (ui_mode == UI_CLI)
+		cli_prompt();
+}
+
+void
+ui_reply_ok(struct cmd_ctx *ctx, json_t *obj)
+{
+	const char	*k;
+	json_t		*v, *out;
+
+	if (obj == NULL)
+		obj = json_object();
+	if (ui_mode == UI_JSON) {
+		out = json_pack("{s:s, s:b}", "reply", ctx->cmd->name, "ok", 1);
+		if (ctx->tag != NULL)
+			json_object_set(out, "id", ctx->tag);
+		json_object_update(out, obj);
+		emit_json(out);
+		json_decref(out);
+	} else {
+		json_object_foreach(obj, k, v)
+			render_value(k, v, 0);
+		if (json_object_size(obj) == 0)
+			printf("ok\n");
+		fflush(stdout);
+	}
+	json_decref(obj);
+	finish(ctx);
+}
+
+void
+ui_reply_err(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	char	 msg[512], safe[512];
+	va_list	 ap;
+	json_t	*out;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ui_mode == UI_JSON) {
+		out = json_pack("{s:s, s:b, s:s}", "reply", ctx->cmd->name,
+		    "ok", 0, "error", msg);
+		if (ctx->tag != NULL)
+			json_object_set(out, "id", ctx->tag);
+		emit_json(out);
+		json_decref(out);
+	} else {
+		printf("error: %s\n", sanitize_text(msg, strlen(msg), safe,
+		    sizeof(safe)));
+		fflush(stdout);
+	}
+	finish(ctx);
+}
+
+void
+ui_event(const char *name, json_t *obj)
+{
+	json_t	*out;
+
+	if (obj == NULL)
+		obj = json_object();
+	if (ui_mode == UI_JSON) {
+		out = json_pack("{s:s}", "event", name);
+		json_object_update(out, obj);
+		emit_json(out);
+		json_decref(out);
+	} else {
+		printf("\n* %s\n", name);
+		render_value(NULL, obj, 1);
+		fflush(stdout);
+	}
+	json_decref(obj);
+}
+
+int
+ui_request(struct cmd_ctx *ctx, struct chan *c, uint16_t type,
+    const void *p, size_t len, int fd,
+    void (*cb)(struct cmd_ctx *, struct ipc_msg *))
+{
+	size_t		i;
+	uint32_t	id;
+
+	for (i = 0; i < UI_MAX_PENDING; i++)
+		if (pending[i].ctx == NULL)
+			break;
+	if (i == UI_MAX_PENDING) {
+		ui_reply_err(ctx, "too many commands in flight");
+		return -1;
+	}
+	if (!c->open) {
+		ui_reply_err(ctx, "%s is not available", role_name(c->peer));
+		return -1;
+	}
+	id = chan_new_id(c);
+	if (chan_send(c, type, id, p, len, fd) == -1) {
+		ui_reply_err(ctx, "%s is not available", role_name(c->peer));
+		return -1;
+	}
+	pending[i].ctx = ctx;
+	pending[i].chan = c;
+	pending[i].id = id;
+	pending[i].cb = cb;
+	return 0;
+}
+
+int
+ui_answer(struct chan *c, struct ipc_msg *m)
+{
+	struct pending	p;
+	size_t		i;
+
+	if (m->hdr.id == 0)
+		return -1;
+	for (i = 0; i < UI_MAX_PENDING; i++) {
+		if (pending[i].ctx == NULL || pending[i].chan != c ||
+		    pending[i].id != m->hdr.id)
+			continue;
+		p = pending[i];
+		memset(&pending[i], 0, sizeof(pending[i]));
+		p.cb(p.ctx, m);
+		if (!p.ctx->done)	/* a callback must answer */
+			ui_reply_err(p.ctx, "internal: no reply produced");
+		return 0;
+	}
+	return -1;
+}
+
+void
+ui_channel_lost(struct chan *c)
+{
+	struct pending	p;
+	size_t		i;
+
+	for (i = 0; i < UI_MAX_PENDING; i++) {
+		if (pending[i].ctx == NULL || pending[i].chan != c)
+			continue;
+		p = pending[i];
+		memset(&pending[i], 0, sizeof(pending[i]));
+		ui_reply_err(p.ctx, "%s went away before answering",
+		    role_name(c->peer));
+	}
+}
+
+void
+ui_reply_from_ok(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	struct ipc_error	e;
+	struct rd		r;
+
+	if (m->hdr.type == IPC_OK) {
+		ui_reply_ok(ctx, NULL);
+		return;
+	}
+	rd_init(&r, m->data, m->hdr.len);
+	if (m->hdr.type == IPC_ERROR && ipc_unpack_error(&r, &e) == 0)
+		ui_reply_err(ctx, "%s", e.text);
+	else
+		ui_reply_err(ctx, "unexpected answer %s",
+		    ipc_type_name(m->hdr.type));
+}

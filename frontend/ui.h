@@ -1,0 +1,84 @@
+/*
+ * The frontend's two faces over one command table.  A command runs the same
+ * in both modes and ends with exactly one ui_reply_ok() or ui_reply_err();
+ * JSON mode prints {"reply": cmd, "ok": ...}, the interactive CLI renders
+ * the same object as text.  Events (ui_event) reach both likewise.
+ */
+#ifndef BULKHEAD_FRONTEND_UI_H
+#define BULKHEAD_FRONTEND_UI_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "ipc/chan.h"
+
+struct cmd_ctx;
+
+/* A command: args is the JSON object of the request (never NULL). */
+struct cmd {
+	const char	*name;
+	void		(*run)(struct cmd_ctx *, json_t *args);
+	/*
+	 * Interactive form: names of positional arguments, space separated;
+	 * a trailing '*' takes the rest of the line ("name*").  NULL: none.
+	 */
+	const char	*cli_args;
+	const char	*help;
+};
+
+enum ui_mode {
+	UI_CLI,
+	UI_JSON,
+};
+
+/* One command in flight. */
+struct cmd_ctx {
+	const struct cmd	*cmd;
+	json_t			*tag;		/* the request's "id", echoed */
+	int			 done;
+};
+
+extern enum ui_mode	 ui_mode;
+extern struct chan	 ch_keyd, ch_mediad;
+struct chan	*ui_sup(void);		/* the supervisor channel */
+
+/* Replies: each consumes obj (may be NULL); exactly one per command. */
+void	ui_reply_ok(struct cmd_ctx *, json_t *obj);
+void	ui_reply_err(struct cmd_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* An event: {"event": name, ...obj}; consumes obj. */
+void	ui_event(const char *name, json_t *obj);
+/* A line for the interactive CLI only (prompts, help). */
+void	ui_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Sends a request on a channel and calls cb with the reply whose id
+ * matches.  If the channel closes first, the command fails with a message.
+ */
+int	ui_request(struct cmd_ctx *, struct chan *, uint16_t type,
+	    const void *, size_t, int fd,
+	    void (*cb)(struct cmd_ctx *, struct ipc_msg *));
+/* Routes a reply (IPC_OK, IPC_ERROR, *_ANS) to its pending command;
+ * returns 0 if one was waiting for it. */
+int	ui_answer(struct chan *, struct ipc_msg *);
+/* Fails every command waiting on a channel that closed. */
+void	ui_channel_lost(struct chan *);
+/* Helper for callbacks that expect IPC_OK: replies ok or the error text. */
+void	ui_reply_from_ok(struct cmd_ctx *, struct ipc_msg *);
+
+/* Command tables, one per area; commands.c joins them. */
+extern const struct cmd	cmds_core[];
+const struct cmd *cmd_find(const char *name);
+void	cmd_run(const struct cmd *, json_t *args);
+void	cmd_help(void);
+
+/* Input: parse one line in each mode and run it. */
+void	json_mode_line(const char *line, size_t len);
+void	cli_line(const char *line, size_t len);
+void	cli_prompt(void);
+
+/* Ends the frontend: flush and exit with code. */
+__attribute__((noreturn))
+void	frontend_exit(int code);
+
+#endif

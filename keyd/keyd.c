@@ -1,0 +1,126 @@
+/*
+ * keyd: holds the long-term identity and the profile, and does the
+ * end-to-end crypto.  It has no network (empty network namespace, no socket
+ * in its seccomp table) and touches no file outside the profile dir.
+ * Every channel is hostile: netd's requests are parsed like packets.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "ipc/chan.h"
+#include "sandbox/role_rt.h"
+
+enum {
+	OPT_PROFILE = RT_OPT_FIRST_ROLE,
+};
+
+static struct role_rt	rt;
+static struct chan	ch_frontend, ch_netd, ch_mediad;
+
+static void
+keyd_shutdown(void)
+{
+	/* Profile saving hooks in here (issue 3). */
+	log_debug("exiting");
+	exit(0);
+}
+
+static void
+frontend_msg(struct chan *c, struct ipc_msg *m)
+{
+	chan_reply_error(c, m->hdr.id, IPC_ERR_STATE, "not supported yet");
+}
+
+static void
+netd_msg(struct chan *c, struct ipc_msg *m)
+{
+	log_debug("netd: unhandled %s", ipc_type_name(m->hdr.type));
+}
+
+static void
+mediad_msg(struct chan *c, struct ipc_msg *m)
+{
+	log_debug("mediad: unhandled %s", ipc_type_name(m->hdr.type));
+}
+
+static void
+peer_closed(struct chan *c, const char *why)
+{
+	/* netd and mediad come back through NEW_CHANNEL; the frontend's
+	 * going means the session ends and the supervisor says SHUTDOWN. */
+	log_info("%s channel closed: %s", role_name(c->peer), why);
+}
+
+static void
+open_peer(struct chan *c, int fd, enum role peer)
+{
+	void	(*fn)(struct chan *, struct ipc_msg *);
+
+	fn = peer == ROLE_FRONTEND ? frontend_msg :
+	    peer == ROLE_NETD ? netd_msg : mediad_msg;
+	if (c->open)
+		chan_close(c, "replaced by a new channel");
+	chan_open(c, fd, ROLE_KEYD, peer, fn, peer_closed, NULL);
+	c->name = role_name(peer);
+}
+
+static void
+sup_msg(struct chan *c, struct ipc_msg *m)
+{
+	struct ipc_new_channel	nc;
+	struct rd		r;
+
+	if (m->hdr.type != IPC_NEW_CHANNEL) {
+		log_warnx("supervisor: unexpected %s", ipc_type_name(m->hdr.type));
+		return;
+	}
+	rd_init(&r, m->data, m->hdr.len);
+	if (ipc_unpack_new_channel(&r, &nc) == -1 ||
+	    (nc.role != ROLE_NETD && nc.role != ROLE_MEDIAD)) {
+		chan_close(c, "bad NEW_CHANNEL");
+		return;
+	}
+	open_peer(nc.role == ROLE_NETD ? &ch_netd : &ch_mediad, m->fd,
+	    nc.role);
+	m->fd = -1;
+	log_info("new channel to restarted %s", role_name(nc.role));
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		RT_LONGOPTS,
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sandbox_conf	 sb;
+	const char		*profile = NULL;
+	int			 ch;
+
+	rt_init(&rt, ROLE_KEYD);
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (rt_option(&rt, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_PROFILE:
+			profile = optarg;
+			break;
+		default:
+			fatalx("usage: keyd --profile PATH [options]");
+		}
+	}
+	if (profile == NULL)
+		fatalx("no --profile given");
+
+	memset(&sb, 0, sizeof(sb));
+	rt.on_shutdown = keyd_shutdown;
+	rt.on_sup_msg = sup_msg;
+	rt_lockdown(&rt, &sb);
+	open_peer(&ch_frontend, FD_KEYD_FRONTEND, ROLE_FRONTEND);
+	open_peer(&ch_netd, FD_KEYD_NETD, ROLE_NETD);
+	open_peer(&ch_mediad, FD_KEYD_MEDIAD, ROLE_MEDIAD);
+	rt_serve(&rt);
+}

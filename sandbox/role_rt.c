@@ -1,0 +1,104 @@
+/* Start-up shared by every role: see role_rt.h. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/loop.h"
+#include "sandbox/role_rt.h"
+
+static struct role_rt	*the_rt;
+
+void
+rt_init(struct role_rt *rt, enum role role)
+{
+	memset(rt, 0, sizeof(*rt));
+	rt->role = role;
+	the_rt = rt;
+	log_init(role_name(role), LOG_LVL_INFO);
+	/* The supervisor alone ends the session; a dead peer is EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+rt_option(struct role_rt *rt, int opt, const char *arg)
+{
+	int	lvl;
+
+	switch (opt) {
+	case RT_OPT_LOG_LEVEL:
+		if ((lvl = log_parse_level(arg)) == -1)
+			fatalx("unknown log level: %s", arg);
+		log_setlevel((enum log_level)lvl);
+		return 1;
+	case RT_OPT_SANDBOX:
+		if (strcmp(arg, "strict") == 0)
+			rt->permissive = 0;
+		else if (strcmp(arg, "permissive") == 0)
+			rt->permissive = 1;
+		else
+			fatalx("--sandbox: strict or permissive, not %s", arg);
+		return 1;
+	case RT_OPT_SELFTEST:
+		rt->selftest = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+sup_msg(struct chan *c, struct ipc_msg *m)
+{
+	if (m->hdr.type == IPC_SHUTDOWN) {
+		log_debug("shutdown requested");
+		the_rt->on_shutdown();
+		fatalx("%s: on_shutdown returned", __func__);
+	}
+	if (the_rt->on_sup_msg != NULL)
+		the_rt->on_sup_msg(c, m);
+	else
+		chan_close(c, "unexpected message from the supervisor");
+}
+
+static void
+sup_closed(struct chan *c, const char *why)
+{
+	/* Without the supervisor nobody restarts or stops us: end cleanly. */
+	log_debug("supervisor channel closed: %s", why);
+	the_rt->on_shutdown();
+	fatalx("%s: on_shutdown returned", __func__);
+}
+
+void
+rt_lockdown(struct role_rt *rt, struct sandbox_conf *sb)
+{
+	sb->role = rt->role;
+	sb->permissive = rt->permissive;
+	sb->selftest = rt->selftest;
+	sandbox_apply(sb, &rt->report);
+	loop_init();
+	chan_open(&rt->sup, FD_SUP, rt->role, ROLE_SUP, sup_msg, sup_closed,
+	    rt);
+	rt->sup.name = "supervisor";
+}
+
+void
+rt_serve(struct role_rt *rt)
+{
+	uint8_t		buf[16];
+	struct wr	w;
+
+	if (rt->on_shutdown == NULL)
+		fatalx("%s: no shutdown handler", __func__);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_sandbox_report(&w, &rt->report);
+	(void)chan_send_wr(&rt->sup, IPC_SANDBOX_REPORT, 0, &w);
+	if (rt->selftest != NULL) {
+		chan_flush(&rt->sup);
+		sandbox_selftest(rt->selftest);
+	}
+	loop_run();
+	rt->on_shutdown();
+	exit(0);
+}

@@ -1,0 +1,57 @@
+/*
+ * Start-up shared by every role: the common options, the order
+ * acquire -> lock -> serve, and the channel to the supervisor.
+ *
+ *	rt_init(&rt, ROLE_NETD);
+ *	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
+ *		if (!rt_option(&rt, ch, optarg)) ...role options...
+ *	...acquire: sockets, profile dir fd (add them to sb.keep_fds)...
+ *	rt_lockdown(&rt, &sb);	sandbox, then loop and supervisor channel
+ *	...open the role's peer channels...
+ *	rt_serve(&rt);		report to the supervisor, selftest, loop
+ */
+#ifndef BULKHEAD_ROLE_RT_H
+#define BULKHEAD_ROLE_RT_H
+
+#include <getopt.h>
+
+#include "common/log.h"
+#include "ipc/chan.h"
+#include "ipc/msg_core.h"
+#include "sandbox/sandbox.h"
+
+enum {
+	RT_OPT_LOG_LEVEL = 0x1000,
+	RT_OPT_SANDBOX,
+	RT_OPT_SELFTEST,
+	RT_OPT_FIRST_ROLE	/* roles number their own options from here */
+};
+
+#define RT_LONGOPTS \
+	{ "log-level", required_argument, NULL, RT_OPT_LOG_LEVEL }, \
+	{ "sandbox", required_argument, NULL, RT_OPT_SANDBOX }, \
+	{ "selftest", required_argument, NULL, RT_OPT_SELFTEST }
+
+struct role_rt {
+	enum role		 role;
+	int			 permissive;
+	const char		*selftest;
+	struct ipc_sandbox_report report;
+	struct chan		 sup;
+	/* Called for supervisor messages other than SHUTDOWN (may be NULL). */
+	void			(*on_sup_msg)(struct chan *, struct ipc_msg *);
+	/* Called on SHUTDOWN or when the supervisor goes away; must exit. */
+	void			(*on_shutdown)(void);
+};
+
+void	rt_init(struct role_rt *, enum role);
+/* Handles a common option; returns 1 if it was one. */
+int	rt_option(struct role_rt *, int opt, const char *arg);
+/* Applies the sandbox (conf->role/permissive/selftest are filled in here),
+ * then starts the event loop and the supervisor channel. */
+void	rt_lockdown(struct role_rt *, struct sandbox_conf *);
+/* Sends the sandbox report, runs a requested selftest, runs the loop. */
+__attribute__((noreturn))
+void	rt_serve(struct role_rt *);
+
+#endif
