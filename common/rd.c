@@ -161,6 +161,16 @@ rd_left(const struct rd *r)
 	return r->bad ? 0 : r->left;
 }
 
+long
+rd_find(const struct rd *r, uint8_t c)
+{
+	const uint8_t	*q;
+
+	if (r->bad || r->left == 0 || (q = memchr(r->p, c, r->left)) == NULL)
+		return -1;
+	return (long)(q - r->p);
+}
+
 int
 rd_done(const struct rd *r)
 {

@@ -35,6 +35,8 @@ int		 rd_sub(struct rd *, size_t, struct rd *);
 const uint8_t	*rd_rest(struct rd *, size_t *);
 int		 rd_skip(struct rd *, size_t);
 size_t		 rd_left(const struct rd *);
+/* Offset of the next occurrence of byte c among the bytes left, or -1. */
+long		 rd_find(const struct rd *, uint8_t c);
 /* 1 when no read failed and no byte is left over. */
 int		 rd_done(const struct rd *);
 int		 rd_ok(const struct rd *);	/* no read failed */

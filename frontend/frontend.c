@@ -95,11 +95,15 @@ stdin_cb(struct ev_src *src, uint32_t events)
 	}
 }
 
+static void	peer_msg(struct chan *, struct ipc_msg *);
+static void	peer_closed(struct chan *, const char *);
+
 static void
 sup_msg(struct chan *c, struct ipc_msg *m)
 {
 	struct ipc_session_end	se;
 	struct ipc_role_event	ev;
+	struct ipc_new_channel	nc;
 	struct rd		r;
 
 	if (ui_answer(c, m) == 0)
@@ -119,6 +123,17 @@ sup_msg(struct chan *c, struct ipc_msg *m)
 		    "role_restarted", json_pack("{s:s, s:I, s:i}", "role",
 		    role_name(ev.role), "pid", (json_int_t)ev.pid, "status",
 		    (int)ev.status));
+		return;
+	case IPC_NEW_CHANNEL:
+		if (ipc_unpack_new_channel(&r, &nc) == -1 ||
+		    nc.role != ROLE_MEDIAD)
+			break;
+		if (ch_mediad.open)
+			chan_close(&ch_mediad, "replaced by a new channel");
+		chan_open(&ch_mediad, m->fd, ROLE_FRONTEND, ROLE_MEDIAD,
+		    peer_msg, peer_closed, NULL);
+		ch_mediad.name = "mediad";
+		m->fd = -1;
 		return;
 	default:
 		break;

@@ -1,0 +1,268 @@
+/* Command-line and config-file options of the supervisor. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/conf.h"
+#include "supervisor/options.h"
+
+enum {
+	O_PROFILE = 0x100, O_CONFIG, O_JSON, O_LOG_LEVEL, O_SANDBOX,
+	O_SELFTEST, O_HELP, O_VERSION,
+	O_NETD_FIRST,	/* from here on: passed through to netd */
+	O_PORT = O_NETD_FIRST, O_NO_IPV6, O_NO_UDP, O_NO_LAN, O_BOOTSTRAP,
+	O_NETD_LAST,
+};
+
+static const struct option longopts[] = {
+	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "config", required_argument, NULL, O_CONFIG },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "log-level", required_argument, NULL, O_LOG_LEVEL },
+	{ "sandbox", required_argument, NULL, O_SANDBOX },
+	{ "selftest", required_argument, NULL, O_SELFTEST },
+	{ "help", no_argument, NULL, O_HELP },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ "port", required_argument, NULL, O_PORT },
+	{ "no-ipv6", no_argument, NULL, O_NO_IPV6 },
+	{ "no-udp", no_argument, NULL, O_NO_UDP },
+	{ "no-lan", no_argument, NULL, O_NO_LAN },
+	{ "bootstrap", required_argument, NULL, O_BOOTSTRAP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Options a config file may not set: they only make sense per run. */
+static const char *const cli_only[] = {
+	"config", "selftest", "help", "version", NULL
+};
+
+void
+options_usage(void)
+{
+	fprintf(stderr,
+	    "usage: bulkhead [--json] [--profile PATH] [--config PATH]\n"
+	    "                [--log-level error|warn|info|debug]\n"
+	    "                [--sandbox strict|permissive]\n"
+	    "                [--port N] [--no-ipv6] [--no-udp] [--no-lan]\n"
+	    "                [--bootstrap HOST:PORT:KEY]... [command [args]]\n"
+	    "See bulkhead(1).\n");
+	exit(2);
+}
+
+static void
+role_arg(struct options *o, enum role r, const char *name, const char *val)
+{
+	struct role_args	*ra = &o->role[r];
+	char			*s;
+
+	if (ra->argc >= OPT_MAX_ROLE_ARGS - 1) {
+		fprintf(stderr, "bulkhead: too many options for %s\n",
+		    role_name(r));
+		exit(2);
+	}
+	if (val != NULL) {
+		if (asprintf(&s, "--%s=%s", name, val) == -1)
+			abort();
+	} else if (asprintf(&s, "--%s", name) == -1)
+		abort();
+	ra->argv[ra->argc++] = s;
+}
+
+static void
+set_path(char *dst, const char *src, const char *what)
+{
+	if (strlen(src) >= OPT_MAX_PATH || src[0] == '\0') {
+		fprintf(stderr, "bulkhead: bad %s path\n", what);
+		exit(2);
+	}
+	strcpy(dst, src);
+}
+
+static void
+apply(struct options *o, int opt, const char *arg, int from_conf)
+{
+	const struct option	*lo;
+	int			 lvl;
+
+	switch (opt) {
+	case O_PROFILE:
+		set_path(o->profile, arg, "--profile");
+		return;
+	case O_CONFIG:
+		set_path(o->config, arg, "--config");
+		o->config_given = 1;
+		return;
+	case O_JSON:
+		o->json = 1;
+		return;
+	case O_LOG_LEVEL:
+		if ((lvl = log_parse_level(arg)) == -1) {
+			fprintf(stderr, "bulkhead: unknown log level '%s'\n",
+			    arg);
+			exit(2);
+		}
+		o->level = (enum log_level)lvl;
+		return;
+	case O_SANDBOX:
+		if (strcmp(arg, "strict") == 0)
+			o->permissive = 0;
+		else if (strcmp(arg, "permissive") == 0)
+			o->permissive = 1;
+		else {
+			fprintf(stderr, "bulkhead: --sandbox strict or "
+			    "permissive\n");
+			exit(2);
+		}
+		return;
+	case O_SELFTEST: {
+		const char	*colon = strchr(arg, ':');
+		char		 name[16];
+
+		if (colon == NULL || (size_t)(colon - arg) >= sizeof(name))
+			options_usage();
+		memcpy(name, arg, (size_t)(colon - arg));
+		name[colon - arg] = '\0';
+		if ((o->selftest_role = role_from_name(name)) <= ROLE_SUP)
+			options_usage();
+		o->selftest_what = colon + 1;
+		return;
+	}
+	case O_HELP:
+		options_usage();
+	case O_VERSION:
+		printf("bulkhead 0.1\n");
+		exit(0);
+	default:
+		break;
+	}
+	if (opt >= O_NETD_FIRST && opt < O_NETD_LAST) {
+		for (lo = longopts; lo->name != NULL; lo++)
+			if (lo->val == opt)
+				break;
+		role_arg(o, ROLE_NETD, lo->name, arg);
+		return;
+	}
+	if (!from_conf)
+		options_usage();
+}
+
+static void
+default_paths(struct options *o)
+{
+	const char	*xdg, *home = getenv("HOME");
+	char		 buf[OPT_MAX_PATH + 64];
+
+	if ((xdg = getenv("XDG_DATA_HOME")) != NULL && xdg[0] == '/')
+		snprintf(buf, sizeof(buf), "%s/bulkhead/profile.tox", xdg);
+	else if (home != NULL && home[0] == '/')
+		snprintf(buf, sizeof(buf),
+		    "%s/.local/share/bulkhead/profile.tox", home);
+	else {
+		fprintf(stderr, "bulkhead: no HOME or XDG_DATA_HOME: "
+		    "give --profile\n");
+		exit(2);
+	}
+	set_path(o->profile, buf, "profile");
+	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && xdg[0] == '/')
+		snprintf(buf, sizeof(buf), "%s/bulkhead/bulkhead.conf", xdg);
+	else if (home != NULL && home[0] == '/')
+		snprintf(buf, sizeof(buf), "%s/.config/bulkhead/bulkhead.conf",
+		    home);
+	else
+		buf[0] = '\0';
+	if (buf[0] != '\0')
+		set_path(o->config, buf, "config");
+}
+
+static void
+read_config(struct options *o)
+{
+	static struct conf_entry entries[CONF_MAX_ENTRIES];
+	static uint8_t		 buf[CONF_MAX_FILE + 1];
+	const struct option	*lo;
+	const char *const	*c;
+	char			 err[128];
+	ssize_t			 n;
+	int			 fd, i, ne;
+
+	if (o->config[0] == '\0')
+		return;
+	if ((fd = open(o->config, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT && !o->config_given)
+			return;		/* no config file is fine */
+		fprintf(stderr, "bulkhead: %s: %s\n", o->config,
+		    strerror(errno));
+		exit(2);
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0 || (size_t)n > CONF_MAX_FILE) {
+		fprintf(stderr, "bulkhead: %s: %s\n", o->config, n < 0 ?
+		    strerror(errno) : "file too large");
+		exit(2);
+	}
+	if ((ne = conf_parse(buf, (size_t)n, entries, CONF_MAX_ENTRIES, err,
+	    sizeof(err))) == -1) {
+		fprintf(stderr, "bulkhead: %s: %s\n", o->config, err);
+		exit(2);
+	}
+	for (i = 0; i < ne; i++) {
+		for (c = cli_only; *c != NULL; c++)
+			if (strcmp(*c, entries[i].key) == 0)
+				break;
+		for (lo = longopts; lo->name != NULL; lo++)
+			if (strcmp(lo->name, entries[i].key) == 0)
+				break;
+		if (*c != NULL || lo->name == NULL ||
+		    (lo->has_arg == required_argument) !=
+		    entries[i].has_value) {
+			fprintf(stderr, "bulkhead: %s: line %d: %s '%s'\n",
+			    o->config, entries[i].line, lo->name == NULL ||
+			    *c != NULL ? "unknown option" :
+			    "wrong use of option", entries[i].key);
+			exit(2);
+		}
+		apply(o, lo->val, entries[i].has_value ?
+		    strdup(entries[i].value) : NULL, 1);
+	}
+}
+
+void
+options_parse(struct options *o, int argc, char *argv[])
+{
+	int	ch, pass;
+
+	memset(o, 0, sizeof(*o));
+	o->level = LOG_LVL_WARN;
+	o->selftest_role = -1;
+	default_paths(o);
+	/* Pass 1 finds --config; pass 2, after the file, lets argv win. */
+	for (pass = 0; pass < 2; pass++) {
+		optind = 1;
+		opterr = pass == 1;
+		while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+			if (pass == 0) {
+				if (ch == O_CONFIG)
+					apply(o, ch, optarg, 0);
+				continue;
+			}
+			if (ch == '?')
+				options_usage();
+			apply(o, ch, optarg, 0);
+		}
+		if (pass == 0)
+			read_config(o);
+	}
+	if (optind < argc) {
+		o->command = argv[optind];
+		o->command_argv = argv + optind + 1;
+		o->command_argc = argc - optind - 1;
+	}
+}

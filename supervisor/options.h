@@ -1,0 +1,42 @@
+/*
+ * The supervisor's options: the command line, and bulkhead.conf entries fed
+ * through the same parser first (the command line wins).  Options meant for
+ * one role are collected as that role's argv.
+ */
+#ifndef BULKHEAD_SUP_OPTIONS_H
+#define BULKHEAD_SUP_OPTIONS_H
+
+#include "common/log.h"
+#include "common/role.h"
+
+#define OPT_MAX_ROLE_ARGS	64
+#define OPT_MAX_PATH		4096
+
+struct role_args {
+	char	*argv[OPT_MAX_ROLE_ARGS];
+	int	 argc;
+};
+
+struct options {
+	char		 profile[OPT_MAX_PATH];
+	char		 config[OPT_MAX_PATH];
+	int		 config_given;
+	int		 json;
+	enum log_level	 level;
+	int		 permissive;
+	/* test hook: --selftest ROLE:WHAT makes that role try WHAT */
+	int		 selftest_role;
+	const char	*selftest_what;
+	/* per-role options passed through (netd's --port, ...) */
+	struct role_args role[ROLE_MAX];
+	/* subcommand (init, id, ...) and its arguments, for the frontend */
+	const char	*command;
+	char		**command_argv;
+	int		 command_argc;
+};
+
+/* Parses argv (and the config file); exits with a message on bad input. */
+void	options_parse(struct options *, int argc, char *argv[]);
+void	options_usage(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,537 @@
+/* Spawning and supervising the roles of one session: see session.h. */
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/mono.h"
+#include "ipc/chan.h"
+#include "ipc/msg_core.h"
+#include "sandbox/spawn.h"
+#include "supervisor/logrelay.h"
+#include "supervisor/session.h"
+
+#define RESTART_BASE_MS		500
+#define RESTART_MAX_SHIFT	6	/* 500 ms << 6 = 32 s at most */
+#define RESTART_STABLE_MS	60000	/* alive this long: failures forgotten */
+#define GRACE_FRONTEND_MS	5000
+#define GRACE_KEYD_MS		10000	/* keyd saves the profile */
+#define GRACE_OTHERS_MS		3000
+
+struct proc {
+	enum role		 role;
+	pid_t			 pid;
+	enum ipc_role_state	 state;
+	uint32_t		 restarts;
+	unsigned		 fails;
+	uint64_t		 started;
+	struct chan		 chan;
+	struct logrelay		 log;
+	int			 reported;
+	struct ipc_sandbox_report report;
+	struct timer		 restart_timer;
+	struct timer		 kill_timer;
+};
+
+enum phase {
+	PH_RUNNING = 0,
+	PH_STOP_FRONTEND,
+	PH_STOP_KEYD,
+	PH_STOP_REST,
+	PH_DONE,
+};
+
+static const struct options	*opts;
+static const char		*libexec;
+static struct proc		 procs[ROLE_MAX];
+static enum phase		 phase;
+static int			 exit_code;
+static struct ev_src		 sig_src;
+static int			 devnull = -1;
+
+static void	start_role(enum role, const struct spawn_fd *, int);
+static void	advance_shutdown(void);
+
+static void
+make_pair(int sv[2])
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		fatal("socketpair");
+}
+
+static const char *
+describe_status(int status, char *buf, size_t sz)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, sz, "exit code %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, sz, "killed by signal %d (%s)%s",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)),
+		    WTERMSIG(status) == SIGSYS ?
+		    ": it made a system call its sandbox forbids" : "");
+	else
+		snprintf(buf, sz, "status %#x", status);
+	return buf;
+}
+
+static void
+send_role_event(enum role role, enum ipc_role_event_kind kind, pid_t pid,
+    int status)
+{
+	struct ipc_role_event	ev;
+	uint8_t			buf[16];
+	struct wr		w;
+
+	if (!procs[ROLE_FRONTEND].chan.open)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.role = (uint8_t)role;
+	ev.kind = (uint8_t)kind;
+	ev.pid = (uint32_t)pid;
+	ev.status = WIFEXITED(status) ? WEXITSTATUS(status) :
+	    WIFSIGNALED(status) ? -WTERMSIG(status) : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_role_event(&w, &ev);
+	chan_send_wr(&procs[ROLE_FRONTEND].chan, IPC_ROLE_EVENT, 0, &w);
+}
+
+static void
+send_status(struct chan *c, uint32_t id)
+{
+	struct ipc_status	st;
+	uint8_t			buf[256];
+	struct wr		w;
+	int			i;
+
+	memset(&st, 0, sizeof(st));
+	st.roles[0].role = ROLE_SUP;
+	st.roles[0].state = ROLE_STATE_RUNNING;
+	st.roles[0].pid = (uint32_t)getpid();
+	for (i = 1; i < ROLE_MAX; i++) {
+		st.roles[i].role = (uint8_t)i;
+		st.roles[i].state = (uint8_t)procs[i].state;
+		st.roles[i].pid = (uint32_t)procs[i].pid;
+		st.roles[i].restarts = procs[i].restarts;
+		st.roles[i].reported = (uint8_t)procs[i].reported;
+		st.roles[i].sandbox = procs[i].report;
+	}
+	st.n = ROLE_MAX;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_status(&w, &st);
+	chan_send_wr(c, IPC_STATUS_ANS, id, &w);
+}
+
+static void
+role_msg(struct chan *c, struct ipc_msg *m)
+{
+	struct proc			*p = c->arg;
+	struct ipc_sandbox_report	 rep;
+	struct rd			 r;
+
+	rd_init(&r, m->data, m->hdr.len);
+	switch (m->hdr.type) {
+	case IPC_SANDBOX_REPORT:
+		if (ipc_unpack_sandbox_report(&r, &rep) == -1) {
+			chan_close(c, "bad SANDBOX_REPORT");
+			return;
+		}
+		p->report = rep;
+		p->reported = 1;
+		if (rep.permissive)
+			log_warnx("%s runs with a WEAKENED sandbox "
+			    "(--sandbox=permissive)", role_name(p->role));
+		return;
+	case IPC_STATUS_REQ:
+		send_status(c, m->hdr.id);
+		return;
+	default:
+		chan_close(c, "unexpected message");
+	}
+}
+
+static void
+role_chan_closed(struct chan *c, const char *why)
+{
+	struct proc	*p = c->arg;
+
+	/* The exit itself arrives by SIGCHLD; this is only for the log. */
+	log_debug("%s channel closed: %s", role_name(p->role), why);
+}
+
+static void
+kill_timer_cb(struct timer *t)
+{
+	struct proc	*p = t->arg;
+
+	if (p->pid > 0) {
+		log_warnx("%s did not exit in time: killing it",
+		    role_name(p->role));
+		kill(p->pid, SIGKILL);
+	}
+}
+
+static void
+stop_role(struct proc *p, uint64_t grace_ms)
+{
+	if (p->pid <= 0)
+		return;
+	timer_cancel(&p->restart_timer);
+	if (p->chan.open) {
+		chan_send(&p->chan, IPC_SHUTDOWN, 0, NULL, 0, -1);
+	} else
+		kill(p->pid, SIGTERM);
+	timer_after(&p->kill_timer, grace_ms);
+}
+
+static void
+begin_shutdown(int code)
+{
+	if (phase != PH_RUNNING)
+		return;
+	exit_code = code;
+	phase = PH_STOP_FRONTEND;
+	timer_cancel(&procs[ROLE_NETD].restart_timer);
+	timer_cancel(&procs[ROLE_MEDIAD].restart_timer);
+	stop_role(&procs[ROLE_FRONTEND], GRACE_FRONTEND_MS);
+	advance_shutdown();
+}
+
+static void
+advance_shutdown(void)
+{
+	for (;;) {
+		switch (phase) {
+		case PH_RUNNING:
+		case PH_DONE:
+			return;
+		case PH_STOP_FRONTEND:
+			if (procs[ROLE_FRONTEND].pid > 0)
+				return;
+			phase = PH_STOP_KEYD;
+			stop_role(&procs[ROLE_KEYD], GRACE_KEYD_MS);
+			break;
+		case PH_STOP_KEYD:
+			if (procs[ROLE_KEYD].pid > 0)
+				return;
+			phase = PH_STOP_REST;
+			stop_role(&procs[ROLE_NETD], GRACE_OTHERS_MS);
+			stop_role(&procs[ROLE_MEDIAD], GRACE_OTHERS_MS);
+			break;
+		case PH_STOP_REST:
+			if (procs[ROLE_NETD].pid > 0 ||
+			    procs[ROLE_MEDIAD].pid > 0)
+				return;
+			phase = PH_DONE;
+			loop_stop();
+			return;
+		}
+	}
+}
+
+static void
+restart_netd(void)
+{
+	struct ipc_new_channel	nc = { .role = ROLE_NETD };
+	struct spawn_fd		fds[1];
+	uint8_t			buf[4];
+	struct wr		w;
+	int			kn[2];
+
+	make_pair(kn);
+	fds[0] = (struct spawn_fd){ kn[1], FD_NETD_KEYD };
+	start_role(ROLE_NETD, fds, 1);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_new_channel(&w, &nc);
+	if (procs[ROLE_KEYD].chan.open)
+		chan_send(&procs[ROLE_KEYD].chan, IPC_NEW_CHANNEL, 0, w.p,
+		    w.len, kn[0]);
+	close(kn[0]);
+	close(kn[1]);
+}
+
+static void
+restart_mediad(void)
+{
+	struct ipc_new_channel	nc;
+	struct spawn_fd		fds[2];
+	uint8_t			buf[4];
+	struct wr		w;
+	int			km[2], fm[2];
+
+	make_pair(km);
+	make_pair(fm);
+	fds[0] = (struct spawn_fd){ km[1], FD_MEDIAD_KEYD };
+	fds[1] = (struct spawn_fd){ fm[1], FD_MEDIAD_FRONTEND };
+	start_role(ROLE_MEDIAD, fds, 2);
+	nc.role = ROLE_MEDIAD;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_new_channel(&w, &nc);
+	if (procs[ROLE_KEYD].chan.open)
+		chan_send(&procs[ROLE_KEYD].chan, IPC_NEW_CHANNEL, 0, w.p,
+		    w.len, km[0]);
+	if (procs[ROLE_FRONTEND].chan.open)
+		chan_send(&procs[ROLE_FRONTEND].chan, IPC_NEW_CHANNEL, 0, w.p,
+		    w.len, fm[0]);
+	close(km[0]);
+	close(km[1]);
+	close(fm[0]);
+	close(fm[1]);
+}
+
+static void
+restart_timer_cb(struct timer *t)
+{
+	struct proc	*p = t->arg;
+
+	if (phase != PH_RUNNING)
+		return;
+	p->restarts++;
+	if (p->role == ROLE_NETD)
+		restart_netd();
+	else
+		restart_mediad();
+	log_warnx("%s restarted (pid %d, restart %u)", role_name(p->role),
+	    (int)p->pid, p->restarts);
+	send_role_event(p->role, ROLE_EV_RESTARTED, p->pid, 0);
+}
+
+static void
+child_exited(struct proc *p, int status)
+{
+	struct ipc_session_end	 se;
+	char			 desc[128];
+	uint8_t			 buf[300];
+	struct wr		 w;
+	uint64_t		 delay, lived;
+	pid_t			 pid = p->pid;
+
+	p->pid = 0;
+	p->state = ROLE_STATE_STOPPED;
+	p->reported = 0;
+	memset(&p->report, 0, sizeof(p->report));
+	timer_cancel(&p->kill_timer);
+	chan_close(&p->chan, "process exited");
+	describe_status(status, desc, sizeof(desc));
+	if (phase != PH_RUNNING) {
+		log_debug("%s (pid %d) exited: %s", role_name(p->role),
+		    (int)pid, desc);
+		advance_shutdown();
+		return;
+	}
+	switch (p->role) {
+	case ROLE_FRONTEND:
+		log_debug("frontend exited: %s", desc);
+		begin_shutdown(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+		return;
+	case ROLE_KEYD:
+		log_warnx("keyd (pid %d) %s: the session ends", (int)pid, desc);
+		memset(&se, 0, sizeof(se));
+		se.role = ROLE_KEYD;
+		snprintf(se.text, sizeof(se.text), "keyd, which holds your "
+		    "identity, exited unexpectedly (%s); the session ends. "
+		    "The profile on disk is not half-written.", desc);
+		wr_init(&w, buf, sizeof(buf));
+		ipc_pack_session_end(&w, &se);
+		if (procs[ROLE_FRONTEND].chan.open)
+			chan_send_wr(&procs[ROLE_FRONTEND].chan,
+			    IPC_SESSION_END, 0, &w);
+		/* The frontend exits on SESSION_END; give it a moment. */
+		exit_code = 1;
+		phase = PH_STOP_FRONTEND;
+		timer_cancel(&procs[ROLE_NETD].restart_timer);
+		timer_cancel(&procs[ROLE_MEDIAD].restart_timer);
+		timer_after(&procs[ROLE_FRONTEND].kill_timer,
+		    GRACE_FRONTEND_MS);
+		advance_shutdown();
+		return;
+	case ROLE_NETD:
+	case ROLE_MEDIAD:
+		lived = mono_ms() - p->started;
+		if (lived >= RESTART_STABLE_MS)
+			p->fails = 0;
+		delay = (uint64_t)RESTART_BASE_MS <<
+		    (p->fails < RESTART_MAX_SHIFT ? p->fails :
+		    RESTART_MAX_SHIFT);
+		p->fails++;
+		p->state = ROLE_STATE_RESTARTING;
+		log_warnx("%s (pid %d) %s; restarting in %llu ms",
+		    role_name(p->role), (int)pid, desc,
+		    (unsigned long long)delay);
+		send_role_event(p->role, ROLE_EV_DIED, pid, status);
+		timer_after(&p->restart_timer, delay);
+		return;
+	default:
+		fatalx("%s: bad role", __func__);
+	}
+}
+
+static void
+reap(void)
+{
+	pid_t	pid;
+	int	status, i;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 1; i < ROLE_MAX; i++)
+			if (procs[i].pid == pid)
+				break;
+		if (i < ROLE_MAX)
+			child_exited(&procs[i], status);
+	}
+}
+
+static void
+signal_cb(struct ev_src *src, uint32_t events)
+{
+	struct signalfd_siginfo	si;
+
+	while (read(src->fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			reap();
+			break;
+		case SIGINT:
+		case SIGTERM:
+		case SIGHUP:
+			log_debug("signal %u: shutting down", si.ssi_signo);
+			begin_shutdown(0);
+			break;
+		}
+	}
+}
+
+static void
+start_role(enum role role, const struct spawn_fd *peers, int npeers)
+{
+	struct proc	*p = &procs[role];
+	struct spawn_fd	 fds[SPAWN_MAX_FDS];
+	char		*argv[OPT_MAX_ROLE_ARGS + 16], path[OPT_MAX_PATH + 64];
+	char		 lvl[32], sbx[32], st[64], prof[OPT_MAX_PATH + 16];
+	int		 sp[2], lp[2], n = 0, a = 0, i;
+
+	make_pair(sp);
+	if (pipe2(lp, O_CLOEXEC) == -1)
+		fatal("pipe2");
+	fds[n++] = (struct spawn_fd){ sp[1], FD_SUP };
+	fds[n++] = (struct spawn_fd){ lp[1], STDERR_FILENO };
+	if (role == ROLE_FRONTEND) {
+		fds[n++] = (struct spawn_fd){ STDIN_FILENO, STDIN_FILENO };
+		fds[n++] = (struct spawn_fd){ STDOUT_FILENO, STDOUT_FILENO };
+	} else {
+		fds[n++] = (struct spawn_fd){ devnull, STDIN_FILENO };
+		fds[n++] = (struct spawn_fd){ devnull, STDOUT_FILENO };
+	}
+	for (i = 0; i < npeers; i++)
+		fds[n++] = peers[i];
+
+	snprintf(path, sizeof(path), "%s/%s", libexec, role_name(role));
+	argv[a++] = path;
+	snprintf(lvl, sizeof(lvl), "--log-level=%s", log_level_name(opts->level));
+	argv[a++] = lvl;
+	snprintf(sbx, sizeof(sbx), "--sandbox=%s", opts->permissive ?
+	    "permissive" : "strict");
+	argv[a++] = sbx;
+	if (opts->selftest_role == (int)role) {
+		snprintf(st, sizeof(st), "--selftest=%s", opts->selftest_what);
+		argv[a++] = st;
+	}
+	if (role == ROLE_KEYD) {
+		snprintf(prof, sizeof(prof), "--profile=%s", opts->profile);
+		argv[a++] = prof;
+	}
+	if (role == ROLE_FRONTEND && opts->json)
+		argv[a++] = "--json";
+	for (i = 0; i < opts->role[role].argc; i++)
+		argv[a++] = opts->role[role].argv[i];
+	argv[a] = NULL;
+
+	if ((p->pid = spawn_role(path, argv, fds, n)) == -1)
+		fatal("fork %s", role_name(role));
+	close(sp[1]);
+	close(lp[1]);
+	p->role = role;
+	p->state = ROLE_STATE_RUNNING;
+	p->started = mono_ms();
+	chan_open(&p->chan, sp[0], ROLE_SUP, role, role_msg, role_chan_closed,
+	    p);
+	p->chan.name = role_name(role);
+	logrelay_open(&p->log, lp[0]);
+	log_debug("started %s, pid %d", role_name(role), (int)p->pid);
+}
+
+int
+session_run(const struct options *o, const char *libexec_dir)
+{
+	struct spawn_fd	fds[3];
+	sigset_t	mask;
+	int		kf[2], kn[2], km[2], fm[2], i;
+
+	opts = o;
+	libexec = libexec_dir;
+	loop_init();
+	for (i = 0; i < ROLE_MAX; i++) {
+		procs[i].role = (enum role)i;
+		timer_init(&procs[i].restart_timer, restart_timer_cb, &procs[i]);
+		timer_init(&procs[i].kill_timer, kill_timer_cb, &procs[i]);
+	}
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		fatal("/dev/null");
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1)
+		fatal("sigprocmask");
+	if ((sig_src.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		fatal("signalfd");
+	sig_src.cb = signal_cb;
+	loop_add(&sig_src, EPOLLIN);
+	signal(SIGPIPE, SIG_IGN);
+
+	make_pair(kf);
+	make_pair(kn);
+	make_pair(km);
+	make_pair(fm);
+	fds[0] = (struct spawn_fd){ kf[0], FD_KEYD_FRONTEND };
+	fds[1] = (struct spawn_fd){ kn[0], FD_KEYD_NETD };
+	fds[2] = (struct spawn_fd){ km[0], FD_KEYD_MEDIAD };
+	start_role(ROLE_KEYD, fds, 3);
+	fds[0] = (struct spawn_fd){ kn[1], FD_NETD_KEYD };
+	start_role(ROLE_NETD, fds, 1);
+	fds[0] = (struct spawn_fd){ km[1], FD_MEDIAD_KEYD };
+	fds[1] = (struct spawn_fd){ fm[1], FD_MEDIAD_FRONTEND };
+	start_role(ROLE_MEDIAD, fds, 2);
+	fds[0] = (struct spawn_fd){ kf[1], FD_FRONTEND_KEYD };
+	fds[1] = (struct spawn_fd){ fm[0], FD_FRONTEND_MEDIAD };
+	start_role(ROLE_FRONTEND, fds, 2);
+	for (i = 0; i < 2; i++) {
+		close(kf[i]);
+		close(kn[i]);
+		close(km[i]);
+		close(fm[i]);
+	}
+	/* The terminal belongs to the frontend now. */
+	if (dup2(devnull, STDIN_FILENO) == -1)
+		fatal("dup2");
+
+	loop_run();
+	/* Drain the roles' last log lines; their pipes are at EOF. */
+	for (i = 1; i < ROLE_MAX; i++) {
+		int	tries;
+
+		for (tries = 0; procs[i].log.open && tries < 20; tries++)
+			loop_once(50);
+	}
+	return exit_code;
+}
