@@ -1,0 +1,56 @@
+/*
+ * An IP address and UDP port as the DHT keeps them: family, 16 address
+ * bytes in network order (IPv4 in the first four, the rest zero) and the
+ * port in host order.  Pure data and pure functions: no sockets here.
+ */
+#ifndef BULKHEAD_NETD_IPP_H
+#define BULKHEAD_NETD_IPP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/packed_node.h"
+
+#define IPP_NONE	0
+#define IPP_V4		4
+#define IPP_V6		6
+
+struct ip_port {
+	uint8_t		family;		/* IPP_* */
+	uint8_t		ip[16];
+	uint16_t	port;		/* host order */
+};
+
+#define IPP_STRLEN	64	/* "[ffff:...:ffff]:65535" and a NUL */
+
+/* 1 if both have the same family, address and port. */
+int	ipp_equal(const struct ip_port *, const struct ip_port *);
+/* 1 if the address is set (family known, address not all zero). */
+int	ipp_isset(const struct ip_port *);
+/* Same address, ignoring the port. */
+int	ipp_same_ip(const struct ip_port *, const struct ip_port *);
+/* Turns an IPv4-mapped IPv6 address (::ffff:a.b.c.d) into IPv4. */
+void	ipp_normalize(struct ip_port *);
+/*
+ * 1 for addresses c-toxcore counts as LAN (ip_is_lan): loopback, RFC 1918,
+ * 169.254.1-254.x, 100.64/10, ::1, fe80::/10, ff00-ff02::1, and IPv4-mapped
+ * forms of the IPv4 ones.  LAN discovery is accepted only from these, and
+ * they are never handed to a peer outside them.
+ */
+int	ipp_is_lan(const struct ip_port *);
+/* Builds a v4 or v6 address from 4 or 16 bytes; -1 for another length. */
+int	ipp_set(struct ip_port *, const uint8_t *ip, size_t iplen, uint16_t port);
+/* The UDP packed-node family of a for a node with key pk; -1 if unset. */
+int	ipp_to_node(const struct ip_port *, const uint8_t pk[PN_PK_LEN],
+	    struct packed_node *);
+/* Address of a UDP packed node; -1 for a TCP or unknown family. */
+int	ipp_from_node(const struct packed_node *, struct ip_port *);
+/* Text form for logs, "1.2.3.4:33445" or "[::1]:33445". */
+const char *ipp_fmt(const struct ip_port *, char buf[IPP_STRLEN]);
+/*
+ * Parses an IP literal (no DNS) and a port: "1.2.3.4", "::1".  Returns 0,
+ * or -1 if it is not a literal.
+ */
+int	ipp_parse(const char *ip, uint16_t port, struct ip_port *);
+
+#endif
