@@ -26,12 +26,14 @@ parse_line(struct rd *line, struct conf_entry *e, int *have, const char **why)
 
 	*have = 0;
 	p = rd_rest(line, &n);
+	if (n > 0 && p[n - 1] == '\r')		/* CRLF files */
+		n--;
 	for (i = 0; i < n; i++)
 		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f) {
 			*why = "control character";
 			return -1;
 		}
-	while (n > 0 && (is_space(p[n - 1]) || p[n - 1] == '\r'))
+	while (n > 0 && is_space(p[n - 1]))
 		n--;
 	for (i = 0; i < n && is_space(p[i]); i++)
 		;

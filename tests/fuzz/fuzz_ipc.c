@@ -1,0 +1,75 @@
+/*
+ * The IPC decoder: a framed message from a hostile peer.  The first bytes
+ * choose the receiving and sending roles; the rest is one datagram that
+ * ipc_recv() must frame, ipc_check() must judge, and every unpack function
+ * of the foundation must parse without reading out of bounds.
+ */
+#include <sys/socket.h>
+
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc/ipc.h"
+#include "ipc/msg_core.h"
+
+static struct ipc_msg	m;
+
+static void
+unpack_all(const uint8_t *p, size_t n)
+{
+	union {
+		struct ipc_hello		hello;
+		struct ipc_sandbox_report	sb;
+		struct ipc_status		st;
+		struct ipc_error		err;
+		struct ipc_session_end		se;
+		struct ipc_new_channel		nc;
+		struct ipc_role_event		ev;
+	} u;
+	struct rd	r;
+
+#define TRY(fn) do { rd_init(&r, p, n); (void)fn(&r, (void *)&u); } while (0)
+	TRY(ipc_unpack_hello);
+	TRY(ipc_unpack_sandbox_report);
+	TRY(ipc_unpack_status);
+	TRY(ipc_unpack_error);
+	TRY(ipc_unpack_session_end);
+	TRY(ipc_unpack_new_channel);
+	TRY(ipc_unpack_role_event);
+#undef TRY
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int	sv[2] = { -1, -1 };
+	const char	*why;
+	enum role	 self, peer;
+	int		 sz = 1 << 20;
+
+	if (size < 2)
+		return 0;
+	self = (enum role)(data[0] % ROLE_MAX);
+	peer = (enum role)(data[1] % ROLE_MAX);
+	data += 2;
+	size -= 2;
+	if (sv[0] == -1) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1)
+			return 0;
+		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+		setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
+	if (write(sv[0], data, size) != (ssize_t)size)
+		return 0;
+	if (ipc_recv(sv[1], &m) == 1) {
+		if (ipc_check(&m, self, peer, &why) == 0)
+			unpack_all(m.data, m.hdr.len);
+		if (m.fd != -1)
+			close(m.fd);
+	}
+	unpack_all(data, size);		/* payload parsers on raw bytes too */
+	return 0;
+}
