@@ -15,6 +15,7 @@
 #ifndef BULKHEAD_SANDBOX_H
 #define BULKHEAD_SANDBOX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/role.h"
@@ -46,6 +47,13 @@ struct sandbox_conf {
 	int		 keep_fds[SANDBOX_MAX_KEEP];
 	int		 nkeep;
 	/*
+	 * Started as root: the user the role drops to (NULL: "nobody"),
+	 * resolved before anything is closed.  keyd and frontend, which
+	 * need their paths, drop to the owner of their first rw (else ro)
+	 * path instead, and stay out of the chroot: see sandbox.c.
+	 */
+	const char	*user;
+	/*
 	 * Test hook: after lockdown, attempt this forbidden act ("open",
 	 * "socket", "exec", "ptrace", ...); the test expects the process to
 	 * die by SIGSYS or the act to be refused.  NULL in normal runs.
@@ -65,5 +73,16 @@ void		 sandbox_apply(const struct sandbox_conf *,
 void		 sandbox_selftest(const char *what);
 /* Writes a comma-separated list of flag names ("seccomp,landlock,..."). */
 void		 sandbox_flags_str(uint32_t flags, char *buf, size_t bufsz);
+/* The role's fixed channel descriptors (common/role.h); their count. */
+size_t		 sandbox_role_fds(enum role, const int **fds);
+
+/*
+ * Exit codes of sandbox_selftest() when the act did not kill the process
+ * (killed by SIGSYS is the expected outcome of a seccomp-blocked act).
+ */
+#define SANDBOX_SELFTEST_ALLOWED	0	/* a permitted act worked */
+#define SANDBOX_SELFTEST_REFUSED	3	/* EACCES/EPERM: Landlock, DAC */
+#define SANDBOX_SELFTEST_NOT_BLOCKED	4	/* the act succeeded: failure */
+#define SANDBOX_SELFTEST_OTHER		5	/* failed some other way */
 
 #endif

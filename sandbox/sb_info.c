@@ -1,0 +1,99 @@
+/*
+ * The pure parts of sandbox.h: flag names and each role's fixed channel
+ * descriptors.  No libseccomp here, so the supervisor, which links
+ * libsandbox.a for spawn.c, can print flags without linking libseccomp.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sandbox/sandbox.h"
+
+static const struct {
+	uint32_t	 flag;
+	const char	*name;
+} sb_flag_names[] = {
+	{ SB_FDS_CLOSED,	"fds" },
+	{ SB_ENV_CLEARED,	"env" },
+	{ SB_NO_CORE,		"nocore" },
+	{ SB_NOT_DUMPABLE,	"nodump" },
+	{ SB_RLIMITS,		"rlimits" },
+	{ SB_USERNS,		"userns" },
+	{ SB_NETNS,		"netns" },
+	{ SB_CHROOT,		"chroot" },
+	{ SB_PRIVDROP,		"privdrop" },
+	{ SB_LANDLOCK,		"landlock" },
+	{ SB_NO_NEW_PRIVS,	"nnp" },
+	{ SB_SECCOMP,		"seccomp" },
+};
+
+void
+sandbox_flags_str(uint32_t flags, char *buf, size_t bufsz)
+{
+	size_t	i, len = 0;
+	int	n;
+
+	if (bufsz == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(sb_flag_names) / sizeof(sb_flag_names[0]); i++) {
+		if ((flags & sb_flag_names[i].flag) == 0)
+			continue;
+		flags &= ~sb_flag_names[i].flag;
+		n = snprintf(buf + len, bufsz - len, "%s%s",
+		    len > 0 ? "," : "", sb_flag_names[i].name);
+		if (n < 0 || (size_t)n >= bufsz - len)
+			goto trunc;
+		len += (size_t)n;
+	}
+	/* An unknown bit comes from a newer peer: show it, don't hide it. */
+	if (flags != 0) {
+		n = snprintf(buf + len, bufsz - len, "%s0x%x",
+		    len > 0 ? "," : "", flags);
+		if (n < 0 || (size_t)n >= bufsz - len)
+			goto trunc;
+		len += (size_t)n;
+	}
+	if (len == 0)
+		(void)snprintf(buf, bufsz, "none");
+	return;
+trunc:
+	/* Drop the partial name and say that something is missing. */
+	buf[len] = '\0';
+	if (bufsz - len >= 4)
+		memcpy(buf + len, "...", 4);
+	else if (bufsz >= 4)
+		memcpy(buf + bufsz - 4, "...", 4);
+}
+
+static const int fds_keyd[] = {
+	FD_SUP, FD_KEYD_FRONTEND, FD_KEYD_NETD, FD_KEYD_MEDIAD
+};
+static const int fds_netd[] = { FD_SUP, FD_NETD_KEYD };
+static const int fds_mediad[] = {
+	FD_SUP, FD_MEDIAD_KEYD, FD_MEDIAD_FRONTEND
+};
+static const int fds_frontend[] = {
+	FD_SUP, FD_FRONTEND_KEYD, FD_FRONTEND_MEDIAD
+};
+
+size_t
+sandbox_role_fds(enum role role, const int **fds)
+{
+	switch (role) {
+	case ROLE_KEYD:
+		*fds = fds_keyd;
+		return sizeof(fds_keyd) / sizeof(fds_keyd[0]);
+	case ROLE_NETD:
+		*fds = fds_netd;
+		return sizeof(fds_netd) / sizeof(fds_netd[0]);
+	case ROLE_MEDIAD:
+		*fds = fds_mediad;
+		return sizeof(fds_mediad) / sizeof(fds_mediad[0]);
+	case ROLE_FRONTEND:
+		*fds = fds_frontend;
+		return sizeof(fds_frontend) / sizeof(fds_frontend[0]);
+	default:
+		*fds = NULL;
+		return 0;
+	}
+}

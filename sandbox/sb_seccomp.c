@@ -1,0 +1,105 @@
+/*
+ * Loads a role's seccomp allowlist (sb_tables.c) with libseccomp.  Default
+ * action: kill the whole process (OpenSSH's choice: a confused role must
+ * not limp on with an error it never expected).  -DSANDBOX_DEBUG traps
+ * instead, and the SIGSYS handler logs the call and lets it fail, so one
+ * run shows every missing entry.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "sandbox/sb_int.h"
+
+#ifdef SANDBOX_DEBUG
+static void
+sc_trap(int sig, siginfo_t *si, void *uc)
+{
+	char	buf[80];
+	int	n;
+
+	(void)sig;
+	(void)uc;
+	/* Async-signal context: snprintf of integers only, then write. */
+	n = snprintf(buf, sizeof(buf), "SANDBOX_DEBUG: seccomp trapped "
+	    "syscall %d\n", si->si_syscall);
+	if (n > 0)
+		(void)!write(STDERR_FILENO, buf, (size_t)n);
+}
+#endif
+
+static int
+sc_add(scmp_filter_ctx ctx, const struct sc_table *t)
+{
+	size_t	i;
+	int	rv;
+
+	for (i = 0; i < t->nrules; i++) {
+		rv = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+		    t->rules[i].nr, t->rules[i].nargs, t->rules[i].args);
+		if (rv < 0) {
+			log_warnx("seccomp: %s table, rule %zu (syscall %d): %s",
+			    t->name, i, t->rules[i].nr, strerror(-rv));
+			return rv;
+		}
+	}
+	return 0;
+}
+
+int
+sc_load(enum role role)
+{
+	const struct sc_table	*t;
+	scmp_filter_ctx		 ctx;
+	uint32_t		 deny;
+	int			 rv;
+
+	if ((t = sc_table_role(role)) == NULL)
+		return -EINVAL;
+#ifdef SANDBOX_DEBUG
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = sc_trap;
+	sa.sa_flags = SA_SIGINFO;
+	if (sigaction(SIGSYS, &sa, NULL) == -1)
+		return -errno;
+	deny = SCMP_ACT_TRAP;
+#else
+	deny = SCMP_ACT_KILL_PROCESS;
+#endif
+	if ((ctx = seccomp_init(deny)) == NULL) {
+		/* Kernels before 4.14 lack KILL_PROCESS; a role has one
+		 * thread at lockdown, so killing it is the same. */
+		if (deny != SCMP_ACT_KILL_PROCESS ||
+		    (ctx = seccomp_init(deny = SCMP_ACT_KILL)) == NULL)
+			return -ENOMEM;
+	}
+	/* A call through another ABI (x32, i386 int 0x80) is an attack. */
+	if ((rv = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, deny)) < 0 ||
+	    (rv = sc_add(ctx, sc_table_base())) < 0 ||
+	    (rv = sc_add(ctx, t)) < 0)
+		goto out;
+	rv = seccomp_load(ctx);
+out:
+	seccomp_release(ctx);
+	return rv;
+}
+
+int
+sc_mentions(enum role role, int nr)
+{
+	const struct sc_table	*t[2];
+	size_t			 i, j;
+
+	t[0] = sc_table_base();
+	if ((t[1] = sc_table_role(role)) == NULL)
+		return 0;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < t[i]->nrules; j++)
+			if (t[i]->rules[j].nr == nr)
+				return 1;
+	return 0;
+}

@@ -1,0 +1,122 @@
+/*
+ * The seccomp allowlists: a base every role has, then one short table per
+ * role.  Anything not listed kills the process.  Argument filters where
+ * they are cheap: no mapping is ever executable, netd opens only UDP and
+ * TCP sockets over IP, the terminal ioctls are named one by one.
+ * Listed only what the roles do AFTER lockdown (strace of the real
+ * binaries); set-up that needs more (codecs, sodium_init) runs before.
+ *
+ * Never here: execve/execveat, ptrace, process_vm_*, fork/vfork/clone/
+ * clone3, socket outside netd, open/openat outside keyd and frontend,
+ * mount, bpf, perf_event_open, keyctl, userfaultfd, io_uring_*.
+ * tests/unit/test_sandbox.c holds these tables to that.
+ */
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+
+#include "sandbox/sb_int.h"
+
+#define NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
+#define ALLOW(s)		{ SCMP_SYS(s), 0, { { 0, 0, 0, 0 } } }
+#define ALLOW_EQ(s, a, v)	{ SCMP_SYS(s), 1, \
+	{ { a, SCMP_CMP_EQ, (scmp_datum_t)(v), 0 } } }
+#define ALLOW_EQ2(s, a, v, b, w) { SCMP_SYS(s), 2, \
+	{ { a, SCMP_CMP_EQ, (scmp_datum_t)(v), 0 }, \
+	  { b, SCMP_CMP_EQ, (scmp_datum_t)(w), 0 } } }
+/* No bit outside m may be set in argument a. */
+#define ALLOW_MASK(s, a, m)	{ SCMP_SYS(s), 1, \
+	{ { a, SCMP_CMP_MASKED_EQ, ~(scmp_datum_t)(m), 0 } } }
+/* socket(af, type [| SOCK_NONBLOCK | SOCK_CLOEXEC], proto) */
+#define SOCK(af, type, proto)	{ SCMP_SYS(socket), 3, \
+	{ { 0, SCMP_CMP_EQ, (af), 0 }, \
+	  { 1, SCMP_CMP_MASKED_EQ, \
+	    ~(scmp_datum_t)(SOCK_NONBLOCK | SOCK_CLOEXEC), (type) }, \
+	  { 2, SCMP_CMP_EQ, (proto), 0 } } }
+
+static const struct sc_rule sc_base[] = {
+	ALLOW(read), ALLOW(write), ALLOW(close),
+	ALLOW(exit_group), ALLOW(rt_sigreturn), ALLOW(restart_syscall),
+	/* ipc/ipc.c, ipc/chan.c: SEQPACKET channels, fds by SCM_RIGHTS */
+	ALLOW(recvmsg), ALLOW(sendmsg), ALLOW(poll), ALLOW(ppoll),
+	ALLOW_EQ(fcntl, 1, F_GETFL), ALLOW_EQ(fcntl, 1, F_SETFL),
+	ALLOW_EQ(fcntl, 1, F_GETFD), ALLOW_EQ(fcntl, 1, F_SETFD),
+	ALLOW_EQ(fcntl, 1, F_DUPFD_CLOEXEC),
+	/* common/loop.c: created after lockdown by role_rt.c */
+	ALLOW(epoll_create1), ALLOW(epoll_ctl), ALLOW(epoll_wait),
+	ALLOW(epoll_pwait), ALLOW(timerfd_create), ALLOW(timerfd_settime),
+	ALLOW(clock_gettime),		/* vDSO, but it may fall back */
+	ALLOW(getpid),			/* every log line */
+	/* malloc; never an executable mapping */
+	ALLOW(brk), ALLOW(munmap), ALLOW(mremap), ALLOW(madvise),
+	ALLOW_MASK(mmap, 2, PROT_READ | PROT_WRITE),
+	ALLOW_MASK(getrandom, 2, GRND_NONBLOCK),	/* libsodium */
+};
+
+/* Profile I/O (keyd) and user files and downloads (frontend): Landlock
+ * decides which paths; these are the calls. */
+#define FILE_IO \
+	ALLOW(openat), ALLOW(lseek), ALLOW(fstat), ALLOW(newfstatat), \
+	ALLOW(ftruncate), ALLOW(fsync), ALLOW(fdatasync), \
+	ALLOW(getdents64), ALLOW(mkdir), ALLOW(mkdirat), \
+	ALLOW(rename), ALLOW(renameat), ALLOW(renameat2), \
+	ALLOW(unlink), ALLOW(unlinkat)
+
+static const struct sc_rule sc_keyd[] = {
+	FILE_IO,
+	/* sodium_malloc(): guard pages, mlock, MADV_DONTDUMP */
+	ALLOW_MASK(mprotect, 2, PROT_READ | PROT_WRITE),
+	ALLOW(mlock), ALLOW(munlock),
+};
+
+static const struct sc_rule sc_netd[] = {
+	SOCK(AF_INET, SOCK_DGRAM, 0), SOCK(AF_INET, SOCK_DGRAM, IPPROTO_UDP),
+	SOCK(AF_INET, SOCK_STREAM, 0), SOCK(AF_INET, SOCK_STREAM, IPPROTO_TCP),
+	SOCK(AF_INET6, SOCK_DGRAM, 0), SOCK(AF_INET6, SOCK_DGRAM, IPPROTO_UDP),
+	SOCK(AF_INET6, SOCK_STREAM, 0),
+	SOCK(AF_INET6, SOCK_STREAM, IPPROTO_TCP),
+	/* DHT (UDP), TCP relays, the nodes-list fetch */
+	ALLOW(bind), ALLOW(connect), ALLOW(getsockname), ALLOW(getpeername),
+	ALLOW(setsockopt), ALLOW(getsockopt), ALLOW(shutdown),
+	ALLOW(sendto), ALLOW(recvfrom), ALLOW(sendmmsg), ALLOW(recvmmsg),
+};
+
+static const struct sc_rule sc_frontend[] = {
+	FILE_IO,
+	/* termios for the no-echo passphrase prompt, on the terminal only;
+	 * never TIOCSTI (typing into the user's shell) */
+	ALLOW_EQ(ioctl, 1, TCGETS),
+	ALLOW_EQ2(ioctl, 0, 0, 1, TCSETS), ALLOW_EQ2(ioctl, 0, 0, 1, TCSETSW),
+	ALLOW_EQ2(ioctl, 0, 0, 1, TCSETSF),
+};
+
+static const struct sc_table sc_tables[ROLE_MAX] = {
+	[ROLE_KEYD] = { "keyd", sc_keyd, NITEMS(sc_keyd) },
+	[ROLE_NETD] = { "netd", sc_netd, NITEMS(sc_netd) },
+	/* Codecs are set up before lockdown and run single-threaded (no
+	 * clone); encoding and decoding need nothing beyond the base. */
+	[ROLE_MEDIAD] = { "mediad", NULL, 0 },
+	[ROLE_FRONTEND] = { "frontend", sc_frontend, NITEMS(sc_frontend) },
+};
+
+static const struct sc_table sc_table_common = {
+	"base", sc_base, NITEMS(sc_base)
+};
+
+const struct sc_table *
+sc_table_base(void)
+{
+	return &sc_table_common;
+}
+
+const struct sc_table *
+sc_table_role(enum role role)
+{
+	if ((unsigned)role >= ROLE_MAX || sc_tables[role].name == NULL)
+		return NULL;
+	return &sc_tables[role];
+}
