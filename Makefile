@@ -116,6 +116,10 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) -c -o $@ $<
 
+$(B)/obj/tests/lib/%.o: tests/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) -c -o $@ $<
+
 $(B)/obj/tests/interop/%.o: tests/interop/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) -c -o $@ $<

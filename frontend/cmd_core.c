@@ -90,7 +90,7 @@ static void
 cmd_quit(struct cmd_ctx *ctx, json_t *args)
 {
 	ui_reply_ok(ctx, NULL);
-	frontend_exit(0);
+	ui_exit_when_idle(0);
 }
 
 static void

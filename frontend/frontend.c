@@ -74,8 +74,11 @@ stdin_cb(struct ev_src *src, uint32_t events)
 	if (n == 0) {			/* Ctrl-D or the script closed stdin */
 		if (inlen > 0 && !discarding)
 			run_line(inbuf, inlen);
+		inlen = 0;
+		loop_del(src);
 		ui_say("%s", "");
-		frontend_exit(0);
+		ui_exit_when_idle(0);
+		return;
 	}
 	inlen += (size_t)n;
 	while ((nl = memchr(inbuf, '\n', inlen)) != NULL) {

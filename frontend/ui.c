@@ -96,6 +96,28 @@ ui_say(const char *fmt, ...)
 	fflush(stdout);
 }
 
+static int	exit_pending = -1;	/* exit code once idle, or -1 */
+
+static int
+inflight(void)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < UI_MAX_PENDING; i++)
+		if (pending[i].ctx != NULL)
+			n++;
+	return n;
+}
+
+void
+ui_exit_when_idle(int code)
+{
+	exit_pending = code;
+	if (inflight() == 0)
+		frontend_exit(code);
+}
+
 static void
 finish(struct cmd_ctx *ctx)
 {
@@ -103,6 +125,11 @@ finish(struct cmd_ctx *ctx)
 	if (ctx->tag != NULL)
 		json_decref(ctx->tag);
 	free(ctx);
+	if (exit_pending != -1) {
+		if (inflight() == 0)
+			frontend_exit(exit_pending);
+		return;
+	}
 	if (ui_mode == UI_CLI)
 		cli_prompt();
 }

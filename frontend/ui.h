@@ -77,6 +77,8 @@ void	json_mode_line(const char *line, size_t len);
 void	cli_line(const char *line, size_t len);
 void	cli_prompt(void);
 
+/* Exits once every command in flight has its reply (quit, end of input). */
+void	ui_exit_when_idle(int code);
 /* Ends the frontend: flush and exit with code. */
 __attribute__((noreturn))
 void	frontend_exit(int code);

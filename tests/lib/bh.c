@@ -1,0 +1,233 @@
+/* Test harness for real bulkhead sessions: see bh.h. */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/lib/bh.h"
+
+static long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+bh_start(struct bh *b, const char *const args[])
+{
+	char	*argv[BH_MAX_ARGS + 8], prof[300];
+	int	 in[2], out[2], errfd, a = 0, i;
+
+	memset(b, 0, sizeof(*b));
+	b->events = json_array();
+	snprintf(b->dir, sizeof(b->dir), "/tmp/bh-test-XXXXXX");
+	if (mkdtemp(b->dir) == NULL)
+		return -1;
+	snprintf(prof, sizeof(prof), "--profile=%s/profile.tox", b->dir);
+	snprintf(b->errlog, sizeof(b->errlog), "%s/stderr.log", b->dir);
+	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1)
+		return -1;
+	if ((errfd = open(b->errlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
+		return -1;
+	argv[a++] = BUILD_DIR "/bin/bulkhead";
+	argv[a++] = "--json";
+	argv[a++] = prof;
+	for (i = 0; args != NULL && args[i] != NULL && i < BH_MAX_ARGS; i++)
+		argv[a++] = (char *)(uintptr_t)args[i];
+	argv[a] = NULL;
+	if ((b->pid = fork()) == -1)
+		return -1;
+	if (b->pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(errfd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(errfd);
+	b->in = in[1];
+	b->out = out[0];
+	return 0;
+}
+
+json_t *
+bh_read(struct bh *b, int timeout_ms)
+{
+	long long	 deadline = now_ms() + timeout_ms;
+	struct pollfd	 pfd;
+	char		*nl;
+	json_t		*j;
+	ssize_t		 n;
+	size_t		 used;
+
+	for (;;) {
+		if ((nl = memchr(b->buf, '\n', b->len)) != NULL) {
+			used = (size_t)(nl - b->buf) + 1;
+			j = json_loadb(b->buf, used - 1, 0, NULL);
+			memmove(b->buf, b->buf + used, b->len - used);
+			b->len -= used;
+			if (j == NULL)
+				fprintf(stderr, "bh: unparsable line\n");
+			return j;
+		}
+		pfd.fd = b->out;
+		pfd.events = POLLIN;
+		if (now_ms() >= deadline ||
+		    poll(&pfd, 1, (int)(deadline - now_ms())) <= 0)
+			return NULL;
+		n = read(b->out, b->buf + b->len, sizeof(b->buf) - b->len);
+		if (n <= 0)
+			return NULL;
+		b->len += (size_t)n;
+	}
+}
+
+json_t *
+bh_cmd(struct bh *b, const char *line, int timeout_ms)
+{
+	long long	 deadline = now_ms() + timeout_ms;
+	json_t		*j;
+	long long	 left;
+
+	if (write(b->in, line, strlen(line)) != (ssize_t)strlen(line) ||
+	    write(b->in, "\n", 1) != 1)
+		return NULL;
+	while ((left = deadline - now_ms()) > 0) {
+		if ((j = bh_read(b, (int)left)) == NULL)
+			return NULL;
+		if (json_object_get(j, "reply") != NULL)
+			return j;
+		json_array_append_new(b->events, j);
+	}
+	return NULL;
+}
+
+json_t *
+bh_event(struct bh *b, const char *name, int timeout_ms)
+{
+	long long	 deadline = now_ms() + timeout_ms;
+	json_t		*j, *e;
+	size_t		 i;
+	long long	 left;
+
+	json_array_foreach(b->events, i, e) {
+		if (strcmp(json_string_value(json_object_get(e, "event")) ?: "",
+		    name) == 0) {
+			json_incref(e);
+			json_array_remove(b->events, i);
+			return e;
+		}
+	}
+	while ((left = deadline - now_ms()) > 0) {
+		if ((j = bh_read(b, (int)left)) == NULL)
+			return NULL;
+		e = json_object_get(j, "event");
+		if (e != NULL && strcmp(json_string_value(e) ?: "", name) == 0)
+			return j;
+		json_array_append_new(b->events, j);
+	}
+	return NULL;
+}
+
+int
+bh_wait(struct bh *b, int timeout_ms)
+{
+	long long	deadline = now_ms() + timeout_ms;
+	int		status;
+	pid_t		r;
+
+	while (now_ms() < deadline) {
+		if ((r = waitpid(b->pid, &status, WNOHANG)) == b->pid) {
+			b->pid = 0;
+			return status;
+		}
+		if (r == -1)
+			return -1;
+		usleep(20000);
+	}
+	return -1;
+}
+
+void
+bh_dump_log(struct bh *b)
+{
+	char	buf[4096];
+	FILE	*f;
+	size_t	n;
+
+	if ((f = fopen(b->errlog, "r")) == NULL)
+		return;
+	fprintf(stderr, "---- bulkhead stderr ----\n");
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fprintf(stderr, "-------------------------\n");
+	fclose(f);
+}
+
+void
+bh_stop(struct bh *b)
+{
+	char	cmd[400];
+
+	if (b->pid > 0) {
+		kill(b->pid, SIGTERM);
+		if (bh_wait(b, 15000) == -1) {
+			kill(b->pid, SIGKILL);
+			waitpid(b->pid, NULL, 0);
+		}
+	}
+	close(b->in);
+	close(b->out);
+	json_decref(b->events);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bh: could not remove %s\n", b->dir);
+}
+
+pid_t
+bh_role_pid(json_t *status, const char *role)
+{
+	json_t	*roles = json_object_get(status, "roles"), *e;
+	size_t	 i;
+
+	json_array_foreach(roles, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "role")) ?: "",
+		    role) == 0)
+			return (pid_t)json_integer_value(json_object_get(e,
+			    "pid"));
+	return -1;
+}
+
+long
+bh_proc_field(pid_t pid, const char *field)
+{
+	char	path[64], line[256];
+	FILE	*f;
+	size_t	fl = strlen(field);
+	long	v = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, field, fl) == 0 && line[fl] == ':') {
+			v = strtol(line + fl + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}

@@ -1,0 +1,45 @@
+/*
+ * Test harness: a real bulkhead session in --json mode, driven through its
+ * stdin and stdout as a script would.  Waits are bounded by a deadline so a
+ * broken build fails instead of hanging; nothing asserts on timing.
+ */
+#ifndef BULKHEAD_TEST_BH_H
+#define BULKHEAD_TEST_BH_H
+
+#include <jansson.h>
+#include <sys/types.h>
+
+#define BH_MAX_ARGS	32
+
+struct bh {
+	pid_t	 pid;
+	int	 in;		/* its stdin */
+	int	 out;		/* its stdout */
+	char	 buf[65536];
+	size_t	 len;
+	char	 dir[256];	/* scratch dir: profile, stderr log */
+	char	 errlog[300];
+	json_t	*events;	/* events seen while waiting for replies */
+};
+
+/* Starts BUILD_DIR/bin/bulkhead --json --profile DIR/profile.tox ARGS. */
+int	 bh_start(struct bh *, const char *const args[]);
+/* Sends one request line; returns the reply object (caller decrefs) or
+ * NULL if none arrived by the deadline. */
+json_t	*bh_cmd(struct bh *, const char *line, int timeout_ms);
+/* Returns the first event named name (already seen or new), or NULL. */
+json_t	*bh_event(struct bh *, const char *name, int timeout_ms);
+/* Reads one JSON line; NULL at EOF or deadline. */
+json_t	*bh_read(struct bh *, int timeout_ms);
+/* Waits for exit; returns the wait status, or -1 at the deadline. */
+int	 bh_wait(struct bh *, int timeout_ms);
+/* Kills whatever is left and removes the scratch dir. */
+void	 bh_stop(struct bh *);
+/* pid of a role from a status reply, or -1. */
+pid_t	 bh_role_pid(json_t *status, const char *role);
+/* Reads /proc/PID/status field ("Seccomp"); returns its value or -1. */
+long	 bh_proc_field(pid_t, const char *field);
+/* Prints the session's stderr log (for failing tests). */
+void	 bh_dump_log(struct bh *);
+
+#endif
