@@ -19,6 +19,12 @@ CC		?= cc
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 15
 PKG_CONFIG	?= pkg-config
+# Quiet by default; V=1 shows every command.
+ifeq ($(V),1)
+Q		 =
+else
+Q		 = @
+endif
 
 # Libraries per role: each executable links only its own (ARCHITECTURE.md).
 PKGS_KEYD	 = libsodium libseccomp
@@ -110,41 +116,48 @@ $(B)/gen/build_id.c: $(ALL_PRODUCT_SRCS) $(wildcard */*.h) Makefile
 
 $(B)/obj/gen/build_id.o: $(B)/gen/build_id.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) -c -o $@ $<
 
 $(B)/obj/tests/lib/%.o: tests/lib/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) -c -o $@ $<
 
 $(B)/obj/tests/interop/%.o: tests/interop/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) -c -o $@ $<
 
 $(LIBCOMMON): $(call obj,$(COMMON_SRCS))
 $(LIBIPC): $(call obj,$(IPC_SRCS))
 $(LIBSANDBOX): $(call obj,$(SANDBOX_SRCS))
 $(B)/lib/lib%.a:
 	@mkdir -p $(@D)
-	rm -f $@
-	$(AR) rcs $@ $^
+	@rm -f $@
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 # Each role's own library (all of <role>/ but main), for role and tests.
 define role_rules
 $(B)/lib/lib$(1).a: $(call obj,$(call role_lib_srcs,$(1)))
 $(B)/libexec/bulkhead/$(1): $(B)/obj/$(1)/$(1).o $(B)/lib/lib$(1).a $(BASELIBS) $(BUILD_ID_OBJ)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) -o $$@ $(B)/obj/$(1)/$(1).o $(BUILD_ID_OBJ) \
+	@echo "  LD      $$@"
+	$(Q)$$(CC) $$(LDFLAGS) -o $$@ $(B)/obj/$(1)/$(1).o $(BUILD_ID_OBJ) \
 	    $(B)/lib/lib$(1).a $(BASELIBS) $$(call pkg_libs,$$(PKGS_$(shell echo $(1) | tr a-z A-Z)))
 endef
 $(foreach r,$(ROLES),$(eval $(call role_rules,$(r))))
 
 $(BIN_SUP): $(call obj,$(SUP_SRCS)) $(BASELIBS) $(BUILD_ID_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(call obj,$(SUP_SRCS)) $(BUILD_ID_OBJ) $(BASELIBS) $(call pkg_libs,$(PKGS_SUP))
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,$(SUP_SRCS)) $(BUILD_ID_OBJ) $(BASELIBS) $(call pkg_libs,$(PKGS_SUP))
 
 # Tests link everything: the one-library-per-role rule is for products.
 ROLE_LIBS	 = $(foreach r,$(ROLES),$(B)/lib/lib$(r).a)
@@ -156,16 +169,20 @@ TEST_DEFS	 = -DBUILD_DIR='"$(abspath $(B))"' -DSRC_DIR='"$(CURDIR)"'
 
 $(B)/tests/%: tests/unit/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) $(LDFLAGS) -o $@ $< $(TEST_LINK)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) $(LDFLAGS) -o $@ $< $(TEST_LINK)
 $(B)/tests/%: tests/integration/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) $(LDFLAGS) -o $@ $< $(TEST_LINK)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) $(LDFLAGS) -o $@ $< $(TEST_LINK)
 $(B)/tests/%: tests/interop/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
 $(B)/bench/%: bench/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
 
 test: all $(UNIT_BINS) $(INTEG_BINS) $(INTEROP_BINS) $(INTEROP_TOOL_BINS)
 	@B=$(B) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) $(INTEROP_BINS)
@@ -194,16 +211,19 @@ FUZZ_LIB_SRCS	 = $(COMMON_SRCS) $(IPC_SRCS) \
 FUZZ_LIB_OBJS	 = $(patsubst %.c,$(FB)/obj/%.o,$(FUZZ_LIB_SRCS))
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 $(FB)/gen/build_id.c: $(B)/gen/build_id.c
 	@mkdir -p $(@D)
 	cp $< $@
 $(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS) $(FB)/obj/gen/build_id.o
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ \
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ \
 	    $(call pkg_libs,$(PKGS_ALL)) -lm
 $(FB)/obj/gen/build_id.o: $(FB)/gen/build_id.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 fuzz: $(FUZZ_BINS)
 	@sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
