@@ -1,0 +1,39 @@
+/*
+ * keyd's handling of the identity and profile messages from the frontend
+ * (ipc/types_profile.h, types 32..63).  keyd/keyd.c calls, in order:
+ *
+ *   keyd_profile_open(path, on_event, arg)	before rt_lockdown(): opens
+ *	the profile directory (the only descriptor profile I/O needs), loads
+ *	a plain profile; -1 only if the directory cannot be opened.
+ *   keyd_profile_dispatch(c, m)		from the frontend channel's
+ *	on_msg for every m->hdr.type in [IPC_PROFILE_FIRST, IPC_PROFILE_LAST]
+ *	(after chan's ipc_check); it replies itself, closes any fd it got
+ *	(sets m->fd = -1) and wipes passphrases from m.  A malformed payload
+ *	closes the channel, like any protocol violation.
+ *   keyd_profile_identity()			the identity for the rest of
+ *	keyd (NULL before open): ->prof is non-NULL once unlocked.
+ *   keyd_profile_close()			at SHUTDOWN: every change was
+ *	already saved when it was made, so it only wipes and closes.
+ *
+ * on_event (may be NULL) tells the rest of keyd what changed, after the
+ * change is on disk: e.g. on KEYD_PROFILE_LOADED send netd our public key.
+ */
+#ifndef BULKHEAD_KEYD_PROFILE_DISPATCH_H
+#define BULKHEAD_KEYD_PROFILE_DISPATCH_H
+
+#include "ipc/chan.h"
+#include "keyd/identity.h"
+
+enum keyd_profile_event {
+	KEYD_PROFILE_LOADED = 1,	/* unlocked, created or imported */
+	KEYD_PROFILE_ID_CHANGED,	/* nospam: a new Tox ID */
+	KEYD_PROFILE_SELF_CHANGED,	/* name, status message or status */
+};
+
+int	keyd_profile_open(const char *profile_path,
+	    void (*on_event)(enum keyd_profile_event, void *), void *arg);
+void	keyd_profile_dispatch(struct chan *, struct ipc_msg *);
+struct identity *keyd_profile_identity(void);
+void	keyd_profile_close(void);
+
+#endif
