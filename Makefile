@@ -216,7 +216,11 @@ $(FB)/obj/%.o: %.c
 $(FB)/gen/build_id.c: $(B)/gen/build_id.c
 	@mkdir -p $(@D)
 	cp $< $@
-$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS) $(FB)/obj/gen/build_id.o
+# An archive, so a target pulls in only the objects it uses.
+$(FB)/libfuzz.a: $(FUZZ_LIB_OBJS) $(FB)/obj/gen/build_id.o
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FB)/libfuzz.a
 	@echo "  FUZZLD  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ \
 	    $(call pkg_libs,$(PKGS_ALL)) -lm
