@@ -40,6 +40,12 @@ keyd_profile_open(const char *path,
 	return 0;
 }
 
+int
+keyd_profile_dirfd(void)
+{
+	return kid_open ? kid.store.dirfd : -1;
+}
+
 struct identity *
 keyd_profile_identity(void)
 {

@@ -10,6 +10,10 @@
  *	(after chan's ipc_check); it replies itself, closes any fd it got
  *	(sets m->fd = -1) and wipes passphrases from m.  A malformed payload
  *	closes the channel, like any protocol violation.
+ *   keyd_profile_dirfd()			the profile directory fd, to
+ *	add to sandbox_conf.keep_fds (or sandbox_apply closes it); put the
+ *	profile's directory in rw_paths too: Landlock checks every
+ *	openat() relative to it.  -1 before open.
  *   keyd_profile_identity()			the identity for the rest of
  *	keyd (NULL before open): ->prof is non-NULL once unlocked.
  *   keyd_profile_close()			at SHUTDOWN: every change was
@@ -33,6 +37,7 @@ enum keyd_profile_event {
 int	keyd_profile_open(const char *profile_path,
 	    void (*on_event)(enum keyd_profile_event, void *), void *arg);
 void	keyd_profile_dispatch(struct chan *, struct ipc_msg *);
+int	keyd_profile_dirfd(void);
 struct identity *keyd_profile_identity(void);
 void	keyd_profile_close(void);
 
