@@ -28,7 +28,8 @@ endif
 
 # Libraries per role: each executable links only its own (ARCHITECTURE.md).
 PKGS_KEYD	 = libsodium libseccomp
-PKGS_NETD	 = libsodium libseccomp libcurl jansson
+PKGS_NETD	 = libsodium libseccomp jansson
+PKGS_FETCHD	 = libcurl libseccomp
 PKGS_MEDIAD	 = opus vpx libseccomp
 PKGS_FRONTEND	 = jansson libqrencode libseccomp
 PKGS_SUP	 =
@@ -58,7 +59,7 @@ CFLAGS		+= -std=c11 $(OPT) $(WARN) $(HARDEN) -MMD -MP
 LDFLAGS		+= -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
 		   -Wl,--as-needed $(SANLD)
 
-ROLES		 = keyd netd mediad frontend
+ROLES		 = keyd netd mediad frontend fetchd
 SRC_DIRS	 = common ipc sandbox supervisor $(ROLES)
 
 COMMON_SRCS	 = $(wildcard common/*.c)

@@ -32,8 +32,8 @@ loop_init(void)
 	quit = 0;
 }
 
-void
-loop_add(struct ev_src *src, uint32_t events)
+int
+loop_try_add(struct ev_src *src, uint32_t events)
 {
 	struct epoll_event	ev;
 
@@ -41,8 +41,16 @@ loop_add(struct ev_src *src, uint32_t events)
 	ev.events = events;
 	ev.data.ptr = src;
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, src->fd, &ev) == -1)
-		fatal("epoll_ctl add fd %d", src->fd);
+		return -1;
 	src->events = events;
+	return 0;
+}
+
+void
+loop_add(struct ev_src *src, uint32_t events)
+{
+	if (loop_try_add(src, events) == -1)
+		fatal("epoll_ctl add fd %d", src->fd);
 }
 
 void

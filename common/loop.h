@@ -25,6 +25,8 @@ struct timer {
 
 void	loop_init(void);
 void	loop_add(struct ev_src *, uint32_t events);	/* EPOLLIN, ... */
+/* As loop_add, but returns -1 with errno (EPERM: a regular file). */
+int	loop_try_add(struct ev_src *, uint32_t events);
 void	loop_mod(struct ev_src *, uint32_t events);
 void	loop_del(struct ev_src *);
 /* Runs until loop_stop(); returns 0. */

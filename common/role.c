@@ -8,6 +8,7 @@ static const char *const names[ROLE_MAX] = {
 	[ROLE_NETD] = "netd",
 	[ROLE_MEDIAD] = "mediad",
 	[ROLE_FRONTEND] = "frontend",
+	[ROLE_FETCHD] = "fetchd",
 };
 
 const char *

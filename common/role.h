@@ -13,6 +13,7 @@ enum role {
 	ROLE_NETD,
 	ROLE_MEDIAD,
 	ROLE_FRONTEND,
+	ROLE_FETCHD,		/* short-lived: downloads the nodes list */
 	ROLE_MAX
 };
 
@@ -32,6 +33,7 @@ enum role {
 /* frontend */
 #define FD_FRONTEND_KEYD	4
 #define FD_FRONTEND_MEDIAD	5
+/* fetchd: FD_SUP only; its output is fd 1, a pipe to netd. */
 /* First descriptor a role may receive for role-specific purposes
  * (a passphrase fd, a nodes file): passed by the supervisor at exec. */
 #define FD_ROLE_EXTRA		7

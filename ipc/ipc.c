@@ -19,6 +19,7 @@ ipc_spec_find(uint16_t type)
 		{ ipc_specs_core, &ipc_nspecs_core },
 		{ ipc_specs_profile, &ipc_nspecs_profile },
 		{ ipc_specs_net, &ipc_nspecs_net },
+		{ ipc_specs_nodes, &ipc_nspecs_nodes },
 	};
 	size_t	i, j;
 

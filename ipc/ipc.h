@@ -20,6 +20,7 @@
 #include "ipc/types_core.h"
 #include "ipc/types_profile.h"
 #include "ipc/types_net.h"
+#include "ipc/types_nodes.h"
 
 #define IPC_MAX_PAYLOAD		(64 * 1024 - 16)
 #define IPC_F_FD		0x0001	/* one descriptor rides along */
@@ -60,6 +61,8 @@ extern const struct ipc_spec	ipc_specs_profile[];
 extern const size_t		ipc_nspecs_profile;
 extern const struct ipc_spec	ipc_specs_net[];
 extern const size_t		ipc_nspecs_net;
+extern const struct ipc_spec	ipc_specs_nodes[];
+extern const size_t		ipc_nspecs_nodes;
 
 const struct ipc_spec *ipc_spec_find(uint16_t type);
 const char	*ipc_type_name(uint16_t type);

@@ -115,3 +115,48 @@ nodes_json_parse(const char *buf, size_t len, struct nodes_list *list,
 	json_decref(root);
 	return 0;
 }
+
+static json_t *
+node_json(const struct nodes_entry *e)
+{
+	char	 v4[INET_ADDRSTRLEN] = "-", v6[INET6_ADDRSTRLEN] = "-";
+	char	 pk[65];
+	json_t	*tcp = json_array();
+	int	 i;
+
+	if (e->has_v4)
+		inet_ntop(AF_INET, e->v4, v4, sizeof(v4));
+	if (e->has_v6)
+		inet_ntop(AF_INET6, e->v6, v6, sizeof(v6));
+	hex_encode(e->pk, sizeof(e->pk), pk);
+	for (i = 0; i < e->ntcp; i++)
+		json_array_append_new(tcp, json_integer(e->tcp_ports[i]));
+	return json_pack("{s:s, s:s, s:i, s:o, s:s, s:b}", "ipv4", v4,
+	    "ipv6", v6, "port", (int)e->port, "tcp_ports", tcp,
+	    "public_key", pk, "status_udp", e->udp_up);
+}
+
+size_t
+nodes_json_serialize(const struct nodes_list *list, char *out, size_t max)
+{
+	json_t	*root, *arr;
+	size_t	 len;
+	int	 i;
+
+	arr = json_array();
+	for (i = 0; i < list->n; i++)
+		json_array_append_new(arr, node_json(&list->nodes[i]));
+	root = json_pack("{s:o}", "nodes", arr);
+	for (;;) {
+		len = json_dumpb(root, out, max, JSON_COMPACT);
+		if (len > 0 && len <= max)
+			break;
+		if (json_array_size(arr) == 0) {
+			len = 0;
+			break;
+		}
+		json_array_remove(arr, json_array_size(arr) - 1);
+	}
+	json_decref(root);
+	return len;
+}

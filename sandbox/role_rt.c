@@ -84,20 +84,25 @@ rt_lockdown(struct role_rt *rt, struct sandbox_conf *sb)
 }
 
 void
-rt_serve(struct role_rt *rt)
+rt_report(struct role_rt *rt)
 {
 	uint8_t		buf[16];
 	struct wr	w;
 
-	if (rt->on_shutdown == NULL)
-		fatalx("%s: no shutdown handler", __func__);
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_sandbox_report(&w, &rt->report);
 	(void)chan_send_wr(&rt->sup, IPC_SANDBOX_REPORT, 0, &w);
-	if (rt->selftest != NULL) {
-		chan_flush(&rt->sup);
+	chan_flush(&rt->sup);
+	if (rt->selftest != NULL)
 		sandbox_selftest(rt->selftest);
-	}
+}
+
+void
+rt_serve(struct role_rt *rt)
+{
+	if (rt->on_shutdown == NULL)
+		fatalx("%s: no shutdown handler", __func__);
+	rt_report(rt);
 	loop_run();
 	rt->on_shutdown();
 	exit(0);

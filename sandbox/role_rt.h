@@ -50,7 +50,10 @@ int	rt_option(struct role_rt *, int opt, const char *arg);
 /* Applies the sandbox (conf->role/permissive/selftest are filled in here),
  * then starts the event loop and the supervisor channel. */
 void	rt_lockdown(struct role_rt *, struct sandbox_conf *);
-/* Sends the sandbox report, runs a requested selftest, runs the loop. */
+/* Sends the sandbox report to the supervisor, then runs a requested
+ * selftest (which does not return). */
+void	rt_report(struct role_rt *);
+/* rt_report(), then the loop. */
 __attribute__((noreturn))
 void	rt_serve(struct role_rt *);
 

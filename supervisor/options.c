@@ -15,7 +15,8 @@
 
 enum {
 	O_PROFILE = 0x100, O_CONFIG, O_JSON, O_LOG_LEVEL, O_SANDBOX,
-	O_SELFTEST, O_HELP, O_VERSION,
+	O_SELFTEST, O_HELP, O_VERSION, O_NODES, O_NODES_URL, O_NO_FETCH,
+	O_NODES_MAX_AGE,
 	O_NETD_FIRST,	/* from here on: passed through to netd */
 	O_PORT = O_NETD_FIRST, O_NO_IPV6, O_NO_UDP, O_NO_LAN, O_BOOTSTRAP,
 	O_NETD_LAST,
@@ -30,6 +31,10 @@ static const struct option longopts[] = {
 	{ "selftest", required_argument, NULL, O_SELFTEST },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
+	{ "nodes", required_argument, NULL, O_NODES },
+	{ "nodes-url", required_argument, NULL, O_NODES_URL },
+	{ "no-fetch", no_argument, NULL, O_NO_FETCH },
+	{ "nodes-max-age", required_argument, NULL, O_NODES_MAX_AGE },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "no-ipv6", no_argument, NULL, O_NO_IPV6 },
 	{ "no-udp", no_argument, NULL, O_NO_UDP },
@@ -51,7 +56,9 @@ options_usage(void)
 	    "                [--log-level error|warn|info|debug]\n"
 	    "                [--sandbox strict|permissive]\n"
 	    "                [--port N] [--no-ipv6] [--no-udp] [--no-lan]\n"
-	    "                [--bootstrap HOST:PORT:KEY]... [command [args]]\n"
+	    "                [--bootstrap HOST:PORT:KEY]... [--nodes FILE]\n"
+	    "                [--nodes-url URL | --no-fetch] [--nodes-max-age S]\n"
+	    "                [command [args]]\n"
 	    "See bulkhead(1).\n");
 	exit(2);
 }
@@ -132,6 +139,36 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		if ((o->selftest_role = role_from_name(name)) <= ROLE_SUP)
 			options_usage();
 		o->selftest_what = colon + 1;
+		return;
+	}
+	case O_NODES:
+		set_path(o->nodes_file, arg, "--nodes");
+		return;
+	case O_NODES_URL:
+		if (strncmp(arg, "https://", 8) != 0 &&
+		    strncmp(arg, "http://", 7) != 0) {
+			fprintf(stderr, "bulkhead: --nodes-url must be an "
+			    "http(s) URL\n");
+			exit(2);
+		}
+		set_path(o->nodes_url, arg, "--nodes-url");
+		return;
+	case O_NO_FETCH:
+		o->nodes_url[0] = '\0';
+		return;
+	case O_NODES_MAX_AGE: {
+		char		*end;
+		unsigned long	 v;
+
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno != 0 || *end != '\0' || end == arg || v < 60 ||
+		    v > 365UL * 86400) {
+			fprintf(stderr, "bulkhead: --nodes-max-age: seconds, "
+			    "60 to 31536000\n");
+			exit(2);
+		}
+		o->nodes_max_age = (unsigned)v;
 		return;
 	}
 	case O_HELP:
@@ -242,6 +279,8 @@ options_parse(struct options *o, int argc, char *argv[])
 	memset(o, 0, sizeof(*o));
 	o->level = LOG_LVL_WARN;
 	o->selftest_role = -1;
+	strcpy(o->nodes_url, OPT_NODES_URL);
+	o->nodes_max_age = OPT_NODES_MAX_AGE;
 	default_paths(o);
 	/* Pass 1 finds --config; pass 2, after the file, lets argv win. */
 	for (pass = 0; pass < 2; pass++) {

@@ -11,6 +11,8 @@
 
 #define OPT_MAX_ROLE_ARGS	64
 #define OPT_MAX_PATH		4096
+#define OPT_NODES_URL		"https://nodes.tox.chat/json"
+#define OPT_NODES_MAX_AGE	86400
 
 struct role_args {
 	char	*argv[OPT_MAX_ROLE_ARGS];
@@ -29,6 +31,10 @@ struct options {
 	const char	*selftest_what;
 	/* per-role options passed through (netd's --port, ...) */
 	struct role_args role[ROLE_MAX];
+	/* bootstrap nodes list: a file, and/or fetched from a URL */
+	char		 nodes_file[OPT_MAX_PATH];
+	char		 nodes_url[OPT_MAX_PATH];	/* "" = never fetch */
+	unsigned	 nodes_max_age;			/* seconds */
 	/* subcommand (init, id, ...) and its arguments, for the frontend */
 	const char	*command;
 	char		**command_argv;

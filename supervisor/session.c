@@ -2,6 +2,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -26,6 +28,8 @@
 #define GRACE_FRONTEND_MS	5000
 #define GRACE_KEYD_MS		10000	/* keyd saves the profile */
 #define GRACE_OTHERS_MS		3000
+#define FETCH_RETRY_S		600	/* after a failed nodes-list fetch */
+#define NODES_CACHE_NAME	"nodes.json"	/* in the profile dir, by keyd */
 
 struct proc {
 	enum role		 role;
@@ -56,9 +60,12 @@ static struct proc		 procs[ROLE_MAX];
 static enum phase		 phase;
 static int			 exit_code;
 static struct ev_src		 sig_src;
+static struct timer		 fetch_timer;
 static int			 devnull = -1;
 
-static void	start_role(enum role, const struct spawn_fd *, int);
+static void	start_role(enum role, const struct spawn_fd *, int, int);
+static void	nodes_file_to_netd(void);
+static void	fetch_schedule(uint64_t delay_ms);
 static void	advance_shutdown(void);
 
 static void
@@ -199,6 +206,7 @@ begin_shutdown(int code)
 		return;
 	exit_code = code;
 	phase = PH_STOP_FRONTEND;
+	timer_cancel(&fetch_timer);
 	timer_cancel(&procs[ROLE_NETD].restart_timer);
 	timer_cancel(&procs[ROLE_MEDIAD].restart_timer);
 	stop_role(&procs[ROLE_FRONTEND], GRACE_FRONTEND_MS);
@@ -225,10 +233,12 @@ advance_shutdown(void)
 			phase = PH_STOP_REST;
 			stop_role(&procs[ROLE_NETD], GRACE_OTHERS_MS);
 			stop_role(&procs[ROLE_MEDIAD], GRACE_OTHERS_MS);
+			stop_role(&procs[ROLE_FETCHD], GRACE_OTHERS_MS);
 			break;
 		case PH_STOP_REST:
 			if (procs[ROLE_NETD].pid > 0 ||
-			    procs[ROLE_MEDIAD].pid > 0)
+			    procs[ROLE_MEDIAD].pid > 0 ||
+			    procs[ROLE_FETCHD].pid > 0)
 				return;
 			phase = PH_DONE;
 			loop_stop();
@@ -248,7 +258,7 @@ restart_netd(void)
 
 	make_pair(kn);
 	fds[0] = (struct spawn_fd){ kn[1], FD_NETD_KEYD };
-	start_role(ROLE_NETD, fds, 1);
+	start_role(ROLE_NETD, fds, 1, -1);
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_new_channel(&w, &nc);
 	if (procs[ROLE_KEYD].chan.open)
@@ -256,6 +266,7 @@ restart_netd(void)
 		    w.len, kn[0]);
 	close(kn[0]);
 	close(kn[1]);
+	nodes_file_to_netd();
 }
 
 static void
@@ -271,7 +282,7 @@ restart_mediad(void)
 	make_pair(fm);
 	fds[0] = (struct spawn_fd){ km[1], FD_MEDIAD_KEYD };
 	fds[1] = (struct spawn_fd){ fm[1], FD_MEDIAD_FRONTEND };
-	start_role(ROLE_MEDIAD, fds, 2);
+	start_role(ROLE_MEDIAD, fds, 2, -1);
 	nc.role = ROLE_MEDIAD;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_new_channel(&w, &nc);
@@ -347,6 +358,7 @@ child_exited(struct proc *p, int status)
 		/* The frontend exits on SESSION_END; give it a moment. */
 		exit_code = 1;
 		phase = PH_STOP_FRONTEND;
+		timer_cancel(&fetch_timer);
 		timer_cancel(&procs[ROLE_NETD].restart_timer);
 		timer_cancel(&procs[ROLE_MEDIAD].restart_timer);
 		timer_after(&procs[ROLE_FRONTEND].kill_timer,
@@ -368,6 +380,16 @@ child_exited(struct proc *p, int status)
 		    (unsigned long long)delay);
 		send_role_event(p->role, ROLE_EV_DIED, pid, status);
 		timer_after(&p->restart_timer, delay);
+		return;
+	case ROLE_FETCHD:
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			log_info("nodes list fetched");
+			fetch_schedule((uint64_t)opts->nodes_max_age * 1000);
+		} else {
+			log_warnx("fetching the nodes list failed (%s); "
+			    "trying again in %u s", desc, FETCH_RETRY_S);
+			fetch_schedule((uint64_t)FETCH_RETRY_S * 1000);
+		}
 		return;
 	default:
 		fatalx("%s: bad role", __func__);
@@ -409,13 +431,16 @@ signal_cb(struct ev_src *src, uint32_t events)
 	}
 }
 
+/* out: the child's stdout, or -1 for /dev/null (the terminal for the
+ * frontend). */
 static void
-start_role(enum role role, const struct spawn_fd *peers, int npeers)
+start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 {
 	struct proc	*p = &procs[role];
 	struct spawn_fd	 fds[SPAWN_MAX_FDS];
 	char		*argv[OPT_MAX_ROLE_ARGS + 16], path[OPT_MAX_PATH + 64];
 	char		 lvl[32], sbx[32], st[64], prof[OPT_MAX_PATH + 16];
+	char		 url[OPT_MAX_PATH + 16];
 	int		 sp[2], lp[2], n = 0, a = 0, i;
 
 	make_pair(sp);
@@ -428,7 +453,8 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers)
 		fds[n++] = (struct spawn_fd){ STDOUT_FILENO, STDOUT_FILENO };
 	} else {
 		fds[n++] = (struct spawn_fd){ devnull, STDIN_FILENO };
-		fds[n++] = (struct spawn_fd){ devnull, STDOUT_FILENO };
+		fds[n++] = (struct spawn_fd){ out != -1 ? out : devnull,
+		    STDOUT_FILENO };
 	}
 	for (i = 0; i < npeers; i++)
 		fds[n++] = peers[i];
@@ -450,6 +476,10 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers)
 	}
 	if (role == ROLE_FRONTEND && opts->json)
 		argv[a++] = "--json";
+	if (role == ROLE_FETCHD) {
+		snprintf(url, sizeof(url), "--url=%s", opts->nodes_url);
+		argv[a++] = url;
+	}
 	for (i = 0; i < opts->role[role].argc; i++)
 		argv[a++] = opts->role[role].argv[i];
 	argv[a] = NULL;
@@ -466,6 +496,77 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers)
 	p->chan.name = role_name(role);
 	logrelay_open(&p->log, lp[0]);
 	log_debug("started %s, pid %d", role_name(role), (int)p->pid);
+}
+
+/* The user's --nodes FILE, opened here (netd opens no files) and handed
+ * to netd at every start; netd reads and parses it. */
+static void
+nodes_file_to_netd(void)
+{
+	uint8_t	src = NODES_SRC_FILE;
+	int	fd;
+
+	if (opts->nodes_file[0] == '\0' || !procs[ROLE_NETD].chan.open)
+		return;
+	if ((fd = open(opts->nodes_file, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("--nodes %s", opts->nodes_file);
+		return;
+	}
+	chan_send(&procs[ROLE_NETD].chan, IPC_NODES_FD, 0, &src, 1, fd);
+	close(fd);
+}
+
+/* fetchd writes the list into a pipe whose read end netd gets. */
+static void
+fetch_start(struct timer *t)
+{
+	uint8_t	src = NODES_SRC_FETCH;
+	int	out[2];
+
+	if (phase != PH_RUNNING || procs[ROLE_FETCHD].pid > 0)
+		return;
+	if (!procs[ROLE_NETD].chan.open) {
+		fetch_schedule(10000);		/* netd is restarting */
+		return;
+	}
+	if (pipe2(out, O_CLOEXEC) == -1)
+		fatal("pipe2");
+	start_role(ROLE_FETCHD, NULL, 0, out[1]);
+	chan_send(&procs[ROLE_NETD].chan, IPC_NODES_FD, 0, &src, 1, out[0]);
+	close(out[0]);
+	close(out[1]);
+}
+
+static void
+fetch_schedule(uint64_t delay_ms)
+{
+	if (opts->nodes_url[0] != '\0' && phase == PH_RUNNING)
+		timer_after(&fetch_timer, delay_ms);
+}
+
+/* Fetch now if keyd's cached list is missing or older than the max age;
+ * the supervisor only looks at the file's time, never its contents. */
+static void
+fetch_first(void)
+{
+	char		 path[OPT_MAX_PATH + 32], *slash;
+	struct stat	 st;
+	time_t		 now = time(NULL), due;
+
+	if (opts->nodes_url[0] == '\0')
+		return;
+	snprintf(path, sizeof(path), "%s", opts->profile);
+	if ((slash = strrchr(path, '/')) != NULL)
+		snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path),
+		    "%s", NODES_CACHE_NAME);
+	else
+		snprintf(path, sizeof(path), "%s", NODES_CACHE_NAME);
+	if (stat(path, &st) == -1 || st.st_mtime > now) {
+		fetch_schedule(0);
+		return;
+	}
+	due = st.st_mtime + (time_t)opts->nodes_max_age;
+	fetch_schedule(due <= now ? 0 : (uint64_t)(due - now) * 1000);
 }
 
 int
@@ -485,6 +586,7 @@ session_run(const struct options *o, const char *libexec_dir)
 	}
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("/dev/null");
+	timer_init(&fetch_timer, fetch_start, NULL);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -506,15 +608,15 @@ session_run(const struct options *o, const char *libexec_dir)
 	fds[0] = (struct spawn_fd){ kf[0], FD_KEYD_FRONTEND };
 	fds[1] = (struct spawn_fd){ kn[0], FD_KEYD_NETD };
 	fds[2] = (struct spawn_fd){ km[0], FD_KEYD_MEDIAD };
-	start_role(ROLE_KEYD, fds, 3);
+	start_role(ROLE_KEYD, fds, 3, -1);
 	fds[0] = (struct spawn_fd){ kn[1], FD_NETD_KEYD };
-	start_role(ROLE_NETD, fds, 1);
+	start_role(ROLE_NETD, fds, 1, -1);
 	fds[0] = (struct spawn_fd){ km[1], FD_MEDIAD_KEYD };
 	fds[1] = (struct spawn_fd){ fm[1], FD_MEDIAD_FRONTEND };
-	start_role(ROLE_MEDIAD, fds, 2);
+	start_role(ROLE_MEDIAD, fds, 2, -1);
 	fds[0] = (struct spawn_fd){ kf[1], FD_FRONTEND_KEYD };
 	fds[1] = (struct spawn_fd){ fm[0], FD_FRONTEND_MEDIAD };
-	start_role(ROLE_FRONTEND, fds, 2);
+	start_role(ROLE_FRONTEND, fds, 2, -1);
 	for (i = 0; i < 2; i++) {
 		close(kf[i]);
 		close(kn[i]);
@@ -524,6 +626,8 @@ session_run(const struct options *o, const char *libexec_dir)
 	/* The terminal belongs to the frontend now. */
 	if (dup2(devnull, STDIN_FILENO) == -1)
 		fatal("dup2");
+	nodes_file_to_netd();
+	fetch_first();
 
 	loop_run();
 	/* Drain the roles' last log lines; their pipes are at EOF. */

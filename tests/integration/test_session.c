@@ -112,7 +112,9 @@ status_all_reported(struct bh *b)
 		st = status(b);
 		missing = 0;
 		json_array_foreach(json_object_get(st, "roles"), i, e)
-			if (json_is_null(json_object_get(e, "sandbox")))
+			if (json_is_null(json_object_get(e, "sandbox")) &&
+			    strcmp(json_string_value(json_object_get(e,
+			    "state")), "running") == 0)
 				missing++;
 		if (!missing)
 			return st;
@@ -148,7 +150,8 @@ session_has_five_sandboxed_processes(void **state)
 	}
 	json_array_foreach(json_object_get(st, "roles"), i, e) {
 		if (strcmp(json_string_value(json_object_get(e, "role")),
-		    "bulkhead") == 0)
+		    "bulkhead") == 0 || strcmp(json_string_value(
+		    json_object_get(e, "state")), "running") != 0)
 			continue;
 		sb = json_object_get(e, "sandbox");
 		assert_true(json_is_object(sb));

@@ -44,6 +44,9 @@ bh_start(struct bh *b, const char *const args[])
 	argv[a++] = BUILD_DIR "/bin/bulkhead";
 	argv[a++] = "--json";
 	argv[a++] = prof;
+	/* Tests never reach the internet: no nodes-list fetch unless a test
+	 * names a loopback URL itself (a later --nodes-url wins). */
+	argv[a++] = "--no-fetch";
 	for (i = 0; args != NULL && args[i] != NULL && i < BH_MAX_ARGS; i++)
 		argv[a++] = (char *)(uintptr_t)args[i];
 	argv[a] = NULL;

@@ -1,0 +1,136 @@
+/* Feeding bootstrap nodes lists into the DHT: see nodes_feed.h. */
+#include <sys/epoll.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/loop.h"
+#include "netd/nodes_feed.h"
+
+#define FEED_READERS	2	/* a file and a fetch at once, at most */
+
+struct reader {
+	struct ev_src		 src;
+	enum nodes_source	 source;
+	char			*buf;
+	size_t			 len;
+	int			 busy;
+};
+
+static struct nodes_feed_ops	ops;
+static struct reader		readers[FEED_READERS];
+static struct nodes_list	list;		/* 512 nodes: not on the stack */
+static char			cache[IPC_MAX_PAYLOAD];
+
+void
+nodes_feed_init(const struct nodes_feed_ops *o)
+{
+	ops = *o;
+}
+
+int
+nodes_feed_buf(const char *p, size_t n, enum nodes_source source)
+{
+	char	err[256];
+	size_t	clen;
+	int	i, used = 0;
+
+	if (nodes_json_parse(p, n, &list, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return 0;
+	}
+	for (i = 0; i < list.n; i++) {
+		if (!list.nodes[i].udp_up)
+			continue;
+		if (ops.bootstrap != NULL)
+			ops.bootstrap(&list.nodes[i], ops.arg);
+		used++;
+	}
+	log_info("nodes list (%s): %d nodes, %d used, %d skipped",
+	    source == NODES_SRC_FETCH ? "fetched" : source == NODES_SRC_FILE ?
+	    "file" : "cache", list.n, used, list.skipped);
+	if (source == NODES_SRC_FETCH && list.n > 0 && ops.save != NULL &&
+	    (clen = nodes_json_serialize(&list, cache, sizeof(cache))) > 0)
+		ops.save((const uint8_t *)cache, clen, ops.arg);
+	return used;
+}
+
+static void
+reader_done(struct reader *rd)
+{
+	if (rd->src.events != 0)
+		loop_del(&rd->src);
+	close(rd->src.fd);
+	nodes_feed_buf(rd->buf, rd->len, rd->source);
+	free(rd->buf);
+	memset(rd, 0, sizeof(*rd));
+}
+
+static void
+reader_cb(struct ev_src *src, uint32_t events)
+{
+	struct reader	*rd = src->arg;
+	ssize_t		 n;
+
+	for (;;) {
+		if (rd->len == NODES_JSON_MAX_BYTES) {
+			log_warnx("nodes list too large: ignored");
+			rd->len = NODES_JSON_MAX_BYTES + 1;	/* parser refuses */
+			reader_done(rd);
+			return;
+		}
+		n = read(src->fd, rd->buf + rd->len,
+		    NODES_JSON_MAX_BYTES - rd->len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			if (n == -1)
+				log_warn("reading nodes list");
+			reader_done(rd);
+			return;
+		}
+		rd->len += (size_t)n;
+	}
+}
+
+void
+nodes_feed_fd(int fd, enum nodes_source source)
+{
+	struct reader	*rd = NULL;
+	int		 i, fl;
+
+	for (i = 0; i < FEED_READERS; i++)
+		if (!readers[i].busy) {
+			rd = &readers[i];
+			break;
+		}
+	if (rd == NULL || (fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		log_warnx("nodes list dropped: %s", rd == NULL ?
+		    "already reading two" : "bad descriptor");
+		close(fd);
+		return;
+	}
+	/* +1: room to notice a list longer than the bound */
+	if ((rd->buf = malloc(NODES_JSON_MAX_BYTES + 1)) == NULL)
+		fatal("%s: malloc", __func__);
+	rd->busy = 1;
+	rd->len = 0;
+	rd->source = source;
+	rd->src.fd = fd;
+	rd->src.cb = reader_cb;
+	rd->src.arg = rd;
+	rd->src.events = 0;
+	if (loop_try_add(&rd->src, EPOLLIN) == -1) {
+		if (errno != EPERM)
+			fatal("%s: epoll_ctl", __func__);
+		/* A regular file: epoll cannot watch it, and it never blocks. */
+		reader_cb(&rd->src, EPOLLIN);
+	}
+}
