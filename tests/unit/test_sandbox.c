@@ -1,0 +1,301 @@
+/*
+ * The pure parts of sandbox/: flag names, the role descriptor lists, and
+ * the seccomp tables held to their promises (no execve or ptrace anywhere,
+ * no open in netd and mediad, no socket outside netd, never PROT_EXEC).
+ * The real binaries are tested in tests/integration/test_sandbox_roles.c.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox.h"
+#include "sandbox/sb_int.h"
+
+static const enum role roles[] = {
+	ROLE_KEYD, ROLE_NETD, ROLE_MEDIAD, ROLE_FRONTEND
+};
+#define NROLES	(sizeof(roles) / sizeof(roles[0]))
+
+static void
+flags_str_names_each_flag(void **state)
+{
+	char	buf[256];
+
+	(void)state;
+	sandbox_flags_str(0, buf, sizeof(buf));
+	assert_string_equal(buf, "none");
+	sandbox_flags_str(SB_SECCOMP, buf, sizeof(buf));
+	assert_string_equal(buf, "seccomp");
+	sandbox_flags_str(SB_SECCOMP | SB_LANDLOCK | SB_NO_NEW_PRIVS, buf,
+	    sizeof(buf));
+	assert_string_equal(buf, "landlock,nnp,seccomp");
+	sandbox_flags_str(0xffff, buf, sizeof(buf));
+	assert_string_equal(buf, "fds,env,nocore,nodump,rlimits,userns,netns,"
+	    "chroot,privdrop,landlock,nnp,seccomp,0xf000");
+}
+
+static void
+flags_str_truncates_visibly(void **state)
+{
+	char	buf[12];
+
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	sandbox_flags_str(SB_FDS_CLOSED | SB_ENV_CLEARED | SB_SECCOMP, buf,
+	    sizeof(buf));
+	assert_non_null(memchr(buf, '\0', sizeof(buf)));
+	assert_string_equal(buf, "fds,env...");
+	sandbox_flags_str(SB_SECCOMP, buf, 4);
+	assert_string_equal(buf, "...");
+	buf[0] = 'x';
+	sandbox_flags_str(SB_SECCOMP, buf, 0);	/* writes nothing */
+	assert_int_equal(buf[0], 'x');
+}
+
+static void
+role_fds_match_role_h(void **state)
+{
+	const int	*fds;
+
+	(void)state;
+	assert_int_equal(sandbox_role_fds(ROLE_KEYD, &fds), 4);
+	assert_int_equal(fds[0], FD_SUP);
+	assert_int_equal(fds[3], FD_KEYD_MEDIAD);
+	assert_int_equal(sandbox_role_fds(ROLE_NETD, &fds), 2);
+	assert_int_equal(fds[1], FD_NETD_KEYD);
+	assert_int_equal(sandbox_role_fds(ROLE_MEDIAD, &fds), 3);
+	assert_int_equal(sandbox_role_fds(ROLE_FRONTEND, &fds), 3);
+	assert_int_equal(fds[2], FD_FRONTEND_MEDIAD);
+	assert_int_equal(sandbox_role_fds(ROLE_SUP, &fds), 0);
+	assert_null(fds);
+}
+
+static void
+tables_never_allow_exec_ptrace_fork(void **state)
+{
+	static const int	never[] = {
+		SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(ptrace),
+		SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
+		SCMP_SYS(fork), SCMP_SYS(vfork), SCMP_SYS(clone),
+		SCMP_SYS(clone3), SCMP_SYS(mount), SCMP_SYS(bpf),
+		SCMP_SYS(perf_event_open), SCMP_SYS(keyctl),
+		SCMP_SYS(userfaultfd), SCMP_SYS(io_uring_setup),
+		SCMP_SYS(unshare), SCMP_SYS(setns), SCMP_SYS(chroot),
+		SCMP_SYS(setuid), SCMP_SYS(setresuid), SCMP_SYS(kill),
+		SCMP_SYS(tgkill), SCMP_SYS(prctl), SCMP_SYS(seccomp),
+		SCMP_SYS(pidfd_open), SCMP_SYS(name_to_handle_at),
+		SCMP_SYS(open_by_handle_at), SCMP_SYS(memfd_create),
+		SCMP_SYS(ioperm), SCMP_SYS(iopl), SCMP_SYS(kexec_load),
+	};
+	size_t			i, j;
+
+	(void)state;
+	for (i = 0; i < NROLES; i++)
+		for (j = 0; j < sizeof(never) / sizeof(never[0]); j++)
+			if (sc_mentions(roles[i], never[j]))
+				fail_msg("%s allows %s", role_name(roles[i]),
+				    seccomp_syscall_resolve_num_arch(
+				    SCMP_ARCH_NATIVE, never[j]));
+}
+
+static void
+tables_give_files_only_to_keyd_and_frontend(void **state)
+{
+	static const int	files[] = {
+		SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(openat2),
+		SCMP_SYS(creat), SCMP_SYS(rename), SCMP_SYS(renameat),
+		SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
+		SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(link),
+		SCMP_SYS(symlink), SCMP_SYS(truncate), SCMP_SYS(ioctl),
+	};
+	size_t			j;
+
+	(void)state;
+	for (j = 0; j < sizeof(files) / sizeof(files[0]); j++) {
+		assert_false(sc_mentions(ROLE_NETD, files[j]));
+		assert_false(sc_mentions(ROLE_MEDIAD, files[j]));
+	}
+	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(ioctl)));
+	assert_true(sc_mentions(ROLE_KEYD, SCMP_SYS(openat)));
+	assert_true(sc_mentions(ROLE_KEYD, SCMP_SYS(renameat)));
+	assert_true(sc_mentions(ROLE_KEYD, SCMP_SYS(fsync)));
+	assert_true(sc_mentions(ROLE_FRONTEND, SCMP_SYS(openat)));
+}
+
+static void
+tables_give_sockets_only_to_netd(void **state)
+{
+	const struct sc_table	*t;
+	size_t			 i, n = 0;
+
+	(void)state;
+	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(socket)));
+	assert_false(sc_mentions(ROLE_MEDIAD, SCMP_SYS(socket)));
+	assert_false(sc_mentions(ROLE_FRONTEND, SCMP_SYS(socket)));
+	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(connect)));
+	assert_false(sc_mentions(ROLE_FRONTEND, SCMP_SYS(sendto)));
+	/* Every socket rule in netd pins the family to IPv4 or IPv6. */
+	t = sc_table_role(ROLE_NETD);
+	assert_non_null(t);
+	for (i = 0; i < t->nrules; i++) {
+		if (t->rules[i].nr != SCMP_SYS(socket))
+			continue;
+		n++;
+		assert_true(t->rules[i].nargs == 3);
+		assert_int_equal(t->rules[i].args[0].arg, 0);
+		assert_int_equal(t->rules[i].args[0].op, SCMP_CMP_EQ);
+		assert_true(t->rules[i].args[0].datum_a == AF_INET ||
+		    t->rules[i].args[0].datum_a == AF_INET6);
+		assert_true(t->rules[i].args[1].datum_b == SOCK_DGRAM ||
+		    t->rules[i].args[1].datum_b == SOCK_STREAM);
+	}
+	assert_int_equal(n, 8);
+	/* What the DHT work needs, present now. */
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(sendto)));
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(recvfrom)));
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(sendmmsg)));
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(bind)));
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(setsockopt)));
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(getsockname)));
+}
+
+/* mmap and mprotect rules, wherever they are, never admit PROT_EXEC. */
+static void
+check_no_exec(const struct sc_table *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nrules; i++) {
+		if (t->rules[i].nr != SCMP_SYS(mmap) &&
+		    t->rules[i].nr != SCMP_SYS(mprotect) &&
+		    t->rules[i].nr != SCMP_SYS(pkey_mprotect))
+			continue;
+		assert_int_equal(t->rules[i].nargs, 1);
+		assert_int_equal(t->rules[i].args[0].arg, 2);
+		assert_int_equal(t->rules[i].args[0].op, SCMP_CMP_MASKED_EQ);
+		assert_true(t->rules[i].args[0].datum_a & PROT_EXEC);
+		assert_true(t->rules[i].args[0].datum_b == 0);
+	}
+}
+
+static void
+tables_never_map_executable(void **state)
+{
+	size_t	i;
+
+	(void)state;
+	check_no_exec(sc_table_base());
+	for (i = 0; i < NROLES; i++)
+		check_no_exec(sc_table_role(roles[i]));
+	assert_false(sc_mentions(ROLE_NETD, SCMP_SYS(mprotect)));
+	assert_false(sc_mentions(ROLE_MEDIAD, SCMP_SYS(mprotect)));
+	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(pkey_mprotect)));
+}
+
+static void
+tables_ioctl_only_termios(void **state)
+{
+	const struct sc_table	*t;
+	size_t			 i;
+
+	(void)state;
+	t = sc_table_role(ROLE_FRONTEND);
+	for (i = 0; i < t->nrules; i++) {
+		if (t->rules[i].nr != SCMP_SYS(ioctl))
+			continue;
+		assert_true(t->rules[i].nargs >= 1);
+		/* the request number is always pinned */
+		assert_int_equal(t->rules[i].args[t->rules[i].nargs - 1].arg,
+		    1);
+		assert_int_equal(t->rules[i].args[t->rules[i].nargs - 1].op,
+		    SCMP_CMP_EQ);
+	}
+}
+
+/* Each table resolves on this arch and is short enough to review. */
+static void
+tables_resolve_and_stay_short(void **state)
+{
+	const struct sc_table	*t;
+	size_t			 i, j;
+	char			*name;
+
+	(void)state;
+	assert_null(sc_table_role(ROLE_SUP));
+	for (i = 0; i <= NROLES; i++) {
+		t = i == NROLES ? sc_table_base() : sc_table_role(roles[i]);
+		assert_non_null(t);
+		assert_true(t->nrules <= 40);
+		for (j = 0; j < t->nrules; j++) {
+			name = seccomp_syscall_resolve_num_arch(
+			    SCMP_ARCH_NATIVE, t->rules[j].nr);
+			if (name == NULL)
+				fail_msg("%s rule %zu: syscall %d unknown",
+				    t->name, j, t->rules[j].nr);
+			free(name);
+		}
+	}
+}
+
+/*
+ * Loads each role's filter in a child: it must load, and a forbidden call
+ * must kill the child by SIGSYS while an allowed one works.
+ */
+static void
+tables_load_and_kill(void **state)
+{
+	size_t	i;
+	pid_t	pid;
+	int	status;
+
+	(void)state;
+	for (i = 0; i < NROLES; i++) {
+		if ((pid = fork()) == 0) {
+			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+			    sc_load(roles[i]) != 0)
+				_exit(10);
+			if (getpid() <= 0)	/* allowed */
+				_exit(11);
+			(void)syscall(SCMP_SYS(execve), "/bin/true", NULL,
+			    NULL);
+			_exit(12);
+		}
+		assert_true(pid > 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSYS)
+			fail_msg("%s: child status %#x, want SIGSYS",
+			    role_name(roles[i]), status);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(flags_str_names_each_flag),
+		cmocka_unit_test(flags_str_truncates_visibly),
+		cmocka_unit_test(role_fds_match_role_h),
+		cmocka_unit_test(tables_never_allow_exec_ptrace_fork),
+		cmocka_unit_test(tables_give_files_only_to_keyd_and_frontend),
+		cmocka_unit_test(tables_give_sockets_only_to_netd),
+		cmocka_unit_test(tables_never_map_executable),
+		cmocka_unit_test(tables_ioctl_only_termios),
+		cmocka_unit_test(tables_resolve_and_stay_short),
+		cmocka_unit_test(tables_load_and_kill),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
