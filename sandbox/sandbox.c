@@ -18,6 +18,8 @@
  *  - no_new_privs is set just before landlock_restrict_self(), which
  *    the kernel refuses without it (or CAP_SYS_ADMIN, which a dropped
  *    root no longer has); nothing runs between them and seccomp.
+ *  - fetchd (the nodes-list download) has network, threads (libcurl's
+ *    resolver), and reads a built-in list of resolver and CA files.
  *  - Started as root: netd and mediad chroot into a directory that no
  *    longer exists (made, entered, removed: nothing can ever be created
  *    in it) and drop to conf->user ("nobody").  keyd and frontend need
@@ -55,6 +57,30 @@
 #include "sandbox/sb_int.h"
 
 struct sb_saved	sb_saved;
+
+/* Files fetchd reads after lockdown: name resolution, CA certificates. */
+static const char *const fetchd_ro[] = {
+	"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf",
+	"/etc/host.conf", "/etc/gai.conf", "/etc/ssl", "/etc/pki",
+	"/etc/ca-certificates", "/usr/share/ca-certificates",
+	"/usr/local/share/ca-certificates", "/usr/lib/ssl", NULL
+};
+
+/* What differs between roles besides the seccomp table (sb_tables.c). */
+static const struct sb_policy {
+	int		  netns;	/* empty network namespace */
+	int		  paths;	/* conf may give ro/rw paths */
+	int		  chroot;	/* root: no path needed, chroot */
+	int		  threads;	/* no RLIMIT_NPROC 0 (threads count) */
+	int		  fsize0;	/* writes no file: RLIMIT_FSIZE 0 */
+	const char *const *builtin_ro;
+} sb_policies[ROLE_MAX] = {
+	[ROLE_KEYD] =		{ 1, 1, 0, 0, 0, NULL },
+	[ROLE_NETD] =		{ 0, 0, 1, 0, 1, NULL },
+	[ROLE_MEDIAD] =		{ 1, 0, 1, 0, 1, NULL },
+	[ROLE_FRONTEND] =	{ 1, 1, 0, 0, 0, NULL },
+	[ROLE_FETCHD] =		{ 0, 0, 0, 1, 1, fetchd_ro },
+};
 
 struct sb_target {
 	int	 set;
@@ -100,8 +126,7 @@ check_conf(const struct sandbox_conf *conf)
 	    sc_table_role(conf->role) == NULL)
 		fatalx("sandbox: no policy for role %d", (int)conf->role);
 	/* These are the policy, not options: refuse a caller's mistake. */
-	if ((conf->role == ROLE_NETD || conf->role == ROLE_MEDIAD) &&
-	    has_paths(conf))
+	if (!sb_policies[conf->role].paths && has_paths(conf))
 		fatalx("sandbox: %s may not be given paths",
 		    role_name(conf->role));
 	if (conf->nkeep < 0 || conf->nkeep > SANDBOX_MAX_KEEP)
@@ -197,15 +222,17 @@ set_rlimits(const struct sandbox_conf *conf,
 	else
 		rep->flags |= SB_NO_CORE;
 	/*
-	 * No role forks (seccomp kills it anyway).  NPROC binds only once
-	 * the uid is not root.  keyd writes the profile and frontend
-	 * downloads: FSIZE 0 only for the two that own no file.
+	 * No role forks (seccomp kills it anyway), and only fetchd has
+	 * threads (they count).  NPROC binds only once the uid is not
+	 * root.  keyd writes the profile and frontend downloads: FSIZE 0
+	 * for the others, which own no file.
 	 */
-	if (setrlimit(RLIMIT_NPROC, &zero) == -1) {
+	if (!sb_policies[conf->role].threads &&
+	    setrlimit(RLIMIT_NPROC, &zero) == -1) {
 		sb_weaken(conf, errno, "setrlimit RLIMIT_NPROC");
 		return;
 	}
-	if ((conf->role == ROLE_NETD || conf->role == ROLE_MEDIAD) &&
+	if (sb_policies[conf->role].fsize0 &&
 	    setrlimit(RLIMIT_FSIZE, &zero) == -1) {
 		sb_weaken(conf, errno, "setrlimit RLIMIT_FSIZE");
 		return;
@@ -320,7 +347,7 @@ drop_root(const struct sandbox_conf *conf, const struct sb_target *t,
 {
 	uid_t	ru, eu, su;
 
-	if (!has_paths(conf)) {
+	if (sb_policies[conf->role].chroot) {
 		if (chroot_empty() == -1)
 			sb_weaken(conf, errno, "chroot to an empty directory");
 		else
@@ -406,7 +433,9 @@ sandbox_apply(const struct sandbox_conf *conf, struct ipc_sandbox_report *rep)
 		    "parameter" : errno == ENOSYS ? "kernel built without "
 		    "CONFIG_SECURITY_LANDLOCK" : strerror(errno),
 		    role_name(conf->role));
-	} else if ((rsfd = sb_landlock_prepare(conf, abi, &what)) == -1)
+	} else if ((rsfd = sb_landlock_prepare(conf, abi,
+	    sb_policies[conf->role].builtin_ro, sb_policies[conf->role].netns,
+	    &what)) == -1)
 		sb_weaken(conf, errno, "landlock ruleset%s%s",
 		    what != NULL ? ": " : "", what != NULL ? what : "");
 
@@ -423,7 +452,7 @@ sandbox_apply(const struct sandbox_conf *conf, struct ipc_sandbox_report *rep)
 		sb_weaken(conf, errno, "chdir /");
 	set_rlimits(conf, rep);
 	set_nodump(conf, rep);
-	if (conf->role != ROLE_NETD)
+	if (sb_policies[conf->role].netns)
 		enter_netns(conf, root, rep);
 	if (root)
 		drop_root(conf, &target, rep);

@@ -69,7 +69,16 @@ struct ipc_sandbox_report;
  */
 void		 sandbox_apply(const struct sandbox_conf *,
 		    struct ipc_sandbox_report *);
-/* Runs conf->selftest if set: call right after sandbox_apply(). */
+/*
+ * Test hook, right after sandbox_apply(): attempts one act and exits
+ * (SANDBOX_SELFTEST_*) unless the act kills the process.  Acts: "open"
+ * (/etc/passwd), "socket" (AF_INET; netd AF_UNIX, fetchd AF_PACKET),
+ * "socket-netlink", "socket-raw", "socket-ping" (DGRAM ICMP), "exec",
+ * "ptrace" (the parent), "fork", "write-file" (outside any rw path),
+ * "mmap-exec", "tiocsti" (fd 0), and the positive control
+ * "write-profile" (a file in the first rw path: must work).  Unknown:
+ * fatalx.  NULL: returns.
+ */
 void		 sandbox_selftest(const char *what);
 /* Writes a comma-separated list of flag names ("seccomp,landlock,..."). */
 void		 sandbox_flags_str(uint32_t flags, char *buf, size_t bufsz);

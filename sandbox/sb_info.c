@@ -75,6 +75,8 @@ static const int fds_mediad[] = {
 static const int fds_frontend[] = {
 	FD_SUP, FD_FRONTEND_KEYD, FD_FRONTEND_MEDIAD
 };
+/* fetchd's output is fd 1, a pipe to netd. */
+static const int fds_fetchd[] = { FD_SUP };
 
 size_t
 sandbox_role_fds(enum role role, const int **fds)
@@ -92,6 +94,9 @@ sandbox_role_fds(enum role role, const int **fds)
 	case ROLE_FRONTEND:
 		*fds = fds_frontend;
 		return sizeof(fds_frontend) / sizeof(fds_frontend[0]);
+	case ROLE_FETCHD:
+		*fds = fds_fetchd;
+		return sizeof(fds_fetchd) / sizeof(fds_fetchd[0]);
 	default:
 		*fds = NULL;
 		return 0;

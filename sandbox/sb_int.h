@@ -29,11 +29,13 @@ void	sb_weaken(const struct sandbox_conf *, int errnum, const char *, ...);
 int	sb_landlock_abi(void);
 /*
  * Builds the role's ruleset while the paths can still be opened with the
- * caller's privileges.  Returns the ruleset fd, or -1 with errno and the
- * failing path (or NULL) in *what.
+ * caller's privileges: conf's paths, plus the role's built-in read-only
+ * ones (NULL-terminated; those that do not exist are skipped).
+ * handle_net: forbid TCP bind/connect too (ABI >= 4).  Returns the
+ * ruleset fd, or -1 with errno and the failing path (or NULL) in *what.
  */
 int	sb_landlock_prepare(const struct sandbox_conf *, int abi,
-	    const char **what);
+	    const char *const *builtin_ro, int handle_net, const char **what);
 /* Needs PR_SET_NO_NEW_PRIVS first.  Closes rsfd.  0, or -1 with errno. */
 int	sb_landlock_enforce(int rsfd);
 
@@ -42,6 +44,7 @@ int	sb_landlock_enforce(int rsfd);
 
 struct sc_rule {
 	int		nr;		/* SCMP_SYS(name) */
+	int		err;		/* 0: allow; else fail with this errno */
 	unsigned int	nargs;
 	struct scmp_arg_cmp args[SC_MAX_ARGS];	/* all must hold */
 };
@@ -57,7 +60,7 @@ const struct sc_table	*sc_table_base(void);
 const struct sc_table	*sc_table_role(enum role);
 /* Loads base + role table with default action kill.  0, or -errno. */
 int	sc_load(enum role);
-/* Some rule of base or role table names syscall nr (for tests). */
+/* Some rule of base or role table allows syscall nr (for tests). */
 int	sc_mentions(enum role, int nr);
 
 /* Remembered at lockdown for sandbox_selftest(), which runs after it. */

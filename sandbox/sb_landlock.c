@@ -2,7 +2,7 @@
  * Landlock: which paths a role may touch.  netd and mediad get a ruleset
  * that handles every file access and allows none; keyd may read and write
  * under its profile dir; frontend reads under ro paths and writes under rw
- * paths.  Built against the installed <linux/landlock.h> (which may be
+ * paths; fetchd reads its resolver and CA files (built-in list).  Built against the installed <linux/landlock.h> (which may be
  * older than the kernel), so the newer rights are defined here and each is
  * handled only when the running kernel's ABI knows it.
  */
@@ -120,7 +120,7 @@ ll_add_path(int rsfd, const char *path, uint64_t allowed, uint64_t handled)
 
 int
 sb_landlock_prepare(const struct sandbox_conf *conf, int abi,
-    const char **what)
+    const char *const *builtin_ro, int handle_net, const char **what)
 {
 	struct sb_ll_attr	attr;
 	int			rsfd, i, saved;
@@ -128,8 +128,8 @@ sb_landlock_prepare(const struct sandbox_conf *conf, int abi,
 	*what = NULL;
 	memset(&attr, 0, sizeof(attr));
 	attr.handled_access_fs = ll_fs_handled(abi);
-	/* Only netd speaks TCP; the others have no socket() anyway. */
-	if (abi >= 4 && conf->role != ROLE_NETD)
+	/* For the roles without network, which have no socket() anyway. */
+	if (abi >= 4 && handle_net)
 		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
 		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
 	/* No role signals or connects to anything outside itself. */
@@ -151,6 +151,13 @@ sb_landlock_prepare(const struct sandbox_conf *conf, int abi,
 		    ll_add_path(rsfd, conf->rw_paths[i], LL_RW,
 		    attr.handled_access_fs) == -1) {
 			*what = conf->rw_paths[i];
+			goto fail;
+		}
+	}
+	for (i = 0; builtin_ro != NULL && builtin_ro[i] != NULL; i++) {
+		if (ll_add_path(rsfd, builtin_ro[i], LL_RO,
+		    attr.handled_access_fs) == -1 && errno != ENOENT) {
+			*what = builtin_ro[i];
 			goto fail;
 		}
 	}

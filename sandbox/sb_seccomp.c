@@ -37,7 +37,8 @@ sc_add(scmp_filter_ctx ctx, const struct sc_table *t)
 	int	rv;
 
 	for (i = 0; i < t->nrules; i++) {
-		rv = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+		rv = seccomp_rule_add_array(ctx, t->rules[i].err == 0 ?
+		    SCMP_ACT_ALLOW : SCMP_ACT_ERRNO((uint32_t)t->rules[i].err),
 		    t->rules[i].nr, t->rules[i].nargs, t->rules[i].args);
 		if (rv < 0) {
 			log_warnx("seccomp: %s table, rule %zu (syscall %d): %s",
@@ -99,7 +100,7 @@ sc_mentions(enum role role, int nr)
 		return 0;
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < t[i]->nrules; j++)
-			if (t[i]->rules[j].nr == nr)
+			if (t[i]->rules[j].nr == nr && t[i]->rules[j].err == 0)
 				return 1;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -25,7 +26,7 @@
 #include "sandbox/sb_int.h"
 
 static const enum role roles[] = {
-	ROLE_KEYD, ROLE_NETD, ROLE_MEDIAD, ROLE_FRONTEND
+	ROLE_KEYD, ROLE_NETD, ROLE_MEDIAD, ROLE_FRONTEND, ROLE_FETCHD
 };
 #define NROLES	(sizeof(roles) / sizeof(roles[0]))
 
@@ -105,10 +106,36 @@ tables_never_allow_exec_ptrace_fork(void **state)
 	(void)state;
 	for (i = 0; i < NROLES; i++)
 		for (j = 0; j < sizeof(never) / sizeof(never[0]); j++)
-			if (sc_mentions(roles[i], never[j]))
+			if (sc_mentions(roles[i], never[j]) &&
+			    !(roles[i] == ROLE_FETCHD &&
+			    never[j] == SCMP_SYS(clone)))
 				fail_msg("%s allows %s", role_name(roles[i]),
 				    seccomp_syscall_resolve_num_arch(
 				    SCMP_ARCH_NATIVE, never[j]));
+}
+
+/* fetchd's threads: clone only with every thread flag, never a fork. */
+static void
+tables_fetchd_clone_is_threads_only(void **state)
+{
+	const struct sc_table	*t = sc_table_role(ROLE_FETCHD);
+	const uint64_t		 need = CLONE_VM | CLONE_THREAD |
+				    CLONE_SIGHAND | CLONE_FILES | CLONE_FS;
+	size_t			 i, n = 0;
+
+	(void)state;
+	for (i = 0; i < t->nrules; i++) {
+		if (t->rules[i].nr != SCMP_SYS(clone))
+			continue;
+		n++;
+		assert_int_equal(t->rules[i].nargs, 1);
+		assert_int_equal(t->rules[i].args[0].arg, 0);
+		assert_int_equal(t->rules[i].args[0].op, SCMP_CMP_MASKED_EQ);
+		assert_true(t->rules[i].args[0].datum_a == need);
+		assert_true(t->rules[i].args[0].datum_b == need);
+	}
+	assert_int_equal(n, 1);
+	assert_false(sc_mentions(ROLE_FETCHD, SCMP_SYS(clone3)));
 }
 
 static void
@@ -143,6 +170,7 @@ tables_give_sockets_only_to_netd(void **state)
 
 	(void)state;
 	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(socket)));
+	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(socketpair)));
 	assert_false(sc_mentions(ROLE_MEDIAD, SCMP_SYS(socket)));
 	assert_false(sc_mentions(ROLE_FRONTEND, SCMP_SYS(socket)));
 	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(connect)));
@@ -216,6 +244,7 @@ tables_ioctl_only_termios(void **state)
 	for (i = 0; i < t->nrules; i++) {
 		if (t->rules[i].nr != SCMP_SYS(ioctl))
 			continue;
+		assert_int_equal(t->rules[i].err, 0);
 		assert_true(t->rules[i].nargs >= 1);
 		/* the request number is always pinned */
 		assert_int_equal(t->rules[i].args[t->rules[i].nargs - 1].arg,
@@ -289,6 +318,7 @@ main(void)
 		cmocka_unit_test(flags_str_truncates_visibly),
 		cmocka_unit_test(role_fds_match_role_h),
 		cmocka_unit_test(tables_never_allow_exec_ptrace_fork),
+		cmocka_unit_test(tables_fetchd_clone_is_threads_only),
 		cmocka_unit_test(tables_give_files_only_to_keyd_and_frontend),
 		cmocka_unit_test(tables_give_sockets_only_to_netd),
 		cmocka_unit_test(tables_never_map_executable),
