@@ -105,6 +105,9 @@ int
 ipp_to_node(const struct ip_port *a, const uint8_t pk[PN_PK_LEN],
     struct packed_node *n)
 {
+	uint8_t	key[PN_PK_LEN];
+
+	memcpy(key, pk, sizeof(key));	/* pk may point into n */
 	memset(n, 0, sizeof(*n));
 	if (a->family == IPP_V4)
 		n->family = PN_UDP4;
@@ -114,7 +117,7 @@ ipp_to_node(const struct ip_port *a, const uint8_t pk[PN_PK_LEN],
 		return -1;
 	memcpy(n->ip, a->ip, sizeof(n->ip));
 	n->port = a->port;
-	memcpy(n->pk, pk, PN_PK_LEN);
+	memcpy(n->pk, key, PN_PK_LEN);
 	return 0;
 }
 

@@ -1,0 +1,326 @@
+/*
+ * netd's DHT on the event loop: see netd_dht.h.  One engine, one socket,
+ * one loop timer armed to the engine's next deadline (no polling tick),
+ * one timer for LAN discovery and one for saving nodes.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "common/hex.h"
+#include "common/log.h"
+#include "common/loop.h"
+#include "common/mono.h"
+#include "netd/dht.h"
+#include "netd/dht_packet.h"
+#include "netd/lan.h"
+#include "netd/netd_dht.h"
+#include "netd/udp.h"
+
+#define BOOT_MAX	DHT_BOOTSTRAP_MAX
+#define RX_BURST	64	/* datagrams per wakeup, then others' turn */
+
+static struct {
+	/* options */
+	uint16_t		 port;		/* 0: the default range */
+	int			 no_ipv6, no_udp, no_lan;
+	struct packed_node	 boot[BOOT_MAX];
+	int			 nboot;
+	/* state */
+	struct dht		*d;
+	struct udp		 u;
+	struct ev_src		 src;
+	struct timer		 tick, lan_t, save_t;
+	struct lan		 lan;
+	struct chan		*keyd;
+	struct ipc_net_status	 last;
+	uint64_t		 last_sent;
+} g = { .u = { .fd = -1 } };
+
+int
+netd_dht_parse_node(const char *s, struct packed_node *n)
+{
+	char		 host[64], *end;
+	const char	*key, *port;
+	struct ip_port	 a;
+	uint8_t		 pk[PN_PK_LEN];
+	size_t		 hl;
+	unsigned long	 p;
+
+	/* From the right: the key and the port cannot hold a colon. */
+	if ((key = strrchr(s, ':')) == NULL || key == s)
+		return -1;
+	for (port = key - 1; port > s && *port != ':'; port--)
+		;
+	if (*port != ':' || port == s)
+		return -1;
+	hl = (size_t)(port - s);
+	if (s[0] == '[' && hl >= 2 && s[hl - 1] == ']') {
+		s++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	errno = 0;
+	p = strtoul(port + 1, &end, 10);
+	if (errno != 0 || end != key || p == 0 || p > 65535)
+		return -1;
+	if (ipp_parse(host, (uint16_t)p, &a) == -1)
+		return -1;
+	if (hex_decode(key + 1, strlen(key + 1), pk, sizeof(pk)) == -1)
+		return -1;
+	return ipp_to_node(&a, pk, n);
+}
+
+int
+netd_dht_option(int opt, const char *arg)
+{
+	unsigned long	 p;
+	char		*end;
+
+	switch (opt) {
+	case NETD_DHT_OPT_PORT:
+		errno = 0;
+		p = strtoul(arg, &end, 10);
+		if (errno != 0 || *end != '\0' || p == 0 || p > 65535)
+			fatalx("--port: not a port: %s", arg);
+		g.port = (uint16_t)p;
+		return 1;
+	case NETD_DHT_OPT_NO_IPV6:
+		g.no_ipv6 = 1;
+		return 1;
+	case NETD_DHT_OPT_NO_UDP:
+		g.no_udp = 1;
+		return 1;
+	case NETD_DHT_OPT_NO_LAN:
+		g.no_lan = 1;
+		return 1;
+	case NETD_DHT_OPT_BOOTSTRAP:
+		if (g.nboot == BOOT_MAX)
+			fatalx("--bootstrap: at most %d nodes", BOOT_MAX);
+		if (netd_dht_parse_node(arg, &g.boot[g.nboot]) == -1)
+			fatalx("--bootstrap: want IP:PORT:64-HEX-KEY (an IP "
+			    "literal, no DNS)");
+		g.nboot++;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+send_cb(void *arg, const struct ip_port *to, const uint8_t *pkt, size_t len)
+{
+	if (g.u.fd == -1)
+		return -1;
+	return udp_send(&g.u, to, pkt, len);
+}
+
+void
+netd_dht_start(void)
+{
+	uint16_t	from = UDP_PORT_FIRST, to = UDP_PORT_LAST;
+
+	if ((g.d = dht_new(send_cb, NULL, mono_ms())) == NULL)
+		fatal("dht_new");
+	dht_set_lan(g.d, !g.no_lan && !g.no_udp);
+	lan_init(&g.lan);
+	if (g.no_udp)
+		return;
+	if (g.port != 0)
+		from = to = g.port;
+	if (udp_open(&g.u, !g.no_ipv6, from, to) == -1)
+		fatal("udp: cannot bind a port in %u..%u", from, to);
+	log_info("DHT on UDP port %u (%s)", g.u.port,
+	    g.u.v6 ? "IPv6 and IPv4" : "IPv4");
+}
+
+int
+netd_dht_fd(void)
+{
+	return g.u.fd;
+}
+
+void
+netd_dht_status(struct ipc_net_status *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (g.d == NULL)
+		return;
+	s->state = dht_connected(g.d) ? NET_DHT_UDP : NET_DHT_NONE;
+	memcpy(s->dht_pk, dht_self_pk(g.d), sizeof(s->dht_pk));
+	s->udp_port = g.u.fd != -1 ? g.u.port : 0;
+	s->good_nodes = dht_good_nodes(g.d);
+}
+
+/* Tells keyd when the state changes, and the count now and then. */
+static void
+report(void)
+{
+	struct ipc_net_status	s;
+	uint8_t			buf[IPC_NET_STATUS_LEN];
+	struct wr		w;
+	uint64_t		now = mono_ms();
+
+	netd_dht_status(&s);
+	if (s.state == g.last.state && s.good_nodes == g.last.good_nodes &&
+	    g.last_sent != 0)
+		return;
+	if (s.state == g.last.state && g.last_sent != 0 &&
+	    now < g.last_sent + NETD_STATUS_MIN_MS)
+		return;
+	if (s.state != g.last.state)
+		log_info("DHT %s, %u good nodes",
+		    s.state == NET_DHT_UDP ? "connected over UDP" :
+		    "not connected", s.good_nodes);
+	g.last = s;
+	g.last_sent = now;
+	if (g.keyd == NULL)
+		return;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_status(&w, &s);
+	(void)chan_send_wr(g.keyd, IPC_NET_STATUS, 0, &w);
+}
+
+static void
+rearm(void)
+{
+	uint64_t	next = dht_next_deadline(g.d);
+
+	if (next == UINT64_MAX)
+		timer_cancel(&g.tick);
+	else
+		timer_at(&g.tick, next);
+	report();
+}
+
+static void
+tick_fn(struct timer *t)
+{
+	(void)dht_tick(g.d, mono_ms());
+	rearm();
+}
+
+static void
+udp_cb(struct ev_src *src, uint32_t events)
+{
+	uint8_t		buf[UDP_MAX_DGRAM];
+	struct ip_port	from;
+	ssize_t		n;
+	int		i;
+
+	for (i = 0; i < RX_BURST; i++) {
+		if ((n = udp_recv(&g.u, buf, sizeof(buf), &from)) == 0)
+			break;
+		if (n < 0)
+			continue;	/* oversized or odd source: dropped */
+		/* Not a DHT kind: the onion and net_crypto come here later. */
+		(void)dht_handle_packet(g.d, &from, buf, (size_t)n, mono_ms());
+	}
+	rearm();
+}
+
+static void
+lan_fn(struct timer *t)
+{
+	struct ip_port	to[LAN_MAX_TARGETS];
+	uint8_t		pkt[DHT_LAN_LEN];
+	unsigned	i, n;
+
+	if (dhtp_lan_pack(dht_self_pk(g.d), pkt, sizeof(pkt)) > 0) {
+		n = lan_round(&g.lan, g.u.v6, to);
+		for (i = 0; i < n; i++)
+			(void)udp_send(&g.u, &to[i], pkt, sizeof(pkt));
+	}
+	timer_after(&g.lan_t, LAN_INTERVAL_MS);
+}
+
+static void
+save_fn(struct timer *t)
+{
+	static struct ipc_net_nodes	m;
+	static uint8_t			buf[IPC_NET_NODES_MAX_LEN];
+	struct wr			w;
+
+	m.n = (uint8_t)dht_export_nodes(g.d, m.nodes, IPC_NET_NODES_MAX);
+	if (m.n > 0 && g.keyd != NULL) {
+		wr_init(&w, buf, sizeof(buf));
+		ipc_pack_net_nodes(&w, &m);
+		(void)chan_send_wr(g.keyd, IPC_NET_NODES_SAVE, 0, &w);
+	}
+	timer_after(&g.save_t, NETD_NODES_SAVE_MS);
+}
+
+void
+netd_dht_serve(struct chan *ch)
+{
+	int	i;
+
+	g.keyd = ch;
+	timer_init(&g.tick, tick_fn, NULL);
+	timer_init(&g.lan_t, lan_fn, NULL);
+	timer_init(&g.save_t, save_fn, NULL);
+	if (g.u.fd != -1) {
+		g.src.fd = g.u.fd;
+		g.src.cb = udp_cb;
+		loop_add(&g.src, EPOLLIN);
+		if (!g.no_lan)
+			timer_after(&g.lan_t, 0);
+	}
+	for (i = 0; i < g.nboot; i++)
+		if (dht_bootstrap_add(g.d, &g.boot[i]) == -1)
+			log_warnx("bootstrap node %d refused", i + 1);
+	timer_after(&g.save_t, NETD_NODES_SAVE_MS);
+	rearm();
+}
+
+int
+netd_dht_keyd_msg(struct chan *c, struct ipc_msg *m)
+{
+	static struct ipc_net_nodes	nodes;
+	struct packed_node		n;
+	struct rd			r;
+	uint8_t				pk[PN_PK_LEN];
+	int				i, rv;
+
+	rd_init(&r, m->data, m->hdr.len);
+	switch (m->hdr.type) {
+	case IPC_NET_NODES_LOAD:
+		if (ipc_unpack_net_nodes(&r, &nodes) == -1)
+			goto bad;
+		for (i = 0; i < nodes.n; i++)
+			(void)dht_bootstrap_add(g.d, &nodes.nodes[i]);
+		break;
+	case IPC_NET_BOOTSTRAP:
+		if (ipc_unpack_net_bootstrap(&r, &n) == -1)
+			goto bad;
+		if (dht_bootstrap_add(g.d, &n) == -1)
+			(void)chan_reply_error(c, m->hdr.id, IPC_ERR_INVALID,
+			    "node refused (own key or table full)");
+		else
+			(void)chan_reply_ok(c, m->hdr.id);
+		break;
+	case IPC_NET_DHT_SEARCH_ADD:
+	case IPC_NET_DHT_SEARCH_DEL:
+		if (ipc_unpack_net_dht_key(&r, pk) == -1)
+			goto bad;
+		rv = m->hdr.type == IPC_NET_DHT_SEARCH_ADD ?
+		    dht_search_add(g.d, pk) : dht_search_del(g.d, pk);
+		if (rv == -1)
+			log_debug("DHT search %s refused",
+			    m->hdr.type == IPC_NET_DHT_SEARCH_ADD ? "add" : "del");
+		break;
+	default:
+		return 0;
+	}
+	rearm();
+	return 1;
+bad:
+	/* keyd is trusted to be well formed; if not, it is not keyd. */
+	chan_close(c, "malformed network message");
+	return 1;
+}
