@@ -3,11 +3,13 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "frontend/profile_flow.h"
 #include "frontend/ui.h"
 
 /* Every area's table, each ended by a NULL name. */
 static const struct cmd *const tables[] = {
 	cmds_core,
+	cmds_profile,
 };
 
 const struct cmd *

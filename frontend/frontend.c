@@ -14,11 +14,14 @@
 #include "common/loop.h"
 #include "common/rd.h"
 #include "frontend/json_cmd.h"
+#include "frontend/profile_flow.h"
 #include "frontend/ui.h"
 #include "sandbox/role_rt.h"
 
 enum {
 	OPT_JSON = RT_OPT_FIRST_ROLE,
+	OPT_RUN, OPT_RUN_ARG, OPT_PROFILE_NAME, OPT_FILE_NAME, OPT_PASS_FD,
+	OPT_FILE_FD, OPT_NO_PASSPHRASE, OPT_REPLACE, OPT_PLAIN, OPT_QR,
 };
 
 static struct role_rt	 rt;
@@ -160,16 +163,57 @@ peer_closed(struct chan *c, const char *why)
 	ui_channel_lost(c);
 }
 
+/* The profile is ready: now the user's commands. */
+static void
+start_input(void)
+{
+	in_src.fd = STDIN_FILENO;
+	in_src.cb = stdin_cb;
+	loop_add(&in_src, EPOLLIN);
+	if (ui_mode == UI_CLI) {
+		ui_say("bulkhead: type \"help\" for commands, Ctrl-D to quit.");
+		cli_prompt();
+	}
+}
+
+/* A descriptor number the supervisor passed; never 0..FD_ROLE_EXTRA-1. */
+static int
+fd_arg(const char *s)
+{
+	char	*end;
+	long	 v = strtol(s, &end, 10);
+
+	if (*end != '\0' || v < FD_ROLE_EXTRA || v > FD_ROLE_EXTRA + 8)
+		fatalx("bad descriptor argument %s", s);
+	return (int)v;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		RT_LONGOPTS,
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "run", required_argument, NULL, OPT_RUN },
+		{ "run-arg", required_argument, NULL, OPT_RUN_ARG },
+		{ "profile-name", required_argument, NULL, OPT_PROFILE_NAME },
+		{ "file-name", required_argument, NULL, OPT_FILE_NAME },
+		{ "pass-fd", required_argument, NULL, OPT_PASS_FD },
+		{ "file-fd", required_argument, NULL, OPT_FILE_FD },
+		{ "no-passphrase", no_argument, NULL, OPT_NO_PASSPHRASE },
+		{ "replace", no_argument, NULL, OPT_REPLACE },
+		{ "plain", no_argument, NULL, OPT_PLAIN },
+		{ "qr", no_argument, NULL, OPT_QR },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sandbox_conf	sb;
+	struct flow_opts	fo;
 	int			ch;
+
+	memset(&fo, 0, sizeof(fo));
+	fo.pass_fd = fo.file_fd = -1;
+	fo.profile = "the profile";
+	fo.file = "the file";
 
 	rt_init(&rt, ROLE_FRONTEND);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -179,12 +223,46 @@ main(int argc, char *argv[])
 		case OPT_JSON:
 			ui_mode = UI_JSON;
 			break;
+		case OPT_RUN:
+			fo.run = optarg;
+			break;
+		case OPT_RUN_ARG:
+			fo.run_arg = optarg;
+			break;
+		case OPT_PROFILE_NAME:
+			fo.profile = optarg;
+			break;
+		case OPT_FILE_NAME:
+			fo.file = optarg;
+			break;
+		case OPT_PASS_FD:
+			fo.pass_fd = fd_arg(optarg);
+			break;
+		case OPT_FILE_FD:
+			fo.file_fd = fd_arg(optarg);
+			break;
+		case OPT_NO_PASSPHRASE:
+			fo.no_passphrase = 1;
+			break;
+		case OPT_REPLACE:
+			fo.replace = 1;
+			break;
+		case OPT_PLAIN:
+			fo.plain = 1;
+			break;
+		case OPT_QR:
+			fo.qr = 1;
+			break;
 		default:
 			fatalx("usage: frontend [--json] [options]");
 		}
 	}
 
 	memset(&sb, 0, sizeof(sb));
+	if (fo.pass_fd != -1)
+		sb.keep_fds[sb.nkeep++] = fo.pass_fd;
+	if (fo.file_fd != -1)
+		sb.keep_fds[sb.nkeep++] = fo.file_fd;
 	rt.on_shutdown = frontend_shutdown;
 	rt.on_sup_msg = sup_msg;
 	rt_lockdown(&rt, &sb);
@@ -198,13 +276,8 @@ main(int argc, char *argv[])
 	/*
 	 * stdin stays blocking: O_NONBLOCK would leak into the user's shell
 	 * through the shared terminal; one read() per EPOLLIN never blocks.
+	 * It is watched once the profile is ready (profile_flow.c).
 	 */
-	in_src.fd = STDIN_FILENO;
-	in_src.cb = stdin_cb;
-	loop_add(&in_src, EPOLLIN);
-	if (ui_mode == UI_CLI) {
-		ui_say("bulkhead: type \"help\" for commands, Ctrl-D to quit.");
-		cli_prompt();
-	}
+	profile_flow_start(&fo, start_input);
 	rt_serve(&rt);
 }

@@ -12,6 +12,7 @@
 #include "ipc/msg_core.h"
 
 enum ui_mode	ui_mode = UI_CLI;
+int		ui_errors;
 
 /* Bounded: a command waits for at most one reply. */
 #define UI_MAX_PENDING	64
@@ -97,6 +98,22 @@ ui_say(const char *fmt, ...)
 }
 
 static int	exit_pending = -1;	/* exit code once idle, or -1 */
+static int	oneshot;		/* one command, then exit */
+
+void
+ui_set_oneshot(void)
+{
+	oneshot = 1;
+}
+
+/* A one-shot run's status is decided when it ends, not when it asks. */
+static int
+exit_code(void)
+{
+	if (oneshot)
+		return ui_errors ? 1 : 0;
+	return exit_pending;
+}
 
 static int
 inflight(void)
@@ -115,19 +132,26 @@ ui_exit_when_idle(int code)
 {
 	exit_pending = code;
 	if (inflight() == 0)
-		frontend_exit(code);
+		frontend_exit(exit_code());
+}
+
+static void
+release(struct cmd_ctx *ctx)
+{
+	if (ctx->tag != NULL)
+		json_decref(ctx->tag);
+	free(ctx);
 }
 
 static void
 finish(struct cmd_ctx *ctx)
 {
 	ctx->done = 1;
-	if (ctx->tag != NULL)
-		json_decref(ctx->tag);
-	free(ctx);
-	if (exit_pending != -1) {
+	if (!ctx->in_cb)	/* else ui_answer frees it after the callback */
+		release(ctx);
+	if (exit_pending != -1 || oneshot) {
 		if (inflight() == 0)
-			frontend_exit(exit_pending);
+			frontend_exit(exit_code());
 		return;
 	}
 	if (ui_mode == UI_CLI)
@@ -182,6 +206,7 @@ ui_reply_err(struct cmd_ctx *ctx, const char *fmt, ...)
 		    sizeof(safe)));
 		fflush(stdout);
 	}
+	ui_errors++;
 	finish(ctx);
 }
 
@@ -233,6 +258,7 @@ ui_request(struct cmd_ctx *ctx, struct chan *c, uint16_t type,
 	pending[i].chan = c;
 	pending[i].id = id;
 	pending[i].cb = cb;
+	ctx->waiting++;
 	return 0;
 }
 
@@ -250,8 +276,13 @@ ui_answer(struct chan *c, struct ipc_msg *m)
 			continue;
 		p = pending[i];
 		memset(&pending[i], 0, sizeof(pending[i]));
+		p.ctx->waiting--;
+		p.ctx->in_cb = 1;
 		p.cb(p.ctx, m);
-		if (!p.ctx->done)	/* a callback must answer */
+		p.ctx->in_cb = 0;
+		if (p.ctx->done)
+			release(p.ctx);
+		else if (p.ctx->waiting == 0)	/* neither replied nor asked on */
 			ui_reply_err(p.ctx, "internal: no reply produced");
 		return 0;
 	}
@@ -262,13 +293,17 @@ void
 ui_channel_lost(struct chan *c)
 {
 	struct pending	p;
-	size_t		i;
+	size_t		i, j;
 
 	for (i = 0; i < UI_MAX_PENDING; i++) {
 		if (pending[i].ctx == NULL || pending[i].chan != c)
 			continue;
 		p = pending[i];
-		memset(&pending[i], 0, sizeof(pending[i]));
+		/* one reply per command, however many requests it had out */
+		for (j = 0; j < UI_MAX_PENDING; j++)
+			if (pending[j].ctx == p.ctx)
+				memset(&pending[j], 0, sizeof(pending[j]));
+		p.ctx->waiting = 0;
 		ui_reply_err(p.ctx, "%s went away before answering",
 		    role_name(c->peer));
 	}

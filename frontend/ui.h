@@ -35,7 +35,10 @@ enum ui_mode {
 struct cmd_ctx {
 	const struct cmd	*cmd;
 	json_t			*tag;		/* the request's "id", echoed */
-	int			 done;
+	int			 done;		/* replied */
+	int			 in_cb;		/* an answer callback runs */
+	int			 waiting;	/* requests in flight */
+	void			*data;		/* a multi-step command's state */
 };
 
 extern enum ui_mode	 ui_mode;
@@ -68,6 +71,7 @@ void	ui_reply_from_ok(struct cmd_ctx *, struct ipc_msg *);
 
 /* Command tables, one per area; commands.c joins them. */
 extern const struct cmd	cmds_core[];
+extern const struct cmd	cmds_profile[];
 const struct cmd *cmd_find(const char *name);
 void	cmd_run(const struct cmd *, json_t *args);
 void	cmd_help(void);
@@ -77,6 +81,10 @@ void	json_mode_line(const char *line, size_t len);
 void	cli_line(const char *line, size_t len);
 void	cli_prompt(void);
 
+/* Replies that were errors so far (a one-shot run exits 1 if any). */
+extern int	ui_errors;
+/* One-shot run: exit after the final reply, 1 if any reply was an error. */
+void	ui_set_oneshot(void);
 /* Exits once every command in flight has its reply (quit, end of input). */
 void	ui_exit_when_idle(int code);
 /* Ends the frontend: flush and exit with code. */

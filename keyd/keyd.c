@@ -4,12 +4,15 @@
  * in its seccomp table) and touches no file outside the profile dir.
  * Every channel is hostile: netd's requests are parsed like packets.
  */
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "ipc/chan.h"
+#include "keyd/profile_dispatch.h"
 #include "sandbox/role_rt.h"
 
 enum {
@@ -22,7 +25,8 @@ static struct chan	ch_frontend, ch_netd, ch_mediad;
 static void
 keyd_shutdown(void)
 {
-	/* Profile saving hooks in here (issue 3). */
+	/* Every change was saved when it was made: this wipes and closes. */
+	keyd_profile_close();
 	log_debug("exiting");
 	exit(0);
 }
@@ -30,7 +34,32 @@ keyd_shutdown(void)
 static void
 frontend_msg(struct chan *c, struct ipc_msg *m)
 {
+	if (m->hdr.type >= IPC_PROFILE_FIRST &&
+	    m->hdr.type <= IPC_PROFILE_LAST) {
+		keyd_profile_dispatch(c, m);
+		return;
+	}
 	chan_reply_error(c, m->hdr.id, IPC_ERR_STATE, "not supported yet");
+}
+
+static void
+profile_event(enum keyd_profile_event ev, void *arg)
+{
+	log_debug("profile event %d", (int)ev);
+}
+
+/* The directory part of a profile path, for Landlock. */
+static void
+profile_dir(const char *profile, char *out, size_t outsz)
+{
+	const char	*slash = strrchr(profile, '/');
+
+	if (slash == NULL)
+		snprintf(out, outsz, ".");
+	else if (slash == profile)
+		snprintf(out, outsz, "/");
+	else
+		snprintf(out, outsz, "%.*s", (int)(slash - profile), profile);
 }
 
 static void
@@ -98,6 +127,7 @@ main(int argc, char *argv[])
 	};
 	struct sandbox_conf	 sb;
 	const char		*profile = NULL;
+	char			 dir[4096];
 	int			 ch;
 
 	rt_init(&rt, ROLE_KEYD);
@@ -115,7 +145,16 @@ main(int argc, char *argv[])
 	if (profile == NULL)
 		fatalx("no --profile given");
 
+	/* Acquire: libsodium (it reads the page size and probes the RNG
+	 * once), then the profile directory, the only path keyd may touch. */
+	if (sodium_init() < 0)
+		fatalx("libsodium cannot be initialised");
+	if (keyd_profile_open(profile, profile_event, NULL) == -1)
+		fatal("cannot open the profile directory of %s", profile);
+	profile_dir(profile, dir, sizeof(dir));
 	memset(&sb, 0, sizeof(sb));
+	sb.keep_fds[sb.nkeep++] = keyd_profile_dirfd();
+	sb.rw_paths[0] = dir;
 	rt.on_shutdown = keyd_shutdown;
 	rt.on_sup_msg = sup_msg;
 	rt_lockdown(&rt, &sb);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "supervisor/command.h"
 #include "supervisor/options.h"
 #include "supervisor/session.h"
 
@@ -61,6 +62,7 @@ main(int argc, char *argv[])
 {
 	struct options	opts;
 	char		libexec[PATH_MAX + 32];
+	int		rc;
 
 	umask(077);
 	options_parse(&opts, argc, argv);
@@ -70,5 +72,8 @@ main(int argc, char *argv[])
 		fatal("prctl(PR_SET_NO_NEW_PRIVS)");
 	find_libexec(libexec, sizeof(libexec));
 	make_profile_dir(opts.profile);
-	return session_run(&opts, libexec);
+	command_prepare(&opts);
+	rc = session_run(&opts, libexec);
+	command_finish(&opts, rc);
+	return rc;
 }

@@ -16,7 +16,7 @@
 enum {
 	O_PROFILE = 0x100, O_CONFIG, O_JSON, O_LOG_LEVEL, O_SANDBOX,
 	O_SELFTEST, O_HELP, O_VERSION, O_NODES, O_NODES_URL, O_NO_FETCH,
-	O_NODES_MAX_AGE,
+	O_NODES_MAX_AGE, O_PASSPHRASE_FD, O_PASSPHRASE_FILE, O_NO_PASSPHRASE,
 	O_NETD_FIRST,	/* from here on: passed through to netd */
 	O_PORT = O_NETD_FIRST, O_NO_IPV6, O_NO_UDP, O_NO_LAN, O_BOOTSTRAP,
 	O_NETD_LAST,
@@ -35,6 +35,9 @@ static const struct option longopts[] = {
 	{ "nodes-url", required_argument, NULL, O_NODES_URL },
 	{ "no-fetch", no_argument, NULL, O_NO_FETCH },
 	{ "nodes-max-age", required_argument, NULL, O_NODES_MAX_AGE },
+	{ "passphrase-fd", required_argument, NULL, O_PASSPHRASE_FD },
+	{ "passphrase-file", required_argument, NULL, O_PASSPHRASE_FILE },
+	{ "no-passphrase", no_argument, NULL, O_NO_PASSPHRASE },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "no-ipv6", no_argument, NULL, O_NO_IPV6 },
 	{ "no-udp", no_argument, NULL, O_NO_UDP },
@@ -45,7 +48,7 @@ static const struct option longopts[] = {
 
 /* Options a config file may not set: they only make sense per run. */
 static const char *const cli_only[] = {
-	"config", "selftest", "help", "version", NULL
+	"config", "selftest", "help", "version", "passphrase-fd", NULL
 };
 
 void
@@ -58,7 +61,10 @@ options_usage(void)
 	    "                [--port N] [--no-ipv6] [--no-udp] [--no-lan]\n"
 	    "                [--bootstrap HOST:PORT:KEY]... [--nodes FILE]\n"
 	    "                [--nodes-url URL | --no-fetch] [--nodes-max-age S]\n"
-	    "                [command [args]]\n"
+	    "                [--passphrase-fd N | --passphrase-file PATH]\n"
+	    "                [--no-passphrase]\n"
+	    "                [init | id [--qr] | import FILE [--replace] |\n"
+	    "                 export FILE [--plain] | passwd | nospam [VALUE]]\n"
 	    "See bulkhead(1).\n");
 	exit(2);
 }
@@ -171,6 +177,28 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		o->nodes_max_age = (unsigned)v;
 		return;
 	}
+	case O_PASSPHRASE_FD: {
+		char	*end;
+		long	 v;
+
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno != 0 || *end != '\0' || end == arg || v < 0 ||
+		    v > 1 << 20 || v == STDIN_FILENO || v == STDOUT_FILENO ||
+		    v == STDERR_FILENO) {
+			fprintf(stderr, "bulkhead: --passphrase-fd: a "
+			    "descriptor number other than 0, 1, 2\n");
+			exit(2);
+		}
+		o->passphrase_fd = (int)v;
+		return;
+	}
+	case O_PASSPHRASE_FILE:
+		set_path(o->passphrase_file, arg, "--passphrase-file");
+		return;
+	case O_NO_PASSPHRASE:
+		o->no_passphrase = 1;
+		return;
 	case O_HELP:
 		options_usage();
 	case O_VERSION:
@@ -279,6 +307,7 @@ options_parse(struct options *o, int argc, char *argv[])
 	memset(o, 0, sizeof(*o));
 	o->level = LOG_LVL_WARN;
 	o->selftest_role = -1;
+	o->passphrase_fd = -1;
 	strcpy(o->nodes_url, OPT_NODES_URL);
 	o->nodes_max_age = OPT_NODES_MAX_AGE;
 	default_paths(o);

@@ -11,6 +11,11 @@
 
 #define OPT_MAX_ROLE_ARGS	64
 #define OPT_MAX_PATH		4096
+/* Where the frontend finds the passphrase source and a command's file. */
+#define FD_PASS			FD_ROLE_EXTRA
+#define FD_PASS_STR		"7"
+#define FD_FILE			(FD_ROLE_EXTRA + 1)
+#define FD_FILE_STR		"8"
 #define OPT_NODES_URL		"https://nodes.tox.chat/json"
 #define OPT_NODES_MAX_AGE	86400
 
@@ -35,6 +40,15 @@ struct options {
 	char		 nodes_file[OPT_MAX_PATH];
 	char		 nodes_url[OPT_MAX_PATH];	/* "" = never fetch */
 	unsigned	 nodes_max_age;			/* seconds */
+	/* passphrase source for the frontend (never argv or environment) */
+	int		 passphrase_fd;			/* -1: none */
+	char		 passphrase_file[OPT_MAX_PATH];
+	int		 no_passphrase;
+	/* opened by command_prepare(), passed at exec */
+	int		 pass_fd_open;			/* -> FD_PASS */
+	int		 file_fd;			/* -> FD_FILE */
+	int		 file_created;
+	char		 file_path[OPT_MAX_PATH];
 	/* subcommand (init, id, ...) and its arguments, for the frontend */
 	const char	*command;
 	char		**command_argv;

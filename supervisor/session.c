@@ -458,6 +458,10 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 	}
 	for (i = 0; i < npeers; i++)
 		fds[n++] = peers[i];
+	if (role == ROLE_FRONTEND && opts->pass_fd_open != -1)
+		fds[n++] = (struct spawn_fd){ opts->pass_fd_open, FD_PASS };
+	if (role == ROLE_FRONTEND && opts->file_fd != -1)
+		fds[n++] = (struct spawn_fd){ opts->file_fd, FD_FILE };
 
 	snprintf(path, sizeof(path), "%s/%s", libexec, role_name(role));
 	argv[a++] = path;

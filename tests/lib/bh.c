@@ -45,8 +45,10 @@ bh_start(struct bh *b, const char *const args[])
 	argv[a++] = "--json";
 	argv[a++] = prof;
 	/* Tests never reach the internet: no nodes-list fetch unless a test
-	 * names a loopback URL itself (a later --nodes-url wins). */
+	 * names a loopback URL itself (a later --nodes-url wins), and no
+	 * LAN discovery broadcast. */
 	argv[a++] = "--no-fetch";
+	argv[a++] = "--no-lan";
 	for (i = 0; args != NULL && args[i] != NULL && i < BH_MAX_ARGS; i++)
 		argv[a++] = (char *)(uintptr_t)args[i];
 	argv[a] = NULL;
@@ -233,4 +235,84 @@ bh_proc_field(pid_t pid, const char *field)
 		}
 	fclose(f);
 	return v;
+}
+
+static size_t
+drain(int fd, char *buf, size_t sz)
+{
+	size_t	len = 0;
+	ssize_t	n;
+	char	sink[4096];
+
+	while ((n = read(fd, len + 1 < sz ? buf + len : sink,
+	    len + 1 < sz ? sz - 1 - len : sizeof(sink))) > 0)
+		if (len + 1 < sz)
+			len += (size_t)n;
+	if (sz > 0)
+		buf[len] = '\0';
+	return len;
+}
+
+int
+bh_run(const char *const args[], const char *pass, char *out, size_t outsz,
+    char *err, size_t errsz)
+{
+	char	*argv[BH_MAX_ARGS + 8];
+	int	 op[2], ep[2], pp[2] = { -1, -1 }, a = 0, i, status;
+	pid_t	 pid;
+
+	argv[a++] = BUILD_DIR "/bin/bulkhead";
+	argv[a++] = "--no-fetch";
+	argv[a++] = "--no-lan";		/* no broadcast off this machine */
+	if (pass != NULL)
+		argv[a++] = "--passphrase-fd=9";
+	for (i = 0; args[i] != NULL && i < BH_MAX_ARGS; i++)
+		argv[a++] = (char *)(uintptr_t)args[i];
+	argv[a] = NULL;
+	if (pipe2(op, O_CLOEXEC) == -1 || pipe2(ep, O_CLOEXEC) == -1)
+		return -1;
+	if (pass != NULL) {
+		if (pipe2(pp, O_CLOEXEC) == -1 ||
+		    write(pp[1], pass, strlen(pass)) != (ssize_t)strlen(pass))
+			return -1;
+		close(pp[1]);
+	}
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		int	null = open("/dev/null", O_RDONLY);
+
+		dup2(null, 0);
+		dup2(op[1], 1);
+		dup2(ep[1], 2);
+		if (pass != NULL)
+			dup2(pp[0], 9);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(op[1]);
+	close(ep[1]);
+	if (pass != NULL)
+		close(pp[0]);
+	/* small outputs: stdout first, then stderr, cannot deadlock here */
+	drain(op[0], out, outsz);
+	drain(ep[0], err, errsz);
+	close(op[0]);
+	close(ep[0]);
+	if (waitpid(pid, &status, 0) == -1)
+		return -1;
+	return status;
+}
+
+long
+bh_slurp(const char *path, void *buf, size_t bufsz)
+{
+	FILE	*f;
+	size_t	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	n = fread(buf, 1, bufsz, f);
+	fclose(f);
+	return (long)n;
 }

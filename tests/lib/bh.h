@@ -39,6 +39,16 @@ void	 bh_stop(struct bh *);
 pid_t	 bh_role_pid(json_t *status, const char *role);
 /* Reads /proc/PID/status field ("Seccomp"); returns its value or -1. */
 long	 bh_proc_field(pid_t, const char *field);
+/*
+ * Runs `bulkhead ARGS` to completion (a one-shot command) with pass, if
+ * not NULL, readable on descriptor 9 (--passphrase-fd=9 is added) and
+ * stdin from /dev/null.  Fills out/err (NUL-terminated, truncated) and
+ * returns the wait status, or -1.
+ */
+int	 bh_run(const char *const args[], const char *pass, char *out,
+	    size_t outsz, char *err, size_t errsz);
+/* Reads a whole small file into buf; returns its length or -1. */
+long	 bh_slurp(const char *path, void *buf, size_t bufsz);
 /* Prints the session's stderr log (for failing tests). */
 void	 bh_dump_log(struct bh *);
 

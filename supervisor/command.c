@@ -1,0 +1,137 @@
+/* One-shot commands and their descriptors: see command.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "supervisor/command.h"
+
+static const char *const commands[] = {
+	"init", "id", "import", "export", "passwd", "nospam", NULL
+};
+
+/* Adds --name=val (or --name when val is NULL) to the frontend's argv. */
+static void
+frontend_arg(struct options *o, const char *name, const char *val)
+{
+	struct role_args	*ra = &o->role[ROLE_FRONTEND];
+	char			*s;
+	int			 n;
+
+	n = val != NULL ? asprintf(&s, "--%s=%s", name, val) :
+	    asprintf(&s, "--%s", name);
+	if (ra->argc >= OPT_MAX_ROLE_ARGS - 1 || n == -1) {
+		fprintf(stderr, "bulkhead: too many arguments\n");
+		exit(2);
+	}
+	ra->argv[ra->argc++] = s;
+}
+
+static void
+bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "bulkhead: %s: %s", what, arg);
+	fprintf(stderr, "\nusage: bulkhead [options] init | id [--qr] | "
+	    "import FILE [--replace] | export FILE [--plain] | passwd | "
+	    "nospam [VALUE]\n");
+	exit(2);
+}
+
+void
+command_prepare(struct options *o)
+{
+	const char *const	*c;
+	const char		*file = NULL, *value = NULL, *a;
+	int			 i, qr = 0, replace = 0, plain = 0;
+
+	o->pass_fd_open = o->file_fd = -1;
+	if (o->passphrase_file[0] != '\0') {
+		if ((o->pass_fd_open = open(o->passphrase_file,
+		    O_RDONLY | O_CLOEXEC)) == -1) {
+			fprintf(stderr, "bulkhead: --passphrase-file %s: %s\n",
+			    o->passphrase_file, strerror(errno));
+			exit(2);
+		}
+	} else if (o->passphrase_fd != -1) {
+		if ((o->pass_fd_open = fcntl(o->passphrase_fd,
+		    F_DUPFD_CLOEXEC, 0)) == -1) {
+			fprintf(stderr, "bulkhead: --passphrase-fd %d: %s\n",
+			    o->passphrase_fd, strerror(errno));
+			exit(2);
+		}
+		close(o->passphrase_fd);
+	}
+	if (o->pass_fd_open != -1)
+		frontend_arg(o, "pass-fd", FD_PASS_STR);
+	if (o->no_passphrase)
+		frontend_arg(o, "no-passphrase", NULL);
+	frontend_arg(o, "profile-name", o->profile);
+	if (o->command == NULL)
+		return;
+
+	for (c = commands; *c != NULL; c++)
+		if (strcmp(*c, o->command) == 0)
+			break;
+	if (*c == NULL)
+		bad("unknown command", o->command);
+	for (i = 0; i < o->command_argc; i++) {
+		a = o->command_argv[i];
+		if (strcmp(a, "--qr") == 0 && strcmp(o->command, "id") == 0)
+			qr = 1;
+		else if (strcmp(a, "--replace") == 0 &&
+		    strcmp(o->command, "import") == 0)
+			replace = 1;
+		else if (strcmp(a, "--plain") == 0 &&
+		    strcmp(o->command, "export") == 0)
+			plain = 1;
+		else if (a[0] == '-' && a[1] != '\0')
+			bad("not an option of this command", a);
+		else if (strcmp(o->command, "nospam") == 0 && value == NULL)
+			value = a;
+		else if ((strcmp(o->command, "import") == 0 ||
+		    strcmp(o->command, "export") == 0) && file == NULL)
+			file = a;
+		else
+			bad("unexpected argument", a);
+	}
+	frontend_arg(o, "run", o->command);
+	if (qr)
+		frontend_arg(o, "qr", NULL);
+	if (replace)
+		frontend_arg(o, "replace", NULL);
+	if (plain)
+		frontend_arg(o, "plain", NULL);
+	if (value != NULL)
+		frontend_arg(o, "run-arg", value);
+	if (strcmp(o->command, "import") == 0 ||
+	    strcmp(o->command, "export") == 0) {
+		if (file == NULL)
+			bad("a FILE is needed for", o->command);
+		if (strcmp(o->command, "import") == 0)
+			o->file_fd = open(file, O_RDONLY | O_CLOEXEC);
+		else {
+			/* never over an existing file: nothing is lost */
+			o->file_fd = open(file, O_WRONLY | O_CREAT | O_EXCL |
+			    O_CLOEXEC | O_NOFOLLOW, 0600);
+			o->file_created = o->file_fd != -1;
+		}
+		if (o->file_fd == -1) {
+			fprintf(stderr, "bulkhead: %s: %s\n", file,
+			    strerror(errno));
+			exit(2);
+		}
+		snprintf(o->file_path, sizeof(o->file_path), "%s", file);
+		frontend_arg(o, "file-fd", FD_FILE_STR);
+		frontend_arg(o, "file-name", file);
+	}
+}
+
+void
+command_finish(const struct options *o, int exit_code)
+{
+	if (o->file_created && exit_code != 0 && unlink(o->file_path) == 0)
+		fprintf(stderr, "bulkhead: removed the incomplete %s\n",
+		    o->file_path);
+}
