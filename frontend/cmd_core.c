@@ -76,8 +76,8 @@ status_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 			running++;
 		json_array_append_new(roles, e);
 	}
-	ui_reply_ok(ctx, json_pack("{s:i, s:o}", "processes", running,
-	    "roles", roles));
+	ui_reply_ok(ctx, json_pack("{s:i, s:o, s:o}", "processes", running,
+	    "roles", roles, "dht", net_status_json()));
 }
 
 static void

@@ -10,6 +10,7 @@
 static const struct cmd *const tables[] = {
 	cmds_core,
 	cmds_profile,
+	cmds_net,
 };
 
 const struct cmd *

@@ -152,6 +152,10 @@ peer_msg(struct chan *c, struct ipc_msg *m)
 {
 	if (ui_answer(c, m) == 0)
 		return;
+	if (c->peer == ROLE_KEYD && m->hdr.type == IPC_NET_STATUS) {
+		net_status_msg(c, m);
+		return;
+	}
 	log_debug("%s: unhandled %s", role_name(c->peer),
 	    ipc_type_name(m->hdr.type));
 }

@@ -72,6 +72,10 @@ void	ui_reply_from_ok(struct cmd_ctx *, struct ipc_msg *);
 /* Command tables, one per area; commands.c joins them. */
 extern const struct cmd	cmds_core[];
 extern const struct cmd	cmds_profile[];
+extern const struct cmd	cmds_net[];
+/* The DHT status from netd (cmd_net.c): NET_STATUS, and for `status`. */
+void	net_status_msg(struct chan *, struct ipc_msg *);
+json_t	*net_status_json(void);
 const struct cmd *cmd_find(const char *name);
 void	cmd_run(const struct cmd *, json_t *args);
 void	cmd_help(void);

@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "ipc/chan.h"
+#include "keyd/net_relay.h"
 #include "keyd/profile_dispatch.h"
 #include "sandbox/role_rt.h"
 
@@ -39,13 +40,18 @@ frontend_msg(struct chan *c, struct ipc_msg *m)
 		keyd_profile_dispatch(c, m);
 		return;
 	}
+	if (m->hdr.type == IPC_NET_BOOTSTRAP) {
+		net_relay_from_frontend(c, m);
+		return;
+	}
 	chan_reply_error(c, m->hdr.id, IPC_ERR_STATE, "not supported yet");
 }
 
 static void
 profile_event(enum keyd_profile_event ev, void *arg)
 {
-	log_debug("profile event %d", (int)ev);
+	if (ev == KEYD_PROFILE_LOADED)
+		net_relay_profile_loaded();
 }
 
 /* The directory part of a profile path, for Landlock. */
@@ -65,7 +71,7 @@ profile_dir(const char *profile, char *out, size_t outsz)
 static void
 netd_msg(struct chan *c, struct ipc_msg *m)
 {
-	log_debug("netd: unhandled %s", ipc_type_name(m->hdr.type));
+	net_relay_from_netd(c, m);
 }
 
 static void
@@ -114,6 +120,8 @@ sup_msg(struct chan *c, struct ipc_msg *m)
 	open_peer(nc.role == ROLE_NETD ? &ch_netd : &ch_mediad, m->fd,
 	    nc.role);
 	m->fd = -1;
+	if (nc.role == ROLE_NETD)
+		net_relay_netd_up();
 	log_info("new channel to restarted %s", role_name(nc.role));
 }
 
@@ -161,5 +169,7 @@ main(int argc, char *argv[])
 	open_peer(&ch_frontend, FD_KEYD_FRONTEND, ROLE_FRONTEND);
 	open_peer(&ch_netd, FD_KEYD_NETD, ROLE_NETD);
 	open_peer(&ch_mediad, FD_KEYD_MEDIAD, ROLE_MEDIAD);
+	net_relay_init(&ch_netd, &ch_frontend);
+	net_relay_netd_up();
 	rt_serve(&rt);
 }

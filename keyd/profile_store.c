@@ -73,6 +73,22 @@ pstore_open(struct pstore *s, const char *path)
 	return 0;
 }
 
+int
+pstore_sibling(const struct pstore *s, const char *name, struct pstore *out)
+{
+	int	n;
+
+	memset(out, 0, sizeof(*out));
+	out->dirfd = s->dirfd;
+	n = snprintf(out->tmpname, sizeof(out->tmpname), ".%s.tmp", name);
+	if (n < 0 || (size_t)n >= sizeof(out->tmpname) || strchr(name, '/')) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	(void)strcpy(out->name, name);
+	return 0;
+}
+
 void
 pstore_close(struct pstore *s)
 {

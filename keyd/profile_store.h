@@ -55,6 +55,12 @@ struct pstore {
  * for the temporary file's ".NAME.tmp").
  */
 int	pstore_open(struct pstore *, const char *path);
+/*
+ * Another file in the same directory (e.g. the nodes-list cache), sharing
+ * the descriptor: the same atomic, durable writes.  Never pstore_close()
+ * a sibling.  Returns 0, or -1 (ENAMETOOLONG).
+ */
+int	pstore_sibling(const struct pstore *, const char *name, struct pstore *);
 /* Closes the directory descriptor. */
 void	pstore_close(struct pstore *);
 /*

@@ -324,3 +324,11 @@ bad:
 	chan_close(c, "malformed network message");
 	return 1;
 }
+
+int
+netd_dht_bootstrap(const struct packed_node *pn)
+{
+	if (g.d == NULL)
+		return -1;
+	return dht_bootstrap_add(g.d, pn);
+}

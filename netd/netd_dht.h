@@ -59,6 +59,8 @@ void	netd_dht_serve(struct chan *ch);
 int	netd_dht_keyd_msg(struct chan *, struct ipc_msg *);
 /* The current status (what NET_STATUS carries). */
 void	netd_dht_status(struct ipc_net_status *);
+/* Adds a bootstrap node (from a nodes list); 0, or -1 if refused. */
+int	netd_dht_bootstrap(const struct packed_node *);
 /* Parses HOST:PORT:KEY into a UDP packed node; 0 or -1. */
 int	netd_dht_parse_node(const char *, struct packed_node *);
 
