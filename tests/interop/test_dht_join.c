@@ -1,0 +1,203 @@
+/*
+ * Issue 4's proof with real processes: a bulkhead session that knows only
+ * tox-bootstrapd reports the DHT "udp"; a libtoxcore client that knows
+ * only that bulkhead node becomes connected over UDP.
+ *
+ * libtoxcore reports UDP only with a DHT node outside the LAN ranges
+ * (127/8 is LAN to it), so the test makes its own network namespace with a
+ * dummy interface on 198.18.0.1/24 (RFC 2544 benchmark range, not LAN to
+ * c-toxcore).  Every packet stays inside that namespace; it needs root.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <tox/tox.h>
+#include <unistd.h>
+
+#include "common/hex.h"
+#include "tests/lib/bh.h"
+
+#define ADDR		"198.18.0.1"
+#define T_DHT		60000		/* deadlines, not benchmarks */
+#define T_LIBTOX_MS	180000
+
+static char	tmp[64];
+static pid_t	bootstrapd = -1;
+static int	port_base;
+static char	bs_key[65];
+
+static long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+make_netns(void)
+{
+	if (unshare(CLONE_NEWNET) == -1)
+		return -1;
+	/* On the namespace's own lo: no kernel module, nothing leaves. */
+	return system("ip link set lo up && "
+	    "ip addr add " ADDR "/32 dev lo") == 0 ? 0 : -1;
+}
+
+static int
+start_bootstrapd(void)
+{
+	char		 conf[128], keys[128], buf[160];
+	FILE		*f;
+	long long	 deadline;
+	uint8_t		 pk[32];
+
+	snprintf(conf, sizeof(conf), "%s/bootstrapd.conf", tmp);
+	snprintf(keys, sizeof(keys), "%s/keys", tmp);
+	if ((f = fopen(conf, "w")) == NULL)
+		return -1;
+	fprintf(f, "port = %d\nkeys_file_path = \"%s\"\n"
+	    "pid_file_path = \"%s/pid\"\nenable_ipv6 = false\n"
+	    "enable_ipv4_fallback = true\nenable_lan_discovery = false\n"
+	    "enable_tcp_relay = false\nenable_motd = false\n"
+	    "bootstrap_nodes = ()\n", port_base, keys, tmp);
+	fclose(f);
+	snprintf(buf, sizeof(buf), "--config=%s", conf);
+	if ((bootstrapd = fork()) == 0) {
+		int	null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execlp("tox-bootstrapd", "tox-bootstrapd", buf, "--foreground",
+		    "--log-backend=stdout", (char *)NULL);
+		_exit(127);
+	}
+	deadline = now_ms() + 10000;
+	while (now_ms() < deadline) {
+		if (bh_slurp(keys, pk, sizeof(pk)) == sizeof(pk)) {
+			hex_encode(pk, sizeof(pk), bs_key);
+			return 0;
+		}
+		usleep(50000);
+	}
+	return -1;
+}
+
+static int
+setup(void **state)
+{
+	port_base = 41000 + (int)(getpid() % 500) * 4;
+	snprintf(tmp, sizeof(tmp), "/tmp/bh-join-XXXXXX");
+	if (mkdtemp(tmp) == NULL)
+		return -1;
+	if (make_netns() == -1) {
+		fprintf(stderr, "cannot make a network namespace (root and "
+		    "iproute2 needed)\n");
+		return -1;
+	}
+	return start_bootstrapd();
+}
+
+static int
+teardown(void **state)
+{
+	char	cmd[96];
+
+	if (bootstrapd > 0) {
+		kill(bootstrapd, SIGTERM);
+		waitpid(bootstrapd, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Waits for the "dht" event with state udp; returns it or NULL. */
+static json_t *
+wait_udp(struct bh *b)
+{
+	long long	 deadline = now_ms() + T_DHT;
+	json_t		*ev;
+
+	while (now_ms() < deadline) {
+		ev = bh_event(b, "dht", (int)(deadline - now_ms()));
+		if (ev == NULL)
+			return NULL;
+		if (strcmp(json_string_value(json_object_get(ev, "state")),
+		    "udp") == 0)
+			return ev;
+		json_decref(ev);
+	}
+	return NULL;
+}
+
+static void
+bulkhead_joins_via_bootstrapd_and_libtoxcore_via_bulkhead(void **state)
+{
+	char			 port[32], bs[160];
+	const char		*args[] = { port, bs, NULL };
+	struct Tox_Options	*o;
+	struct bh		 b;
+	json_t			*ev;
+	uint8_t			 key[32];
+	long long		 deadline;
+	TOX_CONNECTION		 c = TOX_CONNECTION_NONE;
+	Tox			*t;
+	int			 our_port;
+
+	snprintf(port, sizeof(port), "--port=%d", port_base + 1);
+	snprintf(bs, sizeof(bs), "--bootstrap=" ADDR ":%d:%s", port_base,
+	    bs_key);
+	assert_int_equal(bh_start(&b, args), 0);
+	/* 1: bulkhead knows only tox-bootstrapd and is connected */
+	ev = wait_udp(&b);
+	if (ev == NULL)
+		bh_dump_log(&b);
+	assert_non_null(ev);
+	our_port = (int)json_integer_value(json_object_get(ev, "udp_port"));
+	assert_int_equal(our_port, port_base + 1);
+	assert_int_equal(hex_decode(json_string_value(json_object_get(ev,
+	    "dht_public_key")), 64, key, sizeof(key)), 0);
+	json_decref(ev);
+
+	/* 2: libtoxcore knows only bulkhead's node */
+	o = tox_options_new(NULL);
+	tox_options_set_ipv6_enabled(o, false);
+	tox_options_set_local_discovery_enabled(o, false);
+	tox_options_set_start_port(o, (uint16_t)(port_base + 2));
+	tox_options_set_end_port(o, (uint16_t)(port_base + 3));
+	t = tox_new(o, NULL);
+	tox_options_free(o);
+	assert_non_null(t);
+	assert_true(tox_bootstrap(t, ADDR, (uint16_t)our_port, key, NULL));
+	deadline = now_ms() + T_LIBTOX_MS;
+	while (now_ms() < deadline &&
+	    (c = tox_self_get_connection_status(t)) != TOX_CONNECTION_UDP) {
+		tox_iterate(t, NULL);
+		usleep(tox_iteration_interval(t) * 1000);
+	}
+	fprintf(stderr, "libtoxcore connection status: %d (2 = UDP)\n", c);
+	tox_kill(t);
+	assert_int_equal(c, TOX_CONNECTION_UDP);
+	bh_stop(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    bulkhead_joins_via_bootstrapd_and_libtoxcore_via_bulkhead),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
