@@ -56,6 +56,10 @@
 #include "ipc/msg_core.h"
 #include "sandbox/sb_int.h"
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
 struct sb_saved	sb_saved;
 
 /* Files fetchd reads after lockdown: name resolution, CA certificates. */
@@ -423,6 +427,14 @@ sandbox_apply(const struct sandbox_conf *conf, struct ipc_sandbox_report *rep)
 	root = getuid() == 0 || geteuid() == 0;
 
 	/* Acquire. */
+#ifdef __SANITIZE_ADDRESS__
+	/*
+	 * LeakSanitizer's exit-time check stops the world with clone and
+	 * ptrace and reads /proc, all gone after lockdown: run it now, on
+	 * what start-up leaked, which also cancels the one at exit.
+	 */
+	__lsan_do_leak_check();
+#endif
 	memset(&target, 0, sizeof(target));
 	if (root)
 		resolve_target(conf, &target);

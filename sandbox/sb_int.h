@@ -58,6 +58,8 @@ struct sc_table {
 /* The rules every role has, and the role's own (NULL for ROLE_SUP). */
 const struct sc_table	*sc_table_base(void);
 const struct sc_table	*sc_table_role(enum role);
+/* The sanitizer runtime's needs in make SAN=1 builds, else NULL. */
+const struct sc_table	*sc_table_san(void);
 /* Loads base + role table with default action kill.  0, or -errno. */
 int	sc_load(enum role);
 /* Some rule of base or role table allows syscall nr (for tests). */

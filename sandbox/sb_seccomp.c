@@ -81,7 +81,8 @@ sc_load(enum role role)
 	/* A call through another ABI (x32, i386 int 0x80) is an attack. */
 	if ((rv = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, deny)) < 0 ||
 	    (rv = sc_add(ctx, sc_table_base())) < 0 ||
-	    (rv = sc_add(ctx, t)) < 0)
+	    (rv = sc_add(ctx, t)) < 0 ||
+	    (sc_table_san() != NULL && (rv = sc_add(ctx, sc_table_san())) < 0))
 		goto out;
 	rv = seccomp_load(ctx);
 out:

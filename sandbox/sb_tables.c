@@ -66,6 +66,13 @@ static const struct sc_rule sc_base[] = {
 	ALLOW_MASK(getrandom, 2, GRND_NONBLOCK),	/* libsodium */
 };
 
+#ifdef __SANITIZE_ADDRESS__
+/* ASan+UBSan builds only (make SAN=1): what the runtime itself calls. */
+static const struct sc_rule sc_san[] = {
+	ALLOW(sigaltstack),
+};
+#endif
+
 /* Profile I/O (keyd) and user files and downloads (frontend): Landlock
  * decides which paths; these are the calls. */
 #define FILE_IO \
@@ -153,6 +160,19 @@ const struct sc_table *
 sc_table_base(void)
 {
 	return &sc_table_common;
+}
+
+const struct sc_table *
+sc_table_san(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+	static const struct sc_table	t = { "sanitizer", sc_san,
+	    NITEMS(sc_san) };
+
+	return &t;
+#else
+	return NULL;
+#endif
 }
 
 const struct sc_table *
