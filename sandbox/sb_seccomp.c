@@ -17,16 +17,21 @@
 static void
 sc_trap(int sig, siginfo_t *si, void *uc)
 {
-	char	buf[80];
-	int	n;
+	static const char	msg[] = "SANDBOX_DEBUG: seccomp trapped syscall ";
+	char			num[12];
+	unsigned int		nr = (unsigned int)si->si_syscall;
+	size_t			i = sizeof(num);
 
 	(void)sig;
 	(void)uc;
-	/* Async-signal context: snprintf of integers only, then write. */
-	n = snprintf(buf, sizeof(buf), "SANDBOX_DEBUG: seccomp trapped "
-	    "syscall %d\n", si->si_syscall);
-	if (n > 0)
-		(void)!write(STDERR_FILENO, buf, (size_t)n);
+	/* Signal context: no stdio, digits by hand, then write(2). */
+	num[--i] = '\n';
+	do {
+		num[--i] = (char)('0' + nr % 10);
+		nr /= 10;
+	} while (nr != 0 && i > 0);
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)!write(STDERR_FILENO, num + i, sizeof(num) - i);
 }
 #endif
 
@@ -56,12 +61,13 @@ sc_load(enum role role)
 	scmp_filter_ctx		 ctx;
 	uint32_t		 deny;
 	int			 rv;
+#ifdef SANDBOX_DEBUG
+	struct sigaction	 sa;
+#endif
 
 	if ((t = sc_table_role(role)) == NULL)
 		return -EINVAL;
 #ifdef SANDBOX_DEBUG
-	struct sigaction	 sa;
-
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = sc_trap;
 	sa.sa_flags = SA_SIGINFO;
