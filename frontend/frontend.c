@@ -262,6 +262,9 @@ main(int argc, char *argv[])
 		}
 	}
 
+	/* jansson seeds its hash tables from /dev/urandom on first use: do
+	 * it before Landlock, or it falls back to a guessable seed. */
+	json_object_seed(0);
 	memset(&sb, 0, sizeof(sb));
 	if (fo.pass_fd != -1)
 		sb.keep_fds[sb.nkeep++] = fo.pass_fd;

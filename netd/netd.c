@@ -3,6 +3,7 @@
  * stranger and so holds nothing worth stealing: no long-term key, no
  * session key, no plaintext message, no file access.
  */
+#include <jansson.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,9 @@ main(int argc, char *argv[])
 	/* Acquire before the sandbox: libsodium, the DHT's UDP socket. */
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot be initialised");
+	/* jansson seeds its hash tables from /dev/urandom on first use:
+	 * do it now, while netd may still open a file. */
+	json_object_seed(0);
 	netd_dht_start();
 	if (netd_dht_fd() != -1)
 		sb.keep_fds[sb.nkeep++] = netd_dht_fd();

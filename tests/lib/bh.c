@@ -26,19 +26,30 @@ now_ms(void)
 int
 bh_start(struct bh *b, const char *const args[])
 {
+	return bh_start_dir(b, NULL, args);
+}
+
+int
+bh_start_dir(struct bh *b, const char *dir, const char *const args[])
+{
 	char	*argv[BH_MAX_ARGS + 8], prof[300];
 	int	 in[2], out[2], errfd, a = 0, i;
 
 	memset(b, 0, sizeof(*b));
 	b->events = json_array();
-	snprintf(b->dir, sizeof(b->dir), "/tmp/bh-test-XXXXXX");
-	if (mkdtemp(b->dir) == NULL)
-		return -1;
+	if (dir != NULL) {
+		snprintf(b->dir, sizeof(b->dir), "%s", dir);
+		b->keep_dir = 1;
+	} else {
+		snprintf(b->dir, sizeof(b->dir), "/tmp/bh-test-XXXXXX");
+		if (mkdtemp(b->dir) == NULL)
+			return -1;
+	}
 	snprintf(prof, sizeof(prof), "--profile=%s/profile.tox", b->dir);
 	snprintf(b->errlog, sizeof(b->errlog), "%s/stderr.log", b->dir);
 	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1)
 		return -1;
-	if ((errfd = open(b->errlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	if ((errfd = open(b->errlog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 	    0600)) == -1)
 		return -1;
 	argv[a++] = BUILD_DIR "/bin/bulkhead";
@@ -198,6 +209,8 @@ bh_stop(struct bh *b)
 	close(b->in);
 	close(b->out);
 	json_decref(b->events);
+	if (b->keep_dir)
+		return;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b->dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bh: could not remove %s\n", b->dir);

@@ -20,10 +20,14 @@ struct bh {
 	char	 dir[256];	/* scratch dir: profile, stderr log */
 	char	 errlog[300];
 	json_t	*events;	/* events seen while waiting for replies */
+	int	 keep_dir;	/* the dir was given: bh_stop leaves it */
 };
 
 /* Starts BUILD_DIR/bin/bulkhead --json --profile DIR/profile.tox ARGS. */
 int	 bh_start(struct bh *, const char *const args[]);
+/* The same in an existing dir (a profile left by an earlier session),
+ * which bh_stop then leaves in place. */
+int	 bh_start_dir(struct bh *, const char *dir, const char *const args[]);
 /* Sends one request line; returns the reply object (caller decrefs) or
  * NULL if none arrived by the deadline. */
 json_t	*bh_cmd(struct bh *, const char *line, int timeout_ms);

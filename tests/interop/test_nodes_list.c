@@ -1,0 +1,185 @@
+/*
+ * The bootstrap nodes list on real processes, loopback only: a list file
+ * given with --nodes is enough to join the DHT; a list fetched (by fetchd)
+ * from an HTTP server this test runs on 127.0.0.1 is enough too and is
+ * cached beside the profile; a later session with fetching off joins from
+ * that cache alone.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/lib/bh.h"
+#include "tests/lib/bootstrapd.h"
+
+#define T_DHT	60000
+
+static struct bootstrapd	bsd;
+static char			json[1024];
+static int			base;
+
+static int
+setup(void **state)
+{
+	base = 43000 + (int)(getpid() % 500) * 4;
+	if (bootstrapd_start(&bsd, base) == -1)
+		return -1;
+	snprintf(json, sizeof(json), "{\"last_scan\": 0, \"nodes\": ["
+	    "{\"ipv4\": \"not-an-address.example\", \"ipv6\": \"-\", "
+	    "\"port\": 1, \"public_key\": \"%s\"},"
+	    "{\"ipv4\": \"127.0.0.1\", \"ipv6\": \"-\", \"port\": %d, "
+	    "\"tcp_ports\": [], \"public_key\": \"%s\", "
+	    "\"status_udp\": true}]}", bsd.key, base, bsd.key);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	bootstrapd_stop(&bsd);
+	return 0;
+}
+
+static int
+wait_udp(struct bh *b)
+{
+	struct timespec	 ts;
+	long long	 end;
+	json_t		*ev;
+	int		 udp = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = (long long)ts.tv_sec * 1000 + T_DHT;
+	while (!udp) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if ((long long)ts.tv_sec * 1000 >= end ||
+		    (ev = bh_event(b, "dht", 5000)) == NULL) {
+			if ((long long)ts.tv_sec * 1000 >= end)
+				break;
+			continue;
+		}
+		udp = strcmp(json_string_value(json_object_get(ev, "state")),
+		    "udp") == 0;
+		json_decref(ev);
+	}
+	if (!udp)
+		bh_dump_log(b);
+	return udp;
+}
+
+static void
+nodes_file_alone_joins(void **state)
+{
+	char		 path[128], opt[160];
+	const char	*args[] = { opt, NULL };
+	struct bh	 b;
+	FILE		*f;
+
+	snprintf(path, sizeof(path), "/tmp/bh-nodes-%d.json", (int)getpid());
+	f = fopen(path, "w");
+	fputs(json, f);
+	fclose(f);
+	snprintf(opt, sizeof(opt), "--nodes=%s", path);
+	assert_int_equal(bh_start(&b, args), 0);
+	assert_true(wait_udp(&b));
+	bh_stop(&b);
+	unlink(path);
+}
+
+/* A one-file HTTP server on 127.0.0.1, in a child; answers n requests. */
+static pid_t
+http_serve(int port, const char *body, int n)
+{
+	struct sockaddr_in	sin;
+	char			req[4096], hdr[256];
+	pid_t			pid;
+	int			s, c, one = 1;
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(s, 4) == -1)
+		return -1;
+	if ((pid = fork()) != 0) {
+		close(s);
+		return pid;
+	}
+	alarm(120);			/* never outlive the test */
+	while (n-- > 0 && (c = accept(s, NULL, NULL)) != -1) {
+		if (read(c, req, sizeof(req)) > 0) {
+			snprintf(hdr, sizeof(hdr), "HTTP/1.0 200 OK\r\n"
+			    "Content-Type: application/json\r\n"
+			    "Content-Length: %zu\r\n\r\n", strlen(body));
+			if (write(c, hdr, strlen(hdr)) < 0 ||
+			    write(c, body, strlen(body)) < 0)
+				_exit(1);
+		}
+		close(c);
+	}
+	_exit(0);
+}
+
+static void
+fetched_list_joins_and_is_cached(void **state)
+{
+	char		 url[96], cache[300], buf[4096], dir[256], cmd[300];
+	const char	*args[] = { url, NULL };
+	const char	*nofetch[] = { NULL };
+	struct bh	 b;
+	pid_t		 srv;
+	long		 n;
+	int		 tries;
+
+	snprintf(url, sizeof(url), "--nodes-url=http://127.0.0.1:%d/json",
+	    base + 1);
+	assert_true((srv = http_serve(base + 1, json, 1)) > 0);
+	assert_int_equal(bh_start(&b, args), 0);
+	assert_true(wait_udp(&b));
+	/* keyd wrote netd's copy of the list beside the profile */
+	snprintf(cache, sizeof(cache), "%s/nodes.json", b.dir);
+	for (tries = 0; tries < 100 && bh_slurp(cache, buf, 1) != 1; tries++)
+		usleep(100000);
+	n = bh_slurp(cache, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, bsd.key));
+	assert_null(strstr(buf, "not-an-address"));	/* only what parsed */
+	kill(srv, SIGTERM);
+	waitpid(srv, NULL, 0);
+
+	/* the same profile dir, fetching off, no --bootstrap: the cache
+	 * that keyd kept is all netd gets, and it suffices */
+	snprintf(dir, sizeof(dir), "%s", b.dir);
+	b.keep_dir = 1;
+	bh_stop(&b);
+	assert_int_equal(bh_start_dir(&b, dir, nofetch), 0);
+	assert_true(wait_udp(&b));
+	bh_stop(&b);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(nodes_file_alone_joins),
+		cmocka_unit_test(fetched_list_joins_and_is_cached),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
