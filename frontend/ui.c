@@ -217,6 +217,10 @@ ui_event(const char *name, json_t *obj)
 
 	if (obj == NULL)
 		obj = json_object();
+	if (oneshot) {		/* a one-shot command prints only its answer */
+		json_decref(obj);
+		return;
+	}
 	if (ui_mode == UI_JSON) {
 		out = json_pack("{s:s}", "event", name);
 		json_object_update(out, obj);

@@ -75,5 +75,6 @@ main(int argc, char *argv[])
 	command_prepare(&opts);
 	rc = session_run(&opts, libexec);
 	command_finish(&opts, rc);
+	options_free(&opts);
 	return rc;
 }

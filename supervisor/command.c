@@ -12,21 +12,10 @@ static const char *const commands[] = {
 	"init", "id", "import", "export", "passwd", "nospam", NULL
 };
 
-/* Adds --name=val (or --name when val is NULL) to the frontend's argv. */
 static void
 frontend_arg(struct options *o, const char *name, const char *val)
 {
-	struct role_args	*ra = &o->role[ROLE_FRONTEND];
-	char			*s;
-	int			 n;
-
-	n = val != NULL ? asprintf(&s, "--%s=%s", name, val) :
-	    asprintf(&s, "--%s", name);
-	if (ra->argc >= OPT_MAX_ROLE_ARGS - 1 || n == -1) {
-		fprintf(stderr, "bulkhead: too many arguments\n");
-		exit(2);
-	}
-	ra->argv[ra->argc++] = s;
+	options_role_arg(o, ROLE_FRONTEND, name, val);
 }
 
 static void
@@ -97,6 +86,14 @@ command_prepare(struct options *o)
 			bad("unexpected argument", a);
 	}
 	frontend_arg(o, "run", o->command);
+	/*
+	 * A one-shot command needs no network: netd runs (keyd expects it)
+	 * but opens no socket and broadcasts nothing, and nothing is fetched.
+	 */
+	options_role_arg(o, ROLE_NETD, "no-udp", NULL);
+	options_role_arg(o, ROLE_NETD, "no-lan", NULL);
+	o->nodes_url[0] = '\0';
+	o->nodes_file[0] = '\0';
 	if (qr)
 		frontend_arg(o, "qr", NULL);
 	if (replace)

@@ -69,8 +69,9 @@ options_usage(void)
 	exit(2);
 }
 
-static void
-role_arg(struct options *o, enum role r, const char *name, const char *val)
+void
+options_role_arg(struct options *o, enum role r, const char *name,
+    const char *val)
 {
 	struct role_args	*ra = &o->role[r];
 	char			*s;
@@ -211,7 +212,7 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		for (lo = longopts; lo->name != NULL; lo++)
 			if (lo->val == opt)
 				break;
-		role_arg(o, ROLE_NETD, lo->name, arg);
+		options_role_arg(o, ROLE_NETD, lo->name, arg);
 		return;
 	}
 	if (!from_conf)
@@ -294,8 +295,9 @@ read_config(struct options *o)
 			    "wrong use of option", entries[i].key);
 			exit(2);
 		}
-		apply(o, lo->val, entries[i].has_value ?
-		    strdup(entries[i].value) : NULL, 1);
+		/* values are copied where they are kept (paths, role args) */
+		apply(o, lo->val, entries[i].has_value ? entries[i].value :
+		    NULL, 1);
 	}
 }
 
@@ -333,4 +335,15 @@ options_parse(struct options *o, int argc, char *argv[])
 		o->command_argv = argv + optind + 1;
 		o->command_argc = argc - optind - 1;
 	}
+}
+
+void
+options_free(struct options *o)
+{
+	int	r, i;
+
+	for (r = 0; r < ROLE_MAX; r++)
+		for (i = 0; i < o->role[r].argc; i++)
+			free(o->role[r].argv[i]);
+	memset(o->role, 0, sizeof(o->role));
 }

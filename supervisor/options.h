@@ -58,5 +58,10 @@ struct options {
 /* Parses argv (and the config file); exits with a message on bad input. */
 void	options_parse(struct options *, int argc, char *argv[]);
 void	options_usage(void) __attribute__((noreturn));
+/* Adds --name=val (--name if val is NULL) to a role's argv; exits if full. */
+void	options_role_arg(struct options *, enum role, const char *name,
+	    const char *val);
+/* Frees the per-role argument strings. */
+void	options_free(struct options *);
 
 #endif
