@@ -12,12 +12,28 @@
 
 #include "ipc/ipc.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_net.h"
+#include "ipc/msg_profile.h"
 
 static struct ipc_msg	m;
 
 static void
 unpack_all(const uint8_t *p, size_t n)
 {
+	static union {
+		struct ipc_profile_info		pi;
+		struct ipc_pass			pass;
+		struct ipc_profile_create	pc;
+		struct ipc_id			id;
+		struct ipc_self			self;
+		struct ipc_bytes		bytes;
+		struct ipc_nospam		ns;
+		struct ipc_passwd		pw;
+		struct ipc_net_status		nst;
+		struct ipc_net_nodes		nn;
+		struct packed_node		pn;
+		uint8_t				u8, key[32];
+	} v;
 	union {
 		struct ipc_hello		hello;
 		struct ipc_sandbox_report	sb;
@@ -38,6 +54,25 @@ unpack_all(const uint8_t *p, size_t n)
 	TRY(ipc_unpack_new_channel);
 	TRY(ipc_unpack_role_event);
 #undef TRY
+#define TRYV(fn, f) do { rd_init(&r, p, n); (void)fn(&r, &v.f); } while (0)
+	TRYV(ipc_unpack_profile_info, pi);
+	TRYV(ipc_unpack_pass, pass);
+	TRYV(ipc_unpack_profile_create, pc);
+	TRYV(ipc_unpack_profile_import, pc);
+	TRYV(ipc_unpack_id, id);
+	TRYV(ipc_unpack_self, self);
+	TRYV(ipc_unpack_set_name, bytes);
+	TRYV(ipc_unpack_set_status_msg, bytes);
+	TRYV(ipc_unpack_set_status, u8);
+	TRYV(ipc_unpack_nospam, ns);
+	TRYV(ipc_unpack_profile_export, u8);
+	TRYV(ipc_unpack_passwd, pw);
+	TRYV(ipc_unpack_net_status, nst);
+	TRYV(ipc_unpack_net_nodes, nn);
+	TRYV(ipc_unpack_net_bootstrap, pn);
+	rd_init(&r, p, n);
+	(void)ipc_unpack_net_dht_key(&r, v.key);
+#undef TRYV
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -1,8 +1,12 @@
-/* One JSON-lines request, parsed as the frontend does, then sanitized. */
+/*
+ * The frontend's text parsers: one JSON-lines request, the sanitizer for
+ * the terminal, and the passphrase input split into lines.
+ */
 #include <stdint.h>
 #include <string.h>
 
 #include "frontend/json_cmd.h"
+#include "frontend/passphrase.h"
 #include "frontend/sanitize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -20,5 +24,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(jc.obj);
 	}
 	sanitize_text((const char *)data, size, out, sizeof(out));
+	{
+		static struct pass	a, b;
+		int			n;
+
+		n = pass_split((const char *)data, size, &a, &b);
+		if (n > 2 || a.len > PASS_MAX || b.len > PASS_MAX)
+			__builtin_trap();
+	}
 	return 0;
 }
