@@ -41,7 +41,8 @@ send_saved_nodes(void)
 	struct wr			 w;
 	size_t				 i;
 
-	if (p == NULL || p->ndht_nodes == 0 || !netd->open)
+	/* (a plain profile loads before the channels exist: see keyd.c) */
+	if (netd == NULL || p == NULL || p->ndht_nodes == 0 || !netd->open)
 		return;
 	nn.n = 0;
 	for (i = 0; i < p->ndht_nodes && nn.n < IPC_NET_NODES_MAX; i++)
@@ -59,7 +60,7 @@ send_nodes_cache(void)
 	uint8_t		*buf;
 	size_t		 len;
 
-	if (id == NULL || !netd->open ||
+	if (id == NULL || netd == NULL || !netd->open ||
 	    pstore_sibling(&id->store, NODES_CACHE_FILE, &cache) == -1 ||
 	    pstore_read(&cache, &buf, &len) != PSTORE_OK)
 		return;

@@ -177,6 +177,14 @@ report(void)
 		log_info("DHT %s, %u good nodes",
 		    s.state == NET_DHT_UDP ? "connected over UDP" :
 		    "not connected", s.good_nodes);
+	/*
+	 * Newly connected: hand keyd the nodes soon, not in five minutes,
+	 * so even a short session leaves the next one somewhere to start.
+	 */
+	if (s.state == NET_DHT_UDP && g.last.state != NET_DHT_UDP &&
+	    (!timer_armed(&g.save_t) ||
+	    g.save_t.due > now + NETD_NODES_FIRST_SAVE_MS))
+		timer_after(&g.save_t, NETD_NODES_FIRST_SAVE_MS);
 	g.last = s;
 	g.last_sent = now;
 	if (g.keyd == NULL)

@@ -34,8 +34,10 @@ enum {
 	{ "no-lan", no_argument, NULL, NETD_DHT_OPT_NO_LAN }, \
 	{ "bootstrap", required_argument, NULL, NETD_DHT_OPT_BOOTSTRAP }
 
-/* How often netd hands keyd its good nodes to save. */
+/* How often netd hands keyd its good nodes to save, and how soon after
+ * the DHT first connects (a few more nodes answer in that time). */
 #define NETD_NODES_SAVE_MS	(5 * 60 * 1000)
+#define NETD_NODES_FIRST_SAVE_MS	(5 * 1000)
 /* Status messages when only the node count changed: at most this often. */
 #define NETD_STATUS_MIN_MS	2000
 

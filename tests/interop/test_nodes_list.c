@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/hex.h"
 #include "tests/lib/bh.h"
 #include "tests/lib/bootstrapd.h"
 
@@ -173,12 +174,63 @@ fetched_list_joins_and_is_cached(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Does the file hold these 32 bytes (a key in the DHT section)? */
+static int
+file_has(const char *path, const uint8_t *key)
+{
+	static uint8_t	buf[1 << 16];
+	long		n = bh_slurp(path, buf, sizeof(buf)), i;
+
+	for (i = 0; i + 32 <= n; i++)
+		if (memcmp(buf + i, key, 32) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+saved_dht_nodes_start_the_next_session(void **state)
+{
+	char		 dir[] = "/tmp/bh-saved-XXXXXX", prof[96], path[96];
+	char		 bs[160], out[4096], err[4096], cmd[64];
+	const char	*init[] = { prof, "--no-passphrase", "init", NULL };
+	const char	*first[] = { bs, NULL };
+	const char	*none[] = { NULL };
+	uint8_t		 key[32];
+	struct bh	 b;
+	int		 st, tries;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(prof, sizeof(prof), "--profile=%s/profile.tox", dir);
+	snprintf(path, sizeof(path), "%s/profile.tox", dir);
+	st = bh_run(init, NULL, out, sizeof(out), err, sizeof(err));
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(hex_decode(bsd.key, 64, key, sizeof(key)), 0);
+	assert_false(file_has(path, key));
+
+	snprintf(bs, sizeof(bs), "--bootstrap=127.0.0.1:%d:%s", base, bsd.key);
+	assert_int_equal(bh_start_dir(&b, dir, first), 0);
+	assert_true(wait_udp(&b));
+	/* netd hands keyd its nodes soon after joining; keyd saves them */
+	for (tries = 0; tries < 200 && !file_has(path, key); tries++)
+		usleep(100000);
+	assert_true(file_has(path, key));
+	bh_stop(&b);
+
+	/* no --bootstrap, no --nodes, no fetch: the profile's nodes suffice */
+	assert_int_equal(bh_start_dir(&b, dir, none), 0);
+	assert_true(wait_udp(&b));
+	bh_stop(&b);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nodes_file_alone_joins),
 		cmocka_unit_test(fetched_list_joins_and_is_cached),
+		cmocka_unit_test(saved_dht_nodes_start_the_next_session),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
