@@ -9,7 +9,7 @@
 #include "supervisor/command.h"
 
 static const char *const commands[] = {
-	"init", "id", "import", "export", "passwd", "nospam", NULL
+	"init", "id", "self", "import", "export", "passwd", "nospam", NULL
 };
 
 static void
@@ -22,7 +22,7 @@ static void
 bad(const char *what, const char *arg)
 {
 	fprintf(stderr, "bulkhead: %s: %s", what, arg);
-	fprintf(stderr, "\nusage: bulkhead [options] init | id [--qr] | "
+	fprintf(stderr, "\nusage: bulkhead [options] init | id [--qr] | self | "
 	    "import FILE [--replace] | export FILE [--plain] | passwd | "
 	    "nospam [VALUE]\n");
 	exit(2);
