@@ -89,8 +89,8 @@ cmd_status(struct cmd_ctx *ctx, json_t *args)
 static void
 cmd_quit(struct cmd_ctx *ctx, json_t *args)
 {
+	ui_exit_after_reply(0);		/* no prompt after this reply */
 	ui_reply_ok(ctx, NULL);
-	ui_exit_when_idle(0);
 }
 
 static void

@@ -174,10 +174,11 @@ start_input(void)
 	in_src.fd = STDIN_FILENO;
 	in_src.cb = stdin_cb;
 	loop_add(&in_src, EPOLLIN);
-	if (ui_mode == UI_CLI) {
+	if (ui_mode == UI_CLI)
 		ui_say("bulkhead: type \"help\" for commands, Ctrl-D to quit.");
+	ui_started();
+	if (ui_mode == UI_CLI)
 		cli_prompt();
-	}
 }
 
 /* A descriptor number the supervisor passed; never 0..FD_ROLE_EXTRA-1. */

@@ -92,10 +92,14 @@ pass_prompt(const char *prompt, struct pass *out)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
+	/*
+	 * Echo off before the prompt shows, or what is typed at once is
+	 * echoed; and TCSANOW, not TCSAFLUSH, which would throw it away.
+	 */
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == -1)
+		return -1;
 	printf("%s", prompt);
 	fflush(stdout);
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == -1)
-		return -1;
 	for (;;) {
 		n = read(STDIN_FILENO, &c, 1);
 		if (n == -1 && errno == EINTR)
@@ -113,7 +117,7 @@ pass_prompt(const char *prompt, struct pass *out)
 		out->p[out->len++] = c;
 	}
 	c = 0;
-	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	(void)tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	printf("\n");
 	fflush(stdout);
 	if (rv == -1)

@@ -83,6 +83,32 @@ render_value(const char *key, json_t *v, int depth)
 	}
 }
 
+/* An event on one line: "* dht: state none, good_nodes 0, ...". */
+static void
+render_event(const char *name, json_t *obj)
+{
+	char		 buf[1024];
+	const char	*k, *sep = ": ";
+	json_t		*v;
+
+	printf("* %s", name);
+	json_object_foreach(obj, k, v) {
+		printf("%s%s ", sep, k);
+		sep = ", ";
+		if (json_is_string(v))
+			printf("%s", sanitize_text(json_string_value(v),
+			    json_string_length(v), buf, sizeof(buf)));
+		else if (json_is_integer(v))
+			printf("%lld", (long long)json_integer_value(v));
+		else if (json_is_boolean(v))
+			printf("%s", json_is_true(v) ? "yes" : "no");
+		else
+			printf("-");
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
 void
 ui_say(const char *fmt, ...)
 {
@@ -99,6 +125,30 @@ ui_say(const char *fmt, ...)
 
 static int	exit_pending = -1;	/* exit code once idle, or -1 */
 static int	oneshot;		/* one command, then exit */
+static int	started;		/* the command loop runs */
+static json_t	*held;			/* CLI events while prompting */
+
+void
+ui_started(void)
+{
+	json_t	*e;
+	size_t	 i;
+
+	started = 1;
+	if (held == NULL)
+		return;
+	json_array_foreach(held, i, e)
+		ui_event(json_string_value(json_object_get(e, "event")),
+		    json_incref(json_object_get(e, "data")));
+	json_decref(held);
+	held = NULL;
+}
+
+void
+ui_exit_after_reply(int code)
+{
+	exit_pending = code;
+}
 
 void
 ui_set_oneshot(void)
@@ -154,7 +204,7 @@ finish(struct cmd_ctx *ctx)
 			frontend_exit(exit_code());
 		return;
 	}
-	if (ui_mode == UI_CLI)
+	if (ui_mode == UI_CLI && started)
 		cli_prompt();
 }
 
@@ -221,16 +271,21 @@ ui_event(const char *name, json_t *obj)
 		json_decref(obj);
 		return;
 	}
+	if (ui_mode == UI_CLI && !started) {
+		/* not in the middle of a passphrase prompt: after it */
+		if (held == NULL)
+			held = json_array();
+		json_array_append_new(held, json_pack("{s:s, s:o}", "event",
+		    name, "data", obj));
+		return;
+	}
 	if (ui_mode == UI_JSON) {
 		out = json_pack("{s:s}", "event", name);
 		json_object_update(out, obj);
 		emit_json(out);
 		json_decref(out);
-	} else {
-		printf("\n* %s\n", name);
-		render_value(NULL, obj, 1);
-		fflush(stdout);
-	}
+	} else
+		render_event(name, obj);
 	json_decref(obj);
 }
 

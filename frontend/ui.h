@@ -87,6 +87,10 @@ void	cli_prompt(void);
 
 /* Replies that were errors so far (a one-shot run exits 1 if any). */
 extern int	ui_errors;
+/* The command loop has started: CLI events held back until now show. */
+void	ui_started(void);
+/* Exit (with code) as soon as the command now running has replied. */
+void	ui_exit_after_reply(int code);
 /* One-shot run: exit after the final reply, 1 if any reply was an error. */
 void	ui_set_oneshot(void);
 /* Exits once every command in flight has its reply (quit, end of input). */

@@ -1,0 +1,158 @@
+/*
+ * The interactive client on a real terminal (a pty): with no profile it
+ * offers to create one, asks the passphrase twice with echo off, and the
+ * passphrase never appears on the screen; next time it unlocks, allowing
+ * another try after a wrong passphrase; `id` and `quit` work at the prompt.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <poll.h>
+#include <pty.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SECRET	"tr0ub4dor&3"
+#define T_WAIT	20000
+
+struct term {
+	pid_t	pid;
+	int	fd;
+	char	screen[65536];	/* everything shown so far */
+	size_t	len;
+	size_t	seen;		/* expect() consumed up to here */
+};
+
+static void
+term_start(struct term *t, const char *dir)
+{
+	char	prof[128];
+
+	memset(t, 0, sizeof(*t));
+	snprintf(prof, sizeof(prof), "--profile=%s/profile.tox", dir);
+	t->pid = forkpty(&t->fd, NULL, NULL, NULL);
+	assert_true(t->pid != -1);
+	if (t->pid == 0) {
+		execl(BUILD_DIR "/bin/bulkhead", "bulkhead", "--no-fetch",
+		    "--no-lan", prof, (char *)NULL);
+		_exit(127);
+	}
+}
+
+/* Reads until text appears after what earlier calls consumed. */
+static int
+expect(struct term *t, const char *text)
+{
+	struct timespec	 ts;
+	struct pollfd	 p = { t->fd, POLLIN, 0 };
+	long long	 end;
+	char		*hit;
+	ssize_t		 n;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = ts.tv_sec * 1000LL + T_WAIT;
+	for (;;) {
+		t->screen[t->len] = '\0';
+		if ((hit = strstr(t->screen + t->seen, text)) != NULL) {
+			t->seen = (size_t)(hit - t->screen) + strlen(text);
+			return 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (ts.tv_sec * 1000LL >= end ||
+		    poll(&p, 1, 200) < 0)
+			break;
+		if (p.revents == 0)
+			continue;
+		n = read(t->fd, t->screen + t->len,
+		    sizeof(t->screen) - 1 - t->len);
+		if (n <= 0)
+			break;
+		t->len += (size_t)n;
+	}
+	fprintf(stderr, "never saw \"%s\"; screen:\n%s\n", text, t->screen);
+	return 0;
+}
+
+static void
+type(struct term *t, const char *s)
+{
+	assert_int_equal(write(t->fd, s, strlen(s)), (ssize_t)strlen(s));
+}
+
+static int
+term_end(struct term *t)
+{
+	int	ws;
+
+	/* drain until it exits, so it never blocks on a full pty */
+	while (expect(t, "\x01never"))
+		;
+	assert_int_equal(waitpid(t->pid, &ws, 0), t->pid);
+	close(t->fd);
+	return ws;
+}
+
+static void
+create_then_unlock_at_the_terminal(void **state)
+{
+	char		 dir[] = "/tmp/bh-pty-XXXXXX", cmd[64], addr[77];
+	struct term	*t = calloc(1, sizeof(*t));
+	const char	*p;
+	int		 ws;
+
+	assert_non_null(mkdtemp(dir));
+	term_start(t, dir);
+	assert_true(expect(t, "Create a new Tox identity? [y/N]"));
+	type(t, "y\n");
+	assert_true(expect(t, "New passphrase: "));
+	type(t, SECRET "\n");
+	assert_true(expect(t, "Repeat the passphrase: "));
+	type(t, SECRET "\n");
+	assert_true(expect(t, "address: "));
+	memcpy(addr, t->screen + t->seen, 76);
+	addr[76] = '\0';
+	assert_true(expect(t, "bulkhead> "));
+	type(t, "quit\n");
+	ws = term_end(t);
+	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	assert_null(strstr(t->screen, SECRET));		/* never echoed */
+
+	term_start(t, dir);
+	assert_true(expect(t, "Passphrase for "));
+	type(t, "not it\n");
+	assert_true(expect(t, "wrong passphrase"));
+	assert_true(expect(t, "Passphrase for "));
+	type(t, SECRET "\n");
+	assert_true(expect(t, "bulkhead> "));
+	type(t, "id\n");
+	assert_true(expect(t, "address: "));
+	p = t->screen + t->seen;
+	assert_memory_equal(p, addr, 76);
+	type(t, "set_name Alice \x1b[31mRed\n");
+	assert_true(expect(t, "ok"));
+	type(t, "self\n");
+	assert_true(expect(t, "name: Alice ?[31mRed"));	/* ESC shown as ? */
+	type(t, "quit\n");
+	ws = term_end(t);
+	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	assert_null(strstr(t->screen, SECRET));
+	assert_null(strstr(t->screen, "not it"));
+	free(t);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(create_then_unlock_at_the_terminal),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
