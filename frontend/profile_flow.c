@@ -122,6 +122,20 @@ get_pass(struct cmd_ctx *ctx, int line, const char *prompt, int confirm,
 	return -1;
 }
 
+/* A new passphrase (asked twice); never empty: that is --no-passphrase. */
+static int
+get_new_pass(struct cmd_ctx *ctx, int line, struct pass *out)
+{
+	if (get_pass(ctx, line, "New passphrase: ", 1, out) == -1)
+		return -1;
+	if (out->len == 0) {
+		ui_reply_err(ctx, "an empty passphrase protects nothing: use "
+		    "--no-passphrase to store the profile unencrypted");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 to_wire(struct ipc_pass *dst, const struct pass *src)
 {
@@ -182,14 +196,8 @@ create(struct cmd_ctx *ctx)
 	if (fo.no_passphrase)
 		pc.flags = IPC_PF_NOPASS;
 	else {
-		if (get_pass(ctx, 0, "New passphrase: ", 1, &p) == -1)
+		if (get_new_pass(ctx, 0, &p) == -1)
 			give_up();
-		if (p.len == 0) {
-			ui_reply_err(ctx, "an empty passphrase protects "
-			    "nothing: use --no-passphrase to store the profile "
-			    "unencrypted");
-			give_up();
-		}
 		to_wire(&pc.pass, &p);
 		pass_wipe(&p);
 	}
@@ -323,13 +331,8 @@ run_import(struct cmd_ctx *ctx)
 	if (!enc && !fo.no_passphrase) {
 		ui_say("%s is not encrypted; choose a passphrase for the "
 		    "stored copy.", fo.file);
-		if (get_pass(ctx, 0, "New passphrase: ", 1, &p) == -1)
+		if (get_new_pass(ctx, 0, &p) == -1)
 			give_up();
-		if (p.len == 0) {
-			ui_reply_err(ctx, "an empty passphrase protects "
-			    "nothing: use --no-passphrase");
-			give_up();
-		}
 	}
 	to_wire(&pc.pass, &p);
 	pass_wipe(&p);
@@ -385,13 +388,8 @@ run_passwd(struct cmd_ctx *ctx)
 	if (fo.no_passphrase)
 		pw.flags = IPC_PF_NOPASS;
 	else {
-		if (get_pass(ctx, newline, "New passphrase: ", 1, &p) == -1)
+		if (get_new_pass(ctx, newline, &p) == -1)
 			give_up();
-		if (p.len == 0) {
-			ui_reply_err(ctx, "an empty passphrase protects "
-			    "nothing: use --no-passphrase");
-			give_up();
-		}
 		to_wire(&pw.new, &p);
 		pass_wipe(&p);
 	}

@@ -25,15 +25,14 @@
 
 #include "common/hex.h"
 #include "tests/lib/bh.h"
+#include "tests/lib/bootstrapd.h"
 
 #define ADDR		"198.18.0.1"
 #define T_DHT		60000		/* deadlines, not benchmarks */
 #define T_LIBTOX_MS	180000
 
-static char	tmp[64];
-static pid_t	bootstrapd = -1;
-static int	port_base;
-static char	bs_key[65];
+static struct bootstrapd	bsd;
+static int			port_base;
 
 static long long
 now_ms(void)
@@ -55,70 +54,23 @@ make_netns(void)
 }
 
 static int
-start_bootstrapd(void)
-{
-	char		 conf[128], keys[128], buf[160];
-	FILE		*f;
-	long long	 deadline;
-	uint8_t		 pk[32];
-
-	snprintf(conf, sizeof(conf), "%s/bootstrapd.conf", tmp);
-	snprintf(keys, sizeof(keys), "%s/keys", tmp);
-	if ((f = fopen(conf, "w")) == NULL)
-		return -1;
-	fprintf(f, "port = %d\nkeys_file_path = \"%s\"\n"
-	    "pid_file_path = \"%s/pid\"\nenable_ipv6 = false\n"
-	    "enable_ipv4_fallback = true\nenable_lan_discovery = false\n"
-	    "enable_tcp_relay = false\nenable_motd = false\n"
-	    "bootstrap_nodes = ()\n", port_base, keys, tmp);
-	fclose(f);
-	snprintf(buf, sizeof(buf), "--config=%s", conf);
-	if ((bootstrapd = fork()) == 0) {
-		int	null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execlp("tox-bootstrapd", "tox-bootstrapd", buf, "--foreground",
-		    "--log-backend=stdout", (char *)NULL);
-		_exit(127);
-	}
-	deadline = now_ms() + 10000;
-	while (now_ms() < deadline) {
-		if (bh_slurp(keys, pk, sizeof(pk)) == sizeof(pk)) {
-			hex_encode(pk, sizeof(pk), bs_key);
-			return 0;
-		}
-		usleep(50000);
-	}
-	return -1;
-}
-
-static int
 setup(void **state)
 {
 	port_base = 41000 + (int)(getpid() % 500) * 4;
-	snprintf(tmp, sizeof(tmp), "/tmp/bh-join-XXXXXX");
-	if (mkdtemp(tmp) == NULL)
-		return -1;
 	if (make_netns() == -1) {
 		fprintf(stderr, "cannot make a network namespace (root and "
 		    "iproute2 needed)\n");
 		return -1;
 	}
-	return start_bootstrapd();
+	/* in the new namespace: it listens on 198.18.0.1 too */
+	return bootstrapd_start(&bsd, port_base);
 }
 
 static int
 teardown(void **state)
 {
-	char	cmd[96];
-
-	if (bootstrapd > 0) {
-		kill(bootstrapd, SIGTERM);
-		waitpid(bootstrapd, NULL, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	return system(cmd) == 0 ? 0 : -1;
+	bootstrapd_stop(&bsd);
+	return 0;
 }
 
 /* Waits for the "dht" event with state udp; returns it or NULL. */
@@ -156,7 +108,7 @@ bulkhead_joins_via_bootstrapd_and_libtoxcore_via_bulkhead(void **state)
 
 	snprintf(port, sizeof(port), "--port=%d", port_base + 1);
 	snprintf(bs, sizeof(bs), "--bootstrap=" ADDR ":%d:%s", port_base,
-	    bs_key);
+	    bsd.key);
 	assert_int_equal(bh_start(&b, args), 0);
 	/* 1: bulkhead knows only tox-bootstrapd and is connected */
 	ev = wait_udp(&b);
