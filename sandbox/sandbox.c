@@ -141,6 +141,27 @@ check_conf(const struct sandbox_conf *conf)
 			    conf->keep_fds[i]);
 }
 
+/*
+ * Whether uid exists in this user namespace.  Root in a user namespace
+ * that maps only itself (a rootless container, a test) cannot become
+ * anybody else: setresuid() to an unmapped uid fails.
+ */
+static int
+uid_mapped(uid_t uid)
+{
+	unsigned long	 inner, outer, count;
+	FILE		*f;
+	int		 found = 0;
+
+	if ((f = fopen("/proc/self/uid_map", "re")) == NULL)
+		return 1;		/* no user namespaces: all exist */
+	while (!found && fscanf(f, "%lu %lu %lu", &inner, &outer,
+	    &count) == 3)
+		found = uid >= inner && uid - inner < count;
+	fclose(f);
+	return found;
+}
+
 /* Whom a root-started role becomes; looked up while /etc is reachable. */
 static void
 resolve_target(const struct sandbox_conf *conf, struct sb_target *t)
@@ -171,6 +192,16 @@ resolve_target(const struct sandbox_conf *conf, struct sb_target *t)
 	}
 	if (pw->pw_uid == 0)
 		fatalx("sandbox: user \"%s\" is root", user);
+	if (!uid_mapped(pw->pw_uid) || !uid_mapped(pw->pw_gid)) {
+		/* uid 0 here is not root outside: it keeps uid 0 and loses
+		 * every capability, as for a root-owned profile dir */
+		log_info("sandbox: \"%s\" is not mapped in this user "
+		    "namespace: keeping uid 0 without capabilities", user);
+		(void)snprintf(t->name, sizeof(t->name), "uid 0 (no %s)",
+		    user);
+		t->set = 1;
+		return;
+	}
 	t->uid = pw->pw_uid;
 	t->gid = pw->pw_gid;
 	(void)snprintf(t->name, sizeof(t->name), "%s", user);

@@ -44,10 +44,37 @@ now_ms(void)
 }
 
 static int
+write_file(const char *path, const char *s)
+{
+	FILE	*f = fopen(path, "w");
+	int	 ok;
+
+	if (f == NULL)
+		return -1;
+	ok = fputs(s, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* As root a new network namespace; otherwise one inside a new user
+ * namespace, where this process is root enough to configure it. */
+static int
 make_netns(void)
 {
-	if (unshare(CLONE_NEWNET) == -1)
-		return -1;
+	char	map[64];
+	uid_t	uid = getuid();
+	gid_t	gid = getgid();
+
+	if (unshare(CLONE_NEWNET) == -1) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1)
+			return -1;
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+		if (write_file("/proc/self/uid_map", map) == -1 ||
+		    write_file("/proc/self/setgroups", "deny") == -1)
+			return -1;
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+		if (write_file("/proc/self/gid_map", map) == -1)
+			return -1;
+	}
 	/* On the namespace's own lo: no kernel module, nothing leaves. */
 	return system("ip link set lo up && "
 	    "ip addr add " ADDR "/32 dev lo") == 0 ? 0 : -1;
