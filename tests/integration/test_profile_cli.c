@@ -226,6 +226,38 @@ bad_command_words(void **state)
 	assert_int_equal(run(e, NULL, "id", "--plain", NULL), 2);
 }
 
+static void
+config_file_is_read_and_bad_lines_named(void **state)
+{
+	struct env	*e = *state;
+	char		 conf[160], opt[192], path[160], head[8];
+	FILE		*f;
+
+	/* a good file: its switch applies to the command */
+	snprintf(conf, sizeof(conf), "%s/bulkhead.conf", e->dir);
+	f = fopen(conf, "w");
+	fputs("# test\nno-passphrase\nlog-level = warn\n", f);
+	fclose(f);
+	snprintf(opt, sizeof(opt), "--config=%s", conf);
+	assert_int_equal(run(e, NULL, opt, "init", NULL), 0);
+	snprintf(path, sizeof(path), "%s/p.tox", e->dir);
+	assert_int_equal(bh_slurp(path, head, 8), 8);
+	assert_memory_equal(head, "\0\0\0\0\x1f\x1b\xed\x15", 8);
+	/* a bad line stops start-up and is named */
+	f = fopen(conf, "w");
+	fputs("log-level = warn\nno-such-option\n", f);
+	fclose(f);
+	assert_int_equal(run(e, NULL, opt, "id", NULL), 2);
+	assert_non_null(strstr(e->err, "line 2"));
+	f = fopen(conf, "w");
+	fputs("log-level = loud\n", f);
+	fclose(f);
+	assert_int_equal(run(e, NULL, opt, "id", NULL), 2);
+	/* an explicit config that does not exist is an error */
+	unlink(conf);
+	assert_int_equal(run(e, NULL, opt, "id", NULL), 2);
+}
+
 int
 main(void)
 {
@@ -238,6 +270,7 @@ main(void)
 		T(export_import_round_trip),
 		T(passwd_and_nospam),
 		T(bad_command_words),
+		T(config_file_is_read_and_bad_lines_named),
 #undef T
 	};
 
