@@ -17,30 +17,14 @@ static const char *const state_names[ROLE_STATE_MAX] = {
 static json_t *
 sandbox_json(const struct ipc_role_status *s)
 {
-	static const struct {
-		uint32_t	 flag;
-		const char	*name;
-	} flags[] = {
-		{ SB_SECCOMP, "seccomp" },
-		{ SB_NO_NEW_PRIVS, "no_new_privs" },
-		{ SB_LANDLOCK, "landlock" },
-		{ SB_USERNS, "userns" },
-		{ SB_NETNS, "netns" },
-		{ SB_CHROOT, "chroot" },
-		{ SB_PRIVDROP, "privdrop" },
-		{ SB_FDS_CLOSED, "fds_closed" },
-		{ SB_ENV_CLEARED, "env_cleared" },
-		{ SB_NO_CORE, "no_core" },
-		{ SB_NOT_DUMPABLE, "not_dumpable" },
-		{ SB_RLIMITS, "rlimits" },
-	};
-	json_t	*applied = json_array();
-	size_t	 i;
+	json_t		*applied = json_array();
+	const char	*name;
+	uint32_t	 flag;
+	size_t		 i;
 
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (s->sandbox.flags & flags[i].flag)
-			json_array_append_new(applied,
-			    json_string(flags[i].name));
+	for (i = 0; (name = sandbox_flag_name(i, &flag)) != NULL; i++)
+		if (s->sandbox.flags & flag)
+			json_array_append_new(applied, json_string(name));
 	return json_pack("{s:o, s:i, s:b, s:b}", "applied", applied,
 	    "landlock_abi", s->sandbox.landlock_abi,
 	    "permissive", s->sandbox.permissive,

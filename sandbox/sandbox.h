@@ -82,6 +82,8 @@ void		 sandbox_apply(const struct sandbox_conf *,
 void		 sandbox_selftest(const char *what);
 /* Writes a comma-separated list of flag names ("seccomp,landlock,..."). */
 void		 sandbox_flags_str(uint32_t flags, char *buf, size_t bufsz);
+/* The i-th flag and its name, in report order; NULL past the last. */
+const char	*sandbox_flag_name(size_t i, uint32_t *flag);
 /* The role's fixed channel descriptors (common/role.h); their count. */
 size_t		 sandbox_role_fds(enum role, const int **fds);
 

@@ -8,23 +8,33 @@
 
 #include "sandbox/sandbox.h"
 
+/* The names bulkhead(1) documents for `status`; logs use the same. */
 static const struct {
 	uint32_t	 flag;
 	const char	*name;
 } sb_flag_names[] = {
-	{ SB_FDS_CLOSED,	"fds" },
-	{ SB_ENV_CLEARED,	"env" },
-	{ SB_NO_CORE,		"nocore" },
-	{ SB_NOT_DUMPABLE,	"nodump" },
+	{ SB_FDS_CLOSED,	"fds_closed" },
+	{ SB_ENV_CLEARED,	"env_cleared" },
+	{ SB_NO_CORE,		"no_core" },
+	{ SB_NOT_DUMPABLE,	"not_dumpable" },
 	{ SB_RLIMITS,		"rlimits" },
 	{ SB_USERNS,		"userns" },
 	{ SB_NETNS,		"netns" },
 	{ SB_CHROOT,		"chroot" },
 	{ SB_PRIVDROP,		"privdrop" },
 	{ SB_LANDLOCK,		"landlock" },
-	{ SB_NO_NEW_PRIVS,	"nnp" },
+	{ SB_NO_NEW_PRIVS,	"no_new_privs" },
 	{ SB_SECCOMP,		"seccomp" },
 };
+
+const char *
+sandbox_flag_name(size_t i, uint32_t *flag)
+{
+	if (i >= sizeof(sb_flag_names) / sizeof(sb_flag_names[0]))
+		return NULL;
+	*flag = sb_flag_names[i].flag;
+	return sb_flag_names[i].name;
+}
 
 void
 sandbox_flags_str(uint32_t flags, char *buf, size_t bufsz)

@@ -42,23 +42,24 @@ flags_str_names_each_flag(void **state)
 	assert_string_equal(buf, "seccomp");
 	sandbox_flags_str(SB_SECCOMP | SB_LANDLOCK | SB_NO_NEW_PRIVS, buf,
 	    sizeof(buf));
-	assert_string_equal(buf, "landlock,nnp,seccomp");
+	assert_string_equal(buf, "landlock,no_new_privs,seccomp");
 	sandbox_flags_str(0xffff, buf, sizeof(buf));
-	assert_string_equal(buf, "fds,env,nocore,nodump,rlimits,userns,netns,"
-	    "chroot,privdrop,landlock,nnp,seccomp,0xf000");
+	assert_string_equal(buf, "fds_closed,env_cleared,no_core,not_dumpable,"
+	    "rlimits,userns,netns,chroot,privdrop,landlock,no_new_privs,"
+	    "seccomp,0xf000");
 }
 
 static void
 flags_str_truncates_visibly(void **state)
 {
-	char	buf[12];
+	char	buf[26];
 
 	(void)state;
 	memset(buf, 'x', sizeof(buf));
 	sandbox_flags_str(SB_FDS_CLOSED | SB_ENV_CLEARED | SB_SECCOMP, buf,
 	    sizeof(buf));
 	assert_non_null(memchr(buf, '\0', sizeof(buf)));
-	assert_string_equal(buf, "fds,env...");
+	assert_string_equal(buf, "fds_closed,env_cleared...");
 	sandbox_flags_str(SB_SECCOMP, buf, 4);
 	assert_string_equal(buf, "...");
 	buf[0] = 'x';
