@@ -99,6 +99,7 @@ ALL_PRODUCT_SRCS = $(COMMON_SRCS) $(IPC_SRCS) $(SANDBOX_SRCS) $(SUP_SRCS) \
 ALL_ROLE_LIB_OBJS = $(foreach r,$(ROLES),$(call obj,$(call role_lib_srcs,$(r))))
 
 .PHONY: all check test test-unit test-integration test-interop fuzz bench \
+	ipc-doc ipc-doc-check \
 	deps run install uninstall clean lint man-lint
 .DELETE_ON_ERROR:
 
@@ -185,8 +186,26 @@ $(B)/bench/%: bench/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
 
-test: all $(UNIT_BINS) $(INTEG_BINS) $(INTEROP_BINS) $(INTEROP_TOOL_BINS)
+test: all $(UNIT_BINS) $(INTEG_BINS) $(INTEROP_BINS) $(INTEROP_TOOL_BINS) ipc-doc-check
 	@B=$(B) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) $(INTEROP_BINS)
+
+# docs/IPC.md is printed from the catalogue; a stale copy fails the tests.
+$(B)/tools/ipc_doc: tools/ipc_doc.c $(BASELIBS) $(BUILD_ID_OBJ)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD_ID_OBJ) $(BASELIBS)
+ipc-doc: $(B)/tools/ipc_doc
+	$(B)/tools/ipc_doc > docs/IPC.md
+ipc-doc-check: $(B)/tools/ipc_doc
+	@$(B)/tools/ipc_doc | diff -u docs/IPC.md - || \
+	    { echo "docs/IPC.md is stale: run make ipc-doc" >&2; exit 1; }
+
+# The list of every type in ipc/types.h, for the catalogue's test.
+$(B)/gen/ipc_type_list.h: ipc/types.h
+	@mkdir -p $(@D)
+	@sed -n 's/^\t\(IPC_[A-Z0-9_]*\)[ \t]*=.*/X(\1)/p' $< | \
+	    grep -v -e 'IPC_AREA_' -e 'IPC_NONE' -e 'IPC_TYPE_MAX' > $@
+$(B)/tests/test_catalogue: $(B)/gen/ipc_type_list.h
 
 # check = the normal build's tests, then all of them again under ASan+UBSan.
 check: deps-check

@@ -51,7 +51,7 @@ packed_node_unpack(struct rd *r, struct packed_node *n, int tcp_ok)
 	if (rd_u8(r, &family) == -1)
 		return -1;
 	if (!packed_node_family_ok(family, tcp_ok)) {
-		r->bad = 1;
+		rd_fail(r);
 		return -1;
 	}
 	n->family = family;
@@ -68,7 +68,7 @@ packed_node_pack(struct wr *w, const struct packed_node *n)
 	size_t	iplen = packed_node_ip_len(n->family);
 
 	if (iplen == 0) {
-		w->bad = 1;
+		wr_fail(w);
 		return;
 	}
 	wr_u8(w, n->family);

@@ -295,3 +295,15 @@ wr_len(const struct wr *w)
 {
 	return w->len;
 }
+
+void
+rd_fail(struct rd *r)
+{
+	r->bad = 1;
+}
+
+void
+wr_fail(struct wr *w)
+{
+	w->bad = 1;
+}

@@ -40,6 +40,12 @@ long		 rd_find(const struct rd *, uint8_t c);
 /* 1 when no read failed and no byte is left over. */
 int		 rd_done(const struct rd *);
 int		 rd_ok(const struct rd *);	/* no read failed */
+/* Marks the reader bad: a value read fine but is out of range. */
+void		 rd_fail(struct rd *);
+
+struct wr;
+/* Marks the builder bad: the value cannot be packed. */
+void		 wr_fail(struct wr *);
 
 struct wr {
 	uint8_t		*p;

@@ -33,24 +33,21 @@ net_status_json(void)
 	    (int)last.udp_port, "good_nodes", (json_int_t)last.good_nodes);
 }
 
-void
-net_status_msg(struct chan *c, struct ipc_msg *m)
+int
+net_status_msg(struct rd *r)
 {
 	struct ipc_net_status	st;
-	struct rd		r;
 	int			changed;
 
-	rd_init(&r, m->data, m->hdr.len);
-	if (ipc_unpack_net_status(&r, &st) == -1) {
-		chan_close(c, "bad NET_STATUS");
-		return;
-	}
+	if (ipc_unpack_net_status(r, &st) == -1)
+		return -1;
 	/* An event when the connection state changes, not per node. */
 	changed = !have_last || st.state != last.state;
 	last = st;
 	have_last = 1;
 	if (changed)
 		ui_event("dht", net_status_json());
+	return 0;
 }
 
 /* HOST (an IP literal: netd resolves no names), PORT, KEY (64 hex). */

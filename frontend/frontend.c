@@ -101,70 +101,75 @@ stdin_cb(struct ev_src *src, uint32_t events)
 	}
 }
 
-static void	peer_msg(struct chan *, struct ipc_msg *);
 static void	peer_closed(struct chan *, const char *);
 
-static void
-sup_msg(struct chan *c, struct ipc_msg *m)
+/* Events from keyd: the network's status, relayed. */
+static int
+on_net_status(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	return net_status_msg(r);
+}
+
+static const struct chan_handler from_keyd_rows[] = {
+	{ IPC_NET_STATUS,	0,	on_net_status },
+};
+static const struct chan_table from_keyd_table = { CHAN_ROWS(from_keyd_rows), NULL };
+static const struct chan_tables from_keyd = { { &from_keyd_table } };
+/* mediad sends nothing yet: calls arrive in a later issue. */
+static const struct chan_tables from_mediad = { { NULL } };
+
+static int
+on_session_end(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct ipc_session_end	se;
-	struct ipc_role_event	ev;
-	struct ipc_new_channel	nc;
-	struct rd		r;
 
-	if (ui_answer(c, m) == 0)
-		return;
-	rd_init(&r, m->data, m->hdr.len);
-	switch (m->hdr.type) {
-	case IPC_SESSION_END:
-		if (ipc_unpack_session_end(&r, &se) == -1)
-			break;
-		ui_event("session_end", json_pack("{s:s, s:s}", "role",
-		    role_name(se.role), "reason", se.text));
-		frontend_exit(1);
-	case IPC_ROLE_EVENT:
-		if (ipc_unpack_role_event(&r, &ev) == -1)
-			break;
-		ui_event(ev.kind == ROLE_EV_DIED ? "role_died" :
-		    "role_restarted", json_pack("{s:s, s:I, s:i}", "role",
-		    role_name(ev.role), "pid", (json_int_t)ev.pid, "status",
-		    (int)ev.status));
-		return;
-	case IPC_NEW_CHANNEL:
-		if (ipc_unpack_new_channel(&r, &nc) == -1 ||
-		    nc.role != ROLE_MEDIAD)
-			break;
-		if (ch_mediad.open)
-			chan_close(&ch_mediad, "replaced by a new channel");
-		chan_open(&ch_mediad, m->fd, ROLE_FRONTEND, ROLE_MEDIAD,
-		    peer_msg, peer_closed, NULL);
-		ch_mediad.name = "mediad";
-		m->fd = -1;
-		return;
-	default:
-		break;
-	}
-	chan_close(c, "unexpected message from the supervisor");
+	if (ipc_unpack_session_end(r, &se) == -1)
+		return -1;
+	ui_event("session_end", json_pack("{s:s, s:s}", "role",
+	    role_name(se.role), "reason", se.text));
+	frontend_exit(1);
 }
 
-static void
-peer_msg(struct chan *c, struct ipc_msg *m)
+static int
+on_role_event(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	if (ui_answer(c, m) == 0)
-		return;
-	if (c->peer == ROLE_KEYD && m->hdr.type == IPC_NET_STATUS) {
-		net_status_msg(c, m);
-		return;
-	}
-	log_debug("%s: unhandled %s", role_name(c->peer),
-	    ipc_type_name(m->hdr.type));
+	struct ipc_role_event	ev;
+
+	if (ipc_unpack_role_event(r, &ev) == -1)
+		return -1;
+	ui_event(ev.kind == ROLE_EV_DIED ? "role_died" : "role_restarted",
+	    json_pack("{s:s, s:I, s:i}", "role", role_name(ev.role), "pid",
+	    (json_int_t)ev.pid, "status", (int)ev.status));
+	return 0;
 }
+
+static int
+on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_new_channel	nc;
+
+	if (ipc_unpack_new_channel(r, &nc) == -1 || nc.role != ROLE_MEDIAD)
+		return -1;
+	if (ch_mediad.open)
+		chan_close(&ch_mediad, "replaced by a new channel");
+	chan_open(&ch_mediad, m->fd, ROLE_FRONTEND, ROLE_MEDIAD, &from_mediad,
+	    peer_closed, NULL);
+	ch_mediad.name = "mediad";
+	m->fd = -1;
+	return 0;
+}
+
+static const struct chan_handler from_sup_rows[] = {
+	{ IPC_SESSION_END,	CH_ONCE,	on_session_end },
+	{ IPC_ROLE_EVENT,	0,		on_role_event },
+	{ IPC_NEW_CHANNEL,	0,		on_new_channel },
+};
+static const struct chan_table from_sup = { CHAN_ROWS(from_sup_rows), NULL };
 
 static void
 peer_closed(struct chan *c, const char *why)
 {
 	log_info("%s channel closed: %s", role_name(c->peer), why);
-	ui_channel_lost(c);
 }
 
 /* The profile is ready: now the user's commands. */
@@ -272,13 +277,13 @@ main(int argc, char *argv[])
 	if (fo.file_fd != -1)
 		sb.keep_fds[sb.nkeep++] = fo.file_fd;
 	rt.on_shutdown = frontend_shutdown;
-	rt.on_sup_msg = sup_msg;
+	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
 	chan_open(&ch_keyd, FD_FRONTEND_KEYD, ROLE_FRONTEND, ROLE_KEYD,
-	    peer_msg, peer_closed, NULL);
+	    &from_keyd, peer_closed, NULL);
 	ch_keyd.name = "keyd";
 	chan_open(&ch_mediad, FD_FRONTEND_MEDIAD, ROLE_FRONTEND, ROLE_MEDIAD,
-	    peer_msg, peer_closed, NULL);
+	    &from_mediad, peer_closed, NULL);
 	ch_mediad.name = "mediad";
 
 	/*

@@ -14,15 +14,14 @@
 enum ui_mode	ui_mode = UI_CLI;
 int		ui_errors;
 
-/* Bounded: a command waits for at most one reply. */
-#define UI_MAX_PENDING	64
-
-static struct pending {
+/* A request of a command, in flight on a channel (ipc/chan.c keeps the
+ * id and the deadline, and ends it exactly once). */
+struct ui_call {
 	struct cmd_ctx	*ctx;
-	struct chan	*chan;
-	uint32_t	 id;
 	void		(*cb)(struct cmd_ctx *, struct ipc_msg *);
-} pending[UI_MAX_PENDING];
+};
+
+static int	inflight;	/* requests of all commands */
 
 static void
 emit_json(json_t *obj)
@@ -165,23 +164,11 @@ exit_code(void)
 	return exit_pending;
 }
 
-static int
-inflight(void)
-{
-	size_t	i;
-	int	n = 0;
-
-	for (i = 0; i < UI_MAX_PENDING; i++)
-		if (pending[i].ctx != NULL)
-			n++;
-	return n;
-}
-
 void
 ui_exit_when_idle(int code)
 {
 	exit_pending = code;
-	if (inflight() == 0)
+	if (inflight == 0)
 		frontend_exit(exit_code());
 }
 
@@ -197,10 +184,11 @@ static void
 finish(struct cmd_ctx *ctx)
 {
 	ctx->done = 1;
-	if (!ctx->in_cb)	/* else ui_answer frees it after the callback */
+	/* else the answer that is running, or the last one, frees it */
+	if (!ctx->in_cb && ctx->waiting == 0)
 		release(ctx);
 	if (exit_pending != -1 || oneshot) {
-		if (inflight() == 0)
+		if (inflight == 0)
 			frontend_exit(exit_code());
 		return;
 	}
@@ -289,83 +277,55 @@ ui_event(const char *name, json_t *obj)
 	json_decref(obj);
 }
 
+static void
+ui_answered(void *arg, struct ipc_msg *m, struct rd *r)
+{
+	struct ui_call		*u = arg;
+	struct cmd_ctx		*ctx = u->ctx;
+	struct ipc_error	 e;
+
+	inflight--;
+	ctx->waiting--;
+	if (!ctx->done) {
+		ctx->in_cb = 1;
+		/* the peer went away or took too long: the channel says so */
+		if (m->hdr.type == IPC_ERROR && ipc_unpack_error(r, &e) == 0 &&
+		    e.code == IPC_ERR_GONE)
+			ui_reply_err(ctx, "%s", e.text);
+		else
+			u->cb(ctx, m);
+		ctx->in_cb = 0;
+		if (!ctx->done && ctx->waiting == 0)
+			ui_reply_err(ctx, "internal: no reply produced");
+	}
+	free(u);
+	/* one reply per command, however many requests it had out */
+	if (ctx->done && ctx->waiting == 0) {
+		release(ctx);
+		if ((exit_pending != -1 || oneshot) && inflight == 0)
+			frontend_exit(exit_code());
+	}
+}
+
 int
 ui_request(struct cmd_ctx *ctx, struct chan *c, uint16_t type,
     const void *p, size_t len, int fd,
     void (*cb)(struct cmd_ctx *, struct ipc_msg *))
 {
-	size_t		i;
-	uint32_t	id;
+	struct ui_call	*u;
 
-	for (i = 0; i < UI_MAX_PENDING; i++)
-		if (pending[i].ctx == NULL)
-			break;
-	if (i == UI_MAX_PENDING) {
-		ui_reply_err(ctx, "too many commands in flight");
-		return -1;
-	}
-	if (!c->open) {
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		fatal("%s: calloc", __func__);
+	u->ctx = ctx;
+	u->cb = cb;
+	if (chan_call(c, type, p, len, fd, 0, ui_answered, u) == -1) {
+		free(u);
 		ui_reply_err(ctx, "%s is not available", role_name(c->peer));
 		return -1;
 	}
-	id = chan_new_id(c);
-	if (chan_send(c, type, id, p, len, fd) == -1) {
-		ui_reply_err(ctx, "%s is not available", role_name(c->peer));
-		return -1;
-	}
-	pending[i].ctx = ctx;
-	pending[i].chan = c;
-	pending[i].id = id;
-	pending[i].cb = cb;
+	inflight++;
 	ctx->waiting++;
 	return 0;
-}
-
-int
-ui_answer(struct chan *c, struct ipc_msg *m)
-{
-	struct pending	p;
-	size_t		i;
-
-	if (m->hdr.id == 0)
-		return -1;
-	for (i = 0; i < UI_MAX_PENDING; i++) {
-		if (pending[i].ctx == NULL || pending[i].chan != c ||
-		    pending[i].id != m->hdr.id)
-			continue;
-		p = pending[i];
-		memset(&pending[i], 0, sizeof(pending[i]));
-		p.ctx->waiting--;
-		p.ctx->in_cb = 1;
-		p.cb(p.ctx, m);
-		p.ctx->in_cb = 0;
-		if (p.ctx->done)
-			release(p.ctx);
-		else if (p.ctx->waiting == 0)	/* neither replied nor asked on */
-			ui_reply_err(p.ctx, "internal: no reply produced");
-		return 0;
-	}
-	return -1;
-}
-
-void
-ui_channel_lost(struct chan *c)
-{
-	struct pending	p;
-	size_t		i, j;
-
-	for (i = 0; i < UI_MAX_PENDING; i++) {
-		if (pending[i].ctx == NULL || pending[i].chan != c)
-			continue;
-		p = pending[i];
-		/* one reply per command, however many requests it had out */
-		for (j = 0; j < UI_MAX_PENDING; j++)
-			if (pending[j].ctx == p.ctx)
-				memset(&pending[j], 0, sizeof(pending[j]));
-		p.ctx->waiting = 0;
-		ui_reply_err(p.ctx, "%s went away before answering",
-		    role_name(c->peer));
-	}
 }
 
 void

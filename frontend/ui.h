@@ -61,11 +61,6 @@ void	ui_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	ui_request(struct cmd_ctx *, struct chan *, uint16_t type,
 	    const void *, size_t, int fd,
 	    void (*cb)(struct cmd_ctx *, struct ipc_msg *));
-/* Routes a reply (IPC_OK, IPC_ERROR, *_ANS) to its pending command;
- * returns 0 if one was waiting for it. */
-int	ui_answer(struct chan *, struct ipc_msg *);
-/* Fails every command waiting on a channel that closed. */
-void	ui_channel_lost(struct chan *);
 /* Helper for callbacks that expect IPC_OK: replies ok or the error text. */
 void	ui_reply_from_ok(struct cmd_ctx *, struct ipc_msg *);
 
@@ -73,8 +68,9 @@ void	ui_reply_from_ok(struct cmd_ctx *, struct ipc_msg *);
 extern const struct cmd	cmds_core[];
 extern const struct cmd	cmds_profile[];
 extern const struct cmd	cmds_net[];
-/* The DHT status from netd (cmd_net.c): NET_STATUS, and for `status`. */
-void	net_status_msg(struct chan *, struct ipc_msg *);
+/* The DHT status from netd (cmd_net.c): NET_STATUS's payload (-1 if
+ * malformed), and for `status`. */
+int	net_status_msg(struct rd *);
 json_t	*net_status_json(void);
 const struct cmd *cmd_find(const char *name);
 void	cmd_run(const struct cmd *, json_t *args);

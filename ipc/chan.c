@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,32 +23,47 @@ struct chan_out {
 	uint8_t			 data[];
 };
 
+struct chan_call {
+	TAILQ_ENTRY(chan_call)	 entry;
+	struct chan		*c;
+	uint32_t		 id;
+	uint16_t		 type;
+	struct timer		 deadline;
+	void			(*cb)(void *, struct ipc_msg *, struct rd *);
+	void			*arg;
+};
+
 /* One receive buffer per process: handlers run one at a time. */
 static struct ipc_msg	rx;
+/* Request ids are unique in the process, never reused, never 0. */
+static uint32_t		next_call_id;
 
 static void	chan_event(struct ev_src *, uint32_t);
+static int	chan_drain(struct chan *);
 
 void
 chan_open(struct chan *c, int fd, enum role self, enum role peer,
-    void (*on_msg)(struct chan *, struct ipc_msg *),
+    const struct chan_tables *tables,
     void (*on_close)(struct chan *, const char *), void *arg)
 {
 	struct ipc_hello	hello;
-	uint8_t			buf[64];
+	uint8_t			buf[IPC_HELLO_LEN];
 	struct wr		w;
+	unsigned		gen = c->gen;
 	int			fl;
 
 	memset(c, 0, sizeof(*c));
 	STAILQ_INIT(&c->outq);
+	TAILQ_INIT(&c->calls);
+	c->gen = gen + 1;
 	c->src.fd = fd;
 	c->src.cb = chan_event;
 	c->src.arg = c;
 	c->self = self;
 	c->peer = peer;
-	c->on_msg = on_msg;
+	c->tables = tables;
 	c->on_close = on_close;
 	c->arg = arg;
-	c->next_id = 1;
 	c->open = 1;
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
@@ -60,18 +76,63 @@ chan_open(struct chan *c, int fd, enum role self, enum role peer,
 	(void)chan_send_wr(c, IPC_HELLO, 0, &w);
 }
 
-uint32_t
-chan_new_id(struct chan *c)
+static const char *
+chan_name(const struct chan *c)
 {
-	if (c->next_id == 0)
-		c->next_id = 1;		/* 0 means "no reply expected" */
-	return c->next_id++;
+	return c->name != NULL ? c->name : role_name(c->peer);
+}
+
+/* Ends one request: unlinks it, then hands cb the answer or a failure. */
+static void
+call_end(struct chan_call *k, struct ipc_msg *m)
+{
+	struct chan	*c = k->c;
+	struct rd	 r;
+
+	TAILQ_REMOVE(&c->calls, k, entry);
+	c->ncalls--;
+	timer_cancel(&k->deadline);
+	rd_init(&r, m->data, m->hdr.len);
+	k->cb(k->arg, m, &r);
+	free(k);
+}
+
+/* A local ERROR for a request that will get no answer. */
+static void
+call_fail(struct chan_call *k, const char *why)
+{
+	struct ipc_error	 e;
+	struct ipc_msg		*m;
+	struct wr		 w;
+
+	/* Not the shared rx: a failure may come while a handler uses it. */
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		fatal("%s: calloc", __func__);
+	memset(&e, 0, sizeof(e));
+	e.code = IPC_ERR_GONE;
+	(void)snprintf(e.text, sizeof(e.text), "%s %s", role_name(k->c->peer),
+	    why);
+	wr_init(&w, m->data, sizeof(m->data));
+	ipc_pack_error(&w, &e);
+	m->hdr.type = IPC_ERROR;
+	m->hdr.id = k->id;
+	m->hdr.len = (uint32_t)w.len;
+	m->fd = -1;
+	call_end(k, m);
+	free(m);
+}
+
+static void
+call_timeout(struct timer *t)
+{
+	call_fail(t->arg, "did not answer in time");
 }
 
 void
 chan_close(struct chan *c, const char *why)
 {
-	struct chan_out	*o;
+	struct chan_out		*o;
+	struct chan_call	*k;
 
 	if (!c->open)
 		return;
@@ -86,6 +147,8 @@ chan_close(struct chan *c, const char *why)
 		free(o);
 	}
 	c->queued = 0;
+	while ((k = TAILQ_FIRST(&c->calls)) != NULL)
+		call_fail(k, "closed the channel");
 	if (c->on_close != NULL)
 		c->on_close(c, why);
 }
@@ -95,8 +158,9 @@ chan_enqueue(struct chan *c, uint16_t type, uint32_t id, const void *p,
     size_t len, int fd)
 {
 	struct chan_out	*o;
+	size_t		 cost = sizeof(struct ipc_hdr) + len;
 
-	if (c->queued + len > CHAN_MAX_QUEUED) {
+	if (c->queued + cost > CHAN_MAX_QUEUED) {
 		chan_close(c, "peer does not read: send queue full");
 		return -1;
 	}
@@ -111,7 +175,7 @@ chan_enqueue(struct chan *c, uint16_t type, uint32_t id, const void *p,
 	if (fd != -1 && (o->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1)
 		fatal("%s: dup", __func__);
 	STAILQ_INSERT_TAIL(&c->outq, o, entry);
-	c->queued += len;
+	c->queued += cost;
 	loop_mod(&c->src, EPOLLIN | EPOLLOUT);
 	return 0;
 }
@@ -130,7 +194,7 @@ chan_drain(struct chan *c)
 			return -1;
 		}
 		STAILQ_REMOVE_HEAD(&c->outq, entry);
-		c->queued -= o->len;
+		c->queued -= sizeof(struct ipc_hdr) + o->len;
 		if (o->fd != -1)
 			(void)close(o->fd);
 		free(o);
@@ -149,8 +213,8 @@ chan_send(struct chan *c, uint16_t type, uint32_t id, const void *p,
 		if (ipc_send(c->src.fd, type, id, p, len, fd) == 0)
 			return 0;
 		if (errno == EMSGSIZE)
-			fatalx("%s: %s message too large", c->name ? c->name :
-			    role_name(c->peer), ipc_type_name(type));
+			fatalx("%s: %s message too large", chan_name(c),
+			    ipc_type_name(type));
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
 			chan_close(c, "send failed");
 			return -1;
@@ -168,8 +232,50 @@ chan_send_wr(struct chan *c, uint16_t type, uint32_t id, const struct wr *w)
 }
 
 int
+chan_call(struct chan *c, uint16_t type, const void *p, size_t len, int fd,
+    uint32_t timeout_ms, void (*cb)(void *, struct ipc_msg *, struct rd *),
+    void *arg)
+{
+	struct chan_call	*k;
+
+	if (!c->open || c->ncalls >= CHAN_MAX_CALLS)
+		return -1;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		fatal("%s: calloc", __func__);
+	if (++next_call_id == 0)
+		next_call_id = 1;
+	k->c = c;
+	k->id = next_call_id;
+	k->type = type;
+	k->cb = cb;
+	k->arg = arg;
+	timer_init(&k->deadline, call_timeout, k);
+	if (chan_send(c, type, k->id, p, len, fd) == -1) {
+		free(k);	/* never in flight: the caller answers */
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&c->calls, k, entry);
+	c->ncalls++;
+	timer_after(&k->deadline, timeout_ms != 0 ? timeout_ms :
+	    CHAN_CALL_TIMEOUT_MS);
+	return 0;
+}
+
+int
+chan_call_wr(struct chan *c, uint16_t type, const struct wr *w,
+    uint32_t timeout_ms, void (*cb)(void *, struct ipc_msg *, struct rd *),
+    void *arg)
+{
+	if (!wr_ok(w))
+		fatalx("%s: %s payload overflow", __func__, ipc_type_name(type));
+	return chan_call(c, type, w->p, w->len, -1, timeout_ms, cb, arg);
+}
+
+int
 chan_reply_ok(struct chan *c, uint32_t id)
 {
+	if (id == 0)
+		return 0;
 	return chan_send(c, IPC_OK, id, NULL, 0, -1);
 }
 
@@ -177,9 +283,11 @@ int
 chan_reply_error(struct chan *c, uint32_t id, uint16_t code, const char *text)
 {
 	struct ipc_error	e;
-	uint8_t			buf[IPC_ERROR_TEXT_MAX + 8];
+	uint8_t			buf[IPC_ERROR_MAX_LEN];
 	struct wr		w;
 
+	if (id == 0)
+		return 0;
 	memset(&e, 0, sizeof(e));
 	e.code = code;
 	(void)strncpy(e.text, text, sizeof(e.text) - 1);
@@ -203,15 +311,108 @@ chan_flush(struct chan *c)
 	}
 }
 
+/* The row for a type, and the table it is in. */
+static const struct chan_handler *
+find_handler(const struct chan_tables *ts, uint16_t type,
+    const struct chan_table **in)
+{
+	const struct chan_table	*t;
+	size_t			 i, j;
+
+	for (i = 0; ts != NULL && i < 8 && (t = ts->t[i]) != NULL; i++)
+		for (j = 0; j < t->nrows; j++)
+			if (t->rows[j].type == type) {
+				*in = t;
+				return &t->rows[j];
+			}
+	return NULL;
+}
+
+/* The first message must be the peer's HELLO, from the same build. */
+static const char *
+check_hello(struct chan *c, struct ipc_msg *m)
+{
+	struct ipc_hello	hello;
+	struct rd		r;
+
+	if (m->hdr.type != IPC_HELLO)
+		return "first message is not HELLO";
+	rd_init(&r, m->data, m->hdr.len);
+	if (ipc_unpack_hello(&r, &hello) == -1)
+		return "malformed HELLO";
+	if (hello.role != c->peer)
+		return "HELLO from the wrong role";
+	if (memcmp(hello.build_id, ipc_build_id, sizeof(ipc_build_id)) != 0)
+		return "peer is a different build";
+	c->hello_seen = 1;
+	return NULL;
+}
+
+/* An answer: to the request it names, if that is still in flight. */
+static const char *
+take_answer(struct chan *c, struct ipc_msg *m)
+{
+	struct chan_call	*k;
+
+	TAILQ_FOREACH(k, &c->calls, entry)
+		if (k->id == m->hdr.id)
+			break;
+	if (k == NULL) {
+		/* answered after its deadline, most likely */
+		c->stray_answers++;
+		log_debug("%s: %s answers no request in flight (id %u)",
+		    chan_name(c), ipc_type_name(m->hdr.type), m->hdr.id);
+		return NULL;
+	}
+	if (!ipc_answers(k->type, m->hdr.type))
+		return "answer of a type that does not answer the request";
+	call_end(k, m);
+	return NULL;
+}
+
+/* A request or notice: through the channel's table. */
+static const char *
+dispatch(struct chan *c, struct ipc_msg *m)
+{
+	const struct chan_handler	*h;
+	const struct chan_table		*t;
+	const char			*refused;
+	struct rd			 r;
+	uint16_t			 type = m->hdr.type;
+
+	if ((h = find_handler(c->tables, type, &t)) == NULL) {
+		log_debug("%s: %s not handled here", chan_name(c),
+		    ipc_type_name(type));
+		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,
+		    "not supported");
+		return NULL;
+	}
+	if (h->flags & CH_ONCE) {
+		if (c->seen_once[type / 8] & (1u << (type % 8)))
+			return "message repeated that may come only once";
+		c->seen_once[type / 8] |= (uint8_t)(1u << (type % 8));
+	}
+	if ((h->flags & CH_GATED) && t->gate != NULL &&
+	    (refused = t->gate(c, m)) != NULL) {
+		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_STATE, refused);
+		return NULL;
+	}
+	rd_init(&r, m->data, m->hdr.len);
+	if (h->fn(c, m, &r) == -1)
+		return "malformed payload";
+	return NULL;
+}
+
 static void
 chan_read(struct chan *c)
 {
-	struct ipc_hello	 hello;
-	struct rd		 r;
+	const struct ipc_spec	*s;
 	const char		*why;
-	int			 n;
+	unsigned		 gen = c->gen;
+	int			 n, budget;
 
-	while (c->open) {
+	for (budget = CHAN_BURST; budget > 0 && c->open && c->gen == gen;
+	    budget--) {
 		if ((n = ipc_recv(c->src.fd, &rx)) == 0) {
 			chan_close(c, "peer closed the channel");
 			return;
@@ -223,45 +424,33 @@ chan_read(struct chan *c)
 			    "malformed message framing" : "receive failed");
 			return;
 		}
+		s = ipc_spec(rx.hdr.type);
 		if (ipc_check(&rx, c->self, c->peer, &why) == -1)
-			goto bad;
-		if (!c->hello_seen) {
-			why = "first message is not HELLO";
-			if (rx.hdr.type != IPC_HELLO)
-				goto bad;
-			rd_init(&r, rx.data, rx.hdr.len);
-			why = "malformed HELLO";
-			if (ipc_unpack_hello(&r, &hello) == -1)
-				goto bad;
-			why = "HELLO from the wrong role";
-			if (hello.role != c->peer)
-				goto bad;
-			why = "peer is a different build";
-			if (memcmp(hello.build_id, ipc_build_id,
-			    sizeof(ipc_build_id)) != 0)
-				goto bad;
-			c->hello_seen = 1;
-			continue;
-		}
-		why = "HELLO repeated";
-		if (rx.hdr.type == IPC_HELLO)
-			goto bad;
-		c->on_msg(c, &rx);
-		if (rx.fd != -1) {	/* the handler did not take it */
+			;
+		else if (!c->hello_seen)
+			why = check_hello(c, &rx);
+		else if (rx.hdr.type == IPC_HELLO)
+			why = "HELLO repeated";
+		else if (s->flags & IPC_S_ANSWER)
+			why = take_answer(c, &rx);
+		else
+			why = dispatch(c, &rx);
+		if (s != NULL && (s->flags & IPC_S_SECRET))
+			explicit_bzero(rx.data, rx.hdr.len);
+		if (rx.fd != -1) {	/* nobody took it */
 			(void)close(rx.fd);
 			rx.fd = -1;
 		}
+		if (why != NULL) {
+			log_warnx("%s: %s (%s, %u bytes): closing channel",
+			    chan_name(c), why, ipc_type_name(rx.hdr.type),
+			    rx.hdr.len);
+			/* the handler may have closed or reopened it */
+			if (c->gen == gen)
+				chan_close(c, why);
+			return;
+		}
 	}
-	return;
-bad:
-	log_warnx("%s: %s (type %u, %u bytes): closing channel",
-	    c->name != NULL ? c->name : role_name(c->peer), why,
-	    rx.hdr.type, rx.hdr.len);
-	if (rx.fd != -1) {
-		(void)close(rx.fd);
-		rx.fd = -1;
-	}
-	chan_close(c, why);
 }
 
 static void

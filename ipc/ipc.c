@@ -10,34 +10,33 @@
 #include "ipc/ipc.h"
 
 const struct ipc_spec *
-ipc_spec_find(uint16_t type)
+ipc_spec(uint32_t type)
 {
-	static const struct {
-		const struct ipc_spec	*tab;
-		const size_t		*n;
-	} tabs[] = {
-		{ ipc_specs_core, &ipc_nspecs_core },
-		{ ipc_specs_profile, &ipc_nspecs_profile },
-		{ ipc_specs_net, &ipc_nspecs_net },
-		{ ipc_specs_nodes, &ipc_nspecs_nodes },
-	};
-	size_t	i, j;
-
-	if (type == IPC_NONE)
+	if (type >= IPC_TYPE_MAX || ipc_catalogue[type].name == NULL)
 		return NULL;
-	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++)
-		for (j = 0; j < *tabs[i].n; j++)
-			if (tabs[i].tab[j].type == type)
-				return &tabs[i].tab[j];
-	return NULL;
+	return &ipc_catalogue[type];
 }
 
 const char *
-ipc_type_name(uint16_t type)
+ipc_type_name(uint32_t type)
 {
 	const struct ipc_spec	*s;
 
-	return (s = ipc_spec_find(type)) == NULL ? "UNKNOWN" : s->name;
+	return (s = ipc_spec(type)) == NULL ? "UNKNOWN" : s->name;
+}
+
+int
+ipc_answers(uint32_t req, uint32_t ans)
+{
+	const struct ipc_spec	*s;
+	size_t			 i;
+
+	if ((s = ipc_spec(req)) == NULL)
+		return 0;
+	for (i = 0; i < IPC_MAX_ANSWERS && s->answers[i] != 0; i++)
+		if (s->answers[i] == ans)
+			return 1;
+	return 0;
 }
 
 int
@@ -167,16 +166,26 @@ ipc_check(const struct ipc_msg *m, enum role self, enum role peer,
 {
 	const struct ipc_spec	*s;
 
-	if ((s = ipc_spec_find(m->hdr.type)) == NULL) {
+	if ((s = ipc_spec(m->hdr.type)) == NULL) {
 		*why = "unknown message type";
 		return -1;
 	}
-	if ((s->from & ROLE_BIT(peer)) == 0 || (s->to & ROLE_BIT(self)) == 0) {
+	if ((s->edges & IPC_EDGE(peer, self)) == 0) {
 		*why = "message type not permitted on this channel";
 		return -1;
 	}
 	if (m->hdr.len < s->min || m->hdr.len > s->max) {
 		*why = "bad payload length";
+		return -1;
+	}
+	/* Requests and answers carry an id; notices do not. */
+	if ((s->flags & IPC_S_ANSWER) || s->answers[0] != 0) {
+		if (m->hdr.id == 0) {
+			*why = "request or answer without an id";
+			return -1;
+		}
+	} else if (m->hdr.id != 0) {
+		*why = "notice with a request id";
 		return -1;
 	}
 	if ((s->fd == IPC_FD_NONE && m->fd != -1) ||

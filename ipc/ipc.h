@@ -17,10 +17,7 @@
 #include <stdint.h>
 
 #include "common/role.h"
-#include "ipc/types_core.h"
-#include "ipc/types_profile.h"
-#include "ipc/types_net.h"
-#include "ipc/types_nodes.h"
+#include "ipc/types.h"
 
 #define IPC_MAX_PAYLOAD		(64 * 1024 - 16)
 #define IPC_F_FD		0x0001	/* one descriptor rides along */
@@ -45,27 +42,40 @@ enum ipc_fd_rule {
 	IPC_FD_OPTIONAL,
 };
 
+/*
+ * An edge is one direction of one channel: "sender -> receiver".  A type's
+ * edges are a set of them, so NET_STATUS may go netd -> keyd and
+ * keyd -> frontend without also being allowed netd -> frontend.
+ */
+_Static_assert(ROLE_MAX * ROLE_MAX <= 64, "edges must fit in 64 bits");
+#define IPC_EDGE(from, to) \
+	((uint64_t)1 << ((unsigned)(from) * ROLE_MAX + (unsigned)(to)))
+
+#define IPC_S_SECRET	0x01	/* payload wiped after dispatch */
+#define IPC_S_ANSWER	0x02	/* sent only as the reply to a request */
+
+#define IPC_MAX_ANSWERS	3
+
+/* One row of the catalogue (ipc/catalogue.c), indexed by type. */
 struct ipc_spec {
-	uint16_t	 type;
-	const char	*name;
-	uint32_t	 from;		/* ROLE_BIT()s that may send it */
-	uint32_t	 to;		/* ROLE_BIT()s that may receive it */
+	const char	*name;		/* NULL: no such type */
+	const char	*what;		/* one line, for docs/IPC.md */
+	uint64_t	 edges;		/* IPC_EDGE()s it may travel */
 	uint32_t	 min, max;	/* payload length bounds */
 	enum ipc_fd_rule fd;
+	/* The types that answer it, 0-terminated; none: a notice, sent
+	 * with id 0 and never answered. */
+	uint16_t	 answers[IPC_MAX_ANSWERS + 1];
+	unsigned	 flags;		/* IPC_S_* */
 };
 
-/* Per-area spec tables, in ipc/spec_*.c; ipc_spec_find() searches them. */
-extern const struct ipc_spec	ipc_specs_core[];
-extern const size_t		ipc_nspecs_core;
-extern const struct ipc_spec	ipc_specs_profile[];
-extern const size_t		ipc_nspecs_profile;
-extern const struct ipc_spec	ipc_specs_net[];
-extern const size_t		ipc_nspecs_net;
-extern const struct ipc_spec	ipc_specs_nodes[];
-extern const size_t		ipc_nspecs_nodes;
+extern const struct ipc_spec	ipc_catalogue[IPC_TYPE_MAX];
 
-const struct ipc_spec *ipc_spec_find(uint16_t type);
-const char	*ipc_type_name(uint16_t type);
+/* The row of a type, or NULL if there is none.  O(1). */
+const struct ipc_spec *ipc_spec(uint32_t type);
+const char	*ipc_type_name(uint32_t type);
+/* 1 if type `ans` may answer a request of type `req`. */
+int		 ipc_answers(uint32_t req, uint32_t ans);
 
 /*
  * Sends one message; fd is passed with SCM_RIGHTS unless -1 (the caller

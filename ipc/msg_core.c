@@ -35,7 +35,7 @@ unpack_sb(struct rd *r, struct ipc_sandbox_report *m)
 	rd_u8(r, &m->landlock_abi);
 	rd_u8(r, &m->permissive);
 	if (m->permissive > 1)
-		r->bad = 1;
+		rd_fail(r);
 }
 
 void

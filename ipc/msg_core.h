@@ -17,6 +17,7 @@ struct ipc_hello {
 	uint8_t		role;
 	uint8_t		build_id[IPC_BUILD_ID_LEN];
 };
+#define IPC_HELLO_LEN		(1 + IPC_BUILD_ID_LEN)
 void	ipc_pack_hello(struct wr *, const struct ipc_hello *);
 int	ipc_unpack_hello(struct rd *, struct ipc_hello *);
 
@@ -26,6 +27,7 @@ struct ipc_sandbox_report {
 	uint8_t		landlock_abi;	/* 0: none */
 	uint8_t		permissive;	/* started with the weaker switch */
 };
+#define IPC_SANDBOX_REPORT_LEN	(4 + 1 + 1)
 void	ipc_pack_sandbox_report(struct wr *, const struct ipc_sandbox_report *);
 int	ipc_unpack_sandbox_report(struct rd *, struct ipc_sandbox_report *);
 
@@ -49,6 +51,10 @@ struct ipc_status {
 	uint8_t			n;
 	struct ipc_role_status	roles[ROLE_MAX];
 };
+/* STATUS_ANS: a count, then one fixed-size entry per role. */
+#define IPC_ROLE_STATUS_LEN	(1 + 1 + 4 + 4 + 1 + IPC_SANDBOX_REPORT_LEN)
+#define IPC_STATUS_MIN_LEN	1
+#define IPC_STATUS_MAX_LEN	(1 + ROLE_MAX * IPC_ROLE_STATUS_LEN)
 void	ipc_pack_status(struct wr *, const struct ipc_status *);
 int	ipc_unpack_status(struct rd *, struct ipc_status *);
 
@@ -62,6 +68,7 @@ enum ipc_err {
 	IPC_ERR_AUTH,		/* wrong passphrase */
 	IPC_ERR_IO,		/* disk */
 	IPC_ERR_NOTFOUND,
+	IPC_ERR_GONE,		/* the peer closed, or did not answer in time */
 	IPC_ERR_MAX
 };
 
@@ -70,6 +77,9 @@ struct ipc_error {
 	uint16_t	code;
 	char		text[IPC_ERROR_TEXT_MAX + 1];	/* NUL-terminated */
 };
+/* ERROR: code u16 || text (u16 length || bytes). */
+#define IPC_ERROR_MIN_LEN	(2 + 2)
+#define IPC_ERROR_MAX_LEN	(2 + 2 + IPC_ERROR_TEXT_MAX)
 void	ipc_pack_error(struct wr *, const struct ipc_error *);
 int	ipc_unpack_error(struct rd *, struct ipc_error *);
 
@@ -77,6 +87,8 @@ struct ipc_session_end {
 	uint8_t		role;		/* whose loss ends it */
 	char		text[IPC_ERROR_TEXT_MAX + 1];
 };
+#define IPC_SESSION_END_MIN_LEN	(1 + 2)
+#define IPC_SESSION_END_MAX_LEN	(1 + 2 + IPC_ERROR_TEXT_MAX)
 void	ipc_pack_session_end(struct wr *, const struct ipc_session_end *);
 int	ipc_unpack_session_end(struct rd *, struct ipc_session_end *);
 
@@ -84,6 +96,7 @@ int	ipc_unpack_session_end(struct rd *, struct ipc_session_end *);
 struct ipc_new_channel {
 	uint8_t		role;		/* the peer at the other end */
 };
+#define IPC_NEW_CHANNEL_LEN	1
 void	ipc_pack_new_channel(struct wr *, const struct ipc_new_channel *);
 int	ipc_unpack_new_channel(struct rd *, struct ipc_new_channel *);
 
@@ -99,6 +112,7 @@ struct ipc_role_event {
 	uint32_t	pid;
 	int32_t		status;		/* exit code, or -signal */
 };
+#define IPC_ROLE_EVENT_LEN	(1 + 1 + 4 + 4)
 void	ipc_pack_role_event(struct wr *, const struct ipc_role_event *);
 int	ipc_unpack_role_event(struct rd *, struct ipc_role_event *);
 

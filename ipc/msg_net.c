@@ -30,13 +30,13 @@ ipc_pack_net_nodes(struct wr *w, const struct ipc_net_nodes *m)
 	uint8_t	i;
 
 	if (m->n == 0 || m->n > IPC_NET_NODES_MAX) {
-		w->bad = 1;
+		wr_fail(w);
 		return;
 	}
 	wr_u8(w, m->n);
 	for (i = 0; i < m->n; i++) {
 		if (!packed_node_family_ok(m->nodes[i].family, 0)) {
-			w->bad = 1;
+			wr_fail(w);
 			return;
 		}
 		packed_node_pack(w, &m->nodes[i]);
@@ -61,7 +61,7 @@ void
 ipc_pack_net_bootstrap(struct wr *w, const struct packed_node *n)
 {
 	if (!packed_node_family_ok(n->family, 0)) {
-		w->bad = 1;
+		wr_fail(w);
 		return;
 	}
 	packed_node_pack(w, n);

@@ -1,5 +1,5 @@
 /*
- * Payloads of the network messages (types_net.h) and their pack/unpack
+ * Payloads of the network messages (ipc/types.h) and their pack/unpack
  * pairs, in the style of msg_core.h: pack writes into a struct wr (the
  * sender checks its sticky error), unpack reads a whole payload and
  * returns 0, or -1 if it is short, long or holds a value out of range.
@@ -47,10 +47,13 @@ int	ipc_unpack_net_nodes(struct rd *, struct ipc_net_nodes *);
  * NET_BOOTSTRAP: one UDP packed node (39 or 51 bytes): the address is an
  * IP literal the sender resolved or parsed; netd does no DNS.
  */
+#define IPC_NET_BOOTSTRAP_MIN_LEN	PN_SIZE_V4
+#define IPC_NET_BOOTSTRAP_MAX_LEN	PN_SIZE_V6
 void	ipc_pack_net_bootstrap(struct wr *, const struct packed_node *);
 int	ipc_unpack_net_bootstrap(struct rd *, struct packed_node *);
 
 /* NET_DHT_SEARCH_ADD / _DEL: a DHT public key, exactly 32 bytes. */
+#define IPC_NET_DHT_KEY_LEN	PN_PK_LEN
 void	ipc_pack_net_dht_key(struct wr *, const uint8_t pk[PN_PK_LEN]);
 int	ipc_unpack_net_dht_key(struct rd *, uint8_t pk[PN_PK_LEN]);
 

@@ -7,7 +7,7 @@ static void
 pack_bytes(struct wr *w, const uint8_t *p, uint16_t len, size_t max)
 {
 	if (len > max) {
-		w->bad = 1;
+		wr_fail(w);
 		return;
 	}
 	wr_u16(w, len);
@@ -22,7 +22,7 @@ unpack_bytes(struct rd *r, uint8_t *out, uint16_t *len, size_t max)
 	if (rd_u16(r, &n) == -1)
 		return;
 	if (n > max) {
-		r->bad = 1;
+		rd_fail(r);
 		return;
 	}
 	if (rd_bytes(r, out, n) == 0)

@@ -1,6 +1,6 @@
 /*
  * Payloads of the identity and profile messages (types in
- * ipc/types_profile.h) and their pack/unpack pairs.  Integers are big
+ * ipc/types.h) and their pack/unpack pairs.  Integers are big
  * endian; byte strings are u16 length || bytes.  Unpack functions read a
  * whole payload and return 0, or -1 if it is short, long or out of range.
  *
@@ -31,6 +31,26 @@ struct ipc_pass {
 	uint16_t	len;
 	uint8_t		p[IPC_PASS_MAX];	/* any bytes, not terminated */
 };
+
+/* Payload bounds, for the catalogue: a passphrase field is u16 || bytes. */
+#define IPC_PASS_FIELD_MIN	2
+#define IPC_PASS_FIELD_MAX	(2 + IPC_PASS_MAX)
+#define IPC_PROFILE_INFO_LEN	3
+#define IPC_PROFILE_CREATE_MIN_LEN	(1 + IPC_PASS_FIELD_MIN)
+#define IPC_PROFILE_CREATE_MAX_LEN	(1 + IPC_PASS_FIELD_MAX)
+#define IPC_ID_LEN		(TOX_ADDRESS_LEN + TOX_PK_LEN)
+#define IPC_SELF_MIN_LEN	(1 + 2 + 2)
+#define IPC_SELF_MAX_LEN	(IPC_SELF_MIN_LEN + IPC_NAME_MAX + \
+				    IPC_STATUSMSG_MAX)
+#define IPC_SET_NAME_MIN_LEN	2
+#define IPC_SET_NAME_MAX_LEN	(2 + IPC_NAME_MAX)
+#define IPC_SET_STATUS_MSG_MIN_LEN	2
+#define IPC_SET_STATUS_MSG_MAX_LEN	(2 + IPC_STATUSMSG_MAX)
+#define IPC_SET_STATUS_LEN	1
+#define IPC_NOSPAM_LEN		(1 + TOX_NOSPAM_LEN)
+#define IPC_PROFILE_EXPORT_LEN	1
+#define IPC_PASSWD_MIN_LEN	(1 + 2 * IPC_PASS_FIELD_MIN)
+#define IPC_PASSWD_MAX_LEN	(1 + 2 * IPC_PASS_FIELD_MAX)
 
 /* PROFILE_INFO_ANS: 3 bytes, each 0 or 1. */
 struct ipc_profile_info {

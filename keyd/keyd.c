@@ -32,20 +32,12 @@ keyd_shutdown(void)
 	exit(0);
 }
 
-static void
-frontend_msg(struct chan *c, struct ipc_msg *m)
-{
-	if (m->hdr.type >= IPC_PROFILE_FIRST &&
-	    m->hdr.type <= IPC_PROFILE_LAST) {
-		keyd_profile_dispatch(c, m);
-		return;
-	}
-	if (m->hdr.type == IPC_NET_BOOTSTRAP) {
-		net_relay_from_frontend(c, m);
-		return;
-	}
-	chan_reply_error(c, m->hdr.id, IPC_ERR_STATE, "not supported yet");
-}
+/* What keyd handles, per peer. */
+static const struct chan_tables from_frontend = {
+	{ &keyd_profile_table, &net_relay_from_frontend }
+};
+static const struct chan_tables from_netd = { { &net_relay_from_netd } };
+static const struct chan_tables from_mediad = { { NULL } };
 
 static void
 profile_event(enum keyd_profile_event ev, void *arg)
@@ -69,18 +61,6 @@ profile_dir(const char *profile, char *out, size_t outsz)
 }
 
 static void
-netd_msg(struct chan *c, struct ipc_msg *m)
-{
-	net_relay_from_netd(c, m);
-}
-
-static void
-mediad_msg(struct chan *c, struct ipc_msg *m)
-{
-	log_debug("mediad: unhandled %s", ipc_type_name(m->hdr.type));
-}
-
-static void
 peer_closed(struct chan *c, const char *why)
 {
 	/* netd and mediad come back through NEW_CHANNEL; the frontend's
@@ -91,39 +71,39 @@ peer_closed(struct chan *c, const char *why)
 static void
 open_peer(struct chan *c, int fd, enum role peer)
 {
-	void	(*fn)(struct chan *, struct ipc_msg *);
+	static const struct chan_tables	*tables[ROLE_MAX] = {
+		[ROLE_FRONTEND] = &from_frontend,
+		[ROLE_NETD] = &from_netd,
+		[ROLE_MEDIAD] = &from_mediad,
+	};
 
-	fn = peer == ROLE_FRONTEND ? frontend_msg :
-	    peer == ROLE_NETD ? netd_msg : mediad_msg;
 	if (c->open)
 		chan_close(c, "replaced by a new channel");
-	chan_open(c, fd, ROLE_KEYD, peer, fn, peer_closed, NULL);
+	chan_open(c, fd, ROLE_KEYD, peer, tables[peer], peer_closed, NULL);
 	c->name = role_name(peer);
 }
 
-static void
-sup_msg(struct chan *c, struct ipc_msg *m)
+static int
+on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct ipc_new_channel	nc;
-	struct rd		r;
 
-	if (m->hdr.type != IPC_NEW_CHANNEL) {
-		log_warnx("supervisor: unexpected %s", ipc_type_name(m->hdr.type));
-		return;
-	}
-	rd_init(&r, m->data, m->hdr.len);
-	if (ipc_unpack_new_channel(&r, &nc) == -1 ||
-	    (nc.role != ROLE_NETD && nc.role != ROLE_MEDIAD)) {
-		chan_close(c, "bad NEW_CHANNEL");
-		return;
-	}
+	if (ipc_unpack_new_channel(r, &nc) == -1 ||
+	    (nc.role != ROLE_NETD && nc.role != ROLE_MEDIAD))
+		return -1;
 	open_peer(nc.role == ROLE_NETD ? &ch_netd : &ch_mediad, m->fd,
 	    nc.role);
 	m->fd = -1;
 	if (nc.role == ROLE_NETD)
 		net_relay_netd_up();
 	log_info("new channel to restarted %s", role_name(nc.role));
+	return 0;
 }
+
+static const struct chan_handler from_sup_rows[] = {
+	{ IPC_NEW_CHANNEL,	0,	on_new_channel },
+};
+static const struct chan_table from_sup = { CHAN_ROWS(from_sup_rows), NULL };
 
 int
 main(int argc, char *argv[])
@@ -164,7 +144,7 @@ main(int argc, char *argv[])
 	sb.keep_fds[sb.nkeep++] = keyd_profile_dirfd();
 	sb.rw_paths[0] = dir;
 	rt.on_shutdown = keyd_shutdown;
-	rt.on_sup_msg = sup_msg;
+	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
 	open_peer(&ch_frontend, FD_KEYD_FRONTEND, ROLE_FRONTEND);
 	open_peer(&ch_netd, FD_KEYD_NETD, ROLE_NETD);

@@ -1,21 +1,21 @@
 /* keyd's relay of network plumbing: see net_relay.h. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_net.h"
+#include "ipc/msg_nodes.h"
 #include "keyd/net_relay.h"
 #include "keyd/profile_dispatch.h"
 #include "keyd/vault.h"
 
-/* Bootstrap requests in flight: the frontend's id for netd's id. */
-#define RELAY_MAX_PENDING	16
+/* netd answers a bootstrap at once; the frontend waits longer. */
+#define NET_RELAY_TIMEOUT_MS	10000
 
 static struct chan	*netd, *frontend;
-static struct {
-	uint32_t	netd_id, frontend_id;
-} pending[RELAY_MAX_PENDING];
 
 void
 net_relay_init(struct chan *n, struct chan *f)
@@ -82,22 +82,18 @@ net_relay_profile_loaded(void)
 	send_saved_nodes();
 }
 
-static void
-save_nodes(struct ipc_msg *m)
+static int
+on_nodes_save(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	static struct ipc_net_nodes	 nn;
 	struct packed_node		*copy;
 	struct profile			*p = loaded_profile();
 	struct id_err			 e;
-	struct rd			 r;
 
-	rd_init(&r, m->data, m->hdr.len);
-	if (ipc_unpack_net_nodes(&r, &nn) == -1) {
-		chan_close(netd, "bad NET_NODES_SAVE");
-		return;
-	}
+	if (ipc_unpack_net_nodes(r, &nn) == -1)
+		return -1;
 	if (p == NULL)
-		return;		/* locked: nothing to save them in */
+		return 0;	/* locked: nothing to save them in */
 	if ((copy = calloc(nn.n, sizeof(*copy))) == NULL)
 		fatal("%s: calloc", __func__);
 	memcpy(copy, nn.nodes, nn.n * sizeof(*copy));
@@ -106,131 +102,101 @@ save_nodes(struct ipc_msg *m)
 	p->ndht_nodes = nn.n;
 	if (identity_save(keyd_profile_identity(), &e) == -1)
 		log_warnx("saving DHT nodes: %s", e.text);
+	return 0;
 }
 
-static void
-save_cache(struct ipc_msg *m)
+static int
+on_cache_save(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct identity	*id = keyd_profile_identity();
 	struct pstore	 cache;
 	enum pstore_err	 err;
+	const uint8_t	*list;
+	size_t		 len;
 
 	/* Bytes netd produced from a list it parsed; kept, never parsed. */
+	if (ipc_unpack_nodes_list(r, &list, &len) == -1)
+		return -1;
 	if (id == NULL || pstore_sibling(&id->store, NODES_CACHE_FILE,
 	    &cache) == -1)
-		return;
-	if ((err = pstore_write(&cache, m->data, m->hdr.len)) != PSTORE_OK)
+		return 0;
+	if ((err = pstore_write(&cache, list, len)) != PSTORE_OK)
 		log_warnx("saving the nodes list: %s", pstore_strerror(err));
+	return 0;
 }
 
-static void
-forward_status(struct ipc_msg *m)
+static int
+on_status(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct ipc_net_status	st;
 	uint8_t			buf[IPC_NET_STATUS_LEN];
-	struct rd		r;
 	struct wr		w;
 
-	rd_init(&r, m->data, m->hdr.len);
-	if (ipc_unpack_net_status(&r, &st) == -1) {
-		chan_close(netd, "bad NET_STATUS");
-		return;
-	}
+	if (ipc_unpack_net_status(r, &st) == -1)
+		return -1;
 	if (!frontend->open)
-		return;
+		return 0;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_net_status(&w, &st);
 	chan_send_wr(frontend, IPC_NET_STATUS, 0, &w);
+	return 0;
 }
 
+/* netd's answer to a bootstrap, or the channel's ERROR when netd went
+ * away or took too long: passed on to the frontend's request. */
 static void
-answer_back(struct ipc_msg *m)
+bootstrap_done(void *arg, struct ipc_msg *m, struct rd *r)
 {
-	size_t	i;
-
-	for (i = 0; i < RELAY_MAX_PENDING; i++) {
-		if (pending[i].netd_id == 0 || pending[i].netd_id != m->hdr.id)
-			continue;
-		if (frontend->open) {
-			/* OK is empty; an ERROR's text is shown sanitized */
-			if (m->hdr.type == IPC_OK)
-				chan_reply_ok(frontend, pending[i].frontend_id);
-			else
-				chan_send(frontend, IPC_ERROR,
-				    pending[i].frontend_id, m->data, m->hdr.len,
-				    -1);
-		}
-		pending[i].netd_id = 0;
-		return;
-	}
-	log_debug("netd: answer to no request (id %u)", m->hdr.id);
-}
-
-void
-net_relay_from_netd(struct chan *c, struct ipc_msg *m)
-{
+	uint32_t		frontend_id = (uint32_t)(uintptr_t)arg;
 	struct ipc_error	e;
-	struct rd		r;
 
-	switch (m->hdr.type) {
-	case IPC_NET_STATUS:
-		forward_status(m);
+	if (!frontend->open)
 		return;
-	case IPC_NET_NODES_SAVE:
-		save_nodes(m);
+	if (m->hdr.type == IPC_OK) {
+		chan_reply_ok(frontend, frontend_id);
 		return;
-	case IPC_NODES_CACHE_SAVE:
-		save_cache(m);
-		return;
-	case IPC_OK:
-		answer_back(m);
-		return;
-	case IPC_ERROR:
-		rd_init(&r, m->data, m->hdr.len);
-		if (ipc_unpack_error(&r, &e) == -1) {
-			chan_close(c, "bad ERROR");
-			return;
-		}
-		answer_back(m);
-		return;
-	default:
-		log_debug("netd: unhandled %s", ipc_type_name(m->hdr.type));
 	}
+	/* re-packed, not forwarded: netd's bytes are checked first */
+	if (ipc_unpack_error(r, &e) == -1) {
+		chan_close(netd, "malformed ERROR");
+		e.code = IPC_ERR_INTERNAL;
+		(void)snprintf(e.text, sizeof(e.text),
+		    "netd gave a malformed answer");
+	}
+	chan_reply_error(frontend, frontend_id, e.code, e.text);
 }
 
-void
-net_relay_from_frontend(struct chan *c, struct ipc_msg *m)
+static int
+on_bootstrap(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct packed_node	pn;
-	uint8_t			buf[64];
-	struct rd		r;
+	uint8_t			buf[IPC_NET_BOOTSTRAP_MAX_LEN];
 	struct wr		w;
-	size_t			i;
-	uint32_t		id;
 
-	rd_init(&r, m->data, m->hdr.len);
-	if (m->hdr.type != IPC_NET_BOOTSTRAP ||
-	    ipc_unpack_net_bootstrap(&r, &pn) == -1) {
-		chan_close(c, "bad network request");
-		return;
-	}
-	if (!netd->open) {
-		chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,
-		    "netd is restarting; try again");
-		return;
-	}
-	for (i = 0; i < RELAY_MAX_PENDING; i++)
-		if (pending[i].netd_id == 0)
-			break;
-	if (i == RELAY_MAX_PENDING) {
-		chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,
-		    "too many bootstrap requests in flight");
-		return;
-	}
-	id = chan_new_id(netd);
-	pending[i].netd_id = id;
-	pending[i].frontend_id = m->hdr.id;
+	if (ipc_unpack_net_bootstrap(r, &pn) == -1)
+		return -1;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_net_bootstrap(&w, &pn);
-	chan_send_wr(netd, IPC_NET_BOOTSTRAP, id, &w);
+	if (chan_call_wr(netd, IPC_NET_BOOTSTRAP, &w, NET_RELAY_TIMEOUT_MS,
+	    bootstrap_done, (void *)(uintptr_t)m->hdr.id) == -1)
+		chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,
+		    netd->open ? "too many requests to netd in flight" :
+		    "netd is restarting; try again");
+	return 0;
 }
+
+static const struct chan_handler from_netd_rows[] = {
+	{ IPC_NET_STATUS,	0,	on_status },
+	{ IPC_NET_NODES_SAVE,	0,	on_nodes_save },
+	{ IPC_NODES_CACHE_SAVE,	0,	on_cache_save },
+};
+const struct chan_table net_relay_from_netd = {
+	CHAN_ROWS(from_netd_rows), NULL
+};
+
+static const struct chan_handler from_frontend_rows[] = {
+	{ IPC_NET_BOOTSTRAP,	0,	on_bootstrap },
+};
+const struct chan_table net_relay_from_frontend = {
+	CHAN_ROWS(from_frontend_rows), NULL
+};

@@ -18,8 +18,9 @@ void	net_relay_init(struct chan *netd, struct chan *frontend);
 void	net_relay_netd_up(void);
 /* The profile got unlocked or created: netd may have its saved nodes. */
 void	net_relay_profile_loaded(void);
-/* Messages from netd (any) and from the frontend (NET_BOOTSTRAP). */
-void	net_relay_from_netd(struct chan *, struct ipc_msg *);
-void	net_relay_from_frontend(struct chan *, struct ipc_msg *);
+/* Handler rows: every message from netd, and the frontend's network
+ * requests (NET_BOOTSTRAP). */
+extern const struct chan_table	net_relay_from_netd;
+extern const struct chan_table	net_relay_from_frontend;
 
 #endif

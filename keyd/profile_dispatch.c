@@ -134,159 +134,220 @@ reply_self(struct chan *c, uint32_t reqid)
 	(void)chan_send_wr(c, IPC_SELF_ANS, reqid, &w);
 }
 
-/* Messages that carry a passphrase: unpacked into guarded memory. */
-static int
-handle_secret(struct chan *c, struct ipc_msg *m, struct rd *r)
-{
-	struct ipc_profile_create	*cr = NULL;
-	struct ipc_passwd		*pw = NULL;
-	struct ipc_pass			*ps = NULL;
-	struct id_err			 e;
-	int				 rv = -1, bad = 0;
+/*
+ * Handlers.  The channel has checked length and sender against the
+ * catalogue, wipes the payload of the secret types after the handler
+ * (PROFILE_UNLOCK, _CREATE, _IMPORT, PASSWD) and closes any descriptor the
+ * handler leaves; passphrases are unpacked into guarded memory.  Each
+ * returns -1 only for a malformed payload, which closes the channel.
+ */
 
-	switch (m->hdr.type) {
-	case IPC_PROFILE_UNLOCK:
-		if ((ps = secbuf_alloc(sizeof(*ps))) == NULL)
-			fatalx("%s: out of secure memory", __func__);
-		if (ipc_unpack_pass(r, ps) == -1) {
-			bad = 1;
-			break;
-		}
+static void *
+secure_alloc(size_t len)
+{
+	void	*p;
+
+	if ((p = secbuf_alloc(len)) == NULL)
+		fatalx("out of secure memory");
+	return p;
+}
+
+static int
+on_unlock(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_pass	*ps = secure_alloc(sizeof(*ps));
+	struct id_err	 e;
+	int		 rv = -1;
+
+	if (ipc_unpack_pass(r, ps) == 0) {
 		rv = identity_unlock(&kid, ps->p, ps->len, &e);
 		reply(c, m->hdr.id, rv, &e);
 		if (rv == 0)
 			event(KEYD_PROFILE_LOADED);
-		break;
-	case IPC_PROFILE_CREATE:
-	case IPC_PROFILE_IMPORT:
-		if ((cr = secbuf_alloc(sizeof(*cr))) == NULL)
-			fatalx("%s: out of secure memory", __func__);
-		if ((m->hdr.type == IPC_PROFILE_CREATE ?
-		    ipc_unpack_profile_create(r, cr) :
-		    ipc_unpack_profile_import(r, cr)) == -1) {
-			bad = 1;
-			break;
-		}
-		if (m->hdr.type == IPC_PROFILE_CREATE)
-			rv = identity_create(&kid, cr->pass.p, cr->pass.len,
-			    cr->flags & IPC_PF_NOPASS, &e);
-		else
-			rv = identity_import(&kid, m->fd, cr->pass.p,
-			    cr->pass.len, cr->flags & IPC_PF_NOPASS,
-			    (cr->flags & IPC_PF_REPLACE) != 0, &e);
-		if (rv == 0) {
-			reply_id(c, m->hdr.id);
-			event(KEYD_PROFILE_LOADED);
-		} else
-			reply(c, m->hdr.id, rv, &e);
-		break;
-	case IPC_PASSWD:
-		if ((pw = secbuf_alloc(sizeof(*pw))) == NULL)
-			fatalx("%s: out of secure memory", __func__);
-		if (ipc_unpack_passwd(r, pw) == -1) {
-			bad = 1;
-			break;
-		}
-		rv = identity_passwd(&kid, pw->old.p, pw->old.len, pw->new.p,
-		    pw->new.len, pw->flags & IPC_PF_NOPASS, &e);
-		reply(c, m->hdr.id, rv, &e);
-		break;
-	default:
-		bad = 1;
-		break;
+		rv = 0;
 	}
 	secbuf_free(ps);
+	return rv;
+}
+
+/* PROFILE_CREATE and PROFILE_IMPORT: the same payload, and ID_ANS. */
+static int
+create_or_import(struct chan *c, struct ipc_msg *m, struct rd *r, int import)
+{
+	struct ipc_profile_create	*cr = secure_alloc(sizeof(*cr));
+	struct id_err			 e;
+	int				 rv;
+
+	if ((import ? ipc_unpack_profile_import(r, cr) :
+	    ipc_unpack_profile_create(r, cr)) == -1) {
+		secbuf_free(cr);
+		return -1;
+	}
+	if (import)
+		rv = identity_import(&kid, m->fd, cr->pass.p, cr->pass.len,
+		    cr->flags & IPC_PF_NOPASS,
+		    (cr->flags & IPC_PF_REPLACE) != 0, &e);
+	else
+		rv = identity_create(&kid, cr->pass.p, cr->pass.len,
+		    cr->flags & IPC_PF_NOPASS, &e);
 	secbuf_free(cr);
-	secbuf_free(pw);
-	return bad ? -1 : 0;
+	if (rv == -1) {
+		reply(c, m->hdr.id, rv, &e);
+		return 0;
+	}
+	reply_id(c, m->hdr.id);
+	event(KEYD_PROFILE_LOADED);
+	return 0;
 }
 
 static int
-handle_public(struct chan *c, struct ipc_msg *m, struct rd *r)
+on_create(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	struct ipc_bytes	*b;
-	struct ipc_nospam	 ns;
+	return create_or_import(c, m, r, 0);
+}
+
+static int
+on_import(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	return create_or_import(c, m, r, 1);
+}
+
+static int
+on_passwd(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_passwd	*pw = secure_alloc(sizeof(*pw));
 	struct id_err		 e;
-	uint8_t			 u8;
-	int			 rv;
+	int			 rv = -1;
 
-	static struct ipc_bytes	 bytes;
-
-	b = &bytes;
-	switch (m->hdr.type) {
-	case IPC_PROFILE_INFO_REQ:
-		reply_info(c, m->hdr.id);
-		return 0;
-	case IPC_ID_REQ:
-		reply_id(c, m->hdr.id);
-		return 0;
-	case IPC_SELF_REQ:
-		reply_self(c, m->hdr.id);
-		return 0;
-	case IPC_SET_NAME:
-	case IPC_SET_STATUS_MSG:
-		if ((m->hdr.type == IPC_SET_NAME ? ipc_unpack_set_name(r, b) :
-		    ipc_unpack_set_status_msg(r, b)) == -1)
-			return -1;
-		rv = m->hdr.type == IPC_SET_NAME ?
-		    identity_set_name(&kid, b->b, b->len, &e) :
-		    identity_set_status_msg(&kid, b->b, b->len, &e);
-		break;
-	case IPC_SET_STATUS:
-		if (ipc_unpack_set_status(r, &u8) == -1)
-			return -1;
-		rv = identity_set_status(&kid, u8, &e);
-		break;
-	case IPC_NOSPAM_SET:
-		if (ipc_unpack_nospam(r, &ns) == -1)
-			return -1;
-		if (identity_set_nospam(&kid, ns.has_value ? ns.nospam : NULL,
-		    &e) == -1)
-			reply(c, m->hdr.id, -1, &e);
-		else {
-			reply_id(c, m->hdr.id);
-			event(KEYD_PROFILE_ID_CHANGED);
-		}
-		return 0;
-	case IPC_PROFILE_EXPORT:
-		if (ipc_unpack_profile_export(r, &u8) == -1)
-			return -1;
-		rv = identity_export(&kid, m->fd, (u8 & IPC_PF_PLAIN) != 0, &e);
+	if (ipc_unpack_passwd(r, pw) == 0) {
+		rv = identity_passwd(&kid, pw->old.p, pw->old.len, pw->new.p,
+		    pw->new.len, pw->flags & IPC_PF_NOPASS, &e);
 		reply(c, m->hdr.id, rv, &e);
-		return 0;
-	default:
-		return -1;
+		rv = 0;
 	}
-	reply(c, m->hdr.id, rv, &e);
+	secbuf_free(pw);
+	return rv;
+}
+
+static int
+on_info(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	reply_info(c, m->hdr.id);
+	return 0;
+}
+
+static int
+on_id(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	reply_id(c, m->hdr.id);
+	return 0;
+}
+
+static int
+on_self(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	reply_self(c, m->hdr.id);
+	return 0;
+}
+
+/* After a change of name, status message or status. */
+static int
+self_changed(struct chan *c, struct ipc_msg *m, int rv,
+    const struct id_err *e)
+{
+	reply(c, m->hdr.id, rv, e);
 	if (rv == 0)
 		event(KEYD_PROFILE_SELF_CHANGED);
 	return 0;
 }
 
-void
-keyd_profile_dispatch(struct chan *c, struct ipc_msg *m)
+static int
+on_set_name(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	struct rd	r;
-	int		rv, secret;
+	static struct ipc_bytes	b;
+	struct id_err		e;
 
-	secret = m->hdr.type == IPC_PROFILE_UNLOCK ||
-	    m->hdr.type == IPC_PROFILE_CREATE ||
-	    m->hdr.type == IPC_PROFILE_IMPORT || m->hdr.type == IPC_PASSWD;
-	rd_init(&r, m->data, m->hdr.len);
-	if (!kid_open) {
-		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,
-		    "no profile directory");
-		rv = 0;
-	} else if (secret)
-		rv = handle_secret(c, m, &r);
-	else
-		rv = handle_public(c, m, &r);
-	if (secret)
-		sodium_memzero(m->data, m->hdr.len);
-	if (m->fd != -1) {
-		(void)close(m->fd);
-		m->fd = -1;
-	}
-	if (rv == -1)
-		chan_close(c, "malformed profile message");
+	if (ipc_unpack_set_name(r, &b) == -1)
+		return -1;
+	return self_changed(c, m, identity_set_name(&kid, b.b, b.len, &e), &e);
 }
+
+static int
+on_set_status_msg(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	static struct ipc_bytes	b;
+	struct id_err		e;
+
+	if (ipc_unpack_set_status_msg(r, &b) == -1)
+		return -1;
+	return self_changed(c, m, identity_set_status_msg(&kid, b.b, b.len,
+	    &e), &e);
+}
+
+static int
+on_set_status(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct id_err	e;
+	uint8_t		st;
+
+	if (ipc_unpack_set_status(r, &st) == -1)
+		return -1;
+	return self_changed(c, m, identity_set_status(&kid, st, &e), &e);
+}
+
+static int
+on_nospam(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_nospam	ns;
+	struct id_err		e;
+
+	if (ipc_unpack_nospam(r, &ns) == -1)
+		return -1;
+	if (identity_set_nospam(&kid, ns.has_value ? ns.nospam : NULL,
+	    &e) == -1) {
+		reply(c, m->hdr.id, -1, &e);
+		return 0;
+	}
+	reply_id(c, m->hdr.id);
+	event(KEYD_PROFILE_ID_CHANGED);
+	return 0;
+}
+
+static int
+on_export(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct id_err	e;
+	uint8_t		flags;
+
+	if (ipc_unpack_profile_export(r, &flags) == -1)
+		return -1;
+	reply(c, m->hdr.id, identity_export(&kid, m->fd,
+	    (flags & IPC_PF_PLAIN) != 0, &e), &e);
+	return 0;
+}
+
+/* Every profile request needs the profile directory open. */
+static const char *
+need_dir(struct chan *c, const struct ipc_msg *m)
+{
+	return kid_open ? NULL : "no profile directory";
+}
+
+static const struct chan_handler profile_rows[] = {
+	{ IPC_PROFILE_INFO_REQ,	CH_GATED,	on_info },
+	{ IPC_PROFILE_UNLOCK,	CH_GATED,	on_unlock },
+	{ IPC_PROFILE_CREATE,	CH_GATED,	on_create },
+	{ IPC_PROFILE_IMPORT,	CH_GATED,	on_import },
+	{ IPC_PROFILE_EXPORT,	CH_GATED,	on_export },
+	{ IPC_PASSWD,		CH_GATED,	on_passwd },
+	{ IPC_ID_REQ,		CH_GATED,	on_id },
+	{ IPC_SELF_REQ,		CH_GATED,	on_self },
+	{ IPC_SET_NAME,		CH_GATED,	on_set_name },
+	{ IPC_SET_STATUS_MSG,	CH_GATED,	on_set_status_msg },
+	{ IPC_SET_STATUS,	CH_GATED,	on_set_status },
+	{ IPC_NOSPAM_SET,	CH_GATED,	on_nospam },
+};
+
+const struct chan_table keyd_profile_table = {
+	CHAN_ROWS(profile_rows), need_dir
+};

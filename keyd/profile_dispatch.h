@@ -1,15 +1,14 @@
 /*
  * keyd's handling of the identity and profile messages from the frontend
- * (ipc/types_profile.h, types 32..63).  keyd/keyd.c calls, in order:
+ * (the profile area of ipc/types.h).  keyd/keyd.c calls, in order:
  *
  *   keyd_profile_open(path, on_event, arg)	before rt_lockdown(): opens
  *	the profile directory (the only descriptor profile I/O needs), loads
  *	a plain profile; -1 only if the directory cannot be opened.
- *   keyd_profile_dispatch(c, m)		from the frontend channel's
- *	on_msg for every m->hdr.type in [IPC_PROFILE_FIRST, IPC_PROFILE_LAST]
- *	(after chan's ipc_check); it replies itself, closes any fd it got
- *	(sets m->fd = -1) and wipes passphrases from m.  A malformed payload
- *	closes the channel, like any protocol violation.
+ *   keyd_profile_table			the frontend channel's rows
+ *	for the profile messages: each handler answers its request; the
+ *	channel wipes passphrases and closes descriptors afterwards, and a
+ *	malformed payload closes it, like any protocol violation.
  *   keyd_profile_dirfd()			the profile directory fd, to
  *	add to sandbox_conf.keep_fds (or sandbox_apply closes it); put the
  *	profile's directory in rw_paths too: Landlock checks every
@@ -36,7 +35,7 @@ enum keyd_profile_event {
 
 int	keyd_profile_open(const char *profile_path,
 	    void (*on_event)(enum keyd_profile_event, void *), void *arg);
-void	keyd_profile_dispatch(struct chan *, struct ipc_msg *);
+extern const struct chan_table	keyd_profile_table;
 int	keyd_profile_dirfd(void);
 struct identity *keyd_profile_identity(void);
 void	keyd_profile_close(void);

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/packed_node.h"
 #include "ipc/chan.h"
+#include "ipc/msg_nodes.h"
 #include "netd/netd_dht.h"
 #include "netd/nodes_feed.h"
 #include "sandbox/role_rt.h"
@@ -48,17 +49,22 @@ feed_save(const uint8_t *p, size_t n, void *arg)
 }
 
 /* From the supervisor: a nodes list to read (file or fetchd's pipe). */
-static void
-sup_msg(struct chan *c, struct ipc_msg *m)
+static int
+on_nodes_fd(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	if (m->hdr.type != IPC_NODES_FD || m->data[0] < NODES_SRC_FILE ||
-	    m->data[0] > NODES_SRC_FETCH) {
-		chan_close(c, "unexpected message from the supervisor");
-		return;
-	}
-	nodes_feed_fd(m->fd, (enum nodes_source)m->data[0]);
+	enum nodes_source	src;
+
+	if (ipc_unpack_nodes_fd(r, &src) == -1)
+		return -1;
+	nodes_feed_fd(m->fd, src);
 	m->fd = -1;
+	return 0;
 }
+
+static const struct chan_handler from_sup_rows[] = {
+	{ IPC_NODES_FD,	0,	on_nodes_fd },
+};
+static const struct chan_table from_sup = { CHAN_ROWS(from_sup_rows), NULL };
 
 static void
 netd_shutdown(void)
@@ -67,17 +73,27 @@ netd_shutdown(void)
 	exit(0);
 }
 
-static void
-keyd_msg(struct chan *c, struct ipc_msg *m)
+/* keyd's copy of a list it kept for us. */
+static int
+on_nodes_cache(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	if (netd_dht_keyd_msg(c, m))		/* DHT (netd_dht.c) */
-		return;
-	if (m->hdr.type == IPC_NODES_CACHE) {	/* keyd's copy of a list */
-		nodes_feed_buf((const char *)m->data, m->hdr.len, 0);
-		return;
-	}
-	log_debug("keyd: unhandled %s", ipc_type_name(m->hdr.type));
+	const uint8_t	*list;
+	size_t		 len;
+
+	if (ipc_unpack_nodes_list(r, &list, &len) == -1)
+		return -1;
+	nodes_feed_buf((const char *)list, len, 0);
+	return 0;
 }
+
+static const struct chan_handler nodes_from_keyd_rows[] = {
+	{ IPC_NODES_CACHE,	0,	on_nodes_cache },
+};
+static const struct chan_table nodes_from_keyd = { CHAN_ROWS(nodes_from_keyd_rows), NULL };
+/* What netd handles from keyd: the DHT's rows, the nodes list's. */
+static const struct chan_tables from_keyd = {
+	{ &netd_dht_from_keyd, &nodes_from_keyd }
+};
 
 static void
 keyd_closed(struct chan *c, const char *why)
@@ -118,9 +134,9 @@ main(int argc, char *argv[])
 	if (netd_dht_fd() != -1)
 		sb.keep_fds[sb.nkeep++] = netd_dht_fd();
 	rt.on_shutdown = netd_shutdown;
-	rt.on_sup_msg = sup_msg;
+	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
-	chan_open(&ch_keyd, FD_NETD_KEYD, ROLE_NETD, ROLE_KEYD, keyd_msg,
+	chan_open(&ch_keyd, FD_NETD_KEYD, ROLE_NETD, ROLE_KEYD, &from_keyd,
 	    keyd_closed, NULL);
 	ch_keyd.name = "keyd";
 	netd_dht_serve(&ch_keyd);		/* DHT (netd_dht.c) */

@@ -286,52 +286,59 @@ netd_dht_serve(struct chan *ch)
 	rearm();
 }
 
-int
-netd_dht_keyd_msg(struct chan *c, struct ipc_msg *m)
+/* keyd is trusted to be well formed; if not, it is not keyd: a malformed
+ * payload closes the channel (the handlers return -1). */
+static int
+on_nodes_load(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	static struct ipc_net_nodes	nodes;
-	struct packed_node		n;
-	struct rd			r;
-	uint8_t				pk[PN_PK_LEN];
-	int				i, rv;
+	int				i;
 
-	rd_init(&r, m->data, m->hdr.len);
-	switch (m->hdr.type) {
-	case IPC_NET_NODES_LOAD:
-		if (ipc_unpack_net_nodes(&r, &nodes) == -1)
-			goto bad;
-		for (i = 0; i < nodes.n; i++)
-			(void)dht_bootstrap_add(g.d, &nodes.nodes[i]);
-		break;
-	case IPC_NET_BOOTSTRAP:
-		if (ipc_unpack_net_bootstrap(&r, &n) == -1)
-			goto bad;
-		if (dht_bootstrap_add(g.d, &n) == -1)
-			(void)chan_reply_error(c, m->hdr.id, IPC_ERR_INVALID,
-			    "node refused (own key or table full)");
-		else
-			(void)chan_reply_ok(c, m->hdr.id);
-		break;
-	case IPC_NET_DHT_SEARCH_ADD:
-	case IPC_NET_DHT_SEARCH_DEL:
-		if (ipc_unpack_net_dht_key(&r, pk) == -1)
-			goto bad;
-		rv = m->hdr.type == IPC_NET_DHT_SEARCH_ADD ?
-		    dht_search_add(g.d, pk) : dht_search_del(g.d, pk);
-		if (rv == -1)
-			log_debug("DHT search %s refused",
-			    m->hdr.type == IPC_NET_DHT_SEARCH_ADD ? "add" : "del");
-		break;
-	default:
-		return 0;
-	}
+	if (ipc_unpack_net_nodes(r, &nodes) == -1)
+		return -1;
+	for (i = 0; i < nodes.n; i++)
+		(void)dht_bootstrap_add(g.d, &nodes.nodes[i]);
 	rearm();
-	return 1;
-bad:
-	/* keyd is trusted to be well formed; if not, it is not keyd. */
-	chan_close(c, "malformed network message");
-	return 1;
+	return 0;
 }
+
+static int
+on_bootstrap(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct packed_node	n;
+
+	if (ipc_unpack_net_bootstrap(r, &n) == -1)
+		return -1;
+	if (dht_bootstrap_add(g.d, &n) == -1)
+		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_INVALID,
+		    "node refused (own key or table full)");
+	else
+		(void)chan_reply_ok(c, m->hdr.id);
+	rearm();
+	return 0;
+}
+
+static int
+on_search(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	uint8_t	pk[PN_PK_LEN];
+	int	add = m->hdr.type == IPC_NET_DHT_SEARCH_ADD;
+
+	if (ipc_unpack_net_dht_key(r, pk) == -1)
+		return -1;
+	if ((add ? dht_search_add(g.d, pk) : dht_search_del(g.d, pk)) == -1)
+		log_debug("DHT search %s refused", add ? "add" : "del");
+	rearm();
+	return 0;
+}
+
+static const struct chan_handler from_keyd_rows[] = {
+	{ IPC_NET_NODES_LOAD,		0,	on_nodes_load },
+	{ IPC_NET_BOOTSTRAP,		0,	on_bootstrap },
+	{ IPC_NET_DHT_SEARCH_ADD,	0,	on_search },
+	{ IPC_NET_DHT_SEARCH_DEL,	0,	on_search },
+};
+const struct chan_table netd_dht_from_keyd = { CHAN_ROWS(from_keyd_rows), NULL };
 
 int
 netd_dht_bootstrap(const struct packed_node *pn)

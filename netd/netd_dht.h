@@ -8,7 +8,7 @@
  *			if netd_dht_fd() != -1
  *	after rt_lockdown and opening the keyd channel:
  *			netd_dht_serve(&ch_keyd);
- *	in keyd_msg:	if (netd_dht_keyd_msg(c, m)) return;
+ *	the keyd channel's tables include netd_dht_from_keyd.
  */
 #ifndef BULKHEAD_NETD_NETD_DHT_H
 #define BULKHEAD_NETD_NETD_DHT_H
@@ -57,8 +57,8 @@ int	netd_dht_fd(void);
  * to keyd on ch (may be NULL in tests).
  */
 void	netd_dht_serve(struct chan *ch);
-/* Handles NET_* messages from keyd; returns 1 if m was one of them. */
-int	netd_dht_keyd_msg(struct chan *, struct ipc_msg *);
+/* Handler rows of the NET_* messages from keyd. */
+extern const struct chan_table	netd_dht_from_keyd;
 /* The current status (what NET_STATUS carries). */
 void	netd_dht_status(struct ipc_net_status *);
 /* Adds a bootstrap node (from a nodes list); 0, or -1 if refused. */

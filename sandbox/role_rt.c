@@ -47,19 +47,20 @@ rt_option(struct role_rt *rt, int opt, const char *arg)
 	}
 }
 
-static void
-sup_msg(struct chan *c, struct ipc_msg *m)
+static int
+on_shutdown(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	if (m->hdr.type == IPC_SHUTDOWN) {
-		log_debug("shutdown requested");
-		the_rt->on_shutdown();
-		fatalx("%s: on_shutdown returned", __func__);
-	}
-	if (the_rt->on_sup_msg != NULL)
-		the_rt->on_sup_msg(c, m);
-	else
-		chan_close(c, "unexpected message from the supervisor");
+	log_debug("shutdown requested");
+	the_rt->on_shutdown();
+	fatalx("%s: on_shutdown returned", __func__);
 }
+
+/* Every role takes SHUTDOWN; its own rows (rt->sup_table) follow. */
+static const struct chan_handler rt_rows[] = {
+	{ IPC_SHUTDOWN,	CH_ONCE,	on_shutdown },
+};
+static const struct chan_table	rt_table = { CHAN_ROWS(rt_rows), NULL };
+static struct chan_tables	rt_tables = { { &rt_table } };
 
 static void
 sup_closed(struct chan *c, const char *why)
@@ -78,7 +79,8 @@ rt_lockdown(struct role_rt *rt, struct sandbox_conf *sb)
 	sb->selftest = rt->selftest;
 	sandbox_apply(sb, &rt->report);
 	loop_init();
-	chan_open(&rt->sup, FD_SUP, rt->role, ROLE_SUP, sup_msg, sup_closed,
+	rt_tables.t[1] = rt->sup_table;
+	chan_open(&rt->sup, FD_SUP, rt->role, ROLE_SUP, &rt_tables, sup_closed,
 	    rt);
 	rt->sup.name = "supervisor";
 }

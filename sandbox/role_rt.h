@@ -38,8 +38,9 @@ struct role_rt {
 	const char		*selftest;
 	struct ipc_sandbox_report report;
 	struct chan		 sup;
-	/* Called for supervisor messages other than SHUTDOWN (may be NULL). */
-	void			(*on_sup_msg)(struct chan *, struct ipc_msg *);
+	/* The role's handlers of supervisor messages other than SHUTDOWN
+	 * (may be NULL). */
+	const struct chan_table	*sup_table;
 	/* Called on SHUTDOWN or when the supervisor goes away; must exit. */
 	void			(*on_shutdown)(void);
 };

@@ -137,33 +137,37 @@ send_status(struct chan *c, uint32_t id)
 	chan_send_wr(c, IPC_STATUS_ANS, id, &w);
 }
 
-static void
-role_msg(struct chan *c, struct ipc_msg *m)
+static int
+on_sandbox_report(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct proc			*p = c->arg;
 	struct ipc_sandbox_report	 rep;
-	struct rd			 r;
 
-	rd_init(&r, m->data, m->hdr.len);
-	switch (m->hdr.type) {
-	case IPC_SANDBOX_REPORT:
-		if (ipc_unpack_sandbox_report(&r, &rep) == -1) {
-			chan_close(c, "bad SANDBOX_REPORT");
-			return;
-		}
-		p->report = rep;
-		p->reported = 1;
-		if (rep.permissive)
-			log_warnx("%s runs with a WEAKENED sandbox "
-			    "(--sandbox=permissive)", role_name(p->role));
-		return;
-	case IPC_STATUS_REQ:
-		send_status(c, m->hdr.id);
-		return;
-	default:
-		chan_close(c, "unexpected message");
-	}
+	if (ipc_unpack_sandbox_report(r, &rep) == -1)
+		return -1;
+	p->report = rep;
+	p->reported = 1;
+	if (rep.permissive)
+		log_warnx("%s runs with a WEAKENED sandbox "
+		    "(--sandbox=permissive)", role_name(p->role));
+	return 0;
 }
+
+static int
+on_status_req(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	send_status(c, m->hdr.id);
+	return 0;
+}
+
+/* What the supervisor takes from its roles; the catalogue says who may
+ * send which (STATUS_REQ: the frontend only). */
+static const struct chan_handler from_role_rows[] = {
+	{ IPC_SANDBOX_REPORT,	CH_ONCE,	on_sandbox_report },
+	{ IPC_STATUS_REQ,	0,		on_status_req },
+};
+static const struct chan_table from_role_table = { CHAN_ROWS(from_role_rows), NULL };
+static const struct chan_tables from_role = { { &from_role_table } };
 
 static void
 role_chan_closed(struct chan *c, const char *why)
@@ -495,8 +499,8 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 	p->role = role;
 	p->state = ROLE_STATE_RUNNING;
 	p->started = mono_ms();
-	chan_open(&p->chan, sp[0], ROLE_SUP, role, role_msg, role_chan_closed,
-	    p);
+	chan_open(&p->chan, sp[0], ROLE_SUP, role, &from_role,
+	    role_chan_closed, p);
 	p->chan.name = role_name(role);
 	logrelay_open(&p->log, lp[0]);
 	log_debug("started %s, pid %d", role_name(role), (int)p->pid);

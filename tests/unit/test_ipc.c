@@ -223,6 +223,10 @@ ipc_check_enforces_spec(void **state)
 	/* STATUS_REQ: frontend -> supervisor only */
 	m->hdr.type = IPC_STATUS_REQ;
 	m->hdr.len = 0;
+	m->hdr.id = 0;					/* a request needs an id */
+	assert_int_equal(ipc_check(m, ROLE_SUP, ROLE_FRONTEND, &why), -1);
+	assert_string_equal(why, "request or answer without an id");
+	m->hdr.id = 7;
 	assert_int_equal(ipc_check(m, ROLE_SUP, ROLE_FRONTEND, &why), 0);
 	assert_int_equal(ipc_check(m, ROLE_SUP, ROLE_NETD, &why), -1);
 	assert_string_equal(why, "message type not permitted on this channel");
@@ -233,6 +237,9 @@ ipc_check_enforces_spec(void **state)
 	/* SHUTDOWN only from the supervisor */
 	m->hdr.type = IPC_SHUTDOWN;
 	m->hdr.len = 0;
+	assert_int_equal(ipc_check(m, ROLE_NETD, ROLE_SUP, &why), -1);
+	assert_string_equal(why, "notice with a request id");
+	m->hdr.id = 0;					/* a notice has none */
 	assert_int_equal(ipc_check(m, ROLE_NETD, ROLE_SUP, &why), 0);
 	assert_int_equal(ipc_check(m, ROLE_NETD, ROLE_KEYD, &why), -1);
 	/* NEW_CHANNEL needs exactly its fd */
@@ -244,6 +251,7 @@ ipc_check_enforces_spec(void **state)
 	assert_int_equal(ipc_check(m, ROLE_KEYD, ROLE_SUP, &why), 0);
 	m->hdr.type = IPC_OK;				/* fd where none belongs */
 	m->hdr.len = 0;
+	m->hdr.id = 7;
 	assert_int_equal(ipc_check(m, ROLE_KEYD, ROLE_SUP, &why), -1);
 	free(m);
 }
@@ -341,11 +349,22 @@ ipc_batch_walks_records(void **state)
 static int	 got_msgs, closed;
 static char	 close_why[128];
 
-static void
-count_msg(struct chan *c, struct ipc_msg *m)
+static int
+count_msg(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	got_msgs++;
+	return 0;
 }
+
+static const struct chan_handler counting_rows[] = {
+	{ IPC_ROLE_EVENT,	0,	count_msg },
+	{ IPC_STATUS_REQ,	0,	count_msg },
+	{ IPC_NET_STATUS,	0,	count_msg },
+};
+static const struct chan_table counting_table = {
+	CHAN_ROWS(counting_rows), NULL
+};
+static const struct chan_tables counting = { { &counting_table } };
 
 static void
 note_close(struct chan *c, const char *why)
@@ -388,7 +407,7 @@ chan_accepts_hello_then_messages(void **state)
 	struct chan	 c;
 
 	loop_init();
-	chan_open(&c, p->sv[1], ROLE_FRONTEND, ROLE_SUP, count_msg, note_close,
+	chan_open(&c, p->sv[1], ROLE_FRONTEND, ROLE_SUP, &counting, note_close,
 	    NULL);
 	/* our HELLO went out */
 	assert_int_equal(ipc_recv(p->sv[0], &p->m), 1);
@@ -410,7 +429,7 @@ chan_closes_on_wrong_build(void **state)
 	struct chan	 c;
 
 	loop_init();
-	chan_open(&c, p->sv[1], ROLE_KEYD, ROLE_NETD, count_msg, note_close,
+	chan_open(&c, p->sv[1], ROLE_KEYD, ROLE_NETD, &counting, note_close,
 	    NULL);
 	send_hello(p->sv[0], ROLE_NETD, 0);
 	run_chan(p, &c);
@@ -426,7 +445,7 @@ chan_closes_on_missing_hello(void **state)
 	struct chan	 c;
 
 	loop_init();
-	chan_open(&c, p->sv[1], ROLE_SUP, ROLE_FRONTEND, count_msg, note_close,
+	chan_open(&c, p->sv[1], ROLE_SUP, ROLE_FRONTEND, &counting, note_close,
 	    NULL);
 	assert_int_equal(ipc_send(p->sv[0], IPC_STATUS_REQ, 1, NULL, 0, -1), 0);
 	run_chan(p, &c);
@@ -444,7 +463,7 @@ chan_closes_on_wrong_sender(void **state)
 
 	loop_init();
 	/* netd may not ask the supervisor for status, nor claim to be keyd */
-	chan_open(&c, p->sv[1], ROLE_SUP, ROLE_NETD, count_msg, note_close,
+	chan_open(&c, p->sv[1], ROLE_SUP, ROLE_NETD, &counting, note_close,
 	    NULL);
 	send_hello(p->sv[0], ROLE_NETD, 1);
 	assert_int_equal(ipc_send(p->sv[0], IPC_STATUS_REQ, 1, NULL, 0, -1), 0);
@@ -463,7 +482,7 @@ chan_closes_on_hello_from_wrong_role(void **state)
 	struct chan	 c;
 
 	loop_init();
-	chan_open(&c, p->sv[1], ROLE_KEYD, ROLE_NETD, count_msg, note_close,
+	chan_open(&c, p->sv[1], ROLE_KEYD, ROLE_NETD, &counting, note_close,
 	    NULL);
 	send_hello(p->sv[0], ROLE_FRONTEND, 1);
 	run_chan(p, &c);
@@ -479,7 +498,7 @@ chan_closes_on_unknown_type_and_garbage(void **state)
 	struct chan	 c;
 
 	loop_init();
-	chan_open(&c, p->sv[1], ROLE_KEYD, ROLE_NETD, count_msg, note_close,
+	chan_open(&c, p->sv[1], ROLE_KEYD, ROLE_NETD, &counting, note_close,
 	    NULL);
 	send_hello(p->sv[0], ROLE_NETD, 1);
 	assert_int_equal(ipc_send(p->sv[0], 4242, 1, "zz", 2, -1), 0);
@@ -488,7 +507,7 @@ chan_closes_on_unknown_type_and_garbage(void **state)
 	assert_string_equal(close_why, "unknown message type");
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, p->sv), 0);
-	chan_open(&c, p->sv[1], ROLE_KEYD, ROLE_NETD, count_msg, note_close,
+	chan_open(&c, p->sv[1], ROLE_KEYD, ROLE_NETD, &counting, note_close,
 	    NULL);
 	assert_int_equal(write(p->sv[0], "garbage", 7), 7);
 	run_chan(p, &c);

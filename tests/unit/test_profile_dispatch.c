@@ -32,11 +32,7 @@ static int		fe = -1, closed, events;
 static char		dir[64], path[96];
 static struct ipc_msg	rep;
 
-static void
-on_msg(struct chan *c, struct ipc_msg *m)
-{
-	keyd_profile_dispatch(c, m);
-}
+static const struct chan_tables from_frontend = { { &keyd_profile_table } };
 
 static void
 on_close(struct chan *c, const char *why)
@@ -68,7 +64,7 @@ setup(void **state)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
 	closed = 0;
-	chan_open(&kc, sv[0], ROLE_KEYD, ROLE_FRONTEND, on_msg, on_close,
+	chan_open(&kc, sv[0], ROLE_KEYD, ROLE_FRONTEND, &from_frontend, on_close,
 	    NULL);
 	fe = sv[1];
 	h.role = ROLE_FRONTEND;

@@ -1,0 +1,166 @@
+/*
+ * The catalogue: one row per IPC message type, indexed by type.  For each:
+ * the edges it may travel (sender -> receiver), its payload bounds (named
+ * constants shared with its packer in ipc/msg_*.h), its descriptor rule,
+ * the types that answer it, and whether its payload is secret.  ipc_check()
+ * holds every received message against its row before any handler runs;
+ * docs/IPC.md is printed from this table (make ipc-doc), and
+ * tests/unit/test_catalogue.c proves the rows against the packers and the
+ * topology.
+ */
+#include "ipc/ipc.h"
+#include "ipc/msg_core.h"
+#include "ipc/msg_net.h"
+#include "ipc/msg_nodes.h"
+#include "ipc/msg_profile.h"
+
+#define E(a, b)		IPC_EDGE(ROLE_##a, ROLE_##b)
+/* Both directions of a channel. */
+#define BOTH(a, b)	(E(a, b) | E(b, a))
+/* Every channel of the session: the supervisor to each role it starts,
+ * and the role-to-role edges of common/topology.c. */
+#define ALL_CHANNELS	(BOTH(SUP, KEYD) | BOTH(SUP, NETD) | \
+	BOTH(SUP, MEDIAD) | BOTH(SUP, FRONTEND) | BOTH(SUP, FETCHD) | \
+	BOTH(KEYD, FRONTEND) | BOTH(KEYD, NETD) | BOTH(KEYD, MEDIAD) | \
+	BOTH(FRONTEND, MEDIAD))
+#define TO_SUP		(E(KEYD, SUP) | E(NETD, SUP) | E(MEDIAD, SUP) | \
+	E(FRONTEND, SUP) | E(FETCHD, SUP))
+#define FROM_SUP	(E(SUP, KEYD) | E(SUP, NETD) | E(SUP, MEDIAD) | \
+	E(SUP, FRONTEND) | E(SUP, FETCHD))
+
+/* Who answers requests: the reverse of every edge a request travels. */
+#define ANSWER_EDGES	(E(SUP, FRONTEND) | E(KEYD, FRONTEND) | E(NETD, KEYD))
+
+#define OK_OR_ERROR	{ IPC_OK, IPC_ERROR }
+#define ID_OR_ERROR	{ IPC_ID_ANS, IPC_ERROR }
+
+const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
+	/* Foundation. */
+	[IPC_HELLO] = { "HELLO",
+	    "first on every channel: the sender's role and build id",
+	    ALL_CHANNELS, IPC_HELLO_LEN, IPC_HELLO_LEN, IPC_FD_NONE },
+	[IPC_SANDBOX_REPORT] = { "SANDBOX_REPORT",
+	    "what confinement the role applied to itself",
+	    TO_SUP, IPC_SANDBOX_REPORT_LEN, IPC_SANDBOX_REPORT_LEN,
+	    IPC_FD_NONE },
+	[IPC_SHUTDOWN] = { "SHUTDOWN", "save and exit",
+	    FROM_SUP, 0, 0, IPC_FD_NONE },
+	[IPC_STATUS_REQ] = { "STATUS_REQ", "the session's processes",
+	    E(FRONTEND, SUP), 0, 0, IPC_FD_NONE,
+	    { IPC_STATUS_ANS, IPC_ERROR } },
+	[IPC_STATUS_ANS] = { "STATUS_ANS",
+	    "per role: state, pid, restarts, sandbox report",
+	    E(SUP, FRONTEND), IPC_STATUS_MIN_LEN, IPC_STATUS_MAX_LEN,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
+	[IPC_OK] = { "OK", "generic success", ANSWER_EDGES, 0, 0,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
+	[IPC_ERROR] = { "ERROR", "generic failure: code and text",
+	    ANSWER_EDGES, IPC_ERROR_MIN_LEN, IPC_ERROR_MAX_LEN, IPC_FD_NONE,
+	    { 0 }, IPC_S_ANSWER },
+	[IPC_SESSION_END] = { "SESSION_END",
+	    "the session ends: whose loss, and why",
+	    E(SUP, FRONTEND), IPC_SESSION_END_MIN_LEN,
+	    IPC_SESSION_END_MAX_LEN, IPC_FD_NONE },
+	[IPC_NEW_CHANNEL] = { "NEW_CHANNEL",
+	    "a channel to a restarted peer (the fd)",
+	    E(SUP, KEYD) | E(SUP, FRONTEND), IPC_NEW_CHANNEL_LEN,
+	    IPC_NEW_CHANNEL_LEN, IPC_FD_REQUIRED },
+	[IPC_ROLE_EVENT] = { "ROLE_EVENT", "a role died or was restarted",
+	    E(SUP, FRONTEND) | E(SUP, KEYD), IPC_ROLE_EVENT_LEN,
+	    IPC_ROLE_EVENT_LEN, IPC_FD_NONE },
+
+	/* Identity and profile. */
+	[IPC_PROFILE_INFO_REQ] = { "PROFILE_INFO_REQ",
+	    "is there a profile, is it encrypted, is it unlocked",
+	    E(FRONTEND, KEYD), 0, 0, IPC_FD_NONE,
+	    { IPC_PROFILE_INFO_ANS, IPC_ERROR } },
+	[IPC_PROFILE_INFO_ANS] = { "PROFILE_INFO_ANS",
+	    "exists, encrypted, unlocked",
+	    E(KEYD, FRONTEND), IPC_PROFILE_INFO_LEN, IPC_PROFILE_INFO_LEN,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
+	[IPC_PROFILE_UNLOCK] = { "PROFILE_UNLOCK", "the passphrase",
+	    E(FRONTEND, KEYD), IPC_PASS_FIELD_MIN, IPC_PASS_FIELD_MAX,
+	    IPC_FD_NONE, OK_OR_ERROR, IPC_S_SECRET },
+	[IPC_PROFILE_CREATE] = { "PROFILE_CREATE",
+	    "make a new identity: flags, passphrase",
+	    E(FRONTEND, KEYD), IPC_PROFILE_CREATE_MIN_LEN,
+	    IPC_PROFILE_CREATE_MAX_LEN, IPC_FD_NONE, ID_OR_ERROR,
+	    IPC_S_SECRET },
+	[IPC_ID_REQ] = { "ID_REQ", "our Tox ID",
+	    E(FRONTEND, KEYD), 0, 0, IPC_FD_NONE, ID_OR_ERROR },
+	[IPC_ID_ANS] = { "ID_ANS", "Tox ID and public key",
+	    E(KEYD, FRONTEND), IPC_ID_LEN, IPC_ID_LEN, IPC_FD_NONE, { 0 },
+	    IPC_S_ANSWER },
+	[IPC_SELF_REQ] = { "SELF_REQ", "our name, status and message",
+	    E(FRONTEND, KEYD), 0, 0, IPC_FD_NONE,
+	    { IPC_SELF_ANS, IPC_ERROR } },
+	[IPC_SELF_ANS] = { "SELF_ANS", "status, name, status message",
+	    E(KEYD, FRONTEND), IPC_SELF_MIN_LEN, IPC_SELF_MAX_LEN,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
+	[IPC_SET_NAME] = { "SET_NAME", "our name",
+	    E(FRONTEND, KEYD), IPC_SET_NAME_MIN_LEN, IPC_SET_NAME_MAX_LEN,
+	    IPC_FD_NONE, OK_OR_ERROR },
+	[IPC_SET_STATUS_MSG] = { "SET_STATUS_MSG", "our status message",
+	    E(FRONTEND, KEYD), IPC_SET_STATUS_MSG_MIN_LEN,
+	    IPC_SET_STATUS_MSG_MAX_LEN, IPC_FD_NONE, OK_OR_ERROR },
+	[IPC_SET_STATUS] = { "SET_STATUS", "none, away or busy",
+	    E(FRONTEND, KEYD), IPC_SET_STATUS_LEN, IPC_SET_STATUS_LEN,
+	    IPC_FD_NONE, OK_OR_ERROR },
+	[IPC_NOSPAM_SET] = { "NOSPAM_SET",
+	    "a new nospam: the value given, or a random one",
+	    E(FRONTEND, KEYD), IPC_NOSPAM_LEN, IPC_NOSPAM_LEN, IPC_FD_NONE,
+	    ID_OR_ERROR },
+	[IPC_PROFILE_IMPORT] = { "PROFILE_IMPORT",
+	    "take a .tox file (the fd): flags, passphrase",
+	    E(FRONTEND, KEYD), IPC_PROFILE_CREATE_MIN_LEN,
+	    IPC_PROFILE_CREATE_MAX_LEN, IPC_FD_REQUIRED, ID_OR_ERROR,
+	    IPC_S_SECRET },
+	[IPC_PROFILE_EXPORT] = { "PROFILE_EXPORT",
+	    "write the profile into the fd: flags",
+	    E(FRONTEND, KEYD), IPC_PROFILE_EXPORT_LEN,
+	    IPC_PROFILE_EXPORT_LEN, IPC_FD_REQUIRED, OK_OR_ERROR },
+	[IPC_PASSWD] = { "PASSWD",
+	    "change the passphrase: flags, old, new",
+	    E(FRONTEND, KEYD), IPC_PASSWD_MIN_LEN, IPC_PASSWD_MAX_LEN,
+	    IPC_FD_NONE, OK_OR_ERROR, IPC_S_SECRET },
+
+	/* Network. */
+	[IPC_NET_STATUS] = { "NET_STATUS",
+	    "DHT state, DHT key, UDP port, good nodes",
+	    E(NETD, KEYD) | E(KEYD, FRONTEND), IPC_NET_STATUS_LEN,
+	    IPC_NET_STATUS_LEN, IPC_FD_NONE },
+	[IPC_NET_NODES_SAVE] = { "NET_NODES_SAVE",
+	    "good DHT nodes, for the profile",
+	    E(NETD, KEYD), IPC_NET_NODES_MIN_LEN, IPC_NET_NODES_MAX_LEN,
+	    IPC_FD_NONE },
+	[IPC_NET_NODES_LOAD] = { "NET_NODES_LOAD",
+	    "the profile's saved DHT nodes",
+	    E(KEYD, NETD), IPC_NET_NODES_MIN_LEN, IPC_NET_NODES_MAX_LEN,
+	    IPC_FD_NONE },
+	[IPC_NET_BOOTSTRAP] = { "NET_BOOTSTRAP",
+	    "bootstrap from one node: IP literal, port, DHT key",
+	    E(FRONTEND, KEYD) | E(KEYD, NETD), IPC_NET_BOOTSTRAP_MIN_LEN,
+	    IPC_NET_BOOTSTRAP_MAX_LEN, IPC_FD_NONE, OK_OR_ERROR },
+	[IPC_NET_DHT_SEARCH_ADD] = { "NET_DHT_SEARCH_ADD",
+	    "search the DHT for a friend's DHT key",
+	    E(KEYD, NETD), IPC_NET_DHT_KEY_LEN, IPC_NET_DHT_KEY_LEN,
+	    IPC_FD_NONE },
+	[IPC_NET_DHT_SEARCH_DEL] = { "NET_DHT_SEARCH_DEL",
+	    "stop searching for a DHT key",
+	    E(KEYD, NETD), IPC_NET_DHT_KEY_LEN, IPC_NET_DHT_KEY_LEN,
+	    IPC_FD_NONE },
+
+	/* Bootstrap nodes list. */
+	[IPC_NODES_FD] = { "NODES_FD",
+	    "a nodes list to read from the fd: its source",
+	    E(SUP, NETD), IPC_NODES_FD_LEN, IPC_NODES_FD_LEN,
+	    IPC_FD_REQUIRED },
+	[IPC_NODES_CACHE_SAVE] = { "NODES_CACHE_SAVE",
+	    "a fetched list that parsed, for keyd to keep",
+	    E(NETD, KEYD), IPC_NODES_LIST_MIN_LEN, IPC_NODES_LIST_MAX_LEN,
+	    IPC_FD_NONE },
+	[IPC_NODES_CACHE] = { "NODES_CACHE",
+	    "keyd's kept list, at netd's start",
+	    E(KEYD, NETD), IPC_NODES_LIST_MIN_LEN, IPC_NODES_LIST_MAX_LEN,
+	    IPC_FD_NONE },
+};

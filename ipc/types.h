@@ -1,0 +1,74 @@
+/*
+ * Every IPC message type of bulkhead, in one enum.  The number says the
+ * area; ipc/catalogue.c has one row per type (who sends it to whom, its
+ * payload bounds, its descriptor rule, which types answer it, whether it is
+ * secret), and docs/IPC.md is generated from that table.  0 is never valid.
+ * Numbers are part of no file format and may be renumbered freely: both
+ * ends of every channel are the same build (the HELLO proves it).
+ */
+#ifndef BULKHEAD_IPC_TYPES_H
+#define BULKHEAD_IPC_TYPES_H
+
+enum ipc_type {
+	IPC_NONE		= 0,
+
+	/* Foundation: hello, supervision, status, generic replies. */
+	IPC_AREA_CORE_FIRST	= 1,
+	IPC_HELLO		= 1,	/* first on every channel */
+	IPC_SANDBOX_REPORT	= 2,	/* what confinement holds */
+	IPC_SHUTDOWN		= 3,	/* save and exit */
+	IPC_STATUS_REQ		= 4,
+	IPC_STATUS_ANS		= 5,
+	IPC_OK			= 6,	/* generic success reply (by id) */
+	IPC_ERROR		= 7,	/* generic failure reply (by id) */
+	IPC_SESSION_END		= 8,	/* why the session ends */
+	IPC_NEW_CHANNEL		= 9,	/* fd to a restarted peer */
+	IPC_ROLE_EVENT		= 10,	/* a role died or was restarted */
+	IPC_AREA_CORE_LAST	= 31,
+
+	/* Identity and profile: the frontend asks, keyd answers. */
+	IPC_AREA_PROFILE_FIRST	= 32,
+	IPC_PROFILE_INFO_REQ	= 32,
+	IPC_PROFILE_INFO_ANS	= 33,	/* exists, encrypted, unlocked */
+	IPC_PROFILE_UNLOCK	= 34,	/* passphrase */
+	IPC_PROFILE_CREATE	= 35,	/* flags, passphrase */
+	IPC_ID_REQ		= 36,
+	IPC_ID_ANS		= 37,	/* address 38 || public key 32 */
+	IPC_SELF_REQ		= 38,
+	IPC_SELF_ANS		= 39,	/* status, name, status message */
+	IPC_SET_NAME		= 40,
+	IPC_SET_STATUS_MSG	= 41,
+	IPC_SET_STATUS		= 42,
+	IPC_NOSPAM_SET		= 43,	/* optional value */
+	IPC_PROFILE_IMPORT	= 44,	/* fd, flags, passphrase */
+	IPC_PROFILE_EXPORT	= 45,	/* fd, flags */
+	IPC_PASSWD		= 46,	/* flags, old, new */
+	IPC_AREA_PROFILE_LAST	= 63,
+
+	/* Network: keyd <-> netd, and netd's status on to the frontend. */
+	IPC_AREA_NET_FIRST	= 64,
+	IPC_NET_STATUS		= 64,	/* DHT state, DHT pk, port, nodes */
+	IPC_NET_NODES_SAVE	= 65,	/* good DHT nodes for the profile */
+	IPC_NET_NODES_LOAD	= 66,	/* saved nodes, at netd's start */
+	IPC_NET_BOOTSTRAP	= 67,	/* one node: IP, port, DHT key */
+	IPC_NET_DHT_SEARCH_ADD	= 68,	/* a friend's DHT key */
+	IPC_NET_DHT_SEARCH_DEL	= 69,
+	IPC_AREA_NET_LAST	= 127,
+
+	/* The bootstrap nodes list. */
+	IPC_AREA_NODES_FIRST	= 128,
+	IPC_NODES_FD		= 128,	/* a descriptor to read a list from */
+	IPC_NODES_CACHE_SAVE	= 129,	/* a list for keyd to keep */
+	IPC_NODES_CACHE		= 130,	/* keyd's kept list, to netd */
+	IPC_AREA_NODES_LAST	= 143,
+
+	IPC_TYPE_MAX		= 256	/* size of the catalogue */
+};
+
+/* NODES_FD payload: one byte, where the list comes from. */
+enum nodes_source {
+	NODES_SRC_FILE = 1,	/* --nodes FILE */
+	NODES_SRC_FETCH = 2,	/* fetchd's output: cache it when good */
+};
+
+#endif

@@ -1,0 +1,548 @@
+/*
+ * The IPC catalogue (ipc/catalogue.c) against the rest of the tree: every
+ * type of ipc/types.h has a row, stays in its area's number range, has
+ * bounds equal to what its packer writes for the smallest and the largest
+ * value, travels only channels the supervisor wires (common/topology.c),
+ * and is answered only by answer types that travel back the same way.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/topology.h"
+#include "ipc/ipc.h"
+#include "ipc/msg_core.h"
+#include "ipc/msg_net.h"
+#include "ipc/msg_nodes.h"
+#include "ipc/msg_profile.h"
+
+static const uint16_t every_type[] = {
+#define X(t)	t,
+#include "ipc_type_list.h"
+#undef X
+};
+#define NTYPES	(sizeof(every_type) / sizeof(every_type[0]))
+
+static void
+every_type_has_a_row_in_its_area(void **state)
+{
+	static const struct { unsigned first, last; } areas[] = {
+		{ IPC_AREA_CORE_FIRST, IPC_AREA_CORE_LAST },
+		{ IPC_AREA_PROFILE_FIRST, IPC_AREA_PROFILE_LAST },
+		{ IPC_AREA_NET_FIRST, IPC_AREA_NET_LAST },
+		{ IPC_AREA_NODES_FIRST, IPC_AREA_NODES_LAST },
+	};
+	size_t		i, j, rows = 0;
+	unsigned	t;
+	int		in;
+
+	assert_true(NTYPES >= 30);
+	for (i = 0; i < NTYPES; i++) {
+		assert_non_null(ipc_spec(every_type[i]));
+		for (j = 0; j < NTYPES; j++)	/* numbers are unique */
+			if (i != j)
+				assert_int_not_equal(every_type[i],
+				    every_type[j]);
+	}
+	for (t = 0; t < IPC_TYPE_MAX; t++) {
+		if (ipc_spec(t) == NULL)
+			continue;
+		rows++;
+		for (in = 0, j = 0; j < sizeof(areas) / sizeof(areas[0]); j++)
+			in |= t >= areas[j].first && t <= areas[j].last;
+		if (!in)
+			fail_msg("type %u (%s) is in no area", t,
+			    ipc_type_name(t));
+		assert_true(ipc_spec(t)->edges != 0);
+		assert_true(ipc_spec(t)->min <= ipc_spec(t)->max);
+		assert_true(ipc_spec(t)->max <= IPC_MAX_PAYLOAD);
+	}
+	/* no row without an enum value, and none for 0 */
+	assert_int_equal(rows, NTYPES);
+	assert_null(ipc_spec(IPC_NONE));
+	assert_null(ipc_spec(IPC_TYPE_MAX));
+	assert_null(ipc_spec(60000));
+}
+
+static void
+every_edge_is_a_wired_channel(void **state)
+{
+	const struct ipc_spec	*s;
+	unsigned		 t;
+	int			 a, b;
+
+	for (t = 1; t < IPC_TYPE_MAX; t++) {
+		if ((s = ipc_spec(t)) == NULL)
+			continue;
+		for (a = 0; a < ROLE_MAX; a++)
+			for (b = 0; b < ROLE_MAX; b++)
+				if ((s->edges & IPC_EDGE(a, b)) &&
+				    !topo_wired(&topo_session, a, b))
+					fail_msg("%s: %s->%s is no channel",
+					    s->name, role_name(a),
+					    role_name(b));
+	}
+	/* and the check means something: netd and frontend share none */
+	assert_false(topo_wired(&topo_session, ROLE_NETD, ROLE_FRONTEND));
+}
+
+static void
+answers_are_answers_and_travel_back(void **state)
+{
+	const struct ipc_spec	*s, *a;
+	unsigned		 t;
+	size_t			 i;
+	int			 x, y, has_error;
+
+	for (t = 1; t < IPC_TYPE_MAX; t++) {
+		if ((s = ipc_spec(t)) == NULL || s->answers[0] == 0)
+			continue;
+		assert_false(s->flags & IPC_S_ANSWER);
+		has_error = 0;
+		for (i = 0; i < IPC_MAX_ANSWERS && s->answers[i] != 0; i++) {
+			assert_non_null(a = ipc_spec(s->answers[i]));
+			assert_true(a->flags & IPC_S_ANSWER);
+			has_error |= s->answers[i] == IPC_ERROR;
+			/* for every way the request goes, the answer
+			 * may come back */
+			for (x = 0; x < ROLE_MAX; x++)
+				for (y = 0; y < ROLE_MAX; y++)
+					if ((s->edges & IPC_EDGE(x, y)) &&
+					    !(a->edges & IPC_EDGE(y, x)))
+						fail_msg("%s cannot answer %s "
+						    "%s->%s", a->name, s->name,
+						    role_name(x), role_name(y));
+		}
+		/* a request that fails locally ends with ERROR */
+		if (!has_error)
+			fail_msg("%s does not list ERROR", s->name);
+	}
+	assert_true(ipc_answers(IPC_NET_BOOTSTRAP, IPC_OK));
+	assert_false(ipc_answers(IPC_NET_BOOTSTRAP, IPC_ID_ANS));
+	assert_false(ipc_answers(IPC_NET_STATUS, IPC_OK));
+}
+
+static void
+passphrases_are_secret(void **state)
+{
+	static const uint16_t secret[] = { IPC_PROFILE_UNLOCK,
+	    IPC_PROFILE_CREATE, IPC_PROFILE_IMPORT, IPC_PASSWD };
+	unsigned	t;
+	size_t		i;
+	int		want;
+
+	for (t = 1; t < IPC_TYPE_MAX; t++) {
+		if (ipc_spec(t) == NULL)
+			continue;
+		for (want = 0, i = 0; i < sizeof(secret) / sizeof(secret[0]);
+		    i++)
+			want |= secret[i] == t;
+		assert_int_equal((ipc_spec(t)->flags & IPC_S_SECRET) != 0,
+		    want);
+	}
+}
+
+/*
+ * Bounds: each row's min and max equal what its packer writes for the
+ * smallest and the largest value.  One function per type packs both.
+ */
+static uint8_t	buf[IPC_MAX_PAYLOAD];
+
+static size_t
+done(struct wr *w)
+{
+	assert_true(wr_ok(w));
+	return w->len;
+}
+
+static size_t
+pk_none(int big)
+{
+	return 0;
+}
+
+static size_t
+pk_hello(int big)
+{
+	struct ipc_hello	h = { .role = ROLE_KEYD };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_hello(&w, &h);
+	return done(&w);
+}
+
+static size_t
+pk_sandbox_report(int big)
+{
+	struct ipc_sandbox_report	r = { .flags = big ? ~0u : 0 };
+	struct wr			w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_sandbox_report(&w, &r);
+	return done(&w);
+}
+
+static size_t
+pk_status(int big)
+{
+	struct ipc_status	st;
+	struct wr		w;
+
+	memset(&st, 0, sizeof(st));
+	st.n = big ? ROLE_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_status(&w, &st);
+	return done(&w);
+}
+
+static size_t
+pk_error(int big)
+{
+	struct ipc_error	e;
+	struct wr		w;
+
+	memset(&e, 0, sizeof(e));
+	e.code = IPC_ERR_STATE;
+	if (big)
+		memset(e.text, 'x', IPC_ERROR_TEXT_MAX);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_error(&w, &e);
+	return done(&w);
+}
+
+static size_t
+pk_session_end(int big)
+{
+	struct ipc_session_end	se;
+	struct wr		w;
+
+	memset(&se, 0, sizeof(se));
+	if (big)
+		memset(se.text, 'x', IPC_ERROR_TEXT_MAX);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_session_end(&w, &se);
+	return done(&w);
+}
+
+static size_t
+pk_new_channel(int big)
+{
+	struct ipc_new_channel	nc = { .role = ROLE_NETD };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_new_channel(&w, &nc);
+	return done(&w);
+}
+
+static size_t
+pk_role_event(int big)
+{
+	struct ipc_role_event	ev = { .role = ROLE_NETD, .kind = 1 };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_role_event(&w, &ev);
+	return done(&w);
+}
+
+static size_t
+pk_profile_info(int big)
+{
+	struct ipc_profile_info	pi = { 0, 0, 0 };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_profile_info(&w, &pi);
+	return done(&w);
+}
+
+static struct ipc_passwd	pw;	/* big: not on the stack */
+
+static size_t
+pk_pass(int big)
+{
+	struct wr	w;
+
+	pw.old.len = big ? IPC_PASS_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_pass(&w, &pw.old);
+	return done(&w);
+}
+
+static size_t
+pk_create_or_import(int big, int import)
+{
+	static struct ipc_profile_create	cr;
+	struct wr				w;
+
+	cr.pass.len = big ? IPC_PASS_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	if (import)
+		ipc_pack_profile_import(&w, &cr);
+	else
+		ipc_pack_profile_create(&w, &cr);
+	return done(&w);
+}
+
+static size_t
+pk_create(int big)
+{
+	return pk_create_or_import(big, 0);
+}
+
+static size_t
+pk_import(int big)
+{
+	return pk_create_or_import(big, 1);
+}
+
+static size_t
+pk_id(int big)
+{
+	static struct ipc_id	id;
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_id(&w, &id);
+	return done(&w);
+}
+
+static size_t
+pk_self(int big)
+{
+	static struct ipc_self	s;
+	struct wr		w;
+
+	s.name_len = big ? IPC_NAME_MAX : 0;
+	s.status_msg_len = big ? IPC_STATUSMSG_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_self(&w, &s);
+	return done(&w);
+}
+
+static size_t
+pk_set_name(int big)
+{
+	static struct ipc_bytes	b;
+	struct wr		w;
+
+	b.len = big ? IPC_NAME_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_set_name(&w, &b);
+	return done(&w);
+}
+
+static size_t
+pk_set_status_msg(int big)
+{
+	static struct ipc_bytes	b;
+	struct wr		w;
+
+	b.len = big ? IPC_STATUSMSG_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_set_status_msg(&w, &b);
+	return done(&w);
+}
+
+static size_t
+pk_set_status(int big)
+{
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_set_status(&w, big ? 2 : 0);
+	return done(&w);
+}
+
+static size_t
+pk_nospam(int big)
+{
+	struct ipc_nospam	ns = { .has_value = (uint8_t)big };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nospam(&w, &ns);
+	return done(&w);
+}
+
+static size_t
+pk_export(int big)
+{
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_profile_export(&w, big ? IPC_PF_PLAIN : 0);
+	return done(&w);
+}
+
+static size_t
+pk_passwd(int big)
+{
+	struct wr	w;
+
+	pw.old.len = pw.new.len = big ? IPC_PASS_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_passwd(&w, &pw);
+	return done(&w);
+}
+
+static size_t
+pk_net_status(int big)
+{
+	struct ipc_net_status	st;
+	struct wr		w;
+
+	memset(&st, 0, sizeof(st));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_status(&w, &st);
+	return done(&w);
+}
+
+static void
+a_node(struct packed_node *pn, int v6)
+{
+	memset(pn, 0, sizeof(*pn));
+	pn->family = v6 ? PN_UDP6 : PN_UDP4;
+	pn->port = 33445;
+}
+
+static size_t
+pk_net_nodes(int big)
+{
+	static struct ipc_net_nodes	nn;
+	struct wr			w;
+	int				i;
+
+	nn.n = big ? IPC_NET_NODES_MAX : 1;
+	for (i = 0; i < nn.n; i++)
+		a_node(&nn.nodes[i], big);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_nodes(&w, &nn);
+	return done(&w);
+}
+
+static size_t
+pk_net_bootstrap(int big)
+{
+	struct packed_node	pn;
+	struct wr		w;
+
+	a_node(&pn, big);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_bootstrap(&w, &pn);
+	return done(&w);
+}
+
+static size_t
+pk_net_dht_key(int big)
+{
+	uint8_t		pk[PN_PK_LEN] = { 0 };
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_dht_key(&w, pk);
+	return done(&w);
+}
+
+static size_t
+pk_nodes_fd(int big)
+{
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nodes_fd(&w, big ? NODES_SRC_FETCH : NODES_SRC_FILE);
+	return done(&w);
+}
+
+static size_t
+pk_nodes_list(int big)
+{
+	static uint8_t	list[IPC_MAX_PAYLOAD];
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nodes_list(&w, list, big ? sizeof(list) : 2);
+	return done(&w);
+}
+
+static const struct {
+	uint16_t	 type;
+	size_t		(*pack)(int big);
+} packers[] = {
+	{ IPC_HELLO, pk_hello },
+	{ IPC_SANDBOX_REPORT, pk_sandbox_report },
+	{ IPC_SHUTDOWN, pk_none },
+	{ IPC_STATUS_REQ, pk_none },
+	{ IPC_STATUS_ANS, pk_status },
+	{ IPC_OK, pk_none },
+	{ IPC_ERROR, pk_error },
+	{ IPC_SESSION_END, pk_session_end },
+	{ IPC_NEW_CHANNEL, pk_new_channel },
+	{ IPC_ROLE_EVENT, pk_role_event },
+	{ IPC_PROFILE_INFO_REQ, pk_none },
+	{ IPC_PROFILE_INFO_ANS, pk_profile_info },
+	{ IPC_PROFILE_UNLOCK, pk_pass },
+	{ IPC_PROFILE_CREATE, pk_create },
+	{ IPC_ID_REQ, pk_none },
+	{ IPC_ID_ANS, pk_id },
+	{ IPC_SELF_REQ, pk_none },
+	{ IPC_SELF_ANS, pk_self },
+	{ IPC_SET_NAME, pk_set_name },
+	{ IPC_SET_STATUS_MSG, pk_set_status_msg },
+	{ IPC_SET_STATUS, pk_set_status },
+	{ IPC_NOSPAM_SET, pk_nospam },
+	{ IPC_PROFILE_IMPORT, pk_import },
+	{ IPC_PROFILE_EXPORT, pk_export },
+	{ IPC_PASSWD, pk_passwd },
+	{ IPC_NET_STATUS, pk_net_status },
+	{ IPC_NET_NODES_SAVE, pk_net_nodes },
+	{ IPC_NET_NODES_LOAD, pk_net_nodes },
+	{ IPC_NET_BOOTSTRAP, pk_net_bootstrap },
+	{ IPC_NET_DHT_SEARCH_ADD, pk_net_dht_key },
+	{ IPC_NET_DHT_SEARCH_DEL, pk_net_dht_key },
+	{ IPC_NODES_FD, pk_nodes_fd },
+	{ IPC_NODES_CACHE_SAVE, pk_nodes_list },
+	{ IPC_NODES_CACHE, pk_nodes_list },
+};
+
+static void
+bounds_equal_what_the_packers_write(void **state)
+{
+	const struct ipc_spec	*s;
+	size_t			 i, j;
+
+	for (i = 0; i < NTYPES; i++) {
+		for (j = 0; j < sizeof(packers) / sizeof(packers[0]); j++)
+			if (packers[j].type == every_type[i])
+				break;
+		if (j == sizeof(packers) / sizeof(packers[0]))
+			fail_msg("%s: no packer in this test",
+			    ipc_type_name(every_type[i]));
+		s = ipc_spec(every_type[i]);
+		if (packers[j].pack(0) != s->min)
+			fail_msg("%s: min %u, packer writes %zu", s->name,
+			    s->min, packers[j].pack(0));
+		if (packers[j].pack(1) != s->max)
+			fail_msg("%s: max %u, packer writes %zu", s->name,
+			    s->max, packers[j].pack(1));
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_type_has_a_row_in_its_area),
+		cmocka_unit_test(every_edge_is_a_wired_channel),
+		cmocka_unit_test(answers_are_answers_and_travel_back),
+		cmocka_unit_test(passphrases_are_secret),
+		cmocka_unit_test(bounds_equal_what_the_packers_write),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

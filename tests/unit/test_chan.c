@@ -1,0 +1,432 @@
+/*
+ * The channel layer: dispatch through handler tables (flags, malformed
+ * payloads, secret wipe, burst budget) and requests that always end
+ * (answer, wrong answer, close, deadline, late answer, ids across a
+ * reopen).  One end is a real chan on the event loop; the test plays the
+ * peer on the other end of a SEQPACKET pair with raw ipc_send/ipc_recv.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/loop.h"
+#include "ipc/chan.h"
+#include "ipc/msg_core.h"
+#include "ipc/msg_profile.h"
+
+static struct chan	 c;
+static int		 peer = -1;	/* the test's end */
+static struct ipc_msg	 m;		/* what the peer receives */
+static int		 closed, handled;
+static char		 close_why[128];
+
+static void
+note_close(struct chan *ch, const char *why)
+{
+	closed++;
+	snprintf(close_why, sizeof(close_why), "%s", why);
+}
+
+static void
+peer_hello(enum role role)
+{
+	struct ipc_hello	h;
+	uint8_t			buf[IPC_HELLO_LEN];
+	struct wr		w;
+
+	h.role = (uint8_t)role;
+	memcpy(h.build_id, ipc_build_id, sizeof(h.build_id));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_hello(&w, &h);
+	assert_int_equal(ipc_send(peer, IPC_HELLO, 0, buf, w.len, -1), 0);
+}
+
+/* Opens c as self, talking to the test as peer_role. */
+static void
+open_as(enum role self, enum role peer_role, const struct chan_tables *t)
+{
+	int	sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+	    sv), 0);
+	peer = sv[0];
+	closed = handled = 0;
+	close_why[0] = '\0';
+	chan_open(&c, sv[1], self, peer_role, t, note_close, NULL);
+	assert_int_equal(ipc_recv(peer, &m), 1);	/* its HELLO */
+	assert_int_equal(m.hdr.type, IPC_HELLO);
+	peer_hello(peer_role);
+}
+
+static void
+spin(void)
+{
+	int	i;
+
+	for (i = 0; i < 5; i++)
+		loop_once(10);
+}
+
+static int
+setup(void **state)
+{
+	loop_init();
+	memset(&c, 0, sizeof(c));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	chan_close(&c, "test over");
+	if (peer != -1)
+		close(peer);
+	peer = -1;
+	return 0;
+}
+
+/* Dispatch. */
+
+static const uint8_t	*seen_data;
+static size_t		 seen_len;
+
+static int
+h_count(struct chan *ch, struct ipc_msg *msg, struct rd *r)
+{
+	handled++;
+	return 0;
+}
+
+static int
+h_malformed(struct chan *ch, struct ipc_msg *msg, struct rd *r)
+{
+	handled++;
+	return -1;
+}
+
+static int
+h_remember(struct chan *ch, struct ipc_msg *msg, struct rd *r)
+{
+	handled++;
+	seen_data = msg->data;
+	seen_len = msg->hdr.len;
+	assert_true(seen_len > 2 && seen_data[2] == 'p');
+	chan_reply_ok(ch, msg->hdr.id);
+	return 0;
+}
+
+static const char *
+refuse_all(struct chan *ch, const struct ipc_msg *msg)
+{
+	return "locked";
+}
+
+static const struct chan_handler keyd_rows[] = {
+	{ IPC_PROFILE_UNLOCK,	0,		h_remember },
+	{ IPC_SET_STATUS,	0,		h_malformed },
+	{ IPC_ID_REQ,		CH_GATED,	h_count },
+	{ IPC_SELF_REQ,		0,		h_count },
+};
+static const struct chan_table keyd_table = {
+	CHAN_ROWS(keyd_rows), refuse_all
+};
+static const struct chan_tables keyd_tables = { { &keyd_table } };
+
+static const struct chan_handler sup_rows[] = {
+	{ IPC_ROLE_EVENT,	0,		h_count },
+	{ IPC_SESSION_END,	CH_ONCE,	h_count },
+};
+static const struct chan_table sup_table = { CHAN_ROWS(sup_rows), NULL };
+static const struct chan_tables sup_tables = { { &sup_table } };
+
+static void
+secret_payload_is_wiped_after_dispatch(void **state)
+{
+	static const uint8_t	pass[] = { 0, 6, 'p', 'a', 's', 's', '!', '!' };
+	size_t			i;
+
+	open_as(ROLE_KEYD, ROLE_FRONTEND, &keyd_tables);
+	assert_int_equal(ipc_send(peer, IPC_PROFILE_UNLOCK, 5, pass,
+	    sizeof(pass), -1), 0);
+	spin();
+	assert_int_equal(handled, 1);
+	assert_int_equal(seen_len, sizeof(pass));
+	for (i = 0; i < seen_len; i++)
+		assert_int_equal(seen_data[i], 0);
+	assert_int_equal(ipc_recv(peer, &m), 1);
+	assert_int_equal(m.hdr.type, IPC_OK);
+	assert_int_equal(m.hdr.id, 5);
+	assert_int_equal(closed, 0);
+}
+
+static void
+malformed_payload_closes_the_channel(void **state)
+{
+	open_as(ROLE_KEYD, ROLE_FRONTEND, &keyd_tables);
+	assert_int_equal(ipc_send(peer, IPC_SET_STATUS, 9, "\x01", 1, -1), 0);
+	spin();
+	assert_int_equal(handled, 1);
+	assert_int_equal(closed, 1);
+	assert_string_equal(close_why, "malformed payload");
+}
+
+static void
+gate_refuses_with_an_error_and_unknown_types_are_answered(void **state)
+{
+	open_as(ROLE_KEYD, ROLE_FRONTEND, &keyd_tables);
+	assert_int_equal(ipc_send(peer, IPC_ID_REQ, 3, NULL, 0, -1), 0);
+	/* permitted by the catalogue, but in no table of this end */
+	assert_int_equal(ipc_send(peer, IPC_NOSPAM_SET, 4, "\0\0\0\0\0", 5,
+	    -1), 0);
+	spin();
+	assert_int_equal(handled, 0);
+	assert_int_equal(ipc_recv(peer, &m), 1);
+	assert_int_equal(m.hdr.type, IPC_ERROR);
+	assert_int_equal(m.hdr.id, 3);
+	assert_int_equal(ipc_recv(peer, &m), 1);
+	assert_int_equal(m.hdr.type, IPC_ERROR);
+	assert_int_equal(m.hdr.id, 4);
+	assert_int_equal(closed, 0);
+}
+
+static void
+once_only_message_repeated_closes(void **state)
+{
+	open_as(ROLE_FRONTEND, ROLE_SUP, &sup_tables);
+	assert_int_equal(ipc_send(peer, IPC_SESSION_END, 0, "\x01\0\0", 3,
+	    -1), 0);
+	assert_int_equal(ipc_send(peer, IPC_SESSION_END, 0, "\x01\0\0", 3,
+	    -1), 0);
+	spin();
+	assert_int_equal(handled, 1);
+	assert_int_equal(closed, 1);
+	assert_string_equal(close_why,
+	    "message repeated that may come only once");
+}
+
+static void
+one_wakeup_handles_at_most_a_burst(void **state)
+{
+	int	i;
+
+	open_as(ROLE_FRONTEND, ROLE_SUP, &sup_tables);
+	loop_once(10);				/* the HELLO */
+	handled = 0;
+	for (i = 0; i < CHAN_BURST + 20; i++)
+		assert_int_equal(ipc_send(peer, IPC_ROLE_EVENT, 0,
+		    "\x02\x01\0\0\0\x01\0\0\0\0", 10, -1), 0);
+	loop_once(10);
+	assert_int_equal(handled, CHAN_BURST);
+	loop_once(10);				/* the rest, next wakeup */
+	assert_int_equal(handled, CHAN_BURST + 20);
+	assert_int_equal(closed, 0);
+}
+
+static void
+empty_messages_count_toward_the_queue_bound(void **state)
+{
+	/* (plus what the socket buffer takes before it says EAGAIN) */
+	size_t	i, limit = 2 * (CHAN_MAX_QUEUED / sizeof(struct ipc_hdr));
+
+	/* the peer never reads: even empty answers must not queue without
+	 * bound (each still costs its header and its heap entry) */
+	open_as(ROLE_KEYD, ROLE_FRONTEND, &keyd_tables);
+	for (i = 0; i < limit && c.open; i++)
+		(void)chan_reply_ok(&c, 1);
+	assert_int_equal(c.open, 0);
+	assert_int_equal(closed, 1);
+	assert_string_equal(close_why, "peer does not read: send queue full");
+}
+
+/* Requests. */
+
+struct outcome {
+	int		calls;
+	uint16_t	type;
+	uint16_t	code;
+};
+
+static void
+got(void *arg, struct ipc_msg *msg, struct rd *r)
+{
+	struct outcome		*o = arg;
+	struct ipc_error	 e;
+
+	o->calls++;
+	o->type = msg->hdr.type;
+	if (msg->hdr.type == IPC_ERROR && ipc_unpack_error(r, &e) == 0)
+		o->code = e.code;
+}
+
+static const struct chan_tables none = { { NULL } };
+
+static uint32_t
+peer_takes(uint16_t type)
+{
+	assert_int_equal(ipc_recv(peer, &m), 1);
+	assert_int_equal(m.hdr.type, type);
+	assert_int_not_equal(m.hdr.id, 0);
+	return m.hdr.id;
+}
+
+static void
+request_gets_its_answer_once(void **state)
+{
+	struct outcome	a = { 0 }, b = { 0 };
+	uint32_t	ida, idb;
+
+	open_as(ROLE_FRONTEND, ROLE_KEYD, &none);
+	assert_int_equal(chan_call(&c, IPC_ID_REQ, NULL, 0, -1, 0, got, &a),
+	    0);
+	assert_int_equal(chan_call(&c, IPC_SELF_REQ, NULL, 0, -1, 0, got, &b),
+	    0);
+	ida = peer_takes(IPC_ID_REQ);
+	idb = peer_takes(IPC_SELF_REQ);
+	assert_int_not_equal(ida, idb);
+	/* answered out of order: each reaches its own request */
+	assert_int_equal(ipc_send(peer, IPC_ERROR, idb, "\0\x03\0\0", 4, -1),
+	    0);
+	assert_int_equal(ipc_send(peer, IPC_ERROR, ida, "\0\x02\0\0", 4, -1),
+	    0);
+	/* and a second answer to a is stray: dropped, not delivered */
+	assert_int_equal(ipc_send(peer, IPC_ERROR, ida, "\0\x02\0\0", 4, -1),
+	    0);
+	spin();
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(a.code, IPC_ERR_INVALID);
+	assert_int_equal(b.calls, 1);
+	assert_int_equal(b.code, IPC_ERR_STATE);
+	assert_int_equal(c.stray_answers, 1);
+	assert_int_equal(closed, 0);
+}
+
+static void
+answer_of_the_wrong_type_closes(void **state)
+{
+	struct outcome	a = { 0 };
+	uint32_t	id;
+
+	open_as(ROLE_FRONTEND, ROLE_KEYD, &none);
+	assert_int_equal(chan_call(&c, IPC_ID_REQ, NULL, 0, -1, 0, got, &a),
+	    0);
+	id = peer_takes(IPC_ID_REQ);
+	assert_int_equal(ipc_send(peer, IPC_OK, id, NULL, 0, -1), 0);
+	spin();
+	assert_int_equal(closed, 1);
+	assert_string_equal(close_why,
+	    "answer of a type that does not answer the request");
+	/* the request still ended, with the channel's error */
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(a.type, IPC_ERROR);
+	assert_int_equal(a.code, IPC_ERR_GONE);
+}
+
+static void
+requests_in_flight_fail_when_the_channel_closes(void **state)
+{
+	struct outcome	o[5];
+	int		i;
+
+	memset(o, 0, sizeof(o));
+	open_as(ROLE_KEYD, ROLE_NETD, &none);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(chan_call(&c, IPC_NET_BOOTSTRAP,
+		    "\x02\x7f\0\0\x01\x82\xa5" "0123456789abcdef0123456789abcdef",
+		    39, -1, 0, got, &o[i]), 0);
+	close(peer);
+	peer = -1;
+	spin();
+	assert_int_equal(closed, 1);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(o[i].calls, 1);
+		assert_int_equal(o[i].type, IPC_ERROR);
+		assert_int_equal(o[i].code, IPC_ERR_GONE);
+	}
+	/* a closed channel takes no new request: the caller is told */
+	assert_int_equal(chan_call(&c, IPC_NET_BOOTSTRAP, NULL, 0, -1, 0, got,
+	    &o[0]), -1);
+	assert_int_equal(o[0].calls, 1);
+}
+
+static void
+request_past_its_deadline_fails_and_its_late_answer_is_dropped(void **state)
+{
+	struct outcome	a = { 0 };
+	uint32_t	id;
+	int		i;
+
+	open_as(ROLE_FRONTEND, ROLE_KEYD, &none);
+	assert_int_equal(chan_call(&c, IPC_ID_REQ, NULL, 0, -1, 20, got, &a),
+	    0);
+	id = peer_takes(IPC_ID_REQ);
+	for (i = 0; i < 20 && a.calls == 0; i++)
+		loop_once(10);
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(a.code, IPC_ERR_GONE);
+	assert_int_equal(ipc_send(peer, IPC_ERROR, id, "\0\x02\0\0", 4, -1),
+	    0);
+	spin();
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(c.stray_answers, 1);
+	assert_int_equal(closed, 0);
+}
+
+static void
+ids_are_not_reused_after_a_reopen(void **state)
+{
+	struct outcome	a = { 0 }, b = { 0 };
+	uint32_t	first, second;
+
+	open_as(ROLE_KEYD, ROLE_NETD, &none);
+	assert_int_equal(chan_call(&c, IPC_NET_BOOTSTRAP,
+	    "\x02\x7f\0\0\x01\x82\xa5" "0123456789abcdef0123456789abcdef", 39,
+	    -1, 0, got, &a), 0);
+	first = peer_takes(IPC_NET_BOOTSTRAP);
+	chan_close(&c, "netd died");
+	close(peer);
+	assert_int_equal(a.calls, 1);
+	/* the restarted peer's channel */
+	open_as(ROLE_KEYD, ROLE_NETD, &none);
+	assert_int_equal(chan_call(&c, IPC_NET_BOOTSTRAP,
+	    "\x02\x7f\0\0\x01\x82\xa5" "0123456789abcdef0123456789abcdef", 39,
+	    -1, 0, got, &b), 0);
+	second = peer_takes(IPC_NET_BOOTSTRAP);
+	assert_int_not_equal(first, second);
+	/* an answer carrying the old id reaches nobody */
+	assert_int_equal(ipc_send(peer, IPC_OK, first, NULL, 0, -1), 0);
+	assert_int_equal(ipc_send(peer, IPC_OK, second, NULL, 0, -1), 0);
+	spin();
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(b.calls, 1);
+	assert_int_equal(b.type, IPC_OK);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(secret_payload_is_wiped_after_dispatch),
+		T(malformed_payload_closes_the_channel),
+		T(gate_refuses_with_an_error_and_unknown_types_are_answered),
+		T(once_only_message_repeated_closes),
+		T(one_wakeup_handles_at_most_a_burst),
+		T(empty_messages_count_toward_the_queue_bound),
+		T(request_gets_its_answer_once),
+		T(answer_of_the_wrong_type_closes),
+		T(requests_in_flight_fail_when_the_channel_closes),
+		T(request_past_its_deadline_fails_and_its_late_answer_is_dropped),
+		T(ids_are_not_reused_after_a_reopen),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
