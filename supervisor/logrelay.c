@@ -20,11 +20,11 @@ static struct {
 	struct ev_src	src;
 	int		active;
 	int		fd;
-	int		own;		/* fd is our own reopening of fd 2 */
-	int		restore_fl;	/* fd 2's flags to put back, or -1 */
-	int		sock;		/* a socket: send(MSG_DONTWAIT) */
+	int		own;		/* our own reopening of fd 2 */
+	int		restore_fl;	/* fd 2's flags to restore, or -1 */
+	int		sock;		/* a socket: MSG_DONTWAIT */
 	int		polled;		/* waiting for EPOLLOUT */
-	int		mid;		/* the first line is partly written */
+	int		mid;		/* first line partly written */
 	char		q[LOGRELAY_QUEUE];
 	size_t		off, end;
 	uint64_t	dropped;	/* not yet reported */
@@ -140,7 +140,8 @@ out_drain(void)
 			out_poll(1);
 			return;
 		}
-		if (n <= 0) {		/* stderr is gone: nothing to keep */
+		/* stderr is gone: nothing to keep */
+		if (n <= 0) {
 			out.off = out.end = 0;
 			out.mid = 0;
 			out.dropped = 0;
@@ -307,7 +308,7 @@ logrelay_open(struct logrelay *lr, int fd, const char *name)
 {
 	int	fl;
 
-	logrelay_close(lr);	/* a restarted role's old pipe, if still open */
+	logrelay_close(lr);	/* a restarted role's old pipe, if open */
 	memset(lr, 0, sizeof(*lr));
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)

@@ -20,7 +20,7 @@
 #include "common/loop.h"
 
 #define LOGRELAY_LINE	1024		/* longer lines are cut */
-#define LOGRELAY_QUEUE	(64 * 1024)	/* bytes kept while stderr is full */
+#define LOGRELAY_QUEUE	(64 * 1024)	/* kept while stderr is full */
 #define LOGRELAY_RATE	100		/* lines per role per second */
 
 struct logrelay {
@@ -31,7 +31,7 @@ struct logrelay {
 	size_t		 len;
 	uint64_t	 window;	/* start of this second, mono ms */
 	unsigned	 lines;		/* relayed in this second */
-	uint64_t	 suppressed;	/* over the rate, not yet reported */
+	uint64_t	 suppressed;	/* over the rate, not reported */
 	int		 open;
 };
 

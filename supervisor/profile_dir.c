@@ -11,7 +11,7 @@
 
 #include "supervisor/profile_dir.h"
 
-#define NODES_CACHE_NAME	"nodes.json"	/* keyd's, beside the profile */
+#define NODES_CACHE_NAME	"nodes.json"	/* keyd's, beside it */
 
 /* One directory on the way: "" if fine, else why not. */
 static int

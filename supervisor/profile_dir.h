@@ -17,7 +17,7 @@
 
 struct profile_dir {
 	char	dir[OPT_MAX_PATH];
-	char	created[OPT_MAX_PATH];	/* topmost dir made now, or "" */
+	char	created[OPT_MAX_PATH];	/* topmost made now, or "" */
 	char	lock[OPT_MAX_PATH + 16];
 	int	lock_fd;
 };

@@ -164,7 +164,8 @@ stderr_unread_does_not_freeze(void **state)
 			break;
 		if (poll(&pfd, 1, 200) <= 0)
 			continue;
-		if ((n = read(b.errpipe, err + len, sizeof(err) - 1 - len)) <= 0)
+		if ((n = read(b.errpipe, err + len,
+		    sizeof(err) - 1 - len)) <= 0)
 			break;
 		len += (size_t)n;
 	}

@@ -53,7 +53,7 @@ filter_invalid_utf8(void **state)
 	    "\xf0\x9f\x98\x80");
 	assert_string_equal(SAFE("\xff\xfe"), "??");
 	assert_string_equal(SAFE("\x80x"), "?x");		/* lone tail */
-	assert_string_equal(SAFE("\xe2\x82"), "??");		/* cut short */
+	assert_string_equal(SAFE("\xe2\x82"), "??");	/* cut short */
 	assert_string_equal(SAFE("\xe2\x82x"), "??x");
 	/* overlong '/' in 2, 3 and 4 bytes; overlong NUL */
 	assert_string_equal(SAFE("\xc0\xaf"), "??");
