@@ -8,6 +8,7 @@
 
 static const char	*log_procname = "bulkhead";
 static enum log_level	 log_level = LOG_LVL_INFO;
+static void		(*log_sink)(const char *, size_t, int);
 
 static const char *const level_names[] = {
 	[LOG_LVL_ERROR] = "error",
@@ -21,6 +22,12 @@ log_init(const char *procname, enum log_level lvl)
 {
 	log_procname = procname;
 	log_level = lvl;
+}
+
+void
+log_set_sink(void (*fn)(const char *, size_t, int))
+{
+	log_sink = fn;
 }
 
 void
@@ -71,6 +78,10 @@ vlog(enum log_level lvl, int errnum, const char *fmt, va_list ap)
 	if ((size_t)n >= sizeof(line)) {
 		n = sizeof(line) - 1;
 		line[n - 1] = '\n';
+	}
+	if (log_sink != NULL) {
+		log_sink(line, (size_t)n, lvl == LOG_LVL_ERROR);
+		goto out;
 	}
 	/* One write per line so relayed lines never interleave. */
 	if (write(STDERR_FILENO, line, (size_t)n) == -1) {

@@ -8,6 +8,7 @@
 #define BULKHEAD_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LVL_ERROR = 0,
@@ -22,6 +23,12 @@ enum log_level log_getlevel(void);
 /* "error", "warn", "info", "debug" -> level; -1 if unknown. */
 int	log_parse_level(const char *);
 const char *log_level_name(enum log_level);
+/*
+ * Hands every line to fn instead of writing it to fd 2 (the supervisor
+ * queues its lines so that a stderr nobody reads cannot block it); final
+ * is set when the process exits right after (fatal).  NULL: fd 2 again.
+ */
+void	log_set_sink(void (*fn)(const char *line, size_t len, int final));
 
 __attribute__((format(printf, 1, 2)))
 void	log_warn(const char *, ...);	/* appends strerror(errno) */

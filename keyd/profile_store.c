@@ -1,4 +1,5 @@
 /* Crash-safe profile file I/O: see profile_store.h. */
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -63,7 +64,7 @@ pstore_open(struct pstore *s, const char *path)
 		dir[dlen] = '\0';
 	}
 	n = snprintf(s->tmpname, sizeof(s->tmpname), ".%s.tmp", base);
-	if (n < 0 || (size_t)n >= sizeof(s->tmpname)) {
+	if (n < 0 || (size_t)n + PSTORE_TMP_RAND >= sizeof(s->tmpname)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -81,7 +82,8 @@ pstore_sibling(const struct pstore *s, const char *name, struct pstore *out)
 	memset(out, 0, sizeof(*out));
 	out->dirfd = s->dirfd;
 	n = snprintf(out->tmpname, sizeof(out->tmpname), ".%s.tmp", name);
-	if (n < 0 || (size_t)n >= sizeof(out->tmpname) || strchr(name, '/')) {
+	if (n < 0 || (size_t)n + PSTORE_TMP_RAND >= sizeof(out->tmpname) ||
+	    strchr(name, '/')) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -219,17 +221,47 @@ write_full(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/*
+ * A new temporary file ".NAME.tmp.XXXXXXXXXXXX" (random, O_EXCL): in a
+ * shared directory nobody can take its name in advance and so block
+ * every save (audit F24).  Its name is left in s->tmpname.
+ */
+static int
+open_tmp(struct pstore *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint8_t			 r[(PSTORE_TMP_RAND - 1) / 2];
+	char			*p;
+	size_t			 i, base;
+	int			 fd, tries;
+
+	if ((p = strstr(s->tmpname, ".tmp")) == NULL)
+		return -1;
+	base = (size_t)(p - s->tmpname) + 4;
+	for (tries = 0; tries < 8; tries++) {
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -1;
+		p = s->tmpname + base;
+		*p++ = '.';
+		for (i = 0; i < sizeof(r); i++) {
+			*p++ = hex[r[i] >> 4];
+			*p++ = hex[r[i] & 15];
+		}
+		*p = '\0';
+		fd = openat(s->dirfd, s->tmpname, O_WRONLY | O_CREAT |
+		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
 enum pstore_err
 pstore_write(struct pstore *s, const uint8_t *buf, size_t len)
 {
 	int	fd, saved;
 
-	/* A temporary file left by a crash is garbage: start afresh. */
-	if (unlinkat(s->dirfd, s->tmpname, 0) == -1 && errno != ENOENT)
-		goto fail_nofile;
-	fd = openat(s->dirfd, s->tmpname,
-	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
+	if ((fd = open_tmp(s)) == -1)
 		goto fail_nofile;
 	if (write_full(fd, buf, len) == -1 || fsync(fd) == -1) {
 		saved = errno;

@@ -41,10 +41,13 @@ enum pstore_err {
 	PSTORE_ERR_IO,		/* anything else; errno in last_errno */
 };
 
+/* ".NAME.tmp" gets "." and 12 random hex digits at each write. */
+#define PSTORE_TMP_RAND	13
+
 struct pstore {
 	int	dirfd;
 	char	name[NAME_MAX + 1];
-	char	tmpname[NAME_MAX + 1];
+	char	tmpname[NAME_MAX + 1];	/* the last temporary file's name */
 	int	last_errno;	/* of the last failure, for logs */
 };
 

@@ -39,6 +39,15 @@ nodes_feed_buf(const char *p, size_t n, enum nodes_source source)
 	size_t	clen;
 	int	i, used = 0;
 
+	/*
+	 * Nothing fetched: fetchd failed, and the supervisor says so.  A
+	 * parse error on top would only mislead (and print across the
+	 * user's first prompt).
+	 */
+	if (n == 0 && source == NODES_SRC_FETCH) {
+		log_debug("nodes list: nothing fetched");
+		return 0;
+	}
 	if (nodes_json_parse(p, n, &list, err, sizeof(err)) == -1) {
 		log_warnx("%s", err);
 		return 0;

@@ -17,7 +17,9 @@
 #include "common/log.h"
 #include "supervisor/command.h"
 #include "supervisor/options.h"
+#include "supervisor/profile_dir.h"
 #include "supervisor/session.h"
+#include "supervisor/udp_probe.h"
 
 /* Roles live in ../libexec/bulkhead beside bin/, installed or in build/. */
 static void
@@ -35,34 +37,13 @@ find_libexec(char *out, size_t sz)
 		fatal("role executables not found in %s", out);
 }
 
-/* Creates the profile's directory (0700) and its parents as needed. */
-static void
-make_profile_dir(const char *profile)
-{
-	char	dir[OPT_MAX_PATH], *p;
-
-	snprintf(dir, sizeof(dir), "%s", profile);
-	if ((p = strrchr(dir, '/')) == NULL)
-		return;			/* relative, in the cwd */
-	*p = '\0';
-	for (p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-			fatal("mkdir %s", dir);
-		*p = '/';
-	}
-	if (dir[0] != '\0' && mkdir(dir, 0700) == -1 && errno != EEXIST)
-		fatal("mkdir %s", dir);
-}
-
 int
 main(int argc, char *argv[])
 {
-	struct options	opts;
-	char		libexec[PATH_MAX + 32];
-	int		rc;
+	struct options		opts;
+	struct profile_dir	pd;
+	char			libexec[PATH_MAX + 32];
+	int			rc;
 
 	umask(077);
 	options_parse(&opts, argc, argv);
@@ -71,10 +52,23 @@ main(int argc, char *argv[])
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("prctl(PR_SET_NO_NEW_PRIVS)");
 	find_libexec(libexec, sizeof(libexec));
-	make_profile_dir(opts.profile);
+	/* Every word is checked before anything is created or started. */
 	command_prepare(&opts);
+	if ((rc = profile_dir_prepare(&pd, opts.profile)) != 0) {
+		command_finish(&opts, rc);
+		return rc;
+	}
+	if (opts.port != 0 && !opts.no_udp &&
+	    udp_probe(opts.port, !opts.no_ipv6) == -1) {
+		fprintf(stderr, "bulkhead: --port %u: UDP port %u is in use "
+		    "(%s)\n", opts.port, opts.port, strerror(errno));
+		command_finish(&opts, 1);
+		profile_dir_finish(&pd, opts.profile);
+		return 1;
+	}
 	rc = session_run(&opts, libexec);
 	command_finish(&opts, rc);
+	profile_dir_finish(&pd, opts.profile);
 	options_free(&opts);
 	return rc;
 }

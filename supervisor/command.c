@@ -18,15 +18,6 @@ frontend_arg(struct options *o, const char *name, const char *val)
 	options_role_arg(o, ROLE_FRONTEND, name, val);
 }
 
-static void
-bad(const char *what, const char *arg)
-{
-	fprintf(stderr, "bulkhead: %s: %s", what, arg);
-	fprintf(stderr, "\nusage: bulkhead [options] init | id [--qr] | self | "
-	    "import FILE [--replace] | export FILE [--plain] | passwd | "
-	    "nospam [VALUE]\n");
-	exit(2);
-}
 
 void
 command_prepare(struct options *o)
@@ -39,16 +30,14 @@ command_prepare(struct options *o)
 	if (o->passphrase_file[0] != '\0') {
 		if ((o->pass_fd_open = open(o->passphrase_file,
 		    O_RDONLY | O_CLOEXEC)) == -1) {
-			fprintf(stderr, "bulkhead: --passphrase-file %s: %s\n",
+			usage_err("--passphrase-file %s: %s",
 			    o->passphrase_file, strerror(errno));
-			exit(2);
 		}
 	} else if (o->passphrase_fd != -1) {
 		if ((o->pass_fd_open = fcntl(o->passphrase_fd,
 		    F_DUPFD_CLOEXEC, 0)) == -1) {
-			fprintf(stderr, "bulkhead: --passphrase-fd %d: %s\n",
+			usage_err("--passphrase-fd %d: %s",
 			    o->passphrase_fd, strerror(errno));
-			exit(2);
 		}
 		close(o->passphrase_fd);
 	}
@@ -64,7 +53,7 @@ command_prepare(struct options *o)
 		if (strcmp(*c, o->command) == 0)
 			break;
 	if (*c == NULL)
-		bad("unknown command", o->command);
+		usage_err("unknown command '%s'", o->command);
 	for (i = 0; i < o->command_argc; i++) {
 		a = o->command_argv[i];
 		if (strcmp(a, "--qr") == 0 && strcmp(o->command, "id") == 0)
@@ -76,15 +65,20 @@ command_prepare(struct options *o)
 		    strcmp(o->command, "export") == 0)
 			plain = 1;
 		else if (a[0] == '-' && a[1] != '\0')
-			bad("not an option of this command", a);
+			usage_err("%s: not an option of %s", a, o->command);
 		else if (strcmp(o->command, "nospam") == 0 && value == NULL)
 			value = a;
 		else if ((strcmp(o->command, "import") == 0 ||
 		    strcmp(o->command, "export") == 0) && file == NULL)
 			file = a;
 		else
-			bad("unexpected argument", a);
+			usage_err("%s: unexpected argument '%s'", o->command,
+			    a);
 	}
+	/* the frontend would say so too, but only after a passphrase */
+	if (value != NULL && (strlen(value) != 8 ||
+	    strspn(value, "0123456789abcdefABCDEF") != 8))
+		usage_err("nospam: 8 hexadecimal digits, not '%s'", value);
 	frontend_arg(o, "run", o->command);
 	/*
 	 * A one-shot command needs no network: netd runs (keyd expects it)
@@ -92,6 +86,7 @@ command_prepare(struct options *o)
 	 */
 	options_role_arg(o, ROLE_NETD, "no-udp", NULL);
 	options_role_arg(o, ROLE_NETD, "no-lan", NULL);
+	o->no_udp = 1;
 	o->nodes_url[0] = '\0';
 	o->nodes_file[0] = '\0';
 	if (qr)
@@ -105,7 +100,7 @@ command_prepare(struct options *o)
 	if (strcmp(o->command, "import") == 0 ||
 	    strcmp(o->command, "export") == 0) {
 		if (file == NULL)
-			bad("a FILE is needed for", o->command);
+			usage_err("%s: a FILE is needed", o->command);
 		if (strcmp(o->command, "import") == 0)
 			o->file_fd = open(file, O_RDONLY | O_CLOEXEC);
 		else {
@@ -114,11 +109,8 @@ command_prepare(struct options *o)
 			    O_CLOEXEC | O_NOFOLLOW, 0600);
 			o->file_created = o->file_fd != -1;
 		}
-		if (o->file_fd == -1) {
-			fprintf(stderr, "bulkhead: %s: %s\n", file,
-			    strerror(errno));
-			exit(2);
-		}
+		if (o->file_fd == -1)
+			usage_err("%s: %s", file, strerror(errno));
 		snprintf(o->file_path, sizeof(o->file_path), "%s", file);
 		frontend_arg(o, "file-fd", FD_FILE_STR);
 		frontend_arg(o, "file-name", file);

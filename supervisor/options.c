@@ -4,13 +4,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include "common/conf.h"
+#include "common/hex.h"
 #include "supervisor/options.h"
 
 enum {
@@ -51,22 +55,50 @@ static const char *const cli_only[] = {
 	"config", "selftest", "help", "version", "passphrase-fd", NULL
 };
 
+/* Set while the config file's entries are applied: errors name the line. */
+static const char	*conf_file;
+static int		 conf_line;
+
 void
-options_usage(void)
+usage_err(const char *fmt, ...)
 {
-	fprintf(stderr,
+	va_list	ap;
+
+	fputs("bulkhead: ", stderr);
+	if (conf_file != NULL)
+		fprintf(stderr, "%s: line %d: ", conf_file, conf_line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(bulkhead --help lists the options and commands)\n",
+	    stderr);
+	exit(2);
+}
+
+void
+options_usage(int code)
+{
+	fprintf(code == 0 ? stdout : stderr,
 	    "usage: bulkhead [--json] [--profile PATH] [--config PATH]\n"
 	    "                [--log-level error|warn|info|debug]\n"
 	    "                [--sandbox strict|permissive]\n"
 	    "                [--port N] [--no-ipv6] [--no-udp] [--no-lan]\n"
 	    "                [--bootstrap HOST:PORT:KEY]... [--nodes FILE]\n"
-	    "                [--nodes-url URL | --no-fetch] [--nodes-max-age S]\n"
+	    "                [--nodes-url URL | --no-fetch]\n"
+	    "                [--nodes-max-age SECONDS]\n"
 	    "                [--passphrase-fd N | --passphrase-file PATH]\n"
-	    "                [--no-passphrase]\n"
-	    "                [init | id [--qr] | import FILE [--replace] |\n"
-	    "                 export FILE [--plain] | passwd | nospam [VALUE]]\n"
+	    "                [--no-passphrase] [command]\n"
+	    "       bulkhead --help | --version\n"
+	    "commands (without one: an interactive session):\n"
+	    "  init                      create a new identity\n"
+	    "  id [--qr]                 print the Tox ID (and a QR code)\n"
+	    "  self                      print name, status and Tox ID\n"
+	    "  import FILE [--replace]   use a Tox profile from FILE\n"
+	    "  export FILE [--plain]     write the profile to a new FILE\n"
+	    "  passwd                    set, change or remove the passphrase\n"
+	    "  nospam [VALUE]            new Tox ID, same key (VALUE: 8 hex)\n"
 	    "See bulkhead(1).\n");
-	exit(2);
+	exit(code);
 }
 
 void
@@ -76,11 +108,8 @@ options_role_arg(struct options *o, enum role r, const char *name,
 	struct role_args	*ra = &o->role[r];
 	char			*s;
 
-	if (ra->argc >= OPT_MAX_ROLE_ARGS - 1) {
-		fprintf(stderr, "bulkhead: too many options for %s\n",
-		    role_name(r));
-		exit(2);
-	}
+	if (ra->argc >= OPT_MAX_ROLE_ARGS - 1)
+		usage_err("too many options for %s", role_name(r));
 	if (val != NULL) {
 		if (asprintf(&s, "--%s=%s", name, val) == -1)
 			abort();
@@ -92,11 +121,67 @@ options_role_arg(struct options *o, enum role r, const char *name,
 static void
 set_path(char *dst, const char *src, const char *what)
 {
-	if (strlen(src) >= OPT_MAX_PATH || src[0] == '\0') {
-		fprintf(stderr, "bulkhead: bad %s path\n", what);
-		exit(2);
-	}
+	if (strlen(src) >= OPT_MAX_PATH || src[0] == '\0')
+		usage_err("%s: %s path", what, src[0] == '\0' ? "an empty" :
+		    "too long a");
 	strcpy(dst, src);
+}
+
+static uint16_t
+parse_port(const char *arg)
+{
+	unsigned long	 v;
+	char		*end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' ||
+	    v == 0 || v > 65535)
+		usage_err("--port: a UDP port number, 1 to 65535, not '%s'",
+		    arg);
+	return (uint16_t)v;
+}
+
+/*
+ * --bootstrap IP:PORT:KEY, the grammar netd's netd_dht_parse_node()
+ * accepts, checked here so that a typo is an error before anything
+ * starts rather than a netd that dies at every restart.  The DHT wants
+ * an address: an IPv4 or IPv6 literal (the latter may be in brackets).
+ */
+static int
+check_node(const char *s)
+{
+	char		 host[64], *end;
+	const char	*key, *port;
+	unsigned char	 a[16];
+	uint8_t		 pk[32];
+	unsigned long	 p;
+	size_t		 hl;
+
+	if ((key = strrchr(s, ':')) == NULL || key == s)
+		return -1;
+	for (port = key - 1; port > s && *port != ':'; port--)
+		;
+	if (*port != ':' || port == s)
+		return -1;
+	hl = (size_t)(port - s);
+	if (s[0] == '[' && hl >= 2 && s[hl - 1] == ']') {
+		s++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (inet_pton(AF_INET, host, a) != 1 &&
+	    inet_pton(AF_INET6, host, a) != 1)
+		return -1;
+	errno = 0;
+	p = strtoul(port + 1, &end, 10);
+	if (errno != 0 || end != key || port[1] < '0' || port[1] > '9' ||
+	    p == 0 || p > 65535)
+		return -1;
+	return hex_decode(key + 1, strlen(key + 1), pk, sizeof(pk));
 }
 
 static void
@@ -117,11 +202,9 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		o->json = 1;
 		return;
 	case O_LOG_LEVEL:
-		if ((lvl = log_parse_level(arg)) == -1) {
-			fprintf(stderr, "bulkhead: unknown log level '%s'\n",
-			    arg);
-			exit(2);
-		}
+		if ((lvl = log_parse_level(arg)) == -1)
+			usage_err("--log-level: unknown level '%s' (error, "
+			    "warn, info or debug)", arg);
 		o->level = (enum log_level)lvl;
 		return;
 	case O_SANDBOX:
@@ -129,22 +212,20 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 			o->permissive = 0;
 		else if (strcmp(arg, "permissive") == 0)
 			o->permissive = 1;
-		else {
-			fprintf(stderr, "bulkhead: --sandbox strict or "
-			    "permissive\n");
-			exit(2);
-		}
+		else
+			usage_err("--sandbox: strict or permissive, not '%s'",
+			    arg);
 		return;
 	case O_SELFTEST: {
 		const char	*colon = strchr(arg, ':');
 		char		 name[16];
 
 		if (colon == NULL || (size_t)(colon - arg) >= sizeof(name))
-			options_usage();
+			usage_err("--selftest: ROLE:WHAT, not '%s'", arg);
 		memcpy(name, arg, (size_t)(colon - arg));
 		name[colon - arg] = '\0';
 		if ((o->selftest_role = role_from_name(name)) <= ROLE_SUP)
-			options_usage();
+			usage_err("--selftest: no role '%s'", name);
 		o->selftest_what = colon + 1;
 		return;
 	}
@@ -153,11 +234,8 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		return;
 	case O_NODES_URL:
 		if (strncmp(arg, "https://", 8) != 0 &&
-		    strncmp(arg, "http://", 7) != 0) {
-			fprintf(stderr, "bulkhead: --nodes-url must be an "
-			    "http(s) URL\n");
-			exit(2);
-		}
+		    strncmp(arg, "http://", 7) != 0)
+			usage_err("--nodes-url: an http(s) URL, not '%s'", arg);
 		set_path(o->nodes_url, arg, "--nodes-url");
 		return;
 	case O_NO_FETCH:
@@ -170,11 +248,9 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		errno = 0;
 		v = strtoul(arg, &end, 10);
 		if (errno != 0 || *end != '\0' || end == arg || v < 60 ||
-		    v > 365UL * 86400) {
-			fprintf(stderr, "bulkhead: --nodes-max-age: seconds, "
-			    "60 to 31536000\n");
-			exit(2);
-		}
+		    v > 365UL * 86400)
+			usage_err("--nodes-max-age: seconds, 60 to 31536000, "
+			    "not '%s'", arg);
 		o->nodes_max_age = (unsigned)v;
 		return;
 	}
@@ -186,11 +262,9 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		v = strtol(arg, &end, 10);
 		if (errno != 0 || *end != '\0' || end == arg || v < 0 ||
 		    v > 1 << 20 || v == STDIN_FILENO || v == STDOUT_FILENO ||
-		    v == STDERR_FILENO) {
-			fprintf(stderr, "bulkhead: --passphrase-fd: a "
-			    "descriptor number other than 0, 1, 2\n");
-			exit(2);
-		}
+		    v == STDERR_FILENO)
+			usage_err("--passphrase-fd: a descriptor number other "
+			    "than 0, 1, 2, not '%s'", arg);
 		o->passphrase_fd = (int)v;
 		return;
 	}
@@ -201,13 +275,23 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		o->no_passphrase = 1;
 		return;
 	case O_HELP:
-		options_usage();
+		options_usage(0);
 	case O_VERSION:
 		printf("bulkhead 0.1\n");
 		exit(0);
 	default:
 		break;
 	}
+	if (opt == O_PORT)
+		o->port = parse_port(arg);
+	else if (opt == O_BOOTSTRAP && check_node(arg) == -1)
+		usage_err("--bootstrap: IP:PORT:KEY with an IP address (no "
+		    "host name), a port 1 to 65535 and a 64-hex-digit key, "
+		    "not '%s'", arg);
+	else if (opt == O_NO_UDP)
+		o->no_udp = 1;
+	else if (opt == O_NO_IPV6)
+		o->no_ipv6 = 1;
 	if (opt >= O_NETD_FIRST && opt < O_NETD_LAST) {
 		for (lo = longopts; lo->name != NULL; lo++)
 			if (lo->val == opt)
@@ -216,7 +300,7 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		return;
 	}
 	if (!from_conf)
-		options_usage();
+		options_usage(2);
 }
 
 static void
@@ -230,11 +314,8 @@ default_paths(struct options *o)
 	else if (home != NULL && home[0] == '/')
 		snprintf(buf, sizeof(buf),
 		    "%s/.local/share/bulkhead/profile.tox", home);
-	else {
-		fprintf(stderr, "bulkhead: no HOME or XDG_DATA_HOME: "
-		    "give --profile\n");
-		exit(2);
-	}
+	else
+		usage_err("no HOME or XDG_DATA_HOME: give --profile");
 	set_path(o->profile, buf, "profile");
 	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && xdg[0] == '/')
 		snprintf(buf, sizeof(buf), "%s/bulkhead/bulkhead.conf", xdg);
@@ -263,23 +344,19 @@ read_config(struct options *o)
 	if ((fd = open(o->config, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT && !o->config_given)
 			return;		/* no config file is fine */
-		fprintf(stderr, "bulkhead: %s: %s\n", o->config,
-		    strerror(errno));
-		exit(2);
+		usage_err("%s: %s", o->config, strerror(errno));
 	}
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
-	if (n < 0 || (size_t)n > CONF_MAX_FILE) {
-		fprintf(stderr, "bulkhead: %s: %s\n", o->config, n < 0 ?
-		    strerror(errno) : "file too large");
-		exit(2);
-	}
+	if (n < 0 || (size_t)n > CONF_MAX_FILE)
+		usage_err("%s: %s", o->config, n < 0 ? strerror(errno) :
+		    "file too large");
 	if ((ne = conf_parse(buf, (size_t)n, entries, CONF_MAX_ENTRIES, err,
-	    sizeof(err))) == -1) {
-		fprintf(stderr, "bulkhead: %s: %s\n", o->config, err);
-		exit(2);
-	}
+	    sizeof(err))) == -1)
+		usage_err("%s: %s", o->config, err);
+	conf_file = o->config;
 	for (i = 0; i < ne; i++) {
+		conf_line = entries[i].line;
 		for (c = cli_only; *c != NULL; c++)
 			if (strcmp(*c, entries[i].key) == 0)
 				break;
@@ -288,17 +365,15 @@ read_config(struct options *o)
 				break;
 		if (*c != NULL || lo->name == NULL ||
 		    (lo->has_arg == required_argument) !=
-		    entries[i].has_value) {
-			fprintf(stderr, "bulkhead: %s: line %d: %s '%s'\n",
-			    o->config, entries[i].line, lo->name == NULL ||
-			    *c != NULL ? "unknown option" :
-			    "wrong use of option", entries[i].key);
-			exit(2);
-		}
+		    entries[i].has_value)
+			usage_err("%s '%s'", lo->name == NULL || *c != NULL ?
+			    "unknown option" : "wrong use of option",
+			    entries[i].key);
 		/* values are copied where they are kept (paths, role args) */
 		apply(o, lo->val, entries[i].has_value ? entries[i].value :
 		    NULL, 1);
 	}
+	conf_file = NULL;
 }
 
 void
@@ -317,15 +392,19 @@ options_parse(struct options *o, int argc, char *argv[])
 	for (pass = 0; pass < 2; pass++) {
 		optind = 1;
 		opterr = pass == 1;
-		while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		while ((ch = getopt_long(argc, argv, "+h", longopts,
+		    NULL)) != -1) {
 			if (pass == 0) {
+				/* help even when the config file is wrong */
+				if (ch == O_HELP || ch == 'h')
+					options_usage(0);
 				if (ch == O_CONFIG)
 					apply(o, ch, optarg, 0);
 				continue;
 			}
 			if (ch == '?')
-				options_usage();
-			apply(o, ch, optarg, 0);
+				options_usage(2);
+			apply(o, ch == 'h' ? O_HELP : ch, optarg, 0);
 		}
 		if (pass == 0)
 			read_config(o);

@@ -6,6 +6,8 @@
 #ifndef BULKHEAD_SUP_OPTIONS_H
 #define BULKHEAD_SUP_OPTIONS_H
 
+#include <stdint.h>
+
 #include "common/log.h"
 #include "common/role.h"
 
@@ -34,6 +36,10 @@ struct options {
 	/* test hook: --selftest ROLE:WHAT makes that role try WHAT */
 	int		 selftest_role;
 	const char	*selftest_what;
+	/* netd's network options, also kept to check the port first */
+	uint16_t	 port;				/* 0: netd's range */
+	int		 no_udp;
+	int		 no_ipv6;
 	/* per-role options passed through (netd's --port, ...) */
 	struct role_args role[ROLE_MAX];
 	/* bootstrap nodes list: a file, and/or fetched from a URL */
@@ -57,7 +63,11 @@ struct options {
 
 /* Parses argv (and the config file); exits with a message on bad input. */
 void	options_parse(struct options *, int argc, char *argv[]);
-void	options_usage(void) __attribute__((noreturn));
+/* Prints the usage (stdout if code is 0, else stderr) and exits. */
+void	options_usage(int code) __attribute__((noreturn));
+/* "bulkhead: [CONFIG: line N: ]message" and a hint on stderr; exits 2. */
+void	usage_err(const char *, ...)
+	    __attribute__((noreturn, format(printf, 1, 2)));
 /* Adds --name=val (--name if val is NULL) to a role's argv; exits if full. */
 void	options_role_arg(struct options *, enum role, const char *name,
 	    const char *val);

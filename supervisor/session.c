@@ -502,7 +502,7 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 	chan_open(&p->chan, sp[0], ROLE_SUP, role, &from_role,
 	    role_chan_closed, p);
 	p->chan.name = role_name(role);
-	logrelay_open(&p->log, lp[0]);
+	logrelay_open(&p->log, lp[0], role_name(role));
 	log_debug("started %s, pid %d", role_name(role), (int)p->pid);
 }
 
@@ -595,6 +595,8 @@ session_run(const struct options *o, const char *libexec_dir)
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("/dev/null");
 	timer_init(&fetch_timer, fetch_start, NULL);
+	/* From here on stderr never blocks the supervisor (M6). */
+	logrelay_init(STDERR_FILENO);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -625,6 +627,11 @@ session_run(const struct options *o, const char *libexec_dir)
 	fds[0] = (struct spawn_fd){ kf[1], FD_FRONTEND_KEYD };
 	fds[1] = (struct spawn_fd){ fm[0], FD_FRONTEND_MEDIAD };
 	start_role(ROLE_FRONTEND, fds, 2, -1);
+	/* The frontend (never restarted) has its copies now (L6). */
+	if (o->pass_fd_open != -1)
+		close(o->pass_fd_open);
+	if (o->file_fd != -1)
+		close(o->file_fd);
 	for (i = 0; i < 2; i++) {
 		close(kf[i]);
 		close(kn[i]);
@@ -645,5 +652,6 @@ session_run(const struct options *o, const char *libexec_dir)
 		for (tries = 0; procs[i].log.open && tries < 20; tries++)
 			loop_once(50);
 	}
+	logrelay_finish(1000);
 	return exit_code;
 }

@@ -29,13 +29,28 @@ bh_start(struct bh *b, const char *const args[])
 	return bh_start_dir(b, NULL, args);
 }
 
+static int	start(struct bh *, const char *, const char *const [], int);
+
 int
 bh_start_dir(struct bh *b, const char *dir, const char *const args[])
 {
+	return start(b, dir, args, 0);
+}
+
+int
+bh_start_errpipe(struct bh *b, const char *const args[])
+{
+	return start(b, NULL, args, 1);
+}
+
+static int
+start(struct bh *b, const char *dir, const char *const args[], int errpipe)
+{
 	char	*argv[BH_MAX_ARGS + 8], prof[300];
-	int	 in[2], out[2], errfd, a = 0, i;
+	int	 in[2], out[2], ep[2], errfd, a = 0, i;
 
 	memset(b, 0, sizeof(*b));
+	b->errpipe = -1;
 	b->events = json_array();
 	if (dir != NULL) {
 		snprintf(b->dir, sizeof(b->dir), "%s", dir);
@@ -49,8 +64,13 @@ bh_start_dir(struct bh *b, const char *dir, const char *const args[])
 	snprintf(b->errlog, sizeof(b->errlog), "%s/stderr.log", b->dir);
 	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1)
 		return -1;
-	if ((errfd = open(b->errlog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0600)) == -1)
+	if (errpipe) {
+		if (pipe2(ep, O_CLOEXEC) == -1)
+			return -1;
+		b->errpipe = ep[0];
+		errfd = ep[1];
+	} else if ((errfd = open(b->errlog, O_WRONLY | O_CREAT | O_APPEND |
+	    O_CLOEXEC, 0600)) == -1)
 		return -1;
 	argv[a++] = BUILD_DIR "/bin/bulkhead";
 	argv[a++] = "--json";
@@ -208,6 +228,8 @@ bh_stop(struct bh *b)
 	}
 	close(b->in);
 	close(b->out);
+	if (b->errpipe > 0)
+		close(b->errpipe);
 	json_decref(b->events);
 	if (b->keep_dir)
 		return;

@@ -21,6 +21,7 @@ struct bh {
 	char	 errlog[300];
 	json_t	*events;	/* events seen while waiting for replies */
 	int	 keep_dir;	/* the dir was given: bh_stop leaves it */
+	int	 errpipe;	/* bh_start_errpipe: stderr's read end */
 };
 
 /* Starts BUILD_DIR/bin/bulkhead --json --profile DIR/profile.tox ARGS. */
@@ -28,6 +29,9 @@ int	 bh_start(struct bh *, const char *const args[]);
 /* The same in an existing dir (a profile left by an earlier session),
  * which bh_stop then leaves in place. */
 int	 bh_start_dir(struct bh *, const char *dir, const char *const args[]);
+/* As bh_start, but stderr is a pipe whose read end is left in errpipe:
+ * a script that never reads the stderr it captures. */
+int	 bh_start_errpipe(struct bh *, const char *const args[]);
 /* Sends one request line; returns the reply object (caller decrefs) or
  * NULL if none arrived by the deadline. */
 json_t	*bh_cmd(struct bh *, const char *line, int timeout_ms);

@@ -123,25 +123,42 @@ pstore_save_and_read(void **state)
 	free(b);
 }
 
+/*
+ * The temporary file's name is not predictable (audit F24): a directory
+ * or file someone put at ".NAME.tmp" (or anywhere) blocks no save and is
+ * left alone, and each save gets a new random name.
+ */
 static void
-pstore_replaces_stale_temp(void **state)
+pstore_temp_name_unpredictable(void **state)
 {
 	struct pstore	 s;
 	uint8_t		*a;
-	size_t		 alen;
-	char		 name[32];
-	int		 fd;
+	size_t		 alen, i;
+	char		 name[32], first[NAME_MAX + 1], squat[300];
+	struct stat	 st;
 
 	open_store(&s, tmpdir);
-	fd = openat(s.dirfd, s.tmpname, O_WRONLY | O_CREAT, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "junk", 4), 4);
-	close(fd);
-	a = make_savedata("after-crash", 0, &alen);
+	snprintf(squat, sizeof(squat), "%s/.profile.tox.tmp", tmpdir);
+	assert_int_equal(mkdir(squat, 0700), 0);
+	snprintf(squat, sizeof(squat), "%s/.profile.tox.tmp/x", tmpdir);
+	assert_int_equal(mkdir(squat, 0700), 0);
+	a = make_savedata("after-squat", 0, &alen);
 	assert_int_equal(pstore_write(&s, a, alen), PSTORE_OK);
 	read_name(&s, name, sizeof(name));
-	assert_string_equal(name, "after-crash");
+	assert_string_equal(name, "after-squat");
 	assert_false(tmp_exists(&s));
+	assert_int_equal(stat(squat, &st), 0);		/* untouched */
+	/* ".profile.tox.tmp." and 12 hex digits */
+	assert_int_equal(strncmp(s.tmpname, ".profile.tox.tmp.", 17), 0);
+	assert_int_equal(strlen(s.tmpname), 17 + 12);
+	for (i = 17; i < 29; i++)
+		assert_non_null(strchr("0123456789abcdef", s.tmpname[i]));
+	snprintf(first, sizeof(first), "%s", s.tmpname);
+	assert_int_equal(pstore_write(&s, a, alen), PSTORE_OK);
+	assert_string_not_equal(first, s.tmpname);
+	rmdir(squat);
+	snprintf(squat, sizeof(squat), "%s/.profile.tox.tmp", tmpdir);
+	assert_int_equal(rmdir(squat), 0);
 	pstore_close(&s);
 	free(a);
 }
@@ -415,7 +432,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pstore_save_and_read),
-		cmocka_unit_test(pstore_replaces_stale_temp),
+		cmocka_unit_test(pstore_temp_name_unpredictable),
 		cmocka_unit_test(pstore_open_rejects_bad_paths),
 		cmocka_unit_test(pstore_readonly_dir_keeps_profile),
 		cmocka_unit_test(pstore_full_disk_keeps_profile),
