@@ -31,7 +31,7 @@
  *    profile dir, so it does not chroot: Landlock confines it instead,
  *    and it drops to the owner of its first rw (else ro) path, so a
  *    root-owned profile stays readable.  If that owner is root, it keeps
- *    uid 0 but lose every capability (bounding set, permitted,
+ *    uid 0 but loses every capability (bounding set, permitted,
  *    effective, ambient): uid 0 without CAP_DAC_OVERRIDE reads only what
  *    root owns, Landlock narrows that to the profile, and seccomp has no
  *    setuid, mount or execve to use the uid with.
