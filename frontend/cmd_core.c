@@ -28,7 +28,7 @@ sandbox_json(const struct ipc_role_status *s)
 	return json_pack("{s:o, s:i, s:b, s:b}", "applied", applied,
 	    "landlock_abi", s->sandbox.landlock_abi,
 	    "permissive", s->sandbox.permissive,
-	    "confined", (s->sandbox.flags & SB_SECCOMP) != 0);
+	    "confined", (s->sandbox.flags & SB_COMPLETE) != 0);
 }
 
 static void

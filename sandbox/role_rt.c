@@ -1,5 +1,6 @@
 /* Start-up shared by every role: see role_rt.h. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,6 +75,16 @@ sup_closed(struct chan *c, const char *why)
 void
 rt_lockdown(struct role_rt *rt, struct sandbox_conf *sb)
 {
+	static char	outbuf[BUFSIZ];
+
+	/*
+	 * glibc sizes stdout's buffer with fstat() on the first write, which
+	 * is newfstatat(), a call that takes a path: give it the buffer and
+	 * mode it would pick now, so no role needs that call after lockdown.
+	 */
+	if (setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
+	    sizeof(outbuf)) != 0)
+		fatalx("setvbuf stdout");
 	sb->role = rt->role;
 	sb->permissive = rt->permissive;
 	sb->selftest = rt->selftest;

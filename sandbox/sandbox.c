@@ -9,24 +9,29 @@
  *  - Strict mode (the default) dies on any step that fails, naming the
  *    kernel feature; permissive mode logs "SANDBOX WEAKENED" and goes on.
  *  - Landlock absent from the kernel (ENOSYS: not built; EOPNOTSUPP: not
- *    in lsm=) is logged but not fatal in either mode: it is missing on
- *    many kernels people run, netd and mediad have no open() in their
- *    seccomp table anyway, and keyd's and frontend's files stay behind
- *    the owner's permissions.  The report says landlock_abi 0, and
- *    `status` shows it.  Any other Landlock error (a path that does not
+ *    in lsm=, or a seccomp filter above us) is fatal in strict mode for
+ *    a role whose seccomp table has any call that takes a path (keyd,
+ *    fetchd: sc_has_paths()): Landlock is what keeps those calls on the
+ *    role's own files, and without it keyd as root could rewrite
+ *    root-owned files, fetchd read the user's.  netd, mediad and
+ *    frontend have no such call: for them it is logged, and the report
+ *    says landlock_abi 0.  Any other Landlock error (a path that does not
  *    exist) is a failed step like the rest.
+ *  - The report carries SB_COMPLETE only when every step the role's
+ *    policy requires is in its flags and no step failed: `status` says
+ *    "confined" on that, not on seccomp alone.
  *  - no_new_privs is set just before landlock_restrict_self(), which
  *    the kernel refuses without it (or CAP_SYS_ADMIN, which a dropped
  *    root no longer has); nothing runs between them and seccomp.
  *  - fetchd (the nodes-list download) has network, threads (libcurl's
  *    resolver), and reads a built-in list of resolver and CA files.
- *  - Started as root: netd and mediad chroot into a directory that no
- *    longer exists (made, entered, removed: nothing can ever be created
- *    in it) and drop to conf->user ("nobody").  keyd and frontend need
- *    their paths, so they do not chroot: Landlock confines them instead,
- *    and they drop to the owner of their first rw (else ro) path, so a
- *    root-owned profile stays readable.  If that owner is root, they keep
- *    uid 0 but lose every capability (bounding set, permitted,
+ *  - Started as root: netd, mediad and frontend chroot into a directory
+ *    that no longer exists (made, entered, removed: nothing can ever be
+ *    created in it) and drop to conf->user ("nobody").  keyd needs its
+ *    profile dir, so it does not chroot: Landlock confines it instead,
+ *    and it drops to the owner of its first rw (else ro) path, so a
+ *    root-owned profile stays readable.  If that owner is root, it keeps
+ *    uid 0 but loses every capability (bounding set, permitted,
  *    effective, ambient): uid 0 without CAP_DAC_OVERRIDE reads only what
  *    root owns, Landlock narrows that to the profile, and seccomp has no
  *    setuid, mount or execve to use the uid with.
@@ -79,12 +84,34 @@ static const struct sb_policy {
 	int		  fsize0;	/* writes no file: RLIMIT_FSIZE 0 */
 	const char *const *builtin_ro;
 } sb_policies[ROLE_MAX] = {
-	[ROLE_KEYD] =		{ 1, 1, 0, 0, 0, NULL },
-	[ROLE_NETD] =		{ 0, 0, 1, 0, 1, NULL },
-	[ROLE_MEDIAD] =		{ 1, 0, 1, 0, 1, NULL },
-	[ROLE_FRONTEND] =	{ 1, 1, 0, 0, 0, NULL },
-	[ROLE_FETCHD] =		{ 0, 0, 0, 1, 1, fetchd_ro },
+	[ROLE_KEYD] = {
+		.netns = 1,
+		.paths = 1,
+	},
+	[ROLE_NETD] = {
+		.chroot = 1,
+		.fsize0 = 1,
+	},
+	[ROLE_MEDIAD] = {
+		.netns = 1,
+		.chroot = 1,
+		.fsize0 = 1,
+	},
+	/* No path: its files arrive as descriptors.  It writes stdout,
+	 * which may be a file the user redirected: no RLIMIT_FSIZE 0. */
+	[ROLE_FRONTEND] = {
+		.netns = 1,
+		.chroot = 1,
+	},
+	[ROLE_FETCHD] = {
+		.threads = 1,
+		.fsize0 = 1,
+		.builtin_ro = fetchd_ro,
+	},
 };
+
+/* Steps that failed in permissive mode (strict mode dies on the first). */
+static int	sb_failed;
 
 struct sb_target {
 	int	 set;
@@ -102,6 +129,7 @@ sb_weaken(const struct sandbox_conf *conf, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	sb_failed++;
 	if (!conf->permissive)
 		fatalx("sandbox: %s%s%s (strict mode; --sandbox=permissive "
 		    "runs without it)", msg, errnum ? ": " : "",
@@ -259,8 +287,8 @@ set_rlimits(const struct sandbox_conf *conf,
 	/*
 	 * No role forks (seccomp kills it anyway), and only fetchd has
 	 * threads (they count).  NPROC binds only once the uid is not
-	 * root.  keyd writes the profile and frontend downloads: FSIZE 0
-	 * for the others, which own no file.
+	 * root.  keyd writes the profile, frontend's stdout may be a
+	 * file: FSIZE 0 for the others, which own no file.
 	 */
 	if (!sb_policies[conf->role].threads &&
 	    setrlimit(RLIMIT_NPROC, &zero) == -1) {
@@ -440,15 +468,49 @@ seccomp_why(int e)
 	}
 }
 
+static const char *
+landlock_why(int e)
+{
+	switch (e) {
+	case EOPNOTSUPP:
+		return "disabled: not in the lsm= boot parameter";
+	case ENOSYS:
+		return "kernel built without CONFIG_SECURITY_LANDLOCK, "
+		    "or a seccomp filter denies it";
+	default:
+		return strerror(e);
+	}
+}
+
+/* The flags a role must report to be confined, from its policy. */
+static uint32_t
+required(const struct sandbox_conf *conf, int root)
+{
+	const struct sb_policy	*p = &sb_policies[conf->role];
+	uint32_t		 need;
+
+	need = SB_FDS_CLOSED | SB_ENV_CLEARED | SB_NO_CORE |
+	    SB_NOT_DUMPABLE | SB_RLIMITS | SB_NO_NEW_PRIVS | SB_SECCOMP;
+	if (sc_has_paths(conf->role))
+		need |= SB_LANDLOCK;
+	if (p->netns)
+		need |= SB_NETNS | (root ? 0 : SB_USERNS);
+	if (root)
+		need |= SB_PRIVDROP | (p->chroot ? SB_CHROOT : 0);
+	return need;
+}
+
 void
 sandbox_apply(const struct sandbox_conf *conf, struct ipc_sandbox_report *rep)
 {
 	struct sb_target	 target;
-	const char		*what;
+	const char		*what, *why;
 	char			 flags[128];
+	uint32_t		 need;
 	int			 root, abi, rsfd = -1, rv;
 
 	memset(rep, 0, sizeof(*rep));
+	sb_failed = 0;
 	rep->permissive = conf->permissive ? 1 : 0;
 	if (conf->permissive)
 		log_warnx("SANDBOX WEAKENED: --sandbox=permissive: failed "
@@ -470,12 +532,15 @@ sandbox_apply(const struct sandbox_conf *conf, struct ipc_sandbox_report *rep)
 	if (root)
 		resolve_target(conf, &target);
 	if ((abi = sb_landlock_abi()) == 0) {
-		log_warnx("SANDBOX WEAKENED: landlock unavailable (%s): %s "
-		    "paths are confined by seccomp and file permissions only",
-		    errno == EOPNOTSUPP ? "disabled: not in the lsm= boot "
-		    "parameter" : errno == ENOSYS ? "kernel built without "
-		    "CONFIG_SECURITY_LANDLOCK" : strerror(errno),
-		    role_name(conf->role));
+		why = landlock_why(errno);
+		if (sc_has_paths(conf->role))
+			sb_weaken(conf, 0, "Landlock unavailable (%s): %s "
+			    "may open and change files, and only Landlock "
+			    "keeps it to its own", why, role_name(conf->role));
+		else
+			log_warnx("landlock unavailable (%s): %s has no file "
+			    "system call, seccomp confines it alone", why,
+			    role_name(conf->role));
 	} else if ((rsfd = sb_landlock_prepare(conf, abi,
 	    sb_policies[conf->role].builtin_ro, sb_policies[conf->role].netns,
 	    &what)) == -1)
@@ -521,7 +586,18 @@ sandbox_apply(const struct sandbox_conf *conf, struct ipc_sandbox_report *rep)
 	else
 		rep->flags |= SB_SECCOMP;
 
+	need = required(conf, root);
+	if (sb_failed == 0 && (rep->flags & need) == need)
+		rep->flags |= SB_COMPLETE;
+	else if (sb_failed == 0)	/* a step forgot to call sb_weaken() */
+		sb_weaken(conf, 0, "%#x missing from the report",
+		    need & ~rep->flags);
 	sandbox_flags_str(rep->flags, flags, sizeof(flags));
-	log_debug("sandbox: %s, landlock ABI %d%s", flags,
-	    rep->landlock_abi, rep->permissive ? ", permissive" : "");
+	if (rep->flags & SB_COMPLETE)
+		log_debug("sandbox: %s, landlock ABI %d%s", flags,
+		    rep->landlock_abi, rep->permissive ? ", permissive" : "");
+	else
+		log_warnx("SANDBOX WEAKENED: %s is NOT confined: %d step%s "
+		    "failed; applied: %s", role_name(conf->role), sb_failed,
+		    sb_failed == 1 ? "" : "s", flags);
 }

@@ -9,8 +9,9 @@
  *
  * In strict mode (the default) a step that cannot be applied is fatal.  In
  * permissive mode (the explicit --sandbox=permissive switch) it is logged
- * loudly and the role goes on.  A missing kernel feature is always named in
- * the log.
+ * loudly and the role goes on, without SB_COMPLETE in its report.  A
+ * missing kernel feature is always named in the log.  Landlock counts as a
+ * step only for the roles that may open or change files (keyd, fetchd).
  */
 #ifndef BULKHEAD_SANDBOX_H
 #define BULKHEAD_SANDBOX_H
@@ -33,6 +34,12 @@
 #define SB_PRIVDROP		0x0200
 #define SB_SECCOMP		0x0400
 #define SB_RLIMITS		0x0800
+/*
+ * Not a measure but the role's verdict: every step its policy requires
+ * was applied (Landlock where it may touch paths, its namespaces, the
+ * root drop, ...) and none failed.  `status` says "confined" on it.
+ */
+#define SB_COMPLETE		0x1000
 
 #define SANDBOX_MAX_PATHS	4
 #define SANDBOX_MAX_KEEP	8
@@ -48,9 +55,9 @@ struct sandbox_conf {
 	int		 nkeep;
 	/*
 	 * Started as root: the user the role drops to (NULL: "nobody"),
-	 * resolved before anything is closed.  keyd and frontend, which
-	 * need their paths, drop to the owner of their first rw (else ro)
-	 * path instead, and stay out of the chroot: see sandbox.c.
+	 * resolved before anything is closed.  keyd, which needs its
+	 * profile dir, drops to the owner of its first rw (else ro) path
+	 * instead, and stays out of the chroot: see sandbox.c.
 	 */
 	const char	*user;
 	/*
@@ -73,12 +80,15 @@ void		 sandbox_apply(const struct sandbox_conf *,
  * Test hook, right after sandbox_apply(): attempts one act and exits
  * (SANDBOX_SELFTEST_*) unless the act kills the process.  Acts: "open"
  * (/etc/passwd), "socket" (AF_INET; netd AF_UNIX, fetchd AF_PACKET),
- * "socket-netlink", "socket-raw", "socket-ping" (DGRAM ICMP), "exec",
- * "ptrace" (the parent), "fork", "write-file" (outside any rw path),
- * "mmap-exec", "tiocsti" (fd 0), and the positive control
- * "write-profile" (a file in the first rw path: must work).  Unknown:
- * fatalx.  NULL: returns.
+ * "socket-netlink", "socket-raw", "socket-ping" (DGRAM ICMP),
+ * "tcp-loopback" (connect to 127.0.0.1:9), "exec", "ptrace" (the
+ * parent), "fork", "write-file" (outside any rw path), "mkdir-profile"
+ * and "rmdir-profile" (a directory in the first rw path; the test makes
+ * SANDBOX_SELFTEST_SUBDIR there for the latter), "mmap-exec", "tiocsti"
+ * (fd 0), and the positive control "write-profile" (a file in the first
+ * rw path: must work).  Unknown: fatalx.  NULL: returns.
  */
+#define SANDBOX_SELFTEST_SUBDIR	"bulkhead-selftest.d"
 void		 sandbox_selftest(const char *what);
 /* Writes a comma-separated list of flag names ("seccomp,landlock,..."). */
 void		 sandbox_flags_str(uint32_t flags, char *buf, size_t bufsz);

@@ -8,7 +8,8 @@
 
 #include "sandbox/sandbox.h"
 
-/* The names bulkhead(1) documents for `status`; logs use the same. */
+/* The names bulkhead(1) documents for `status`; logs use the same.
+ * SB_COMPLETE is not among them: `status` shows it as "confined". */
 static const struct {
 	uint32_t	 flag;
 	const char	*name;
@@ -45,6 +46,8 @@ sandbox_flags_str(uint32_t flags, char *buf, size_t bufsz)
 	if (bufsz == 0)
 		return;
 	buf[0] = '\0';
+	/* A verdict, not a measure: `status` and the log say it apart. */
+	flags &= ~SB_COMPLETE;
 	for (i = 0; i < sizeof(sb_flag_names) / sizeof(sb_flag_names[0]); i++) {
 		if ((flags & sb_flag_names[i].flag) == 0)
 			continue;

@@ -64,6 +64,10 @@ const struct sc_table	*sc_table_san(void);
 int	sc_load(enum role);
 /* Some rule of base or role table allows syscall nr (for tests). */
 int	sc_mentions(enum role, int nr);
+/* The role may call something that takes a path: Landlock is required. */
+int	sc_has_paths(enum role);
+/* The i-th syscall that takes a path, -1 past the last (for tests). */
+int	sc_path_call(size_t i);
 
 /* Remembered at lockdown for sandbox_selftest(), which runs after it. */
 struct sb_saved {

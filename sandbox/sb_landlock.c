@@ -1,10 +1,11 @@
 /*
- * Landlock: which paths a role may touch.  netd and mediad get a ruleset
- * that handles every file access and allows none; keyd may read and write
- * under its profile dir; frontend reads under ro paths and writes under rw
- * paths; fetchd reads its resolver and CA files (built-in list).  Built against the installed <linux/landlock.h> (which may be
- * older than the kernel), so the newer rights are defined here and each is
- * handled only when the running kernel's ABI knows it.
+ * Landlock: which paths a role may touch.  netd, mediad and frontend get
+ * a ruleset that handles every file access and allows none; keyd may read
+ * and write regular files under its profile dir; fetchd reads its
+ * resolver and CA files (built-in list).  Built against the installed
+ * <linux/landlock.h> (which may be older than the kernel), so the newer
+ * rights are defined here and each is handled only when the running
+ * kernel's ABI knows it.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -58,11 +59,17 @@ struct sb_ll_attr {
 	LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
 
 #define LL_RO	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
-/* Write a temp file, fsync, rename over the old one, mkdir the dir. */
-#define LL_RW	(LL_RO | LANDLOCK_ACCESS_FS_WRITE_FILE | \
-	LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
-	LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_DIR | \
-	LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE)
+/*
+ * keyd's profile dir: read the profile, create a temporary file, write and
+ * fsync it, rename it over the profile in the same dir (no REFER: that is
+ * for links and renames across dirs), remove a stale one.  Regular files
+ * only: no MAKE_DIR, REMOVE_DIR, READ_DIR (the dir fd is opened before
+ * lockdown), no TRUNCATE (O_EXCL, never O_TRUNC or ftruncate).  Landlock
+ * grants a dir's rights to its whole subtree; nothing narrower exists.
+ */
+#define LL_RW	(LANDLOCK_ACCESS_FS_READ_FILE | \
+	LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG | \
+	LANDLOCK_ACCESS_FS_REMOVE_FILE)
 
 int
 sb_landlock_abi(void)

@@ -111,3 +111,49 @@ sc_mentions(enum role role, int nr)
 				return 1;
 	return 0;
 }
+
+/*
+ * Every x86-64 call that names a file by path.  Landlock alone limits
+ * which paths; a role allowed any of these is not confined without it
+ * (sandbox.c refuses to start it in strict mode).
+ */
+static const int sc_paths[] = {
+	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(creat),
+	SCMP_SYS(truncate), SCMP_SYS(mkdir), SCMP_SYS(mkdirat),
+	SCMP_SYS(rmdir), SCMP_SYS(rename), SCMP_SYS(renameat),
+	SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
+	SCMP_SYS(link), SCMP_SYS(linkat), SCMP_SYS(symlink),
+	SCMP_SYS(symlinkat), SCMP_SYS(mknod), SCMP_SYS(mknodat),
+	SCMP_SYS(chmod), SCMP_SYS(fchmodat), SCMP_SYS(chown),
+	SCMP_SYS(lchown), SCMP_SYS(fchownat), SCMP_SYS(utime),
+	SCMP_SYS(utimes), SCMP_SYS(utimensat), SCMP_SYS(futimesat),
+	SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(newfstatat),
+	SCMP_SYS(statx), SCMP_SYS(access), SCMP_SYS(faccessat),
+	SCMP_SYS(faccessat2), SCMP_SYS(readlink), SCMP_SYS(readlinkat),
+	SCMP_SYS(chdir), SCMP_SYS(chroot), SCMP_SYS(statfs),
+	SCMP_SYS(getxattr), SCMP_SYS(lgetxattr), SCMP_SYS(setxattr),
+	SCMP_SYS(lsetxattr), SCMP_SYS(removexattr), SCMP_SYS(lremovexattr),
+	SCMP_SYS(listxattr), SCMP_SYS(llistxattr), SCMP_SYS(execve),
+	SCMP_SYS(execveat), SCMP_SYS(name_to_handle_at), SCMP_SYS(mount),
+	SCMP_SYS(umount2), SCMP_SYS(pivot_root), SCMP_SYS(swapon),
+	SCMP_SYS(acct), SCMP_SYS(uselib), SCMP_SYS(inotify_add_watch),
+	SCMP_SYS(fanotify_mark), SCMP_SYS(open_tree), SCMP_SYS(move_mount),
+	SCMP_SYS(fsconfig), SCMP_SYS(mount_setattr), SCMP_SYS(quotactl),
+};
+
+int
+sc_path_call(size_t i)
+{
+	return i < sizeof(sc_paths) / sizeof(sc_paths[0]) ? sc_paths[i] : -1;
+}
+
+int
+sc_has_paths(enum role role)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(sc_paths) / sizeof(sc_paths[0]); i++)
+		if (sc_mentions(role, sc_paths[i]))
+			return 1;
+	return 0;
+}

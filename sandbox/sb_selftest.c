@@ -2,7 +2,7 @@
  * sandbox_selftest(): a role started with --selftest=WHAT attempts one
  * forbidden act right after lockdown, so the tests prove the confinement
  * of the real binaries, not of a test double.  Expected: death by SIGSYS
- * (seccomp) or, for path acts in keyd and frontend, a refusal (Landlock),
+ * (seccomp) or, for path acts in keyd and fetchd, a refusal (Landlock),
  * exit SANDBOX_SELFTEST_REFUSED.  An act that works exits
  * SANDBOX_SELFTEST_NOT_BLOCKED, which the tests count as a failure.
  *
@@ -14,10 +14,12 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,8 +28,25 @@
 #include "common/log.h"
 #include "sandbox/sb_int.h"
 
-/* Each returns >= 0 when the act succeeded (and undoes it), else -1. */
+/* Each returns >= 0 when the act succeeded, else -1. */
 typedef int	(*selftest_fn)(void);
+
+/*
+ * What a successful act made, removed only after the verdict is logged:
+ * the removal itself may be a call the role lacks, and its SIGSYS must
+ * not pass for the act's.
+ */
+static struct {
+	char	path[600];
+	int	flags;		/* for unlinkat() */
+} left;
+
+static void
+left_behind(const char *path, int flags)
+{
+	(void)snprintf(left.path, sizeof(left.path), "%s", path);
+	left.flags = flags;
+}
 
 static int
 st_open(void)
@@ -89,6 +108,32 @@ st_socket_ping(void)
 	return fd;
 }
 
+/*
+ * netd: TCP to a loopback service (audit M5).  Refused by the loopback
+ * stack counts as reached: a listener there would have been connected.
+ */
+static int
+st_tcp_loopback(void)
+{
+	struct sockaddr_in	sin;
+	int			fd, rv, e;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(9);		/* discard */
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	rv = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	e = errno;
+	close(fd);
+	if (rv == -1 && e != ECONNREFUSED) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 st_exec(void)
 {
@@ -134,17 +179,21 @@ st_write_file(void)
 	    0600);
 	if (fd != -1) {
 		close(fd);
-		(void)unlink(path);
+		left_behind(path, 0);
 	}
 	return fd;
 }
 
-/* The positive control: keyd must still reach its profile dir. */
+/*
+ * The positive control: keyd must still save its profile the way
+ * keyd/profile_store.c does: a new file, written, fsync'd, renamed over
+ * the old one in the same dir, read back, and removed.
+ */
 static int
 st_write_profile(void)
 {
-	char	path[600];
-	int	fd;
+	char	tmp[608], path[600], c;
+	int	fd, rv = -1;
 
 	if (sb_saved.rw_path[0] == '\0') {
 		errno = ENOENT;
@@ -152,17 +201,65 @@ st_write_profile(void)
 	}
 	(void)snprintf(path, sizeof(path), "%s/.bulkhead-selftest.%d",
 	    sb_saved.rw_path, (int)getpid());
-	fd = openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600);
 	if (fd == -1)
 		return -1;
 	if (write(fd, "x", 1) != 1 || fsync(fd) == -1) {
 		close(fd);
-		(void)unlink(path);
+		(void)unlinkat(AT_FDCWD, tmp, 0);
 		return -1;
 	}
 	close(fd);
-	return unlink(path);
+	if (renameat(AT_FDCWD, tmp, AT_FDCWD, path) == -1) {
+		(void)unlinkat(AT_FDCWD, tmp, 0);
+		return -1;
+	}
+	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) != -1) {
+		if (read(fd, &c, 1) == 1 && c == 'x')
+			rv = 0;
+		close(fd);
+	}
+	if (unlinkat(AT_FDCWD, path, 0) == -1)
+		return -1;
+	return rv;
+}
+
+/* keyd: a directory in its profile dir (neither seccomp nor Landlock). */
+static int
+st_mkdir_profile(void)
+{
+	char	path[600];
+
+	if (sb_saved.rw_path[0] == '\0') {
+		errno = ENOENT;
+		return -1;
+	}
+	(void)snprintf(path, sizeof(path), "%s/.bulkhead-selftest.%d",
+	    sb_saved.rw_path, (int)getpid());
+	if (mkdir(path, 0700) == -1)
+		return -1;
+	left_behind(path, AT_REMOVEDIR);
+	return 0;
+}
+
+/*
+ * keyd: remove the directory SANDBOX_SELFTEST_SUBDIR, which the test made
+ * in the profile dir: unlinkat() is allowed, so this is Landlock's no.
+ */
+static int
+st_rmdir_profile(void)
+{
+	char	path[600];
+
+	if (sb_saved.rw_path[0] == '\0') {
+		errno = ENOENT;
+		return -1;
+	}
+	(void)snprintf(path, sizeof(path), "%s/%s", sb_saved.rw_path,
+	    SANDBOX_SELFTEST_SUBDIR);
+	return unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
 static int
@@ -197,11 +294,14 @@ static const struct {
 	{ "socket-netlink",	st_socket_netlink,	0 },
 	{ "socket-raw",		st_socket_raw,		0 },
 	{ "socket-ping",	st_socket_ping,		0 },
+	{ "tcp-loopback",	st_tcp_loopback,	0 },
 	{ "exec",		st_exec,		0 },
 	{ "ptrace",		st_ptrace,		0 },
 	{ "fork",		st_fork,		0 },
 	{ "write-file",		st_write_file,		0 },
 	{ "write-profile",	st_write_profile,	1 },
+	{ "mkdir-profile",	st_mkdir_profile,	0 },
+	{ "rmdir-profile",	st_rmdir_profile,	0 },
 	{ "mmap-exec",		st_mmap_exec,		0 },
 	{ "tiocsti",		st_tiocsti,		0 },
 };
@@ -226,6 +326,8 @@ sandbox_selftest(const char *what)
 			_exit(SANDBOX_SELFTEST_ALLOWED);
 		}
 		log_warnx("selftest %s: NOT BLOCKED", what);
+		if (left.path[0] != '\0')
+			(void)unlinkat(AT_FDCWD, left.path, left.flags);
 		_exit(SANDBOX_SELFTEST_NOT_BLOCKED);
 	}
 	e = errno;

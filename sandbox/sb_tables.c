@@ -1,14 +1,17 @@
 /*
  * The seccomp allowlists: a base every role has, then one short table per
  * role.  Anything not listed kills the process.  Argument filters where
- * they are cheap: no mapping is ever executable, netd opens only UDP and
- * TCP sockets over IP, the terminal ioctls are named one by one.
+ * they are cheap: no mapping is ever executable, fetchd opens only IP
+ * sockets and files only for reading, the terminal ioctls are named one
+ * by one.
  * Listed only what the roles do AFTER lockdown (strace of the real
- * binaries); set-up that needs more (codecs, sodium_init) runs before.
+ * binaries); set-up that needs more (codecs, sodium_init, netd's UDP
+ * socket) runs before.
  *
  * Never here: execve/execveat, ptrace, process_vm_*, fork/vfork/clone/
- * clone3, socket outside netd, open/openat outside keyd and frontend,
- * mount, bpf, perf_event_open, keyctl, userfaultfd, io_uring_*.
+ * clone3, socket outside fetchd, a call taking a path outside keyd and
+ * fetchd (sc_path_calls(): those two run only under Landlock), mount,
+ * bpf, perf_event_open, keyctl, userfaultfd, io_uring_*.
  * tests/unit/test_sandbox.c holds these tables to that.
  */
 #include <sys/ioctl.h>
@@ -37,6 +40,9 @@
 /* No bit outside m may be set in argument a. */
 #define ALLOW_MASK(s, a, m)	{ SCMP_SYS(s), 0, 1, \
 	{ { a, SCMP_CMP_MASKED_EQ, ~(scmp_datum_t)(m), 0 } } }
+/* None of the bits m may be set in argument a (O_RDONLY is 0). */
+#define ALLOW_NONE(s, a, m)	{ SCMP_SYS(s), 0, 1, \
+	{ { a, SCMP_CMP_MASKED_EQ, (scmp_datum_t)(m), 0 } } }
 /* All of the bits m must be set in argument a. */
 #define ALLOW_ALL(s, a, m)	{ SCMP_SYS(s), 0, 1, \
 	{ { a, SCMP_CMP_MASKED_EQ, (scmp_datum_t)(m), (scmp_datum_t)(m) } } }
@@ -73,36 +79,37 @@ static const struct sc_rule sc_san[] = {
 };
 #endif
 
-/* Profile I/O (keyd) and user files and downloads (frontend): Landlock
- * decides which paths; these are the calls. */
-#define FILE_IO \
-	ALLOW(openat), ALLOW(lseek), ALLOW(fstat), ALLOW(newfstatat), \
-	ALLOW(ftruncate), ALLOW(fsync), ALLOW(fdatasync), \
-	ALLOW(getdents64), ALLOW(mkdir), ALLOW(mkdirat), \
-	ALLOW(rename), ALLOW(renameat), ALLOW(renameat2), \
-	ALLOW(unlink), ALLOW(unlinkat)
-
+/*
+ * keyd's profile store (keyd/profile_store.c), through the directory fd it
+ * opened before lockdown: read the profile, write a temporary file with
+ * O_EXCL, fsync it, rename it over the profile, fsync the directory.
+ * fstat() is newfstatat(fd, "", AT_EMPTY_PATH) in glibc >= 2.33.
+ */
 static const struct sc_rule sc_keyd[] = {
-	FILE_IO,
+	ALLOW(openat), ALLOW(fstat), ALLOW(newfstatat), ALLOW(fsync),
+	ALLOW(renameat), ALLOW(unlinkat),
 	/* sodium_malloc(): guard pages, mlock, MADV_DONTDUMP */
 	ALLOW_MASK(mprotect, 2, PROT_READ | PROT_WRITE),
 	ALLOW(mlock), ALLOW(munlock),
 };
 
+/*
+ * netd: its UDP socket is made and bound before lockdown (netd/udp.c);
+ * after it, only datagrams on that socket.  No socket(), so no TCP to
+ * loopback or LAN services (audit M5) until TCP relays need it.
+ */
 static const struct sc_rule sc_netd[] = {
-	SOCK(AF_INET, SOCK_DGRAM, 0), SOCK(AF_INET, SOCK_DGRAM, IPPROTO_UDP),
-	SOCK(AF_INET, SOCK_STREAM, 0), SOCK(AF_INET, SOCK_STREAM, IPPROTO_TCP),
-	SOCK(AF_INET6, SOCK_DGRAM, 0), SOCK(AF_INET6, SOCK_DGRAM, IPPROTO_UDP),
-	SOCK(AF_INET6, SOCK_STREAM, 0),
-	SOCK(AF_INET6, SOCK_STREAM, IPPROTO_TCP),
-	/* DHT (UDP), TCP relays, the nodes-list fetch */
-	ALLOW(bind), ALLOW(connect), ALLOW(getsockname), ALLOW(getpeername),
-	ALLOW(setsockopt), ALLOW(getsockopt), ALLOW(shutdown),
-	ALLOW(sendto), ALLOW(recvfrom), ALLOW(sendmmsg), ALLOW(recvmmsg),
+	ALLOW(sendto), ALLOW(recvfrom),
 };
 
+/*
+ * frontend: no file at all.  The passphrase file and the export and
+ * import targets arrive as descriptors; lseek() rewinds the import fd
+ * (frontend/profile_flow.c) and takes no path.  stdio's stdout buffer is
+ * set before lockdown (role_rt.c), so glibc does not fstat() it here.
+ */
 static const struct sc_rule sc_frontend[] = {
-	FILE_IO,
+	ALLOW(lseek),
 	/* termios for the no-echo passphrase prompt, on the terminal only;
 	 * never TIOCSTI (typing into the user's shell) */
 	ALLOW_EQ(ioctl, 1, TCGETS),
@@ -114,7 +121,9 @@ static const struct sc_rule sc_frontend[] = {
  * fetchd: one HTTPS download per run.  Name resolution (glibc: files,
  * then UDP/TCP to the resolver) and libcurl's threaded resolver happen
  * after lockdown, so it has threads (clone with the thread flags only,
- * never a fork) and reads a few files, which Landlock names.
+ * never a fork) and reads a few files, which Landlock names.  It opens
+ * them read-only: no O_WRONLY/O_RDWR, O_CREAT or O_TRUNC reach the
+ * kernel, with or without Landlock.
  */
 static const struct sc_rule sc_fetchd[] = {
 	SOCK(AF_INET, SOCK_DGRAM, 0), SOCK(AF_INET, SOCK_DGRAM, IPPROTO_UDP),
@@ -129,8 +138,8 @@ static const struct sc_rule sc_fetchd[] = {
 	ALLOW(recvfrom), ALLOW(sendmmsg), ALLOW_EQ(ioctl, 1, FIONREAD),
 	ALLOW_EQ(socketpair, 0, AF_UNIX),	/* curl's resolver wake-up */
 	/* resolv.conf, hosts, CA certificates (Landlock: read only) */
-	ALLOW(openat), ALLOW(lseek), ALLOW(fstat), ALLOW(newfstatat),
-	ALLOW(getdents64),
+	ALLOW_NONE(openat, 2, O_ACCMODE | O_CREAT | O_TRUNC),
+	ALLOW(lseek), ALLOW(fstat), ALLOW(newfstatat), ALLOW(getdents64),
 	/* pthread_create: glibc tries clone3 (flags out of the filter's
 	 * reach) and falls back to clone, whose flags it can see */
 	FAIL(clone3, ENOSYS),

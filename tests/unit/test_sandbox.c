@@ -1,7 +1,8 @@
 /*
  * The pure parts of sandbox/: flag names, the role descriptor lists, and
  * the seccomp tables held to their promises (no execve or ptrace anywhere,
- * no open in netd and mediad, no socket outside netd, never PROT_EXEC).
+ * no call taking a path outside keyd and fetchd, no socket outside fetchd,
+ * never PROT_EXEC).
  * The real binaries are tested in tests/integration/test_sandbox_roles.c.
  */
 #include <stdarg.h>
@@ -46,7 +47,10 @@ flags_str_names_each_flag(void **state)
 	sandbox_flags_str(0xffff, buf, sizeof(buf));
 	assert_string_equal(buf, "fds_closed,env_cleared,no_core,not_dumpable,"
 	    "rlimits,userns,netns,chroot,privdrop,landlock,no_new_privs,"
-	    "seccomp,0xf000");
+	    "seccomp,0xe000");
+	/* SB_COMPLETE is a verdict, shown as "confined", not a measure. */
+	sandbox_flags_str(SB_COMPLETE, buf, sizeof(buf));
+	assert_string_equal(buf, "none");
 }
 
 static void
@@ -139,48 +143,125 @@ tables_fetchd_clone_is_threads_only(void **state)
 	assert_false(sc_mentions(ROLE_FETCHD, SCMP_SYS(clone3)));
 }
 
+/*
+ * Calls that take a path: only keyd (its profile dir) and fetchd (resolver
+ * and CA files, read-only), which sandbox.c starts only under Landlock in
+ * strict mode.  frontend's files arrive as descriptors.
+ */
 static void
-tables_give_files_only_to_keyd_and_frontend(void **state)
+tables_give_paths_only_to_keyd_and_fetchd(void **state)
 {
-	static const int	files[] = {
-		SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(openat2),
-		SCMP_SYS(creat), SCMP_SYS(rename), SCMP_SYS(renameat),
-		SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
-		SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(link),
-		SCMP_SYS(symlink), SCMP_SYS(truncate), SCMP_SYS(ioctl),
+	size_t	i;
+	int	nr;
+
+	(void)state;
+	for (i = 0; (nr = sc_path_call(i)) != -1; i++) {
+		if (sc_mentions(ROLE_NETD, nr) ||
+		    sc_mentions(ROLE_MEDIAD, nr) ||
+		    sc_mentions(ROLE_FRONTEND, nr))
+			fail_msg("syscall %d (%s) outside keyd and fetchd", nr,
+			    seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
+			    nr));
+	}
+	assert_true(i > 40);
+	assert_false(sc_has_paths(ROLE_NETD));
+	assert_false(sc_has_paths(ROLE_MEDIAD));
+	assert_false(sc_has_paths(ROLE_FRONTEND));
+	assert_true(sc_has_paths(ROLE_KEYD));
+	assert_true(sc_has_paths(ROLE_FETCHD));
+	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(ioctl)));
+	assert_false(sc_mentions(ROLE_MEDIAD, SCMP_SYS(ioctl)));
+	assert_false(sc_mentions(ROLE_NETD, SCMP_SYS(ioctl)));
+}
+
+/* keyd: what keyd/profile_store.c calls after lockdown, and no more. */
+static void
+tables_keyd_files_as_used(void **state)
+{
+	static const int	unused[] = {
+		SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(rename),
+		SCMP_SYS(renameat2), SCMP_SYS(unlink), SCMP_SYS(rmdir),
+		SCMP_SYS(getdents64), SCMP_SYS(ftruncate), SCMP_SYS(truncate),
+		SCMP_SYS(fdatasync), SCMP_SYS(lseek), SCMP_SYS(link),
+		SCMP_SYS(linkat), SCMP_SYS(symlinkat), SCMP_SYS(mknodat),
+		SCMP_SYS(fchmodat), SCMP_SYS(fchownat), SCMP_SYS(open),
+		SCMP_SYS(creat), SCMP_SYS(openat2),
 	};
 	size_t			j;
 
 	(void)state;
-	for (j = 0; j < sizeof(files) / sizeof(files[0]); j++) {
-		assert_false(sc_mentions(ROLE_NETD, files[j]));
-		assert_false(sc_mentions(ROLE_MEDIAD, files[j]));
-	}
-	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(ioctl)));
+	for (j = 0; j < sizeof(unused) / sizeof(unused[0]); j++)
+		if (sc_mentions(ROLE_KEYD, unused[j]))
+			fail_msg("keyd allows %s", seccomp_syscall_resolve_num_arch(
+			    SCMP_ARCH_NATIVE, unused[j]));
 	assert_true(sc_mentions(ROLE_KEYD, SCMP_SYS(openat)));
 	assert_true(sc_mentions(ROLE_KEYD, SCMP_SYS(renameat)));
+	assert_true(sc_mentions(ROLE_KEYD, SCMP_SYS(unlinkat)));
 	assert_true(sc_mentions(ROLE_KEYD, SCMP_SYS(fsync)));
-	assert_true(sc_mentions(ROLE_FRONTEND, SCMP_SYS(openat)));
 }
 
+/* fetchd opens files read-only: O_ACCMODE, O_CREAT and O_TRUNC masked. */
 static void
-tables_give_sockets_only_to_netd(void **state)
+tables_fetchd_opens_read_only(void **state)
 {
-	const struct sc_table	*t;
+	const struct sc_table	*t = sc_table_role(ROLE_FETCHD);
+	const uint64_t		 deny = O_ACCMODE | O_CREAT | O_TRUNC;
 	size_t			 i, n = 0;
 
 	(void)state;
-	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(socket)));
-	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(socketpair)));
-	assert_false(sc_mentions(ROLE_MEDIAD, SCMP_SYS(socket)));
-	assert_false(sc_mentions(ROLE_FRONTEND, SCMP_SYS(socket)));
-	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(connect)));
-	assert_false(sc_mentions(ROLE_FRONTEND, SCMP_SYS(sendto)));
-	/* Every socket rule in netd pins the family to IPv4 or IPv6. */
-	t = sc_table_role(ROLE_NETD);
-	assert_non_null(t);
 	for (i = 0; i < t->nrules; i++) {
-		if (t->rules[i].nr != SCMP_SYS(socket))
+		if (t->rules[i].nr != SCMP_SYS(openat))
+			continue;
+		n++;
+		assert_int_equal(t->rules[i].nargs, 1);
+		assert_int_equal(t->rules[i].args[0].arg, 2);
+		assert_int_equal(t->rules[i].args[0].op, SCMP_CMP_MASKED_EQ);
+		assert_true((t->rules[i].args[0].datum_a & deny) == deny);
+		assert_true(t->rules[i].args[0].datum_b == 0);
+	}
+	assert_int_equal(n, 1);
+	assert_false(sc_mentions(ROLE_FETCHD, SCMP_SYS(open)));
+	assert_false(sc_mentions(ROLE_FETCHD, SCMP_SYS(openat2)));
+	assert_false(sc_mentions(ROLE_FETCHD, SCMP_SYS(creat)));
+}
+
+/*
+ * Sockets: fetchd alone, IPv4/IPv6 only.  netd's UDP socket is made before
+ * lockdown: after it netd can neither make a socket (no TCP to loopback
+ * or LAN services) nor connect one.
+ */
+static void
+tables_give_sockets_only_to_fetchd(void **state)
+{
+	static const int	net[] = {
+		SCMP_SYS(socket), SCMP_SYS(socketpair), SCMP_SYS(connect),
+		SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(accept),
+		SCMP_SYS(accept4), SCMP_SYS(shutdown), SCMP_SYS(getpeername),
+		SCMP_SYS(setsockopt), SCMP_SYS(sendmmsg), SCMP_SYS(recvmmsg),
+	};
+	const struct sc_table	*t;
+	size_t			 i, j, n = 0;
+
+	(void)state;
+	for (i = 0; i < NROLES; i++) {
+		if (roles[i] == ROLE_FETCHD)
+			continue;
+		for (j = 0; j < sizeof(net) / sizeof(net[0]); j++)
+			if (sc_mentions(roles[i], net[j]))
+				fail_msg("%s allows %s", role_name(roles[i]),
+				    seccomp_syscall_resolve_num_arch(
+				    SCMP_ARCH_NATIVE, net[j]));
+	}
+	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(sendto)));
+	assert_false(sc_mentions(ROLE_FRONTEND, SCMP_SYS(sendto)));
+	assert_false(sc_mentions(ROLE_MEDIAD, SCMP_SYS(recvfrom)));
+	/* netd: datagrams on the socket it brought. */
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(sendto)));
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(recvfrom)));
+	/* Every socket rule in fetchd pins the family to IPv4 or IPv6. */
+	t = sc_table_role(ROLE_FETCHD);
+	for (i = 0; i < t->nrules; i++) {
+		if (t->rules[i].nr != SCMP_SYS(socket) || t->rules[i].err != 0)
 			continue;
 		n++;
 		assert_true(t->rules[i].nargs == 3);
@@ -192,13 +273,6 @@ tables_give_sockets_only_to_netd(void **state)
 		    t->rules[i].args[1].datum_b == SOCK_STREAM);
 	}
 	assert_int_equal(n, 8);
-	/* What the DHT work needs, present now. */
-	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(sendto)));
-	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(recvfrom)));
-	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(sendmmsg)));
-	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(bind)));
-	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(setsockopt)));
-	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(getsockname)));
 }
 
 /* mmap and mprotect rules, wherever they are, never admit PROT_EXEC. */
@@ -320,8 +394,10 @@ main(void)
 		cmocka_unit_test(role_fds_match_role_h),
 		cmocka_unit_test(tables_never_allow_exec_ptrace_fork),
 		cmocka_unit_test(tables_fetchd_clone_is_threads_only),
-		cmocka_unit_test(tables_give_files_only_to_keyd_and_frontend),
-		cmocka_unit_test(tables_give_sockets_only_to_netd),
+		cmocka_unit_test(tables_give_paths_only_to_keyd_and_fetchd),
+		cmocka_unit_test(tables_keyd_files_as_used),
+		cmocka_unit_test(tables_fetchd_opens_read_only),
+		cmocka_unit_test(tables_give_sockets_only_to_fetchd),
 		cmocka_unit_test(tables_never_map_executable),
 		cmocka_unit_test(tables_ioctl_only_termios),
 		cmocka_unit_test(tables_resolve_and_stay_short),
