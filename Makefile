@@ -31,6 +31,7 @@ PKGS_KEYD	 = libsodium libseccomp
 PKGS_NETD	 = libsodium libseccomp jansson
 PKGS_FETCHD	 = libcurl libseccomp
 PKGS_MEDIAD	 = opus vpx libseccomp
+PKGS_CHATD	 = libseccomp
 PKGS_FRONTEND	 = jansson libqrencode libseccomp
 PKGS_SUP	 =
 PKGS_ALL	 = libsodium libseccomp libcurl jansson opus vpx libqrencode
@@ -59,7 +60,7 @@ CFLAGS		+= -std=c11 $(OPT) $(WARN) $(HARDEN) -MMD -MP
 LDFLAGS		+= -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
 		   -Wl,--as-needed $(SANLD)
 
-ROLES		 = keyd netd mediad frontend fetchd
+ROLES		 = keyd netd chatd mediad frontend fetchd
 SRC_DIRS	 = common ipc sandbox supervisor $(ROLES)
 
 COMMON_SRCS	 = $(wildcard common/*.c)

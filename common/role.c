@@ -6,6 +6,7 @@ static const char *const names[ROLE_MAX] = {
 	[ROLE_SUP] = "bulkhead",
 	[ROLE_KEYD] = "keyd",
 	[ROLE_NETD] = "netd",
+	[ROLE_CHATD] = "chatd",
 	[ROLE_MEDIAD] = "mediad",
 	[ROLE_FRONTEND] = "frontend",
 	[ROLE_FETCHD] = "fetchd",

@@ -26,6 +26,7 @@ enum {
 
 static struct role_rt	 rt;
 struct chan		 ch_keyd, ch_mediad;
+static struct chan	 ch_chatd;
 
 static struct ev_src	 in_src;
 static char		 inbuf[JSON_CMD_MAX_LINE + 2];
@@ -115,8 +116,10 @@ static const struct chan_handler from_keyd_rows[] = {
 };
 static const struct chan_table from_keyd_table = { CHAN_ROWS(from_keyd_rows), NULL };
 static const struct chan_tables from_keyd = { { &from_keyd_table } };
-/* mediad sends nothing yet: calls arrive in a later issue. */
+/* mediad and chatd send nothing yet: calls and messages arrive in later
+ * issues. */
 static const struct chan_tables from_mediad = { { NULL } };
+static const struct chan_tables from_chatd = { { NULL } };
 
 static int
 on_session_end(struct chan *c, struct ipc_msg *m, struct rd *r)
@@ -148,13 +151,15 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct ipc_new_channel	nc;
 
-	if (ipc_unpack_new_channel(r, &nc) == -1 || nc.role != ROLE_MEDIAD)
+	if (ipc_unpack_new_channel(r, &nc) == -1 ||
+	    (nc.role != ROLE_MEDIAD && nc.role != ROLE_CHATD))
 		return -1;
-	if (ch_mediad.open)
-		chan_close(&ch_mediad, "replaced by a new channel");
-	chan_open(&ch_mediad, m->fd, ROLE_FRONTEND, ROLE_MEDIAD, &from_mediad,
-	    peer_closed, NULL);
-	ch_mediad.name = "mediad";
+	if (nc.role == ROLE_MEDIAD)
+		rt_reopen_peer(&ch_mediad, m->fd, ROLE_MEDIAD, &from_mediad,
+		    peer_closed);
+	else
+		rt_reopen_peer(&ch_chatd, m->fd, ROLE_CHATD, &from_chatd,
+		    peer_closed);
 	m->fd = -1;
 	return 0;
 }
@@ -279,12 +284,12 @@ main(int argc, char *argv[])
 	rt.on_shutdown = frontend_shutdown;
 	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
-	chan_open(&ch_keyd, FD_FRONTEND_KEYD, ROLE_FRONTEND, ROLE_KEYD,
-	    &from_keyd, peer_closed, NULL);
-	ch_keyd.name = "keyd";
-	chan_open(&ch_mediad, FD_FRONTEND_MEDIAD, ROLE_FRONTEND, ROLE_MEDIAD,
-	    &from_mediad, peer_closed, NULL);
-	ch_mediad.name = "mediad";
+	rt_open_peer(&ch_keyd, FD_FRONTEND_KEYD, ROLE_KEYD, &from_keyd,
+	    peer_closed);
+	rt_open_peer(&ch_mediad, FD_FRONTEND_MEDIAD, ROLE_MEDIAD, &from_mediad,
+	    peer_closed);
+	rt_open_peer(&ch_chatd, FD_FRONTEND_CHATD, ROLE_CHATD, &from_chatd,
+	    peer_closed);
 
 	/*
 	 * stdin stays blocking: O_NONBLOCK would leak into the user's shell

@@ -20,13 +20,17 @@
 /* Every channel of the session: the supervisor to each role it starts,
  * and the role-to-role edges of common/topology.c. */
 #define ALL_CHANNELS	(BOTH(SUP, KEYD) | BOTH(SUP, NETD) | \
-	BOTH(SUP, MEDIAD) | BOTH(SUP, FRONTEND) | BOTH(SUP, FETCHD) | \
-	BOTH(KEYD, FRONTEND) | BOTH(KEYD, NETD) | BOTH(KEYD, MEDIAD) | \
-	BOTH(FRONTEND, MEDIAD))
-#define TO_SUP		(E(KEYD, SUP) | E(NETD, SUP) | E(MEDIAD, SUP) | \
-	E(FRONTEND, SUP) | E(FETCHD, SUP))
-#define FROM_SUP	(E(SUP, KEYD) | E(SUP, NETD) | E(SUP, MEDIAD) | \
-	E(SUP, FRONTEND) | E(SUP, FETCHD))
+	BOTH(SUP, CHATD) | BOTH(SUP, MEDIAD) | BOTH(SUP, FRONTEND) | \
+	BOTH(SUP, FETCHD) | BOTH(KEYD, FRONTEND) | BOTH(KEYD, NETD) | \
+	BOTH(KEYD, CHATD) | BOTH(KEYD, MEDIAD) | BOTH(CHATD, FRONTEND) | \
+	BOTH(CHATD, MEDIAD) | BOTH(FRONTEND, MEDIAD))
+#define TO_SUP		(E(KEYD, SUP) | E(NETD, SUP) | E(CHATD, SUP) | \
+	E(MEDIAD, SUP) | E(FRONTEND, SUP) | E(FETCHD, SUP))
+#define FROM_SUP	(E(SUP, KEYD) | E(SUP, NETD) | E(SUP, CHATD) | \
+	E(SUP, MEDIAD) | E(SUP, FRONTEND) | E(SUP, FETCHD))
+/* Who gets a fresh channel when a role restarts (netd, chatd, mediad). */
+#define SURVIVORS	(E(SUP, KEYD) | E(SUP, CHATD) | E(SUP, MEDIAD) | \
+	E(SUP, FRONTEND))
 
 /* Who answers requests: the reverse of every edge a request travels. */
 #define ANSWER_EDGES	(E(SUP, FRONTEND) | E(KEYD, FRONTEND) | E(NETD, KEYD))
@@ -63,7 +67,7 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    IPC_SESSION_END_MAX_LEN, IPC_FD_NONE },
 	[IPC_NEW_CHANNEL] = { "NEW_CHANNEL",
 	    "a channel to a restarted peer (the fd)",
-	    E(SUP, KEYD) | E(SUP, FRONTEND), IPC_NEW_CHANNEL_LEN,
+	    SURVIVORS, IPC_NEW_CHANNEL_LEN,
 	    IPC_NEW_CHANNEL_LEN, IPC_FD_REQUIRED },
 	[IPC_ROLE_EVENT] = { "ROLE_EVENT", "a role died or was restarted",
 	    E(SUP, FRONTEND) | E(SUP, KEYD), IPC_ROLE_EVENT_LEN,

@@ -21,7 +21,7 @@ enum {
 };
 
 static struct role_rt	rt;
-static struct chan	ch_frontend, ch_netd, ch_mediad;
+static struct chan	ch_frontend, ch_netd, ch_chatd, ch_mediad;
 
 static void
 keyd_shutdown(void)
@@ -37,6 +37,8 @@ static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend }
 };
 static const struct chan_tables from_netd = { { &net_relay_from_netd } };
+/* The messenger's and calls' rows arrive with their issues. */
+static const struct chan_tables from_chatd = { { NULL } };
 static const struct chan_tables from_mediad = { { NULL } };
 
 static void
@@ -63,36 +65,49 @@ profile_dir(const char *profile, char *out, size_t outsz)
 static void
 peer_closed(struct chan *c, const char *why)
 {
-	/* netd and mediad come back through NEW_CHANNEL; the frontend's
-	 * going means the session ends and the supervisor says SHUTDOWN. */
+	/* netd, chatd and mediad come back through NEW_CHANNEL. */
 	log_info("%s channel closed: %s", role_name(c->peer), why);
+	if (c->peer != ROLE_FRONTEND)
+		return;
+	/*
+	 * The frontend is the user.  If it went away the session is ending:
+	 * the supervisor says SHUTDOWN next.  If keyd cut it off (it broke
+	 * the protocol, or stopped reading), a session that can no longer
+	 * answer the user must not go on looking alive: end it, loudly; the
+	 * supervisor tells the frontend why.
+	 */
+	if (strcmp(why, "peer closed the channel") != 0) {
+		log_warnx("lost the frontend (%s): ending the session", why);
+		keyd_profile_close();
+		exit(1);
+	}
 }
 
-static void
-open_peer(struct chan *c, int fd, enum role peer)
-{
-	static const struct chan_tables	*tables[ROLE_MAX] = {
-		[ROLE_FRONTEND] = &from_frontend,
-		[ROLE_NETD] = &from_netd,
-		[ROLE_MEDIAD] = &from_mediad,
-	};
+/* Each peer's channel and tables, for start-up and NEW_CHANNEL. */
+static const struct {
+	struct chan			*c;
+	int				 fd;
+	const struct chan_tables	*tables;
+} peers[ROLE_MAX] = {
+	[ROLE_FRONTEND] = { &ch_frontend, FD_KEYD_FRONTEND, &from_frontend },
+	[ROLE_NETD] = { &ch_netd, FD_KEYD_NETD, &from_netd },
+	[ROLE_CHATD] = { &ch_chatd, FD_KEYD_CHATD, &from_chatd },
+	[ROLE_MEDIAD] = { &ch_mediad, FD_KEYD_MEDIAD, &from_mediad },
+};
 
-	if (c->open)
-		chan_close(c, "replaced by a new channel");
-	chan_open(c, fd, ROLE_KEYD, peer, tables[peer], peer_closed, NULL);
-	c->name = role_name(peer);
-}
 
 static int
 on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct ipc_new_channel	nc;
 
+	/* the roles that restart: netd, chatd, mediad */
 	if (ipc_unpack_new_channel(r, &nc) == -1 ||
-	    (nc.role != ROLE_NETD && nc.role != ROLE_MEDIAD))
+	    (nc.role != ROLE_NETD && nc.role != ROLE_CHATD &&
+	    nc.role != ROLE_MEDIAD))
 		return -1;
-	open_peer(nc.role == ROLE_NETD ? &ch_netd : &ch_mediad, m->fd,
-	    nc.role);
+	rt_reopen_peer(peers[nc.role].c, m->fd, nc.role, peers[nc.role].tables,
+	    peer_closed);
 	m->fd = -1;
 	if (nc.role == ROLE_NETD)
 		net_relay_netd_up();
@@ -116,7 +131,7 @@ main(int argc, char *argv[])
 	struct sandbox_conf	 sb;
 	const char		*profile = NULL;
 	char			 dir[4096];
-	int			 ch;
+	int			 ch, i;
 
 	rt_init(&rt, ROLE_KEYD);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -146,9 +161,10 @@ main(int argc, char *argv[])
 	rt.on_shutdown = keyd_shutdown;
 	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
-	open_peer(&ch_frontend, FD_KEYD_FRONTEND, ROLE_FRONTEND);
-	open_peer(&ch_netd, FD_KEYD_NETD, ROLE_NETD);
-	open_peer(&ch_mediad, FD_KEYD_MEDIAD, ROLE_MEDIAD);
+	for (i = 0; i < ROLE_MAX; i++)
+		if (peers[i].c != NULL)
+			rt_open_peer(peers[i].c, peers[i].fd, (enum role)i,
+			    peers[i].tables, peer_closed);
 	net_relay_init(&ch_netd, &ch_frontend);
 	net_relay_netd_up();
 	rt_serve(&rt);

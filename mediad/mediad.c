@@ -14,7 +14,7 @@
 #include "sandbox/role_rt.h"
 
 static struct role_rt	rt;
-static struct chan	ch_keyd, ch_frontend;
+static struct chan	ch_keyd, ch_frontend, ch_chatd;
 
 static void
 mediad_shutdown(void)
@@ -25,6 +25,26 @@ mediad_shutdown(void)
 
 /* Calls arrive in a later issue: nothing to handle from either peer. */
 static const struct chan_tables from_peer = { { NULL } };
+
+static void	peer_closed(struct chan *, const char *);
+
+/* chatd restarts with a fresh channel to us. */
+static int
+on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_new_channel	nc;
+
+	if (ipc_unpack_new_channel(r, &nc) == -1 || nc.role != ROLE_CHATD)
+		return -1;
+	rt_reopen_peer(&ch_chatd, m->fd, ROLE_CHATD, &from_peer, peer_closed);
+	m->fd = -1;
+	return 0;
+}
+
+static const struct chan_handler from_sup_rows[] = {
+	{ IPC_NEW_CHANNEL,	0,	on_new_channel },
+};
+static const struct chan_table from_sup = { CHAN_ROWS(from_sup_rows), NULL };
 
 static void
 peer_closed(struct chan *c, const char *why)
@@ -56,12 +76,13 @@ main(int argc, char *argv[])
 
 	memset(&sb, 0, sizeof(sb));
 	rt.on_shutdown = mediad_shutdown;
+	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
-	chan_open(&ch_keyd, FD_MEDIAD_KEYD, ROLE_MEDIAD, ROLE_KEYD, &from_peer,
-	    peer_closed, NULL);
-	ch_keyd.name = "keyd";
-	chan_open(&ch_frontend, FD_MEDIAD_FRONTEND, ROLE_MEDIAD,
-	    ROLE_FRONTEND, &from_peer, peer_closed, NULL);
-	ch_frontend.name = "frontend";
+	rt_open_peer(&ch_keyd, FD_MEDIAD_KEYD, ROLE_KEYD, &from_peer,
+	    peer_closed);
+	rt_open_peer(&ch_frontend, FD_MEDIAD_FRONTEND, ROLE_FRONTEND,
+	    &from_peer, peer_closed);
+	rt_open_peer(&ch_chatd, FD_MEDIAD_CHATD, ROLE_CHATD, &from_peer,
+	    peer_closed);
 	rt_serve(&rt);
 }

@@ -1,4 +1,5 @@
 /* Start-up shared by every role: see role_rt.h. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +10,18 @@
 #include "sandbox/role_rt.h"
 
 static struct role_rt	*the_rt;
+/* Which fixed channel numbers the supervisor wired, seen before the role
+ * opened any descriptor of its own (which could take a free number). */
+#define RT_MAX_FIXED_FD	(FD_ROLE_EXTRA)
+static int		 fixed_open[RT_MAX_FIXED_FD];
 
 void
 rt_init(struct role_rt *rt, enum role role)
 {
+	int	i;
+
+	for (i = FD_SUP; i < RT_MAX_FIXED_FD; i++)
+		fixed_open[i] = fcntl(i, F_GETFD) != -1;
 	memset(rt, 0, sizeof(*rt));
 	rt->role = role;
 	the_rt = rt;
@@ -94,6 +103,28 @@ rt_lockdown(struct role_rt *rt, struct sandbox_conf *sb)
 	chan_open(&rt->sup, FD_SUP, rt->role, ROLE_SUP, &rt_tables, sup_closed,
 	    rt);
 	rt->sup.name = "supervisor";
+}
+
+int
+rt_open_peer(struct chan *c, int fd, enum role peer,
+    const struct chan_tables *tables,
+    void (*on_close)(struct chan *, const char *))
+{
+	if (fd < 0 || fd >= RT_MAX_FIXED_FD || !fixed_open[fd])
+		return 0;		/* not in this command's topology */
+	rt_reopen_peer(c, fd, peer, tables, on_close);
+	return 1;
+}
+
+void
+rt_reopen_peer(struct chan *c, int fd, enum role peer,
+    const struct chan_tables *tables,
+    void (*on_close)(struct chan *, const char *))
+{
+	if (c->open)
+		chan_close(c, "replaced by a new channel");
+	chan_open(c, fd, the_rt->role, peer, tables, on_close, NULL);
+	c->name = role_name(peer);
 }
 
 void

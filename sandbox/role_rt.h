@@ -51,6 +51,20 @@ int	rt_option(struct role_rt *, int opt, const char *arg);
 /* Applies the sandbox (conf->role/permissive/selftest are filled in here),
  * then starts the event loop and the supervisor channel. */
 void	rt_lockdown(struct role_rt *, struct sandbox_conf *);
+/*
+ * Opens the channel to peer at its fixed number fd if the supervisor
+ * wired it: a command that starts fewer roles leaves that number closed
+ * (rt_init notes which were open before the role opened anything), and
+ * then c stays closed.  Returns 1 if open.
+ */
+int	rt_open_peer(struct chan *c, int fd, enum role peer,
+	    const struct chan_tables *, void (*on_close)(struct chan *,
+	    const char *));
+/* The same for a channel to a restarted peer (NEW_CHANNEL's fd): replaces
+ * the old one. */
+void	rt_reopen_peer(struct chan *c, int fd, enum role peer,
+	    const struct chan_tables *, void (*on_close)(struct chan *,
+	    const char *));
 /* Sends the sandbox report to the supervisor, then runs a requested
  * selftest (which does not return). */
 void	rt_report(struct role_rt *);

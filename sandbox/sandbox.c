@@ -92,6 +92,11 @@ static const struct sb_policy {
 		.chroot = 1,
 		.fsize0 = 1,
 	},
+	[ROLE_CHATD] = {
+		.netns = 1,
+		.chroot = 1,
+		.fsize0 = 1,
+	},
 	[ROLE_MEDIAD] = {
 		.netns = 1,
 		.chroot = 1,

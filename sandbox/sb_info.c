@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/topology.h"
 #include "sandbox/sandbox.h"
 
 /* The names bulkhead(1) documents for `status`; logs use the same.
@@ -78,40 +79,16 @@ trunc:
 		memcpy(buf + bufsz - 4, "...", 4);
 }
 
-static const int fds_keyd[] = {
-	FD_SUP, FD_KEYD_FRONTEND, FD_KEYD_NETD, FD_KEYD_MEDIAD
-};
-static const int fds_netd[] = { FD_SUP, FD_NETD_KEYD };
-static const int fds_mediad[] = {
-	FD_SUP, FD_MEDIAD_KEYD, FD_MEDIAD_FRONTEND
-};
-static const int fds_frontend[] = {
-	FD_SUP, FD_FRONTEND_KEYD, FD_FRONTEND_MEDIAD
-};
-/* fetchd's output is fd 1, a pipe to netd. */
-static const int fds_fetchd[] = { FD_SUP };
-
+/* A role's channels are where the topology puts them (common/topology.c). */
 size_t
 sandbox_role_fds(enum role role, const int **fds)
 {
-	switch (role) {
-	case ROLE_KEYD:
-		*fds = fds_keyd;
-		return sizeof(fds_keyd) / sizeof(fds_keyd[0]);
-	case ROLE_NETD:
-		*fds = fds_netd;
-		return sizeof(fds_netd) / sizeof(fds_netd[0]);
-	case ROLE_MEDIAD:
-		*fds = fds_mediad;
-		return sizeof(fds_mediad) / sizeof(fds_mediad[0]);
-	case ROLE_FRONTEND:
-		*fds = fds_frontend;
-		return sizeof(fds_frontend) / sizeof(fds_frontend[0]);
-	case ROLE_FETCHD:
-		*fds = fds_fetchd;
-		return sizeof(fds_fetchd) / sizeof(fds_fetchd[0]);
-	default:
+	static int	tab[ROLE_MAX][8];
+
+	if (role <= ROLE_SUP || role >= ROLE_MAX) {
 		*fds = NULL;
 		return 0;
 	}
+	*fds = tab[role];
+	return topo_role_fds(role, tab[role], 8);
 }

@@ -156,6 +156,9 @@ static const struct sc_table sc_tables[ROLE_MAX] = {
 	[ROLE_NETD] = { "netd", sc_netd, NITEMS(sc_netd) },
 	/* Codecs are set up before lockdown and run single-threaded (no
 	 * clone); encoding and decoding need nothing beyond the base. */
+	/* chatd parses friends' data: nothing but the base, no path, no
+	 * socket; its files will arrive as descriptors. */
+	[ROLE_CHATD] = { "chatd", NULL, 0 },
 	[ROLE_MEDIAD] = { "mediad", NULL, 0 },
 	[ROLE_FRONTEND] = { "frontend", sc_frontend, NITEMS(sc_frontend) },
 	[ROLE_FETCHD] = { "fetchd", sc_fetchd, NITEMS(sc_fetchd) },

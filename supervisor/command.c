@@ -81,11 +81,10 @@ command_prepare(struct options *o)
 		usage_err("nospam: 8 hexadecimal digits, not '%s'", value);
 	frontend_arg(o, "run", o->command);
 	/*
-	 * A one-shot command needs no network: netd runs (keyd expects it)
-	 * but opens no socket and broadcasts nothing, and nothing is fetched.
+	 * A one-shot command starts keyd and the frontend only (the one-shot
+	 * topology, common/topology.c): no netd, so nothing on the network
+	 * and no port to probe; nothing is fetched.
 	 */
-	options_role_arg(o, ROLE_NETD, "no-udp", NULL);
-	options_role_arg(o, ROLE_NETD, "no-lan", NULL);
 	o->no_udp = 1;
 	o->nodes_url[0] = '\0';
 	o->nodes_file[0] = '\0';

@@ -15,9 +15,9 @@
 #define OPT_MAX_PATH		4096
 /* Where the frontend finds the passphrase source and a command's file. */
 #define FD_PASS			FD_ROLE_EXTRA
-#define FD_PASS_STR		"7"
+#define FD_PASS_STR		"8"
 #define FD_FILE			(FD_ROLE_EXTRA + 1)
-#define FD_FILE_STR		"8"
+#define FD_FILE_STR		"9"
 #define OPT_NODES_URL		"https://nodes.tox.chat/json"
 #define OPT_NODES_MAX_AGE	86400
 

@@ -16,6 +16,7 @@
 
 #include "common/log.h"
 #include "common/mono.h"
+#include "common/topology.h"
 #include "ipc/chan.h"
 #include "ipc/msg_core.h"
 #include "sandbox/spawn.h"
@@ -46,18 +47,41 @@ struct proc {
 	struct timer		 kill_timer;
 };
 
-enum phase {
-	PH_RUNNING = 0,
-	PH_STOP_FRONTEND,
-	PH_STOP_KEYD,
-	PH_STOP_REST,
-	PH_DONE,
+/*
+ * What each role's start and end mean to the session; with the topology
+ * (common/topology.c), this is everything start-up, restarts and the
+ * ordered shutdown are derived from.
+ */
+enum on_exit {
+	EXIT_USER_LEFT = 1,	/* the frontend: the session ends, its code */
+	EXIT_SESSION_LOST,	/* keyd: the session ends, the user is told */
+	EXIT_RESTART,		/* restarted with backoff and fresh channels */
+	EXIT_FETCH_DONE,	/* fetchd: schedule the next fetch */
 };
+
+static const struct role_policy {
+	int		at_start;	/* fetchd starts when a fetch is due */
+	enum on_exit	on_exit;
+	int		stop_phase;	/* shutdown order: 0 first */
+	uint64_t	grace_ms;	/* after SHUTDOWN, before SIGKILL */
+} policies[ROLE_MAX] = {
+	[ROLE_KEYD] = { 1, EXIT_SESSION_LOST, 1, GRACE_KEYD_MS },
+	[ROLE_NETD] = { 1, EXIT_RESTART, 2, GRACE_OTHERS_MS },
+	[ROLE_CHATD] = { 1, EXIT_RESTART, 2, GRACE_OTHERS_MS },
+	[ROLE_MEDIAD] = { 1, EXIT_RESTART, 2, GRACE_OTHERS_MS },
+	/* the frontend stops first: it holds the terminal; keyd next, which
+	 * has saved every change as it was made */
+	[ROLE_FRONTEND] = { 1, EXIT_USER_LEFT, 0, GRACE_FRONTEND_MS },
+	[ROLE_FETCHD] = { 0, EXIT_FETCH_DONE, 2, GRACE_OTHERS_MS },
+};
+#define STOP_PHASES	3
 
 static const struct options	*opts;
 static const char		*libexec;
 static struct proc		 procs[ROLE_MAX];
-static enum phase		 phase;
+static const struct topology	*topo;
+static int			 stopping;	/* shutdown began */
+static int			 cur_phase;	/* whose turn it is */
 static int			 exit_code;
 static struct ev_src		 sig_src;
 static struct timer		 fetch_timer;
@@ -203,103 +227,109 @@ stop_role(struct proc *p, uint64_t grace_ms)
 	timer_after(&p->kill_timer, grace_ms);
 }
 
-static void
-begin_shutdown(int code)
+static int
+in_topology(enum role r)
 {
-	if (phase != PH_RUNNING)
-		return;
-	exit_code = code;
-	phase = PH_STOP_FRONTEND;
-	timer_cancel(&fetch_timer);
-	timer_cancel(&procs[ROLE_NETD].restart_timer);
-	timer_cancel(&procs[ROLE_MEDIAD].restart_timer);
-	stop_role(&procs[ROLE_FRONTEND], GRACE_FRONTEND_MS);
-	advance_shutdown();
+	return (topo->roles & ROLE_BIT(r)) != 0;
 }
 
+static void
+cancel_pending_starts(void)
+{
+	int	i;
+
+	timer_cancel(&fetch_timer);
+	for (i = 1; i < ROLE_MAX; i++)
+		timer_cancel(&procs[i].restart_timer);
+}
+
+static void
+stop_phase_roles(int ph)
+{
+	int	i;
+
+	for (i = 1; i < ROLE_MAX; i++)
+		if (policies[i].stop_phase == ph)
+			stop_role(&procs[i], policies[i].grace_ms);
+}
+
+/* Stops the roles phase by phase: the next once the last has exited. */
 static void
 advance_shutdown(void)
 {
-	for (;;) {
-		switch (phase) {
-		case PH_RUNNING:
-		case PH_DONE:
-			return;
-		case PH_STOP_FRONTEND:
-			if (procs[ROLE_FRONTEND].pid > 0)
+	int	i;
+
+	while (stopping && cur_phase < STOP_PHASES) {
+		for (i = 1; i < ROLE_MAX; i++)
+			if (policies[i].stop_phase == cur_phase &&
+			    procs[i].pid > 0)
 				return;
-			phase = PH_STOP_KEYD;
-			stop_role(&procs[ROLE_KEYD], GRACE_KEYD_MS);
-			break;
-		case PH_STOP_KEYD:
-			if (procs[ROLE_KEYD].pid > 0)
-				return;
-			phase = PH_STOP_REST;
-			stop_role(&procs[ROLE_NETD], GRACE_OTHERS_MS);
-			stop_role(&procs[ROLE_MEDIAD], GRACE_OTHERS_MS);
-			stop_role(&procs[ROLE_FETCHD], GRACE_OTHERS_MS);
-			break;
-		case PH_STOP_REST:
-			if (procs[ROLE_NETD].pid > 0 ||
-			    procs[ROLE_MEDIAD].pid > 0 ||
-			    procs[ROLE_FETCHD].pid > 0)
-				return;
-			phase = PH_DONE;
-			loop_stop();
-			return;
-		}
+		if (++cur_phase < STOP_PHASES)
+			stop_phase_roles(cur_phase);
 	}
+	if (stopping)
+		loop_stop();
 }
 
 static void
-restart_netd(void)
+begin_shutdown(int code)
 {
-	struct ipc_new_channel	nc = { .role = ROLE_NETD };
-	struct spawn_fd		fds[1];
-	uint8_t			buf[4];
-	struct wr		w;
-	int			kn[2];
-
-	make_pair(kn);
-	fds[0] = (struct spawn_fd){ kn[1], FD_NETD_KEYD };
-	start_role(ROLE_NETD, fds, 1, -1);
-	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_new_channel(&w, &nc);
-	if (procs[ROLE_KEYD].chan.open)
-		chan_send(&procs[ROLE_KEYD].chan, IPC_NEW_CHANNEL, 0, w.p,
-		    w.len, kn[0]);
-	close(kn[0]);
-	close(kn[1]);
-	nodes_file_to_netd();
+	if (stopping)
+		return;
+	stopping = 1;
+	exit_code = code;
+	cancel_pending_starts();
+	cur_phase = 0;
+	stop_phase_roles(0);
+	advance_shutdown();
 }
 
+/*
+ * Starts role r wired to every running peer the topology gives it: a
+ * fresh socketpair per edge, r's end at its fixed number, the peer's end
+ * handed over with NEW_CHANNEL (a restart) or kept in ends[] for the peer
+ * still to be started (start-up).
+ */
 static void
-restart_mediad(void)
+start_wired(enum role r, int ends[][2])
 {
-	struct ipc_new_channel	nc;
-	struct spawn_fd		fds[2];
-	uint8_t			buf[4];
-	struct wr		w;
-	int			km[2], fm[2];
+	struct ipc_new_channel	 nc = { .role = (uint8_t)r };
+	const struct topo_edge	*e;
+	struct spawn_fd		 fds[ROLE_MAX];
+	uint8_t			 buf[IPC_NEW_CHANNEL_LEN];
+	struct wr		 w;
+	enum role		 other;
+	int			 n = 0, nclose = 0, mine, pair[2];
+	int			 close_after[ROLE_MAX];
+	size_t			 i;
 
-	make_pair(km);
-	make_pair(fm);
-	fds[0] = (struct spawn_fd){ km[1], FD_MEDIAD_KEYD };
-	fds[1] = (struct spawn_fd){ fm[1], FD_MEDIAD_FRONTEND };
-	start_role(ROLE_MEDIAD, fds, 2, -1);
-	nc.role = ROLE_MEDIAD;
+	memset(fds, 0, sizeof(fds));
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_new_channel(&w, &nc);
-	if (procs[ROLE_KEYD].chan.open)
-		chan_send(&procs[ROLE_KEYD].chan, IPC_NEW_CHANNEL, 0, w.p,
-		    w.len, km[0]);
-	if (procs[ROLE_FRONTEND].chan.open)
-		chan_send(&procs[ROLE_FRONTEND].chan, IPC_NEW_CHANNEL, 0, w.p,
-		    w.len, fm[0]);
-	close(km[0]);
-	close(km[1]);
-	close(fm[0]);
-	close(fm[1]);
+	for (i = 0; i < topo->nedges; i++) {
+		e = &topo->edges[i];
+		if (e->a != r && e->b != r)
+			continue;
+		other = e->a == r ? e->b : e->a;
+		mine = e->a == r ? e->fd_a : e->fd_b;
+		if (ends != NULL) {	/* start-up: made for both ends */
+			if (ends[i][0] != -1)
+				fds[n++] = (struct spawn_fd){
+				    ends[i][e->a == r ? 0 : 1], mine };
+			continue;
+		}
+		if (procs[other].pid <= 0 || !procs[other].chan.open)
+			continue;	/* it is wired when it starts */
+		make_pair(pair);
+		fds[n++] = (struct spawn_fd){ pair[1], mine };
+		close_after[nclose++] = pair[1];
+		chan_send(&procs[other].chan, IPC_NEW_CHANNEL, 0, w.p, w.len,
+		    pair[0]);
+		close(pair[0]);
+	}
+	start_role(r, fds, n, -1);
+	while (nclose > 0)
+		close(close_after[--nclose]);
 }
 
 static void
@@ -307,13 +337,12 @@ restart_timer_cb(struct timer *t)
 {
 	struct proc	*p = t->arg;
 
-	if (phase != PH_RUNNING)
+	if (stopping)
 		return;
 	p->restarts++;
+	start_wired(p->role, NULL);
 	if (p->role == ROLE_NETD)
-		restart_netd();
-	else
-		restart_mediad();
+		nodes_file_to_netd();
 	log_warnx("%s restarted (pid %d, restart %u)", role_name(p->role),
 	    (int)p->pid, p->restarts);
 	send_role_event(p->role, ROLE_EV_RESTARTED, p->pid, 0);
@@ -336,18 +365,18 @@ child_exited(struct proc *p, int status)
 	timer_cancel(&p->kill_timer);
 	chan_close(&p->chan, "process exited");
 	describe_status(status, desc, sizeof(desc));
-	if (phase != PH_RUNNING) {
+	if (stopping) {
 		log_debug("%s (pid %d) exited: %s", role_name(p->role),
 		    (int)pid, desc);
 		advance_shutdown();
 		return;
 	}
-	switch (p->role) {
-	case ROLE_FRONTEND:
+	switch (policies[p->role].on_exit) {
+	case EXIT_USER_LEFT:
 		log_debug("frontend exited: %s", desc);
 		begin_shutdown(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 		return;
-	case ROLE_KEYD:
+	case EXIT_SESSION_LOST:
 		log_warnx("keyd (pid %d) %s: the session ends", (int)pid, desc);
 		memset(&se, 0, sizeof(se));
 		se.role = ROLE_KEYD;
@@ -360,17 +389,15 @@ child_exited(struct proc *p, int status)
 			chan_send_wr(&procs[ROLE_FRONTEND].chan,
 			    IPC_SESSION_END, 0, &w);
 		/* The frontend exits on SESSION_END; give it a moment. */
+		stopping = 1;
 		exit_code = 1;
-		phase = PH_STOP_FRONTEND;
-		timer_cancel(&fetch_timer);
-		timer_cancel(&procs[ROLE_NETD].restart_timer);
-		timer_cancel(&procs[ROLE_MEDIAD].restart_timer);
+		cur_phase = 0;
+		cancel_pending_starts();
 		timer_after(&procs[ROLE_FRONTEND].kill_timer,
 		    GRACE_FRONTEND_MS);
 		advance_shutdown();
 		return;
-	case ROLE_NETD:
-	case ROLE_MEDIAD:
+	case EXIT_RESTART:
 		lived = mono_ms() - p->started;
 		if (lived >= RESTART_STABLE_MS)
 			p->fails = 0;
@@ -385,7 +412,7 @@ child_exited(struct proc *p, int status)
 		send_role_event(p->role, ROLE_EV_DIED, pid, status);
 		timer_after(&p->restart_timer, delay);
 		return;
-	case ROLE_FETCHD:
+	case EXIT_FETCH_DONE:
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 			log_info("nodes list fetched");
 			fetch_schedule((uint64_t)opts->nodes_max_age * 1000);
@@ -531,7 +558,7 @@ fetch_start(struct timer *t)
 	uint8_t	src = NODES_SRC_FETCH;
 	int	out[2];
 
-	if (phase != PH_RUNNING || procs[ROLE_FETCHD].pid > 0)
+	if (stopping || procs[ROLE_FETCHD].pid > 0)
 		return;
 	if (!procs[ROLE_NETD].chan.open) {
 		fetch_schedule(10000);		/* netd is restarting */
@@ -548,7 +575,8 @@ fetch_start(struct timer *t)
 static void
 fetch_schedule(uint64_t delay_ms)
 {
-	if (opts->nodes_url[0] != '\0' && phase == PH_RUNNING)
+	if (opts->nodes_url[0] != '\0' && !stopping &&
+	    in_topology(ROLE_FETCHD) && in_topology(ROLE_NETD))
 		timer_after(&fetch_timer, delay_ms);
 }
 
@@ -580,11 +608,17 @@ fetch_first(void)
 int
 session_run(const struct options *o, const char *libexec_dir)
 {
-	struct spawn_fd	fds[3];
+	int		ends[ROLE_MAX * ROLE_MAX][2];
 	sigset_t	mask;
-	int		kf[2], kn[2], km[2], fm[2], i;
+	size_t		e;
+	int		i;
 
 	opts = o;
+	/* A one-shot command needs the profile only: nothing on the
+	 * network, no codecs, no messenger (rule 5). */
+	topo = o->command != NULL ? &topo_oneshot : &topo_session;
+	if (topo->nedges > ROLE_MAX * ROLE_MAX)
+		fatalx("%s: topology too large", __func__);
 	libexec = libexec_dir;
 	loop_init();
 	for (i = 0; i < ROLE_MAX; i++) {
@@ -611,33 +645,29 @@ session_run(const struct options *o, const char *libexec_dir)
 	loop_add(&sig_src, EPOLLIN);
 	signal(SIGPIPE, SIG_IGN);
 
-	make_pair(kf);
-	make_pair(kn);
-	make_pair(km);
-	make_pair(fm);
-	fds[0] = (struct spawn_fd){ kf[0], FD_KEYD_FRONTEND };
-	fds[1] = (struct spawn_fd){ kn[0], FD_KEYD_NETD };
-	fds[2] = (struct spawn_fd){ km[0], FD_KEYD_MEDIAD };
-	start_role(ROLE_KEYD, fds, 3, -1);
-	fds[0] = (struct spawn_fd){ kn[1], FD_NETD_KEYD };
-	start_role(ROLE_NETD, fds, 1, -1);
-	fds[0] = (struct spawn_fd){ km[1], FD_MEDIAD_KEYD };
-	fds[1] = (struct spawn_fd){ fm[1], FD_MEDIAD_FRONTEND };
-	start_role(ROLE_MEDIAD, fds, 2, -1);
-	fds[0] = (struct spawn_fd){ kf[1], FD_FRONTEND_KEYD };
-	fds[1] = (struct spawn_fd){ fm[0], FD_FRONTEND_MEDIAD };
-	start_role(ROLE_FRONTEND, fds, 2, -1);
+	/* One pair per edge whose two roles this command starts; then each
+	 * role in order (keyd first, the frontend last), with its ends. */
+	for (e = 0; e < topo->nedges; e++) {
+		ends[e][0] = ends[e][1] = -1;
+		if (in_topology(topo->edges[e].a) &&
+		    in_topology(topo->edges[e].b) &&
+		    policies[topo->edges[e].a].at_start &&
+		    policies[topo->edges[e].b].at_start)
+			make_pair(ends[e]);
+	}
+	for (i = 1; i < ROLE_MAX; i++)
+		if (in_topology((enum role)i) && policies[i].at_start)
+			start_wired((enum role)i, ends);
+	for (e = 0; e < topo->nedges; e++)
+		if (ends[e][0] != -1) {
+			close(ends[e][0]);
+			close(ends[e][1]);
+		}
 	/* The frontend (never restarted) has its copies now (L6). */
 	if (o->pass_fd_open != -1)
 		close(o->pass_fd_open);
 	if (o->file_fd != -1)
 		close(o->file_fd);
-	for (i = 0; i < 2; i++) {
-		close(kf[i]);
-		close(kn[i]);
-		close(km[i]);
-		close(fm[i]);
-	}
 	/* The terminal belongs to the frontend now. */
 	if (dup2(devnull, STDIN_FILENO) == -1)
 		fatal("dup2");

@@ -25,6 +25,9 @@ static const struct linkage linkages[] = {
 	    "libjansson", "libqrencode", "libssl", "libcrypto" }, 1 },
 	{ "libexec/bulkhead/netd", { "libvpx", "libopus", "libcurl",
 	    "libqrencode", "libssl", "libcrypto" }, 1 },
+	/* chatd holds no key and parses friends' data: no crypto at all. */
+	{ "libexec/bulkhead/chatd", { "libsodium", "libvpx", "libopus",
+	    "libcurl", "libjansson", "libqrencode", "libssl" }, 1 },
 	{ "libexec/bulkhead/mediad", { "libcurl", "libsodium", "libjansson",
 	    "libqrencode", "libssl", "libcrypto" }, 1 },
 	{ "libexec/bulkhead/frontend", { "libsodium", "libcurl", "libvpx",

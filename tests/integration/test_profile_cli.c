@@ -101,6 +101,28 @@ init_then_id_with_passphrase_fd(void **state)
 	assert_string_equal(a1, a2);
 }
 
+/*
+ * A one-shot command starts only what it needs (rule 5): keyd and the
+ * frontend; no netd (nothing on the network), no chatd, no mediad.  The
+ * supervisor names every role it starts in its debug log.
+ */
+static void
+oneshot_starts_keyd_and_frontend_only(void **state)
+{
+	struct env	*e = *state;
+
+	assert_int_equal(run(e, "pw", "init", NULL, NULL), 0);
+	assert_int_equal(run(e, "pw", "--log-level=debug", "id", NULL), 0);
+	assert_non_null(strstr(e->err, "started keyd"));
+	assert_non_null(strstr(e->err, "started frontend"));
+	assert_null(strstr(e->err, "started netd"));
+	assert_null(strstr(e->err, "started chatd"));
+	assert_null(strstr(e->err, "started mediad"));
+	assert_null(strstr(e->err, "started fetchd"));
+	assert_int_equal(run(e, "pw", "--log-level=debug", "self", NULL), 0);
+	assert_null(strstr(e->err, "started netd"));
+}
+
 static void
 wrong_passphrase_fails_and_keeps_file(void **state)
 {
@@ -265,6 +287,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 		T(init_then_id_with_passphrase_fd),
+		T(oneshot_starts_keyd_and_frontend_only),
 		T(wrong_passphrase_fails_and_keeps_file),
 		T(no_passphrase_is_explicit_and_said),
 		T(corrupt_profile_is_refused_untouched),

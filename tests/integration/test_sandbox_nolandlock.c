@@ -174,7 +174,8 @@ static void
 permissive_starts_and_says_what_is_missing(void **state)
 {
 	static const char *const args[] = { "--sandbox=permissive", NULL };
-	static const char *const whole[] = { "netd", "mediad", "frontend" };
+	static const char *const whole[] = { "netd", "chatd", "mediad",
+	    "frontend" };
 	struct bh	 b;
 	json_t		*st, *sb;
 	size_t		 i;

@@ -306,6 +306,19 @@ netd_forbidden_acts(void **state)
 	expect_act(ROLE_NETD, "write-file", SIGSYS_KILL);
 }
 
+/* chatd parses friends' data: no socket, no path, no file. */
+static void
+chatd_forbidden_acts(void **state)
+{
+	(void)state;
+	expect_common(ROLE_CHATD);
+	expect_act(ROLE_CHATD, "socket", SIGSYS_KILL);
+	expect_act(ROLE_CHATD, "socket-ping", SIGSYS_KILL);
+	expect_act(ROLE_CHATD, "tcp-loopback", SIGSYS_KILL);
+	expect_act(ROLE_CHATD, "open", SIGSYS_KILL);
+	expect_act(ROLE_CHATD, "write-file", SIGSYS_KILL);
+}
+
 static void
 mediad_forbidden_acts(void **state)
 {
@@ -462,6 +475,13 @@ netd_runs_confined(void **state)
 }
 
 static void
+chatd_runs_confined(void **state)
+{
+	(void)state;
+	expect_confined_alive(ROLE_CHATD, NULL, 0);
+}
+
+static void
 mediad_runs_confined(void **state)
 {
 	(void)state;
@@ -489,11 +509,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(keyd_forbidden_acts),
 		cmocka_unit_test(netd_forbidden_acts),
+		cmocka_unit_test(chatd_forbidden_acts),
 		cmocka_unit_test(mediad_forbidden_acts),
 		cmocka_unit_test(frontend_forbidden_acts),
 		cmocka_unit_test(fetchd_forbidden_acts),
 		cmocka_unit_test(keyd_runs_confined),
 		cmocka_unit_test(netd_runs_confined),
+		cmocka_unit_test(chatd_runs_confined),
 		cmocka_unit_test(mediad_runs_confined),
 		cmocka_unit_test(frontend_runs_confined),
 		cmocka_unit_test(permissive_is_reported),

@@ -1,7 +1,8 @@
 /*
- * A real session: bulkhead --json started as a script would, its five
+ * A real session: bulkhead --json started as a script would, its six
  * processes, their sandboxes as the kernel reports them, supervision
- * (netd and mediad restarted, keyd's loss ends the session) and shutdown.
+ * (netd, chatd and mediad restarted, keyd's loss ends the session) and
+ * shutdown.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +20,9 @@
 #define T_REPLY		15000	/* deadline for a reply, not a benchmark */
 #define T_RESTART	20000
 
-static const char *const roles[] = { "keyd", "netd", "mediad", "frontend" };
+static const char *const roles[] = { "keyd", "netd", "chatd", "mediad",
+    "frontend" };
+#define NROLES	(sizeof(roles) / sizeof(roles[0]))
 
 static int
 session_setup(void **state)
@@ -146,7 +149,7 @@ status_all_reported(struct bh *b)
 }
 
 static void
-session_has_five_sandboxed_processes(void **state)
+session_has_six_sandboxed_processes(void **state)
 {
 	struct bh	*b = *state;
 	json_t		*st = status_all_reported(b), *e, *sb;
@@ -154,7 +157,7 @@ session_has_five_sandboxed_processes(void **state)
 	pid_t		 pid;
 
 	assert_int_equal(json_integer_value(json_object_get(st, "processes")),
-	    5);
+	    6);
 	assert_int_equal(bh_role_pid(st, "bulkhead"), b->pid);
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		pid = bh_role_pid(st, roles[i]);
@@ -213,7 +216,7 @@ session_restarts_killed_netd(void **state)
 	new = bh_role_pid(st, "netd");
 	assert_true(new != old && pid_alive(new));
 	assert_int_equal(json_integer_value(json_object_get(st, "processes")),
-	    5);
+	    6);
 	json_array_foreach(json_object_get(st, "roles"), i, e)
 		if (strcmp(json_string_value(json_object_get(e, "role")),
 		    "netd") == 0)
@@ -222,26 +225,55 @@ session_restarts_killed_netd(void **state)
 	json_decref(st);
 }
 
-static void
-session_restarts_killed_mediad(void **state)
+/* Kills role, waits for its restart; returns the new pid. */
+static pid_t
+restart(struct bh *b, const char *role)
 {
-	struct bh	*b = *state;
 	json_t		*st = status(b), *ev;
 	pid_t		 old, new;
 
-	old = bh_role_pid(st, "mediad");
+	old = bh_role_pid(st, role);
 	json_decref(st);
 	assert_int_equal(kill(old, SIGKILL), 0);
 	ev = bh_event(b, "role_restarted", T_RESTART);
 	assert_non_null(ev);
 	assert_string_equal(json_string_value(json_object_get(ev, "role")),
-	    "mediad");
+	    role);
 	json_decref(ev);
-	st = status_all_reported(b);	/* the new mediad has confined itself */
-	new = bh_role_pid(st, "mediad");
+	st = status_all_reported(b);	/* the new one has confined itself */
+	new = bh_role_pid(st, role);
 	assert_true(new != old && pid_alive(new));
 	assert_int_equal(bh_proc_field(new, "Seccomp"), 2);
+	assert_int_equal(json_integer_value(json_object_get(st, "processes")),
+	    6);
 	json_decref(st);
+	return new;
+}
+
+static void
+session_restarts_killed_mediad(void **state)
+{
+	(void)restart(*state, "mediad");
+}
+
+/*
+ * chatd holds nothing durable: killed, it comes back with fresh channels
+ * to keyd, the frontend and mediad; and when mediad is then restarted,
+ * the new chatd is handed a fresh channel to it and lives on.
+ */
+static void
+session_restarts_killed_chatd(void **state)
+{
+	struct bh	*b = *state;
+	pid_t		 chatd;
+	json_t		*st;
+
+	chatd = restart(b, "chatd");
+	(void)restart(b, "mediad");
+	st = status(b);
+	assert_int_equal(bh_role_pid(st, "chatd"), chatd);
+	json_decref(st);
+	assert_true(pid_alive(chatd));
 }
 
 static void
@@ -249,11 +281,11 @@ session_ends_when_keyd_dies(void **state)
 {
 	struct bh	*b = *state;
 	json_t		*st = status(b), *ev;
-	pid_t		 pids[4];
+	pid_t		 pids[NROLES];
 	size_t		 i;
 	int		 ws;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NROLES; i++)
 		pids[i] = bh_role_pid(st, roles[i]);
 	json_decref(st);
 	assert_int_equal(kill(pids[0], SIGKILL), 0);
@@ -267,7 +299,7 @@ session_ends_when_keyd_dies(void **state)
 	ws = bh_wait(b, T_REPLY);
 	assert_true(WIFEXITED(ws));
 	assert_int_equal(WEXITSTATUS(ws), 1);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NROLES; i++)
 		assert_false(pid_alive(pids[i]));
 }
 
@@ -276,11 +308,11 @@ session_quit_stops_everything(void **state)
 {
 	struct bh	*b = *state;
 	json_t		*st = status(b), *r;
-	pid_t		 pids[4];
+	pid_t		 pids[NROLES];
 	size_t		 i;
 	int		 ws;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NROLES; i++)
 		pids[i] = bh_role_pid(st, roles[i]);
 	json_decref(st);
 	r = bh_cmd(b, "{\"cmd\":\"quit\",\"id\":\"q1\"}", T_REPLY);
@@ -291,7 +323,7 @@ session_quit_stops_everything(void **state)
 	ws = bh_wait(b, T_REPLY);
 	assert_true(WIFEXITED(ws));
 	assert_int_equal(WEXITSTATUS(ws), 0);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NROLES; i++)
 		assert_false(pid_alive(pids[i]));
 }
 
@@ -300,18 +332,18 @@ session_sigterm_stops_everything(void **state)
 {
 	struct bh	*b = *state;
 	json_t		*st = status(b);
-	pid_t		 pids[4];
+	pid_t		 pids[NROLES];
 	size_t		 i;
 	int		 ws;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NROLES; i++)
 		pids[i] = bh_role_pid(st, roles[i]);
 	json_decref(st);
 	assert_int_equal(kill(b->pid, SIGTERM), 0);
 	ws = bh_wait(b, T_REPLY);
 	assert_true(WIFEXITED(ws));
 	assert_int_equal(WEXITSTATUS(ws), 0);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NROLES; i++)
 		assert_false(pid_alive(pids[i]));
 }
 
@@ -348,9 +380,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, session_setup, session_teardown)
-		T(session_has_five_sandboxed_processes),
+		T(session_has_six_sandboxed_processes),
 		T(session_restarts_killed_netd),
 		T(session_restarts_killed_mediad),
+		T(session_restarts_killed_chatd),
 		T(session_ends_when_keyd_dies),
 		T(session_quit_stops_everything),
 		T(session_sigterm_stops_everything),

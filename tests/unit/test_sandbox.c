@@ -77,14 +77,21 @@ role_fds_match_role_h(void **state)
 	const int	*fds;
 
 	(void)state;
-	assert_int_equal(sandbox_role_fds(ROLE_KEYD, &fds), 4);
+	assert_int_equal(sandbox_role_fds(ROLE_KEYD, &fds), 5);
 	assert_int_equal(fds[0], FD_SUP);
-	assert_int_equal(fds[3], FD_KEYD_MEDIAD);
+	assert_int_equal(fds[1], FD_KEYD_FRONTEND);
+	assert_int_equal(fds[2], FD_KEYD_NETD);
+	assert_int_equal(fds[3], FD_KEYD_CHATD);
+	assert_int_equal(fds[4], FD_KEYD_MEDIAD);
 	assert_int_equal(sandbox_role_fds(ROLE_NETD, &fds), 2);
 	assert_int_equal(fds[1], FD_NETD_KEYD);
-	assert_int_equal(sandbox_role_fds(ROLE_MEDIAD, &fds), 3);
-	assert_int_equal(sandbox_role_fds(ROLE_FRONTEND, &fds), 3);
-	assert_int_equal(fds[2], FD_FRONTEND_MEDIAD);
+	assert_int_equal(sandbox_role_fds(ROLE_CHATD, &fds), 4);
+	assert_int_equal(fds[1], FD_CHATD_KEYD);
+	assert_int_equal(fds[2], FD_CHATD_FRONTEND);
+	assert_int_equal(fds[3], FD_CHATD_MEDIAD);
+	assert_int_equal(sandbox_role_fds(ROLE_MEDIAD, &fds), 4);
+	assert_int_equal(sandbox_role_fds(ROLE_FRONTEND, &fds), 4);
+	assert_int_equal(sandbox_role_fds(ROLE_FETCHD, &fds), 1);
 	assert_int_equal(sandbox_role_fds(ROLE_SUP, &fds), 0);
 	assert_null(fds);
 }
