@@ -149,8 +149,9 @@ void		 dht_set_punching(struct dht *, int on);
 
 /*
  * One received UDP datagram.  Returns 0 if the DHT took it, 1 if the kind
- * is not a DHT kind (the caller may hand it to another module), -1 if it
- * was a DHT kind and was dropped (counted in stats).
+ * is not a DHT kind (LAN discovery's 0x21 included: netd_lan.c reads it
+ * and calls dht_ask_nodes), -1 if it was a DHT kind and was dropped
+ * (counted in stats).
  */
 int		 dht_handle_packet(struct dht *, const struct ip_port *from,
 		    const uint8_t *pkt, size_t len, uint64_t now_ms);
