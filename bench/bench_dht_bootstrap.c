@@ -170,7 +170,6 @@ main(void)
 	/* Both start now. */
 	t0 = mono_ms();
 	d = dht_new(ours_send, NULL, t0);
-	dht_set_lan(d, 0);
 	(void)ipp_to_node(&bs_addr, bs_pk, &bn);
 	(void)dht_bootstrap_add(d, &bn);
 	(void)tox_bootstrap(t, "127.0.0.1", bs_port, bs_pk, NULL);

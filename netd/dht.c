@@ -22,7 +22,7 @@ dht_new(dht_send_fn *send, void *arg, uint64_t now)
 	d->send = send;
 	d->send_arg = arg;
 	d->now = now;
-	d->lan_ok = d->punch_ok = 1;
+	d->punch_ok = 1;
 	/*
 	 * Two random keys nobody owns, searched like friends: their lists
 	 * spread our view over the key space and feed onion paths without
@@ -50,12 +50,6 @@ const uint8_t *
 dht_self_pk(const struct dht *d)
 {
 	return d->keys.pk;
-}
-
-void
-dht_set_lan(struct dht *d, int on)
-{
-	d->lan_ok = on != 0;
 }
 
 void
@@ -297,22 +291,19 @@ on_request(struct dht *d, const struct ip_port *from, const uint8_t *pkt,
 	return rv;
 }
 
-static int
-on_lan(struct dht *d, const struct ip_port *from, const uint8_t *pkt,
-    size_t len)
+int
+dht_ask_nodes(struct dht *d, const struct ip_port *to_in,
+    const uint8_t pk[DHT_PK_LEN], uint64_t now)
 {
-	uint8_t	pk[DHT_PK_LEN];
+	struct ip_port	to = *to_in;
 
-	if (!d->lan_ok || !ipp_is_lan(from)) {
-		d->stats.unexpected++;
+	if (now > d->now)
+		d->now = now;
+	ipp_normalize(&to);
+	if (!ipp_isset(&to) || memcmp(pk, d->keys.pk, DHT_PK_LEN) == 0)
 		return -1;
-	}
-	if (dhtp_lan_parse(pkt, len, pk) == -1) {
-		d->stats.malformed++;
-		return -1;
-	}
 	/* Never trusted as such: it is listed only if it answers this. */
-	dht_send_getnodes(d, from, pk, d->keys.pk);
+	dht_send_getnodes(d, &to, pk, d->keys.pk);
 	return 0;
 }
 
@@ -348,9 +339,6 @@ dht_handle_packet(struct dht *d, const struct ip_port *from_in,
 		break;
 	case DHT_CRYPTO:
 		rv = on_request(d, &from, pkt, len);
-		break;
-	case DHT_LAN:
-		rv = on_lan(d, &from, pkt, len);
 		break;
 	default:
 		d->stats.not_dht++;

@@ -115,7 +115,7 @@ struct dht {
 	dht_send_fn		*send;
 	void			*send_arg;
 	uint64_t		 now, last_run;
-	uint8_t			 lan_ok, punch_ok;
+	uint8_t			 punch_ok;
 
 	struct dht_client	 close[DHT_CLOSE_LEN];
 	uint64_t		 close_last_getnodes;
@@ -144,15 +144,14 @@ struct dht	*dht_new(dht_send_fn *, void *arg, uint64_t now_ms);
 /* Wipes the keys and frees. */
 void		 dht_free(struct dht *);
 const uint8_t	*dht_self_pk(const struct dht *);
-/* LAN discovery (0x21) accepted: on by default. */
-void		 dht_set_lan(struct dht *, int on);
 /* Hole punching on NAT ping answers: on by default. */
 void		 dht_set_punching(struct dht *, int on);
 
 /*
  * One received UDP datagram.  Returns 0 if the DHT took it, 1 if the kind
- * is not a DHT kind (the caller may hand it to another module), -1 if it
- * was a DHT kind and was dropped (counted in stats).
+ * is not a DHT kind (LAN discovery's 0x21 included: netd_lan.c reads it
+ * and calls dht_ask_nodes), -1 if it was a DHT kind and was dropped
+ * (counted in stats).
  */
 int		 dht_handle_packet(struct dht *, const struct ip_port *from,
 		    const uint8_t *pkt, size_t len, uint64_t now_ms);
@@ -168,6 +167,14 @@ uint64_t	 dht_next_deadline(const struct dht *);
  * full table.  The nodes list fetcher and saved nodes both come here.
  */
 int		 dht_bootstrap_add(struct dht *, const struct packed_node *);
+
+/*
+ * Asks a node we were told of (a LAN discovery announcement) for the nodes
+ * close to us.  It is not listed unless it answers.  Returns 0, or -1 for
+ * our own key or an unset address.
+ */
+int		 dht_ask_nodes(struct dht *, const struct ip_port *,
+		    const uint8_t pk[DHT_PK_LEN], uint64_t now_ms);
 
 /* Starts looking for a DHT key (a friend's); 0 or -1 if the table is full. */
 int		 dht_search_add(struct dht *, const uint8_t pk[DHT_PK_LEN]);

@@ -12,12 +12,23 @@
 #include "common/packed_node.h"
 #include "ipc/chan.h"
 #include "ipc/msg_nodes.h"
+#include "netd/net.h"
 #include "netd/netd_dht.h"
+#include "netd/netd_lan.h"
 #include "netd/nodes_feed.h"
 #include "sandbox/role_rt.h"
 
+enum {
+	NETD_OPT_STANDALONE = RT_OPT_FIRST_ROLE,
+};
+
 static struct role_rt	rt;
 static struct chan	ch_keyd;
+/*
+ * --standalone: no keyd channel (a bootstrap node's netd serves the DHT
+ * alone).  Without it netd belongs to a session, and losing keyd ends it.
+ */
+static int		standalone;
 
 /* A node of a nodes list: bootstrap from each address it has. */
 static void
@@ -108,7 +119,10 @@ main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		RT_LONGOPTS,
+		NET_LONGOPTS,
+		NETD_LAN_LONGOPTS,
 		NETD_DHT_LONGOPTS,
+		{ "standalone", no_argument, NULL, NETD_OPT_STANDALONE },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sandbox_conf	sb;
@@ -118,28 +132,42 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (rt_option(&rt, ch, optarg))
 			continue;
+		if (net_option(ch, optarg))		/* sockets (net.c) */
+			continue;
+		if (netd_lan_option(ch, optarg))	/* netd_lan.c */
+			continue;
 		if (netd_dht_option(ch, optarg))	/* DHT (netd_dht.c) */
 			continue;
+		if (ch == NETD_OPT_STANDALONE) {
+			standalone = 1;
+			continue;
+		}
 		fatalx("usage: netd [options]");
 	}
 
 	memset(&sb, 0, sizeof(sb));
-	/* Acquire before the sandbox: libsodium, the DHT's UDP socket. */
+	/* Acquire before the sandbox: libsodium, the UDP socket. */
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot be initialised");
 	/* jansson seeds its hash tables from /dev/urandom on first use:
 	 * do it now, while netd may still open a file. */
 	json_object_seed(0);
+	net_start();
+	sb.nkeep += (int)net_fds(sb.keep_fds + sb.nkeep,
+	    SANDBOX_MAX_KEEP - (size_t)sb.nkeep);
 	netd_dht_start();
-	if (netd_dht_fd() != -1)
-		sb.keep_fds[sb.nkeep++] = netd_dht_fd();
 	rt.on_shutdown = netd_shutdown;
 	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
-	chan_open(&ch_keyd, FD_NETD_KEYD, ROLE_NETD, ROLE_KEYD, &from_keyd,
-	    keyd_closed, NULL);
-	ch_keyd.name = "keyd";
-	netd_dht_serve(&ch_keyd);		/* DHT (netd_dht.c) */
+	net_serve();
+	if (!standalone) {
+		chan_open(&ch_keyd, FD_NETD_KEYD, ROLE_NETD, ROLE_KEYD,
+		    &from_keyd, keyd_closed, NULL);
+		ch_keyd.name = "keyd";
+	} else
+		log_info("standalone: no keyd channel");
+	netd_dht_serve(standalone ? NULL : &ch_keyd);	/* netd_dht.c */
+	netd_lan_serve();				/* netd_lan.c */
 	nodes_feed_init(&(struct nodes_feed_ops){ feed_bootstrap, feed_save,
 	    NULL });
 	rt_serve(&rt);

@@ -1,13 +1,12 @@
 /*
- * netd's DHT on the event loop: see netd_dht.h.  One engine, one socket,
- * one loop timer armed to the engine's next deadline (no polling tick),
- * one timer for LAN discovery and one for saving nodes.
+ * netd's DHT on the event loop: see netd_dht.h.  One engine fed by the
+ * packet-kind switch (net.c), one loop timer armed to the engine's next
+ * deadline (no polling tick) and one for saving nodes.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 
 #include "common/hex.h"
 #include "common/log.h"
@@ -15,29 +14,31 @@
 #include "common/mono.h"
 #include "netd/dht.h"
 #include "netd/dht_packet.h"
-#include "netd/lan.h"
+#include "netd/net.h"
 #include "netd/netd_dht.h"
-#include "netd/udp.h"
 
 #define BOOT_MAX	DHT_BOOTSTRAP_MAX
-#define RX_BURST	64	/* datagrams per wakeup, then others' turn */
+
+/* The kinds the engine reads (dht_packet.h); LAN discovery is netd_lan.c's. */
+static const uint8_t	dht_kinds[] = {
+	DHT_PING_REQ, DHT_PING_RESP, DHT_NODES_REQ, DHT_NODES_RESP, DHT_CRYPTO
+};
+
+static void	dht_rx(void *, const struct ip_port *, const uint8_t *, size_t);
+static void	dht_burst_end(void *);
 
 static struct {
 	/* options */
-	uint16_t		 port;		/* 0: the default range */
-	int			 no_ipv6, no_udp, no_lan;
 	struct packed_node	 boot[BOOT_MAX];
 	int			 nboot;
 	/* state */
 	struct dht		*d;
-	struct udp		 u;
-	struct ev_src		 src;
-	struct timer		 tick, lan_t, save_t;
-	struct lan		 lan;
+	struct net_proto	 proto;
+	struct timer		 tick, save_t;
 	struct chan		*keyd;
 	struct ipc_net_status	 last;
 	uint64_t		 last_sent;
-} g = { .u = { .fd = -1 } };
+} g = { .proto = { "dht", dht_rx, dht_burst_end, NULL, 0 } };
 
 int
 netd_dht_parse_node(const char *s, struct packed_node *n)
@@ -79,26 +80,7 @@ netd_dht_parse_node(const char *s, struct packed_node *n)
 int
 netd_dht_option(int opt, const char *arg)
 {
-	unsigned long	 p;
-	char		*end;
-
 	switch (opt) {
-	case NETD_DHT_OPT_PORT:
-		errno = 0;
-		p = strtoul(arg, &end, 10);
-		if (errno != 0 || *end != '\0' || p == 0 || p > 65535)
-			fatalx("--port: not a port: %s", arg);
-		g.port = (uint16_t)p;
-		return 1;
-	case NETD_DHT_OPT_NO_IPV6:
-		g.no_ipv6 = 1;
-		return 1;
-	case NETD_DHT_OPT_NO_UDP:
-		g.no_udp = 1;
-		return 1;
-	case NETD_DHT_OPT_NO_LAN:
-		g.no_lan = 1;
-		return 1;
 	case NETD_DHT_OPT_BOOTSTRAP:
 		if (g.nboot == BOOT_MAX)
 			fatalx("--bootstrap: at most %d nodes", BOOT_MAX);
@@ -115,34 +97,14 @@ netd_dht_option(int opt, const char *arg)
 static int
 send_cb(void *arg, const struct ip_port *to, const uint8_t *pkt, size_t len)
 {
-	if (g.u.fd == -1)
-		return -1;
-	return udp_send(&g.u, to, pkt, len);
+	return net_send(to, pkt, len);
 }
 
 void
 netd_dht_start(void)
 {
-	uint16_t	from = UDP_PORT_FIRST, to = UDP_PORT_LAST;
-
 	if ((g.d = dht_new(send_cb, NULL, mono_ms())) == NULL)
 		fatal("dht_new");
-	dht_set_lan(g.d, !g.no_lan && !g.no_udp);
-	lan_init(&g.lan);
-	if (g.no_udp)
-		return;
-	if (g.port != 0)
-		from = to = g.port;
-	if (udp_open(&g.u, !g.no_ipv6, from, to) == -1)
-		fatal("udp: cannot bind a port in %u..%u", from, to);
-	log_info("DHT on UDP port %u (%s)", g.u.port,
-	    g.u.v6 ? "IPv6 and IPv4" : "IPv4");
-}
-
-int
-netd_dht_fd(void)
-{
-	return g.u.fd;
 }
 
 void
@@ -153,7 +115,7 @@ netd_dht_status(struct ipc_net_status *s)
 		return;
 	s->state = dht_connected(g.d) ? NET_DHT_UDP : NET_DHT_NONE;
 	memcpy(s->dht_pk, dht_self_pk(g.d), sizeof(s->dht_pk));
-	s->udp_port = g.u.fd != -1 ? g.u.port : 0;
+	s->udp_port = net_udp_port();
 	s->good_nodes = dht_good_nodes(g.d);
 }
 
@@ -213,38 +175,19 @@ tick_fn(struct timer *t)
 	rearm();
 }
 
+/* A datagram of one of dht_kinds[], from the switch. */
 static void
-udp_cb(struct ev_src *src, uint32_t events)
+dht_rx(void *arg, const struct ip_port *from, const uint8_t *pkt, size_t len)
 {
-	uint8_t		buf[UDP_MAX_DGRAM];
-	struct ip_port	from;
-	ssize_t		n;
-	int		i;
-
-	for (i = 0; i < RX_BURST; i++) {
-		if ((n = udp_recv(&g.u, buf, sizeof(buf), &from)) == 0)
-			break;
-		if (n < 0)
-			continue;	/* oversized or odd source: dropped */
-		/* Not a DHT kind: the onion and net_crypto come here later. */
-		(void)dht_handle_packet(g.d, &from, buf, (size_t)n, mono_ms());
-	}
-	rearm();
+	(void)dht_handle_packet(g.d, from, pkt, len, mono_ms());
 }
 
+/* After a wakeup's packets: the deadline and the status once, not per
+ * packet. */
 static void
-lan_fn(struct timer *t)
+dht_burst_end(void *arg)
 {
-	struct ip_port	to[LAN_MAX_TARGETS];
-	uint8_t		pkt[DHT_LAN_LEN];
-	unsigned	i, n;
-
-	if (dhtp_lan_pack(dht_self_pk(g.d), pkt, sizeof(pkt)) > 0) {
-		n = lan_round(&g.lan, g.u.v6, to);
-		for (i = 0; i < n; i++)
-			(void)udp_send(&g.u, &to[i], pkt, sizeof(pkt));
-	}
-	timer_after(&g.lan_t, LAN_INTERVAL_MS);
+	rearm();
 }
 
 static void
@@ -266,19 +209,14 @@ save_fn(struct timer *t)
 void
 netd_dht_serve(struct chan *ch)
 {
+	size_t	k;
 	int	i;
 
 	g.keyd = ch;
 	timer_init(&g.tick, tick_fn, NULL);
-	timer_init(&g.lan_t, lan_fn, NULL);
 	timer_init(&g.save_t, save_fn, NULL);
-	if (g.u.fd != -1) {
-		g.src.fd = g.u.fd;
-		g.src.cb = udp_cb;
-		loop_add(&g.src, EPOLLIN);
-		if (!g.no_lan)
-			timer_after(&g.lan_t, 0);
-	}
+	for (k = 0; k < sizeof(dht_kinds); k++)
+		net_register(dht_kinds[k], &g.proto);
 	for (i = 0; i < g.nboot; i++)
 		if (dht_bootstrap_add(g.d, &g.boot[i]) == -1)
 			log_warnx("bootstrap node %d refused", i + 1);
@@ -346,4 +284,25 @@ netd_dht_bootstrap(const struct packed_node *pn)
 	if (g.d == NULL)
 		return -1;
 	return dht_bootstrap_add(g.d, pn);
+}
+
+int
+netd_dht_lan_peer(const struct ip_port *from, const uint8_t pk[DHT_PK_LEN])
+{
+	if (g.d == NULL)
+		return -1;
+	return dht_ask_nodes(g.d, from, pk, mono_ms());
+}
+
+void
+netd_dht_changed(void)
+{
+	if (g.d != NULL)
+		rearm();
+}
+
+const uint8_t *
+netd_dht_self_pk(void)
+{
+	return g.d != NULL ? dht_self_pk(g.d) : NULL;
 }

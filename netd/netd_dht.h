@@ -1,13 +1,13 @@
 /*
- * netd's DHT on the event loop: options, the UDP socket (acquired before
- * the sandbox), the engine's timer, LAN discovery, bootstrap, status and
- * node saving towards keyd.  netd.c calls, in this order:
+ * netd's DHT on the event loop: the engine, its packet kinds (registered
+ * with net.c's switch), its timer, bootstrap, status and node saving
+ * towards keyd.  The sockets and netd-wide options are net.c's, LAN
+ * discovery is netd_lan.c's.  netd.c calls, in this order:
  *
  *	getopt loop:	if (netd_dht_option(ch, optarg)) continue;
- *	before sandbox:	netd_dht_start();  sb.keep_fds[sb.nkeep++] = fd
- *			if netd_dht_fd() != -1
- *	after rt_lockdown and opening the keyd channel:
- *			netd_dht_serve(&ch_keyd);
+ *	before sandbox:	netd_dht_start();
+ *	after rt_lockdown and opening the keyd channel (if any):
+ *			netd_dht_serve(&ch_keyd or NULL);
  *	the keyd channel's tables include netd_dht_from_keyd.
  */
 #ifndef BULKHEAD_NETD_NETD_DHT_H
@@ -17,21 +17,15 @@
 
 #include "ipc/chan.h"
 #include "ipc/msg_net.h"
+#include "netd/dht_keys.h"
+#include "netd/ipp.h"
 #include "sandbox/role_rt.h"
 
 enum {
-	NETD_DHT_OPT_PORT = RT_OPT_FIRST_ROLE + 0x100,
-	NETD_DHT_OPT_NO_IPV6,
-	NETD_DHT_OPT_NO_UDP,
-	NETD_DHT_OPT_NO_LAN,
-	NETD_DHT_OPT_BOOTSTRAP,
+	NETD_DHT_OPT_BOOTSTRAP = RT_OPT_FIRST_ROLE + 0x200,
 };
 
 #define NETD_DHT_LONGOPTS \
-	{ "port", required_argument, NULL, NETD_DHT_OPT_PORT }, \
-	{ "no-ipv6", no_argument, NULL, NETD_DHT_OPT_NO_IPV6 }, \
-	{ "no-udp", no_argument, NULL, NETD_DHT_OPT_NO_UDP }, \
-	{ "no-lan", no_argument, NULL, NETD_DHT_OPT_NO_LAN }, \
 	{ "bootstrap", required_argument, NULL, NETD_DHT_OPT_BOOTSTRAP }
 
 /* How often netd hands keyd its good nodes to save, and how soon after
@@ -47,14 +41,12 @@ enum {
  * literal only (IPv6 in brackets or bare), never a name: netd does no DNS.
  */
 int	netd_dht_option(int opt, const char *arg);
-/* Creates the engine and binds the UDP socket; call before the sandbox. */
+/* Creates the engine (a fresh DHT key); call before the sandbox. */
 void	netd_dht_start(void);
-/* The UDP socket to keep open through the sandbox, or -1. */
-int	netd_dht_fd(void);
 /*
- * Registers with the event loop (after rt_lockdown) and starts: command
- * line bootstrap nodes, LAN discovery, timers.  Status and saved nodes go
- * to keyd on ch (may be NULL in tests).
+ * Registers the DHT's packet kinds and timers (after rt_lockdown) and
+ * starts: command line bootstrap nodes, timers.  Status and saved nodes go
+ * to keyd on ch; NULL: no keyd (netd --standalone, tests).
  */
 void	netd_dht_serve(struct chan *ch);
 /* Handler rows of the NET_* messages from keyd. */
@@ -63,6 +55,13 @@ extern const struct chan_table	netd_dht_from_keyd;
 void	netd_dht_status(struct ipc_net_status *);
 /* Adds a bootstrap node (from a nodes list); 0, or -1 if refused. */
 int	netd_dht_bootstrap(const struct packed_node *);
+/* A LAN peer announced itself: ask it for nodes (dht_ask_nodes); 0 or -1. */
+int	netd_dht_lan_peer(const struct ip_port *, const uint8_t pk[DHT_PK_LEN]);
+/* Re-arms the engine's timer and reports the status, after the engine was
+ * fed from elsewhere. */
+void	netd_dht_changed(void);
+/* Our DHT public key (NULL before netd_dht_start). */
+const uint8_t *netd_dht_self_pk(void);
 /* Parses HOST:PORT:KEY into a UDP packed node; 0 or -1. */
 int	netd_dht_parse_node(const char *, struct packed_node *);
 

@@ -69,7 +69,6 @@ ours_open(struct ours *o)
 	    (uint16_t)(env.base + 19)), 0);
 	o->d = dht_new(ours_send, o, mono_ms());
 	assert_non_null(o->d);
-	dht_set_lan(o->d, 0);
 	o->next = 0;
 }
 
