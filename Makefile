@@ -5,8 +5,10 @@
 #                   ASan+UBSan
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each
 #   make bench      side-by-side benchmarks against libtoxcore
-#   make deps       install missing Debian packages (apt-get, sudo if needed)
-#   make run        deps, build, start the interactive client
+#   make deps       install missing Debian packages for building, running
+#                   and testing (apt-get, sudo if needed)
+#   make run        install what building and running need, build on every
+#                   core, start the interactive client
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX		?= /usr/local
@@ -85,11 +87,14 @@ UNIT_SRCS	 = $(wildcard tests/unit/test_*.c)
 INTEG_SRCS	 = $(wildcard tests/integration/test_*.c)
 INTEROP_SRCS	 = $(wildcard tests/interop/test_*.c)
 INTEROP_TOOLS	 = $(wildcard tests/interop/tool_*.c)
+# Test builds of roles (a compromised one, speaking the real IPC).
+INTEG_TOOLS	 = $(wildcard tests/integration/tool_*.c)
 TEST_HELPERS	 = $(wildcard tests/lib/*.c)
 UNIT_BINS	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 INTEG_BINS	 = $(patsubst tests/integration/%.c,$(B)/tests/%,$(INTEG_SRCS))
 INTEROP_BINS	 = $(patsubst tests/interop/%.c,$(B)/tests/%,$(INTEROP_SRCS))
 INTEROP_TOOL_BINS = $(patsubst tests/interop/%.c,$(B)/tests/%,$(INTEROP_TOOLS))
+INTEG_TOOL_BINS	 = $(patsubst tests/integration/%.c,$(B)/tests/%,$(INTEG_TOOLS))
 BENCH_SRCS	 = $(wildcard bench/bench_*.c)
 BENCH_BINS	 = $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS	 = $(wildcard tests/fuzz/fuzz_*.c)
@@ -187,7 +192,8 @@ $(B)/bench/%: bench/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
 
-test: all $(UNIT_BINS) $(INTEG_BINS) $(INTEROP_BINS) $(INTEROP_TOOL_BINS) ipc-doc-check
+test: all $(UNIT_BINS) $(INTEG_BINS) $(INTEG_TOOL_BINS) $(INTEROP_BINS) \
+    $(INTEROP_TOOL_BINS) ipc-doc-check
 	@B=$(B) sh tests/run-tests.sh $(UNIT_BINS) $(INTEG_BINS) $(INTEROP_BINS)
 
 # docs/IPC.md is printed from the catalogue; a stale copy fails the tests.
@@ -220,7 +226,12 @@ deps-check:
 deps:
 	sh scripts/deps.sh
 
-run: deps all
+# make run installs only what building and running need, and builds on
+# every core; make deps (and make check) install the test tools too.
+NPROC		:= $(shell nproc 2>/dev/null || echo 2)
+run:
+	@sh scripts/deps.sh --run
+	@$(MAKE) -j$(NPROC) all
 	$(BIN_SUP) $(ARGS)
 
 # Fuzz targets: clang libFuzzer with ASan+UBSan over the product sources.

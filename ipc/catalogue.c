@@ -33,7 +33,8 @@
 	E(SUP, FRONTEND))
 
 /* Who answers requests: the reverse of every edge a request travels. */
-#define ANSWER_EDGES	(E(SUP, FRONTEND) | E(KEYD, FRONTEND) | E(NETD, KEYD))
+#define ANSWER_EDGES	(E(SUP, FRONTEND) | E(KEYD, FRONTEND) | E(NETD, KEYD) | \
+	E(NETD, SUP))
 
 #define OK_OR_ERROR	{ IPC_OK, IPC_ERROR }
 #define ID_OR_ERROR	{ IPC_ID_ANS, IPC_ERROR }
@@ -156,15 +157,15 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 
 	/* Bootstrap nodes list. */
 	[IPC_NODES_FD] = { "NODES_FD",
-	    "a nodes list to read from the fd: its source",
-	    E(SUP, NETD), IPC_NODES_FD_LEN, IPC_NODES_FD_LEN,
-	    IPC_FD_REQUIRED },
-	[IPC_NODES_CACHE_SAVE] = { "NODES_CACHE_SAVE",
-	    "a fetched list that parsed, for keyd to keep",
-	    E(NETD, KEYD), IPC_NODES_LIST_MIN_LEN, IPC_NODES_LIST_MAX_LEN,
-	    IPC_FD_NONE },
+	    "the user's --nodes file (the fd), to read and bootstrap from",
+	    E(SUP, NETD), 0, 0, IPC_FD_REQUIRED },
+	[IPC_NODES_FETCHED] = { "NODES_FETCHED",
+	    "a fetched list (a sealed memfd): bootstrap; OK if it parsed",
+	    E(SUP, NETD), 0, 0, IPC_FD_REQUIRED, OK_OR_ERROR },
 	[IPC_NODES_CACHE] = { "NODES_CACHE",
-	    "keyd's kept list, at netd's start",
-	    E(KEYD, NETD), IPC_NODES_LIST_MIN_LEN, IPC_NODES_LIST_MAX_LEN,
-	    IPC_FD_NONE },
+	    "keyd's kept list (the file, read-only), at netd's start",
+	    E(KEYD, NETD), 0, 0, IPC_FD_REQUIRED },
+	[IPC_NODES_CACHE_STORE] = { "NODES_CACHE_STORE",
+	    "a fetched list that parsed (a sealed memfd), for keyd to keep",
+	    E(SUP, KEYD), 0, 0, IPC_FD_REQUIRED },
 };

@@ -1,28 +1,12 @@
 /*
- * Payloads of the bootstrap nodes list messages, in the style of
- * msg_core.h.  NODES_FD carries one byte, where the list comes from (the
- * descriptor rides along).  NODES_CACHE_SAVE and NODES_CACHE carry a list
- * as bytes: keyd keeps them and parses nothing, so the only rule here is
- * the size.
+ * The nodes list messages carry no payload: the list rides as the
+ * descriptor (the user's file, a sealed memfd of a fetch, keyd's cached
+ * file opened read-only), so its size is not bounded by one message.  A
+ * list is at most NODES_LIST_MAX bytes wherever it is read or kept.
  */
 #ifndef BULKHEAD_IPC_MSG_NODES_H
 #define BULKHEAD_IPC_MSG_NODES_H
 
-#include <stddef.h>
-#include <stdint.h>
-
-#include "common/rd.h"
-#include "ipc/ipc.h"
-
-#define IPC_NODES_FD_LEN	1
-/* The smallest JSON text a list can be ("{}") up to one message. */
-#define IPC_NODES_LIST_MIN_LEN	2
-#define IPC_NODES_LIST_MAX_LEN	IPC_MAX_PAYLOAD
-
-void	ipc_pack_nodes_fd(struct wr *, enum nodes_source);
-int	ipc_unpack_nodes_fd(struct rd *, enum nodes_source *);
-void	ipc_pack_nodes_list(struct wr *, const void *, size_t);
-/* Points *p into the reader's buffer; does not copy. */
-int	ipc_unpack_nodes_list(struct rd *, const uint8_t **p, size_t *len);
+#define NODES_LIST_MAX		(1024 * 1024)
 
 #endif

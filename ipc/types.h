@@ -55,20 +55,27 @@ enum ipc_type {
 	IPC_NET_DHT_SEARCH_DEL	= 69,
 	IPC_AREA_NET_LAST	= 127,
 
-	/* The bootstrap nodes list. */
+	/*
+	 * The bootstrap nodes list.  A fetched list goes from fetchd to the
+	 * supervisor, which has netd parse it (NODES_FETCHED) and, if it
+	 * parsed, has keyd keep the very bytes fetchd wrote
+	 * (NODES_CACHE_STORE): netd has no path to keyd's cache.
+	 */
 	IPC_AREA_NODES_FIRST	= 128,
-	IPC_NODES_FD		= 128,	/* a descriptor to read a list from */
-	IPC_NODES_CACHE_SAVE	= 129,	/* a list for keyd to keep */
+	IPC_NODES_FD		= 128,	/* the user's --nodes file, to read */
+	IPC_NODES_FETCHED	= 129,	/* a fetched list: does it parse? */
 	IPC_NODES_CACHE		= 130,	/* keyd's kept list, to netd */
+	IPC_NODES_CACHE_STORE	= 131,	/* a fetched list that parsed */
 	IPC_AREA_NODES_LAST	= 143,
 
 	IPC_TYPE_MAX		= 256	/* size of the catalogue */
 };
 
-/* NODES_FD payload: one byte, where the list comes from. */
+/* Where a list netd reads comes from (for its log lines). */
 enum nodes_source {
 	NODES_SRC_FILE = 1,	/* --nodes FILE */
-	NODES_SRC_FETCH = 2,	/* fetchd's output: cache it when good */
+	NODES_SRC_FETCH = 2,	/* fetchd's output, through the supervisor */
+	NODES_SRC_CACHE = 3,	/* keyd's copy of an earlier fetch */
 };
 
 #endif

@@ -115,8 +115,18 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* A fetched nodes list that netd parsed: only the supervisor, which
+ * started the fetch, hands one over (audit M3). */
+static int
+on_nodes_cache_store(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	net_relay_cache_store(m->fd);
+	return 0;
+}
+
 static const struct chan_handler from_sup_rows[] = {
-	{ IPC_NEW_CHANNEL,	0,	on_new_channel },
+	{ IPC_NEW_CHANNEL,		0,	on_new_channel },
+	{ IPC_NODES_CACHE_STORE,	0,	on_nodes_cache_store },
 };
 static const struct chan_table from_sup = { CHAN_ROWS(from_sup_rows), NULL };
 

@@ -1,10 +1,15 @@
 /* keyd's relay of network plumbing: see net_relay.h. */
+#include <sys/stat.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
+#include "common/loop.h"
+#include "common/mono.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_nodes.h"
@@ -17,12 +22,9 @@
 
 static struct chan	*netd, *frontend;
 
-void
-net_relay_init(struct chan *n, struct chan *f)
-{
-	netd = n;
-	frontend = f;
-}
+static void	save_pending_nodes(void);
+
+struct net_relay_stats	net_relay_stats;
 
 static struct profile *
 loaded_profile(void)
@@ -52,21 +54,21 @@ send_saved_nodes(void)
 	chan_send_wr(netd, IPC_NET_NODES_LOAD, 0, &w);
 }
 
+/* keyd's copy of a fetched list, as a read-only descriptor: keyd reads
+ * none of it; netd parses it (a file, so no size limit of one message). */
 static void
 send_nodes_cache(void)
 {
 	struct identity	*id = keyd_profile_identity();
 	struct pstore	 cache;
-	uint8_t		*buf;
-	size_t		 len;
+	int		 fd;
 
 	if (id == NULL || netd == NULL || !netd->open ||
 	    pstore_sibling(&id->store, NODES_CACHE_FILE, &cache) == -1 ||
-	    pstore_read(&cache, &buf, &len) != PSTORE_OK)
+	    (fd = pstore_open_ro(&cache)) == -1)
 		return;
-	if (len >= 2 && len <= IPC_MAX_PAYLOAD)
-		chan_send(netd, IPC_NODES_CACHE, 0, buf, len, -1);
-	secbuf_free(buf);
+	chan_send(netd, IPC_NODES_CACHE, 0, NULL, 0, fd);
+	(void)close(fd);
 }
 
 void
@@ -80,66 +82,183 @@ void
 net_relay_profile_loaded(void)
 {
 	send_saved_nodes();
+	save_pending_nodes();	/* what netd reported while it was locked */
+}
+
+/*
+ * netd's good nodes, for the profile's DHT section.  netd is hostile: a
+ * flood of them must not become a flood of writes (audit M2).  The first
+ * set is saved at once (a new node's only way back next time); later
+ * ones at most every NODES_SAVE_MIN_MS, and only when the set differs
+ * from what is on disk; in between, only the latest is kept.
+ */
+static struct ipc_net_nodes	nodes_pending;
+static int			nodes_have_pending;
+static uint64_t			nodes_saved_at;	/* mono ms; 0: never */
+static struct timer		nodes_timer;
+
+static int
+same_node(const struct packed_node *a, const struct packed_node *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	    memcmp(a->ip, b->ip, sizeof(a->ip)) == 0 &&
+	    memcmp(a->pk, b->pk, sizeof(a->pk)) == 0;
+}
+
+static int
+same_as_saved(const struct profile *p, const struct ipc_net_nodes *nn)
+{
+	size_t	i;
+
+	if (p->ndht_nodes != nn->n)
+		return 0;
+	for (i = 0; i < nn->n; i++)
+		if (!same_node(&p->dht_nodes[i], &nn->nodes[i]))
+			return 0;
+	return 1;
+}
+
+static void
+save_pending_nodes(void)
+{
+	struct profile		*p = loaded_profile();
+	struct packed_node	*copy;
+	struct id_err		 e;
+
+	if (!nodes_have_pending || p == NULL)
+		return;
+	nodes_have_pending = 0;
+	if (same_as_saved(p, &nodes_pending))
+		return;
+	if ((copy = calloc(nodes_pending.n, sizeof(*copy))) == NULL)
+		fatal("%s: calloc", __func__);
+	memcpy(copy, nodes_pending.nodes, nodes_pending.n * sizeof(*copy));
+	free(p->dht_nodes);
+	p->dht_nodes = copy;
+	p->ndht_nodes = nodes_pending.n;
+	nodes_saved_at = mono_ms();
+	net_relay_stats.node_saves++;
+	if (identity_save(keyd_profile_identity(), &e) == -1)
+		log_warnx("saving DHT nodes: %s", e.text);
+}
+
+static void
+nodes_timer_cb(struct timer *t)
+{
+	save_pending_nodes();
 }
 
 static int
 on_nodes_save(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	static struct ipc_net_nodes	 nn;
-	struct packed_node		*copy;
-	struct profile			*p = loaded_profile();
-	struct id_err			 e;
+	uint64_t	due;
 
-	if (ipc_unpack_net_nodes(r, &nn) == -1)
+	if (ipc_unpack_net_nodes(r, &nodes_pending) == -1)
 		return -1;
-	if (p == NULL)
-		return 0;	/* locked: nothing to save them in */
-	if ((copy = calloc(nn.n, sizeof(*copy))) == NULL)
-		fatal("%s: calloc", __func__);
-	memcpy(copy, nn.nodes, nn.n * sizeof(*copy));
-	free(p->dht_nodes);
-	p->dht_nodes = copy;
-	p->ndht_nodes = nn.n;
-	if (identity_save(keyd_profile_identity(), &e) == -1)
-		log_warnx("saving DHT nodes: %s", e.text);
+	nodes_have_pending = 1;
+	if (loaded_profile() == NULL)
+		return 0;	/* locked: kept until it is unlocked */
+	due = nodes_saved_at == 0 ? 0 : nodes_saved_at + NODES_SAVE_MIN_MS;
+	if (due <= mono_ms())
+		save_pending_nodes();
+	else if (!timer_armed(&nodes_timer))
+		timer_at(&nodes_timer, due);
 	return 0;
 }
 
-static int
-on_cache_save(struct chan *c, struct ipc_msg *m, struct rd *r)
-{
-	struct identity	*id = keyd_profile_identity();
-	struct pstore	 cache;
-	enum pstore_err	 err;
-	const uint8_t	*list;
-	size_t		 len;
+/*
+ * netd's status, on to the frontend: re-packed (netd's bytes are checked
+ * first), and coalesced (audit M1): only a change is forwarded, at most
+ * one per STATUS_MIN_MS; in between only the latest value is kept.  A
+ * flood of status messages costs the frontend nothing.
+ */
+static struct ipc_net_status	status_latest, status_sent;
+static int			status_have_sent;
+static uint64_t			status_sent_at;
+static struct timer		status_timer;
 
-	/* Bytes netd produced from a list it parsed; kept, never parsed. */
-	if (ipc_unpack_nodes_list(r, &list, &len) == -1)
-		return -1;
-	if (id == NULL || pstore_sibling(&id->store, NODES_CACHE_FILE,
-	    &cache) == -1)
-		return 0;
-	if ((err = pstore_write(&cache, list, len)) != PSTORE_OK)
-		log_warnx("saving the nodes list: %s", pstore_strerror(err));
-	return 0;
+static int
+same_status(const struct ipc_net_status *a, const struct ipc_net_status *b)
+{
+	return a->state == b->state && a->udp_port == b->udp_port &&
+	    a->good_nodes == b->good_nodes &&
+	    memcmp(a->dht_pk, b->dht_pk, sizeof(a->dht_pk)) == 0;
+}
+
+static void
+forward_status(void)
+{
+	uint8_t		buf[IPC_NET_STATUS_LEN];
+	struct wr	w;
+
+	if (status_have_sent && same_status(&status_latest, &status_sent))
+		return;
+	if (!frontend->open)
+		return;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_status(&w, &status_latest);
+	if (chan_send_wr(frontend, IPC_NET_STATUS, 0, &w) == 0) {
+		status_sent = status_latest;
+		status_have_sent = 1;
+		status_sent_at = mono_ms();
+		net_relay_stats.status_forwarded++;
+	}
+}
+
+static void
+status_timer_cb(struct timer *t)
+{
+	forward_status();
 }
 
 static int
 on_status(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct ipc_net_status	st;
-	uint8_t			buf[IPC_NET_STATUS_LEN];
-	struct wr		w;
+	uint64_t		due;
 
 	if (ipc_unpack_net_status(r, &st) == -1)
 		return -1;
-	if (!frontend->open)
-		return 0;
-	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_net_status(&w, &st);
-	chan_send_wr(frontend, IPC_NET_STATUS, 0, &w);
+	status_latest = st;
+	due = status_sent_at + STATUS_MIN_MS;
+	if (!status_have_sent || due <= mono_ms())
+		forward_status();
+	else if (!timer_armed(&status_timer))
+		timer_at(&status_timer, due);
 	return 0;
+}
+
+/*
+ * A fetched nodes list that netd parsed, from the supervisor (never from
+ * netd: netd has no path to this file, audit M3): a sealed memfd with the
+ * very bytes fetchd got.  Kept, never parsed here.
+ */
+void
+net_relay_cache_store(int fd)
+{
+	struct identity	*id = keyd_profile_identity();
+	struct pstore	 cache;
+	enum pstore_err	 err;
+	struct stat	 st;
+	uint8_t		*buf;
+	size_t		 len;
+
+	if (id == NULL || pstore_sibling(&id->store, NODES_CACHE_FILE,
+	    &cache) == -1)
+		return;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
+	    st.st_size > NODES_LIST_MAX) {
+		log_warnx("nodes list to keep: not a list-sized file");
+		return;
+	}
+	if ((err = pstore_read_fd(fd, &buf, &len)) != PSTORE_OK) {
+		log_warnx("nodes list to keep: %s", pstore_strerror(err));
+		return;
+	}
+	if (len == (size_t)st.st_size &&
+	    (err = pstore_write(&cache, buf, len)) != PSTORE_OK)
+		log_warnx("saving the nodes list: %s", pstore_strerror(err));
+	secbuf_free(buf);
 }
 
 /* netd's answer to a bootstrap, or the channel's ERROR when netd went
@@ -188,7 +307,6 @@ on_bootstrap(struct chan *c, struct ipc_msg *m, struct rd *r)
 static const struct chan_handler from_netd_rows[] = {
 	{ IPC_NET_STATUS,	0,	on_status },
 	{ IPC_NET_NODES_SAVE,	0,	on_nodes_save },
-	{ IPC_NODES_CACHE_SAVE,	0,	on_cache_save },
 };
 const struct chan_table net_relay_from_netd = {
 	CHAN_ROWS(from_netd_rows), NULL
@@ -200,3 +318,12 @@ static const struct chan_handler from_frontend_rows[] = {
 const struct chan_table net_relay_from_frontend = {
 	CHAN_ROWS(from_frontend_rows), NULL
 };
+
+void
+net_relay_init(struct chan *n, struct chan *f)
+{
+	netd = n;
+	frontend = f;
+	timer_init(&nodes_timer, nodes_timer_cb, NULL);
+	timer_init(&status_timer, status_timer_cb, NULL);
+}

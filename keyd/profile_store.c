@@ -180,6 +180,17 @@ pstore_read_fd(int fd, uint8_t **bufp, size_t *lenp)
 	return PSTORE_OK;
 }
 
+int
+pstore_open_ro(struct pstore *s)
+{
+	int	fd;
+
+	if ((fd = openat(s->dirfd, s->name, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		s->last_errno = errno;
+	return fd;
+}
+
 enum pstore_err
 pstore_read(struct pstore *s, uint8_t **bufp, size_t *lenp)
 {

@@ -73,6 +73,8 @@ void	pstore_close(struct pstore *);
 enum pstore_err pstore_read(struct pstore *, uint8_t **buf, size_t *len);
 /* The same from any open descriptor (an imported file), read to EOF. */
 enum pstore_err pstore_read_fd(int fd, uint8_t **buf, size_t *len);
+/* Opens the file read-only (to hand to another role); -1 with errno. */
+int	pstore_open_ro(struct pstore *);
 /* Replaces the profile with buf atomically and durably (see above). */
 enum pstore_err pstore_write(struct pstore *, const uint8_t *buf, size_t len);
 /* Writes all of buf to fd (an export target), then fsync()s if it can. */

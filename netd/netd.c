@@ -5,13 +5,13 @@
  */
 #include <jansson.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "common/packed_node.h"
 #include "ipc/chan.h"
-#include "ipc/msg_nodes.h"
 #include "netd/net.h"
 #include "netd/netd_dht.h"
 #include "netd/netd_lan.h"
@@ -51,29 +51,41 @@ feed_bootstrap(const struct nodes_entry *e, void *arg)
 	}
 }
 
-/* A fetched list that parsed, re-serialised: keyd keeps it on disk. */
-static void
-feed_save(const uint8_t *p, size_t n, void *arg)
-{
-	if (ch_keyd.open)
-		chan_send(&ch_keyd, IPC_NODES_CACHE_SAVE, 0, p, n, -1);
-}
-
-/* From the supervisor: a nodes list to read (file or fetchd's pipe). */
+/* From the supervisor: the user's --nodes file. */
 static int
 on_nodes_fd(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	enum nodes_source	src;
+	nodes_feed_fd(m->fd, NODES_SRC_FILE, NULL, NULL);
+	m->fd = -1;
+	return 0;
+}
 
-	if (ipc_unpack_nodes_fd(r, &src) == -1)
-		return -1;
-	nodes_feed_fd(m->fd, src);
+/* The answer to NODES_FETCHED, once the list is read and fed: the
+ * supervisor has keyd keep the list only if it gave a usable node. */
+static void
+fetched_done(int used, void *arg)
+{
+	uint32_t	id = (uint32_t)(uintptr_t)arg;
+
+	if (used > 0)
+		(void)chan_reply_ok(&rt.sup, id);
+	else
+		(void)chan_reply_error(&rt.sup, id, IPC_ERR_INVALID,
+		    "no usable node in the fetched list");
+}
+
+static int
+on_nodes_fetched(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	nodes_feed_fd(m->fd, NODES_SRC_FETCH, fetched_done,
+	    (void *)(uintptr_t)m->hdr.id);
 	m->fd = -1;
 	return 0;
 }
 
 static const struct chan_handler from_sup_rows[] = {
-	{ IPC_NODES_FD,	0,	on_nodes_fd },
+	{ IPC_NODES_FD,		0,	on_nodes_fd },
+	{ IPC_NODES_FETCHED,	0,	on_nodes_fetched },
 };
 static const struct chan_table from_sup = { CHAN_ROWS(from_sup_rows), NULL };
 
@@ -84,16 +96,12 @@ netd_shutdown(void)
 	exit(0);
 }
 
-/* keyd's copy of a list it kept for us. */
+/* keyd's copy of a list fetched earlier: its file, opened read-only. */
 static int
 on_nodes_cache(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	const uint8_t	*list;
-	size_t		 len;
-
-	if (ipc_unpack_nodes_list(r, &list, &len) == -1)
-		return -1;
-	nodes_feed_buf((const char *)list, len, 0);
+	nodes_feed_fd(m->fd, NODES_SRC_CACHE, NULL, NULL);
+	m->fd = -1;
 	return 0;
 }
 
@@ -168,7 +176,6 @@ main(int argc, char *argv[])
 		log_info("standalone: no keyd channel");
 	netd_dht_serve(standalone ? NULL : &ch_keyd);	/* netd_dht.c */
 	netd_lan_serve();				/* netd_lan.c */
-	nodes_feed_init(&(struct nodes_feed_ops){ feed_bootstrap, feed_save,
-	    NULL });
+	nodes_feed_init(&(struct nodes_feed_ops){ .bootstrap = feed_bootstrap });
 	rt_serve(&rt);
 }

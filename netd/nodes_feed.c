@@ -19,12 +19,13 @@ struct reader {
 	char			*buf;
 	size_t			 len;
 	int			 busy;
+	void			(*done)(int, void *);
+	void			*arg;
 };
 
 static struct nodes_feed_ops	ops;
 static struct reader		readers[FEED_READERS];
 static struct nodes_list	list;		/* 512 nodes: not on the stack */
-static char			cache[IPC_MAX_PAYLOAD];
 
 void
 nodes_feed_init(const struct nodes_feed_ops *o)
@@ -36,7 +37,6 @@ int
 nodes_feed_buf(const char *p, size_t n, enum nodes_source source)
 {
 	char	err[256];
-	size_t	clen;
 	int	i, used = 0;
 
 	/*
@@ -62,21 +62,24 @@ nodes_feed_buf(const char *p, size_t n, enum nodes_source source)
 	log_info("nodes list (%s): %d nodes, %d used, %d skipped",
 	    source == NODES_SRC_FETCH ? "fetched" : source == NODES_SRC_FILE ?
 	    "file" : "cache", list.n, used, list.skipped);
-	if (source == NODES_SRC_FETCH && list.n > 0 && ops.save != NULL &&
-	    (clen = nodes_json_serialize(&list, cache, sizeof(cache))) > 0)
-		ops.save((const uint8_t *)cache, clen, ops.arg);
 	return used;
 }
 
 static void
 reader_done(struct reader *rd)
 {
+	void	(*done)(int, void *) = rd->done;
+	void	*arg = rd->arg;
+	int	 used;
+
 	if (rd->src.events != 0)
 		loop_del(&rd->src);
 	close(rd->src.fd);
-	nodes_feed_buf(rd->buf, rd->len, rd->source);
+	used = nodes_feed_buf(rd->buf, rd->len, rd->source);
 	free(rd->buf);
 	memset(rd, 0, sizeof(*rd));
+	if (done != NULL)
+		done(used, arg);
 }
 
 static void
@@ -109,7 +112,8 @@ reader_cb(struct ev_src *src, uint32_t events)
 }
 
 void
-nodes_feed_fd(int fd, enum nodes_source source)
+nodes_feed_fd(int fd, enum nodes_source source, void (*done)(int, void *),
+    void *arg)
 {
 	struct reader	*rd = NULL;
 	int		 i, fl;
@@ -124,6 +128,8 @@ nodes_feed_fd(int fd, enum nodes_source source)
 		log_warnx("nodes list dropped: %s", rd == NULL ?
 		    "already reading two" : "bad descriptor");
 		close(fd);
+		if (done != NULL)
+			done(0, arg);
 		return;
 	}
 	/* +1: room to notice a list longer than the bound */
@@ -132,6 +138,8 @@ nodes_feed_fd(int fd, enum nodes_source source)
 	rd->busy = 1;
 	rd->len = 0;
 	rd->source = source;
+	rd->done = done;
+	rd->arg = arg;
 	rd->src.fd = fd;
 	rd->src.cb = reader_cb;
 	rd->src.arg = rd;

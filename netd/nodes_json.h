@@ -40,11 +40,5 @@ struct nodes_list {
 /* Returns 0 and fills list (possibly with n == 0), or -1 with a reason. */
 int	nodes_json_parse(const char *, size_t, struct nodes_list *,
 	    char *err, size_t errsz);
-/*
- * Writes the list back in the same format, compact, with only the members
- * bulkhead reads, dropping nodes from the end until it fits in max bytes.
- * Returns the length (no NUL), or 0 if not even an empty list fits.
- */
-size_t	nodes_json_serialize(const struct nodes_list *, char *out, size_t max);
 
 #endif

@@ -1,8 +1,11 @@
 #!/bin/sh
-# Installs the Debian packages bulkhead needs to build and test, if missing.
-#   scripts/deps.sh               install what is missing (apt-get; sudo if
-#                                 not root)
-#   scripts/deps.sh --check-only  exit 1 if anything is missing
+# Installs the Debian packages bulkhead needs, if missing.
+#   scripts/deps.sh               build, run and test (make deps, make check)
+#   scripts/deps.sh --run         only what building and running need
+#                                 (make run)
+#   scripts/deps.sh --check-only  exit 1 if anything of the first set is
+#                                 missing
+# apt-get, through sudo when not root.
 set -eu
 
 # Build: compiler, libraries each role links.  jansson is the JSON library
@@ -15,8 +18,10 @@ libvpx-dev libcurl4-openssl-dev libjansson-dev libqrencode-dev"
 TEST="libcmocka-dev clang libclang-rt-14-dev libtoxcore-dev toxcore-utils
 mandoc iproute2 procps"
 
+want="$BUILD $TEST"
+[ "${1:-}" = "--run" ] && want="$BUILD"
 missing=""
-for p in $BUILD $TEST; do
+for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    missing="$missing $p"
 done

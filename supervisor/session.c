@@ -20,6 +20,7 @@
 #include "ipc/chan.h"
 #include "ipc/msg_core.h"
 #include "sandbox/spawn.h"
+#include "supervisor/fetch_buf.h"
 #include "supervisor/logrelay.h"
 #include "supervisor/session.h"
 
@@ -30,6 +31,7 @@
 #define GRACE_KEYD_MS		10000	/* keyd saves the profile */
 #define GRACE_OTHERS_MS		3000
 #define FETCH_RETRY_S		600	/* after a failed nodes-list fetch */
+#define FETCH_PARSE_MS		30000	/* netd reads and feeds a list */
 #define NODES_CACHE_NAME	"nodes.json"	/* in the profile dir, by keyd */
 
 struct proc {
@@ -90,6 +92,7 @@ static int			 devnull = -1;
 static void	start_role(enum role, const struct spawn_fd *, int, int);
 static void	nodes_file_to_netd(void);
 static void	fetch_schedule(uint64_t delay_ms);
+static void	fetch_exited(int status);
 static void	advance_shutdown(void);
 
 static void
@@ -413,14 +416,7 @@ child_exited(struct proc *p, int status)
 		timer_after(&p->restart_timer, delay);
 		return;
 	case EXIT_FETCH_DONE:
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-			log_info("nodes list fetched");
-			fetch_schedule((uint64_t)opts->nodes_max_age * 1000);
-		} else {
-			log_warnx("fetching the nodes list failed (%s); "
-			    "trying again in %u s", desc, FETCH_RETRY_S);
-			fetch_schedule((uint64_t)FETCH_RETRY_S * 1000);
-		}
+		fetch_exited(status);
 		return;
 	default:
 		fatalx("%s: bad role", __func__);
@@ -538,7 +534,6 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 static void
 nodes_file_to_netd(void)
 {
-	uint8_t	src = NODES_SRC_FILE;
 	int	fd;
 
 	if (opts->nodes_file[0] == '\0' || !procs[ROLE_NETD].chan.open)
@@ -547,18 +542,109 @@ nodes_file_to_netd(void)
 		log_warn("--nodes %s", opts->nodes_file);
 		return;
 	}
-	chan_send(&procs[ROLE_NETD].chan, IPC_NODES_FD, 0, &src, 1, fd);
+	chan_send(&procs[ROLE_NETD].chan, IPC_NODES_FD, 0, NULL, 0, fd);
 	close(fd);
 }
 
-/* fetchd writes the list into a pipe whose read end netd gets. */
+/*
+ * The nodes-list fetch: fetchd writes the list into a pipe the supervisor
+ * reads (fetch_buf.c).  When fetchd has exited well and the pipe is at
+ * EOF, netd gets the bytes to parse (NODES_FETCHED); if they gave usable
+ * nodes, keyd gets the same bytes to keep (NODES_CACHE_STORE).  netd never
+ * writes the cache, so a compromised netd cannot poison the next session
+ * or make a stale list look fresh (audit M3).
+ */
+static struct {
+	int	running;	/* fetchd started, outcome not known yet */
+	int	exited, exit_ok;
+	int	read_done;
+	long	len;		/* bytes read; -1: too large or unreadable */
+	char	why[128];	/* fetchd's exit, for the log */
+} fetch;
+
+static void
+fetch_failed(const char *why)
+{
+	log_warnx("fetching the nodes list failed (%s); trying again in %u s",
+	    why, FETCH_RETRY_S);
+	fetch_buf_clear();
+	fetch_schedule((uint64_t)FETCH_RETRY_S * 1000);
+}
+
+/* netd's verdict on the fetched list. */
+static void
+fetched_parsed(void *arg, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_error	e;
+	int			fd;
+
+	if (m->hdr.type != IPC_OK) {
+		if (ipc_unpack_error(r, &e) == -1)
+			snprintf(e.text, sizeof(e.text), "netd said so");
+		fetch_failed(e.text);
+		return;
+	}
+	if (procs[ROLE_KEYD].chan.open && (fd = fetch_buf_memfd()) != -1) {
+		chan_send(&procs[ROLE_KEYD].chan, IPC_NODES_CACHE_STORE, 0,
+		    NULL, 0, fd);
+		close(fd);
+	}
+	log_info("nodes list fetched");
+	fetch_buf_clear();
+	fetch_schedule((uint64_t)opts->nodes_max_age * 1000);
+}
+
+/* Both fetchd's exit and the pipe's end are known: hand the list on. */
+static void
+fetch_complete(void)
+{
+	int	fd;
+
+	if (!fetch.running || !fetch.exited || !fetch.read_done)
+		return;
+	fetch.running = 0;
+	if (!fetch.exit_ok) {
+		fetch_failed(fetch.why);
+		return;
+	}
+	if (fetch.len <= 0) {
+		fetch_failed(fetch.len == 0 ? "nothing was fetched" :
+		    "the list is too large or unreadable");
+		return;
+	}
+	if (!procs[ROLE_NETD].chan.open || (fd = fetch_buf_memfd()) == -1) {
+		fetch_failed("netd is not there to read it");
+		return;
+	}
+	if (chan_call(&procs[ROLE_NETD].chan, IPC_NODES_FETCHED, NULL, 0, fd,
+	    FETCH_PARSE_MS, fetched_parsed, NULL) == -1)
+		fetch_failed("netd is not there to read it");
+	close(fd);
+}
+
+static void
+fetch_read_done(long len)
+{
+	fetch.read_done = 1;
+	fetch.len = len;
+	fetch_complete();
+}
+
+static void
+fetch_exited(int status)
+{
+	fetch.exited = 1;
+	fetch.exit_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	describe_status(status, fetch.why, sizeof(fetch.why));
+	fetch_complete();
+}
+
 static void
 fetch_start(struct timer *t)
 {
-	uint8_t	src = NODES_SRC_FETCH;
 	int	out[2];
 
-	if (stopping || procs[ROLE_FETCHD].pid > 0)
+	if (stopping || procs[ROLE_FETCHD].pid > 0 || fetch.running)
 		return;
 	if (!procs[ROLE_NETD].chan.open) {
 		fetch_schedule(10000);		/* netd is restarting */
@@ -566,10 +652,11 @@ fetch_start(struct timer *t)
 	}
 	if (pipe2(out, O_CLOEXEC) == -1)
 		fatal("pipe2");
+	memset(&fetch, 0, sizeof(fetch));
+	fetch.running = 1;
 	start_role(ROLE_FETCHD, NULL, 0, out[1]);
-	chan_send(&procs[ROLE_NETD].chan, IPC_NODES_FD, 0, &src, 1, out[0]);
-	close(out[0]);
 	close(out[1]);
+	fetch_buf_start(out[0], fetch_read_done);
 }
 
 static void

@@ -29,22 +29,31 @@ bh_start(struct bh *b, const char *const args[])
 	return bh_start_dir(b, NULL, args);
 }
 
-static int	start(struct bh *, const char *, const char *const [], int);
+static int	start(struct bh *, const char *, const char *const [], int,
+		    const char *);
 
 int
 bh_start_dir(struct bh *b, const char *dir, const char *const args[])
 {
-	return start(b, dir, args, 0);
+	return start(b, dir, args, 0, NULL);
+}
+
+int
+bh_start_bin(struct bh *b, const char *dir, const char *bin,
+    const char *const args[])
+{
+	return start(b, dir, args, 0, bin);
 }
 
 int
 bh_start_errpipe(struct bh *b, const char *const args[])
 {
-	return start(b, NULL, args, 1);
+	return start(b, NULL, args, 1, NULL);
 }
 
 static int
-start(struct bh *b, const char *dir, const char *const args[], int errpipe)
+start(struct bh *b, const char *dir, const char *const args[], int errpipe,
+    const char *bin)
 {
 	char	*argv[BH_MAX_ARGS + 8], prof[300];
 	int	 in[2], out[2], ep[2], errfd, a = 0, i;
@@ -72,7 +81,8 @@ start(struct bh *b, const char *dir, const char *const args[], int errpipe)
 	} else if ((errfd = open(b->errlog, O_WRONLY | O_CREAT | O_APPEND |
 	    O_CLOEXEC, 0600)) == -1)
 		return -1;
-	argv[a++] = BUILD_DIR "/bin/bulkhead";
+	argv[a++] = bin != NULL ? (char *)(uintptr_t)bin :
+	    BUILD_DIR "/bin/bulkhead";
 	argv[a++] = "--json";
 	argv[a++] = prof;
 	/* Tests never reach the internet: no nodes-list fetch unless a test

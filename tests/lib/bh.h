@@ -26,6 +26,10 @@ struct bh {
 
 /* Starts BUILD_DIR/bin/bulkhead --json --profile DIR/profile.tox ARGS. */
 int	 bh_start(struct bh *, const char *const args[]);
+/* The same with another supervisor binary (a copy whose libexec holds a
+ * test build of a role), in dir if not NULL. */
+int	 bh_start_bin(struct bh *, const char *dir, const char *bin,
+	    const char *const args[]);
 /* The same in an existing dir (a profile left by an earlier session),
  * which bh_stop then leaves in place. */
 int	 bh_start_dir(struct bh *, const char *dir, const char *const args[]);

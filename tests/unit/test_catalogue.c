@@ -16,7 +16,6 @@
 #include "ipc/ipc.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_net.h"
-#include "ipc/msg_nodes.h"
 #include "ipc/msg_profile.h"
 
 static const uint16_t every_type[] = {
@@ -449,27 +448,6 @@ pk_net_dht_key(int big)
 	return done(&w);
 }
 
-static size_t
-pk_nodes_fd(int big)
-{
-	struct wr	w;
-
-	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_nodes_fd(&w, big ? NODES_SRC_FETCH : NODES_SRC_FILE);
-	return done(&w);
-}
-
-static size_t
-pk_nodes_list(int big)
-{
-	static uint8_t	list[IPC_MAX_PAYLOAD];
-	struct wr	w;
-
-	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_nodes_list(&w, list, big ? sizeof(list) : 2);
-	return done(&w);
-}
-
 static const struct {
 	uint16_t	 type;
 	size_t		(*pack)(int big);
@@ -505,9 +483,11 @@ static const struct {
 	{ IPC_NET_BOOTSTRAP, pk_net_bootstrap },
 	{ IPC_NET_DHT_SEARCH_ADD, pk_net_dht_key },
 	{ IPC_NET_DHT_SEARCH_DEL, pk_net_dht_key },
-	{ IPC_NODES_FD, pk_nodes_fd },
-	{ IPC_NODES_CACHE_SAVE, pk_nodes_list },
-	{ IPC_NODES_CACHE, pk_nodes_list },
+	/* the nodes lists ride as descriptors, with no payload */
+	{ IPC_NODES_FD, pk_none },
+	{ IPC_NODES_FETCHED, pk_none },
+	{ IPC_NODES_CACHE, pk_none },
+	{ IPC_NODES_CACHE_STORE, pk_none },
 };
 
 static void

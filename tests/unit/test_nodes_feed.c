@@ -42,7 +42,7 @@ empty_fetch_is_not_invalid_json(void **state)
 
 	(void)state;
 	log_init("netd", LOG_LVL_INFO);
-	nodes_feed_init(&(struct nodes_feed_ops){ NULL, NULL, NULL });
+	nodes_feed_init(&(struct nodes_feed_ops){ NULL, NULL });
 	feed_capture("", 0, NODES_SRC_FETCH, out, sizeof(out));
 	assert_null(strstr(out, "JSON"));
 	assert_null(strstr(out, "warn"));
