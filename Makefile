@@ -34,9 +34,10 @@ PKGS_NETD	 = libsodium libseccomp jansson
 PKGS_FETCHD	 = libcurl libseccomp
 PKGS_MEDIAD	 = opus vpx libseccomp
 PKGS_CHATD	 = libseccomp
-PKGS_FRONTEND	 = jansson libqrencode libseccomp
+PKGS_FRONTEND	 = jansson libqrencode libedit libseccomp
 PKGS_SUP	 =
-PKGS_ALL	 = libsodium libseccomp libcurl jansson opus vpx libqrencode
+PKGS_ALL	 = libsodium libseccomp libcurl jansson opus vpx libqrencode \
+		   libedit
 PKGS_TEST	 = cmocka
 PKGS_INTEROP	 = toxcore
 

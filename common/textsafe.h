@@ -2,9 +2,13 @@
  * Terminal-safe text, shared by the frontend (friends' text) and the
  * supervisor's log relay (the roles' log lines): every control character
  * and escape sequence is replaced before it reaches a terminal (OpenSSH's
- * utf8.c idea).  Valid UTF-8 is kept, except C0 controls, DEL and the C1
- * controls U+0080..U+009F (some terminals act on them as on ESC [); every
- * other byte (invalid, overlong, surrogate, beyond U+10FFFF) becomes '?'.
+ * utf8.c idea), and so are the characters that make text look other than
+ * it is.  Valid UTF-8 is kept, except C0 controls, DEL, the C1 controls
+ * U+0080..U+009F (some terminals act on them as on ESC [), bidi overrides
+ * and isolates (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C)
+ * and zero-width characters (U+200B..U+200D, U+2060, U+FEFF): each such
+ * character becomes one '?', and so does every invalid byte (overlong,
+ * surrogate, beyond U+10FFFF, cut short).
  */
 #ifndef BULKHEAD_TEXTSAFE_H
 #define BULKHEAD_TEXTSAFE_H
@@ -17,5 +21,12 @@
  * (without the NUL).
  */
 size_t	textsafe(const char *src, size_t len, char *dst, size_t dstsz);
+/*
+ * Text we send as our own (name, status message): NULL if it is valid
+ * UTF-8 without any character textsafe() would replace, else what is
+ * wrong, as "a control character (U+001B) at byte 5", in why.
+ */
+const char *textsafe_check(const char *src, size_t len, char *why,
+	    size_t whysz);
 
 #endif

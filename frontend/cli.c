@@ -1,30 +1,12 @@
 /*
  * The interactive client: "command arg..." per line.  A line becomes the
  * same JSON object JSON mode would receive, so both run one command table.
+ * Words beyond a command's arguments are refused, not ignored.
  */
 #include <string.h>
 
-#include "frontend/sanitize.h"
-#include "frontend/ui.h"
-
-#define CLI_MAX_ARGS	8
-
-void
-cli_prompt(void)
-{
-	printf("bulkhead> ");
-	fflush(stdout);
-}
-
-static void
-cmd_unknown(struct cmd_ctx *ctx, json_t *args)
-{
-	char	safe[128];
-
-	ui_reply_err(ctx, "unknown command \"%s\"; \"help\" lists them",
-	    sanitize_text(ctx->cmd->name, strlen(ctx->cmd->name), safe,
-	    sizeof(safe)));
-}
+#include "frontend/cmd.h"
+#include "frontend/input.h"
 
 /* Splits off the next space-separated word; returns its length. */
 static size_t
@@ -50,25 +32,24 @@ cli_line(const char *line, size_t len)
 	size_t			 n, an;
 	json_t			*args;
 
-	while (end > p && (end[-1] == '\r' || end[-1] == ' '))
+	while (end > p && (end[-1] == '\r' || end[-1] == ' ' ||
+	    end[-1] == '\t'))
 		end--;
-	if ((n = next_word(&p, end, &w)) == 0) {
-		cli_prompt();
+	if ((n = next_word(&p, end, &w)) == 0)
 		return;
-	}
 	if (n >= sizeof(name))
 		n = sizeof(name) - 1;
 	memcpy(name, w, n);
 	name[n] = '\0';
 	args = json_pack("{s:s}", "cmd", name);
-	if ((cmd = cmd_find(name)) == NULL) {
-		struct cmd unknown = { name, cmd_unknown, NULL, NULL };
-
-		cmd_run(&unknown, args);
+	if ((cmd = cmd_find(name)) == NULL || !(cmd->flags & CMD_SESSION)) {
+		cmd_refuse(name, args, cmd == NULL ? "unknown command \"%s\"; "
+		    "\"help\" lists them" : "%s is a command of its own: "
+		    "bulkhead %s", name, name);
 		json_decref(args);
 		return;
 	}
-	for (spec = cmd->cli_args; spec != NULL && *spec != '\0'; ) {
+	for (spec = cmd->args; spec != NULL && *spec != '\0'; ) {
 		sp = strchr(spec, ' ');
 		an = sp != NULL ? (size_t)(sp - spec) : strlen(spec);
 		if (an == 0 || an >= sizeof(argname))
@@ -82,11 +63,20 @@ cli_line(const char *line, size_t len)
 			if (p < end)
 				json_object_set_new(args, argname,
 				    json_stringn(p, (size_t)(end - p)));
+			p = end;
 			break;
 		}
 		if ((n = next_word(&p, end, &w)) > 0)
 			json_object_set_new(args, argname, json_stringn(w, n));
 		spec = sp != NULL ? sp + 1 : spec + an;
+	}
+	if ((n = next_word(&p, end, &w)) > 0) {
+		cmd_refuse(cmd->name, args, "%s takes %s%s; \"%.*s\" is a "
+		    "word too many", cmd->name, cmd->args != NULL ? "only: " :
+		    "no arguments", cmd->args != NULL ? cmd->args : "",
+		    (int)(n > 64 ? 64 : n), w);
+		json_decref(args);
+		return;
 	}
 	cmd_run(cmd, args);
 	json_decref(args);

@@ -4,7 +4,9 @@
 
 #include "common/log.h"
 #include "common/rd.h"
-#include "frontend/ui.h"
+#include "frontend/cmd.h"
+#include "frontend/cmd_net.h"
+#include "frontend/frontend.h"
 #include "ipc/msg_core.h"
 #include "sandbox/sandbox.h"
 
@@ -67,27 +69,41 @@ status_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 static void
 cmd_status(struct cmd_ctx *ctx, json_t *args)
 {
-	ui_request(ctx, ui_sup(), IPC_STATUS_REQ, NULL, 0, -1, status_answer);
+	ui_request(ctx, frontend_chan(ROLE_SUP), IPC_STATUS_REQ, NULL, 0, -1, status_answer);
 }
 
 static void
 cmd_quit(struct cmd_ctx *ctx, json_t *args)
 {
-	ui_exit_after_reply(0);		/* no prompt after this reply */
+	frontend_quit(0);		/* no prompt after this reply */
 	ui_reply_ok(ctx, NULL);
 }
 
 static void
-cmd_help_run(struct cmd_ctx *ctx, json_t *args)
+cmd_help(struct cmd_ctx *ctx, json_t *args)
 {
-	cmd_help();
+	json_t		*l = cmd_list(), *c;
+	const char	*a;
+	size_t		 i;
+
+	if (ui_mode == UI_JSON) {
+		ui_reply_ok(ctx, json_pack("{s:o}", "commands", l));
+		return;
+	}
+	json_array_foreach(l, i, c) {
+		a = json_string_value(json_object_get(c, "args"));
+		ui_say("  %-20s %s%s%s", json_string_value(json_object_get(c,
+		    "name")), json_string_value(json_object_get(c, "help")),
+		    a != NULL ? "  args: " : "", a != NULL ? a : "");
+	}
+	json_decref(l);
 	ui_reply_ok(ctx, NULL);
 }
 
 const struct cmd cmds_core[] = {
 	{ "status", cmd_status, NULL,
-	    "which processes run, their pids and sandboxes" },
-	{ "quit", cmd_quit, NULL, "save and end the session" },
-	{ "help", cmd_help_run, NULL, "this list" },
-	{ NULL, NULL, NULL, NULL }
+	    "which processes run, their pids and sandboxes", CMD_SESSION },
+	{ "quit", cmd_quit, NULL, "save and end the session", CMD_SESSION },
+	{ "help", cmd_help, NULL, "this list", CMD_SESSION },
+	{ NULL, NULL, NULL, NULL, 0 }
 };

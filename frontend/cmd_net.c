@@ -1,15 +1,19 @@
 /*
  * Network commands and events: the DHT connection as netd reports it
- * (through keyd), and `bootstrap HOST PORT KEY`.
+ * (through keyd), and `bootstrap HOST PORT KEY` (or HOST:PORT:KEY, as
+ * --bootstrap and the configuration take it).
  */
 #include <arpa/inet.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/hex.h"
 #include "common/log.h"
-#include "frontend/ui.h"
+#include "frontend/cmd.h"
+#include "frontend/cmd_net.h"
+#include "frontend/frontend.h"
 #include "ipc/msg_net.h"
 
 static const char *const state_names[NET_DHT_STATE_MAX] = {
@@ -34,7 +38,7 @@ net_status_json(void)
 }
 
 int
-net_status_msg(struct rd *r)
+net_status_msg(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct ipc_net_status	st;
 	int			changed;
@@ -50,46 +54,98 @@ net_status_msg(struct rd *r)
 	return 0;
 }
 
+int
+net_split_node(const char *s, char *host, size_t hostsz, char *port,
+    size_t portsz, char *key, size_t keysz)
+{
+	const char	*kc, *pc;
+	size_t		 hl, pl;
+
+	/* from the right: an IPv6 address has colons of its own */
+	if ((kc = strrchr(s, ':')) == NULL || kc == s)
+		return -1;
+	for (pc = kc - 1; pc > s && *pc != ':'; pc--)
+		;
+	if (*pc != ':' || pc == s)
+		return -1;
+	hl = (size_t)(pc - s);
+	pl = (size_t)(kc - pc - 1);
+	if (s[0] == '[' && hl >= 2 && s[hl - 1] == ']') {
+		s++;
+		hl -= 2;
+	}
+	if (hl >= hostsz || pl >= portsz || strlen(kc + 1) >= keysz)
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	memcpy(port, pc + 1, pl);
+	port[pl] = '\0';
+	strcpy(key, kc + 1);
+	return 0;
+}
+
 /* HOST (an IP literal: netd resolves no names), PORT, KEY (64 hex). */
 static int
-parse_node(json_t *args, struct packed_node *pn, const char **why)
+node_from(const char *host, const char *port, const char *key,
+    struct packed_node *pn, const char **why)
 {
-	json_t		*h = json_object_get(args, "host");
-	json_t		*p = json_object_get(args, "port");
-	json_t		*k = json_object_get(args, "key");
-	const char	*host;
-	char		*end;
-	long		 port;
+	char	*end;
+	long	 v;
 
-	memset(pn, 0, sizeof(*pn));
-	*why = "\"host\" must be an IPv4 or IPv6 address (no names: netd "
+	*why = "the host must be an IPv4 or IPv6 address (no names: netd "
 	    "does no DNS)";
-	if (!json_is_string(h))
-		return -1;
-	host = json_string_value(h);
 	if (inet_pton(AF_INET, host, pn->ip) == 1)
 		pn->family = PN_UDP4;
 	else if (inet_pton(AF_INET6, host, pn->ip) == 1)
 		pn->family = PN_UDP6;
 	else
 		return -1;
-	*why = "\"port\" must be 1 to 65535";
-	if (json_is_integer(p))
-		port = (long)json_integer_value(p);
-	else if (json_is_string(p)) {
-		port = strtol(json_string_value(p), &end, 10);
-		if (*end != '\0' || end == json_string_value(p))
-			return -1;
-	} else
+	*why = "the port must be 1 to 65535";
+	v = strtol(port, &end, 10);
+	if (*end != '\0' || end == port || v < 1 || v > 65535)
 		return -1;
-	if (port < 1 || port > 65535)
-		return -1;
-	pn->port = (uint16_t)port;
-	*why = "\"key\" must be the node's 64-digit hex DHT public key";
-	if (!json_is_string(k) || hex_decode(json_string_value(k),
-	    json_string_length(k), pn->pk, sizeof(pn->pk)) == -1)
+	pn->port = (uint16_t)v;
+	*why = "the key must be the node's 64-digit hex DHT public key";
+	if (hex_decode(key, strlen(key), pn->pk, sizeof(pn->pk)) == -1)
 		return -1;
 	return 0;
+}
+
+/* {"host", "port", "key"}, or {"host": "HOST:PORT:KEY"}. */
+static int
+parse_node(json_t *args, struct packed_node *pn, const char **why)
+{
+	json_t		*h = json_object_get(args, "host");
+	json_t		*p = json_object_get(args, "port");
+	json_t		*k = json_object_get(args, "key");
+	char		 hb[INET6_ADDRSTRLEN + 8], pb[16], kb[2 * PN_PK_LEN + 2];
+	char		 port[24];
+
+	memset(pn, 0, sizeof(*pn));
+	*why = "give the node as HOST PORT KEY or HOST:PORT:KEY";
+	if (!json_is_string(h))
+		return -1;
+	if (p == NULL && k == NULL) {
+		if (net_split_node(json_string_value(h), hb, sizeof(hb), pb,
+		    sizeof(pb), kb, sizeof(kb)) == -1)
+			return -1;
+		return node_from(hb, pb, kb, pn, why);
+	}
+	if (json_is_integer(p))
+		snprintf(port, sizeof(port), "%lld",
+		    (long long)json_integer_value(p));
+	else if (json_is_string(p) && json_string_length(p) < sizeof(port))
+		snprintf(port, sizeof(port), "%s", json_string_value(p));
+	else {
+		*why = "\"port\" must be 1 to 65535";
+		return -1;
+	}
+	if (!json_is_string(k)) {
+		*why = "\"key\" must be the node's 64-digit hex DHT public key";
+		return -1;
+	}
+	return node_from(json_string_value(h), port, json_string_value(k),
+	    pn, why);
 }
 
 static void
@@ -106,12 +162,13 @@ cmd_bootstrap(struct cmd_ctx *ctx, json_t *args)
 	}
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_net_bootstrap(&w, &pn);
-	ui_request(ctx, &ch_keyd, IPC_NET_BOOTSTRAP, buf, w.len, -1,
+	ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_NET_BOOTSTRAP, buf, w.len, -1,
 	    ui_reply_from_ok);
 }
 
 const struct cmd cmds_net[] = {
 	{ "bootstrap", cmd_bootstrap, "host port key",
-	    "bootstrap the DHT from a node: IP address, port, DHT key" },
-	{ NULL, NULL, NULL, NULL }
+	    "bootstrap the DHT from a node: IP address, port, DHT key "
+	    "(or HOST:PORT:KEY)", CMD_SESSION },
+	{ NULL, NULL, NULL, NULL, 0 }
 };

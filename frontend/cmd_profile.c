@@ -2,13 +2,16 @@
  * Identity commands: id, self, set_name, set_status_message, set_status,
  * nospam, profile.  Each asks keyd; none ever sees a secret key.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "common/hex.h"
 #include "common/log.h"
-#include "frontend/profile_flow.h"
+#include "frontend/cmd.h"
+#include "frontend/cmd_profile.h"
+#include "frontend/frontend.h"
+#include "frontend/qr.h"
 #include "frontend/sanitize.h"
-#include "frontend/ui.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_profile.h"
 
@@ -66,10 +69,41 @@ id_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 	ui_reply_ok(ctx, id_json(&id));
 }
 
+/* The ID, and for `bulkhead id --qr` at the terminal its QR code too. */
+static void
+id_qr_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	struct ipc_id	 id;
+	struct rd	 r;
+	json_t		*j;
+	char		 uri[8 + 2 * TOX_ADDRESS_LEN + 1];
+
+	if (reply_if_error(ctx, m))
+		return;
+	rd_init(&r, m->data, m->hdr.len);
+	if (m->hdr.type != IPC_ID_ANS || ipc_unpack_id(&r, &id) == -1) {
+		ui_reply_err(ctx, "bad answer from keyd");
+		return;
+	}
+	j = id_json(&id);
+	if (ui_mode == UI_CLI) {
+		snprintf(uri, sizeof(uri), "tox:%s",
+		    json_string_value(json_object_get(j, "address")));
+		if (qr_print(uri) == -1) {
+			json_decref(j);
+			ui_reply_err(ctx, "could not draw the QR code");
+			return;
+		}
+	}
+	ui_reply_ok(ctx, j);
+}
+
 static void
 cmd_id(struct cmd_ctx *ctx, json_t *args)
 {
-	ui_request(ctx, &ch_keyd, IPC_ID_REQ, NULL, 0, -1, id_answer);
+	ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_ID_REQ, NULL, 0, -1,
+	    json_is_true(json_object_get(args, "qr")) ? id_qr_answer :
+	    id_answer);
 }
 
 static void
@@ -95,7 +129,7 @@ self_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 static void
 cmd_self(struct cmd_ctx *ctx, json_t *args)
 {
-	ui_request(ctx, &ch_keyd, IPC_SELF_REQ, NULL, 0, -1, self_answer);
+	ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_SELF_REQ, NULL, 0, -1, self_answer);
 }
 
 /* A string argument as bytes, at most max; NULL with a reply if bad. */
@@ -104,6 +138,7 @@ text_arg(struct cmd_ctx *ctx, json_t *args, const char *key, size_t max,
     size_t *len)
 {
 	json_t	*v = json_object_get(args, key);
+	char	 why[80];
 
 	if (v == NULL || !json_is_string(v)) {
 		ui_reply_err(ctx, "\"%s\" (a string) is required", key);
@@ -112,6 +147,12 @@ text_arg(struct cmd_ctx *ctx, json_t *args, const char *key, size_t max,
 	if ((*len = json_string_length(v)) > max) {
 		ui_reply_err(ctx, "%s is %zu bytes; at most %zu", key, *len,
 		    max);
+		return NULL;
+	}
+	/* what friends would see: refused here rather than shown as '?' */
+	if (sanitize_check(json_string_value(v), *len, why,
+	    sizeof(why)) != NULL) {
+		ui_reply_err(ctx, "%s has %s; not set", key, why);
 		return NULL;
 	}
 	return json_string_value(v);
@@ -136,7 +177,7 @@ set_bytes(struct cmd_ctx *ctx, json_t *args, const char *key, size_t max,
 		ipc_pack_set_name(&w, &b);
 	else
 		ipc_pack_set_status_msg(&w, &b);
-	ui_request(ctx, &ch_keyd, type, buf, w.len, -1, ui_reply_from_ok);
+	ui_request(ctx, frontend_chan(ROLE_KEYD), type, buf, w.len, -1, ui_reply_from_ok);
 }
 
 static void
@@ -168,7 +209,7 @@ cmd_set_status(struct cmd_ctx *ctx, json_t *args)
 	}
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_set_status(&w, i);
-	ui_request(ctx, &ch_keyd, IPC_SET_STATUS, buf, w.len, -1,
+	ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_SET_STATUS, buf, w.len, -1,
 	    ui_reply_from_ok);
 }
 
@@ -191,7 +232,7 @@ cmd_nospam(struct cmd_ctx *ctx, json_t *args)
 	}
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_nospam(&w, &ns);
-	ui_request(ctx, &ch_keyd, IPC_NOSPAM_SET, buf, w.len, -1, id_answer);
+	ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_NOSPAM_SET, buf, w.len, -1, id_answer);
 }
 
 static void
@@ -215,21 +256,26 @@ info_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 static void
 cmd_profile(struct cmd_ctx *ctx, json_t *args)
 {
-	ui_request(ctx, &ch_keyd, IPC_PROFILE_INFO_REQ, NULL, 0, -1,
+	ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_PROFILE_INFO_REQ, NULL, 0, -1,
 	    info_answer);
 }
 
 const struct cmd cmds_profile[] = {
-	{ "id", cmd_id, NULL, "your Tox ID (address) and public key" },
-	{ "self", cmd_self, NULL, "your name, status message and status" },
-	{ "set_name", cmd_set_name, "name*", "set your name (128 bytes)" },
+	{ "id", cmd_id, NULL, "your Tox ID (address) and public key",
+	    CMD_SESSION | CMD_ONESHOT },
+	{ "self", cmd_self, NULL, "your name, status message and status",
+	    CMD_SESSION | CMD_ONESHOT },
+	{ "set_name", cmd_set_name, "name*", "set your name (128 bytes)",
+	    CMD_SESSION },
 	{ "set_status_message", cmd_set_status_message, "status_message*",
-	    "set your status message (1007 bytes)" },
+	    "set your status message (1007 bytes)", CMD_SESSION },
 	{ "set_status", cmd_set_status, "status",
-	    "none, away or busy" },
+	    "none, away or busy", CMD_SESSION },
 	{ "nospam", cmd_nospam, "nospam",
-	    "new Tox ID, same key: a random nospam, or 8 hex digits" },
+	    "new Tox ID, same key: a random nospam, or 8 hex digits",
+	    CMD_SESSION | CMD_ONESHOT },
 	{ "profile", cmd_profile, NULL,
-	    "whether a profile exists, is encrypted, is unlocked" },
-	{ NULL, NULL, NULL, NULL }
+	    "whether a profile exists, is encrypted, is unlocked",
+	    CMD_SESSION },
+	{ NULL, NULL, NULL, NULL, 0 }
 };

@@ -3,9 +3,8 @@
  * user's lines (or a script's JSON lines) into commands.  It holds no key
  * and has no network; friend-controlled text is sanitized before display.
  */
-#include <sys/epoll.h>
-
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +12,12 @@
 
 #include "common/loop.h"
 #include "common/rd.h"
-#include "frontend/json_cmd.h"
+#include "frontend/cmd.h"
+#include "frontend/cmd_net.h"
+#include "frontend/frontend.h"
+#include "frontend/input.h"
+#include "frontend/pass_ask.h"
 #include "frontend/profile_flow.h"
-#include "frontend/ui.h"
 #include "sandbox/role_rt.h"
 
 enum {
@@ -24,27 +26,63 @@ enum {
 	OPT_FILE_FD, OPT_NO_PASSPHRASE, OPT_REPLACE, OPT_PLAIN, OPT_QR,
 };
 
-static struct role_rt	 rt;
-struct chan		 ch_keyd, ch_mediad;
-static struct chan	 ch_chatd;
+/* Where the frontend is: what "idle" (no command in flight) means. */
+enum phase {
+	PH_START,	/* the profile flow runs */
+	PH_CREATE,	/* the session's start-up runs init */
+	PH_ONESHOT,	/* one command runs; its end is the process's */
+	PH_SESSION,	/* commands from standard input */
+};
 
-static struct ev_src	 in_src;
-static char		 inbuf[JSON_CMD_MAX_LINE + 2];
-static size_t		 inlen;
-static int		 discarding;	/* an over-long line is being skipped */
+static struct role_rt	 rt;
+static struct chan	 ch_keyd, ch_mediad, ch_chatd;
+static enum phase	 phase = PH_START;
+static int		 quit_code = -1;	/* exit once idle, or -1 */
+static int		 file_fd = -1;
+static const char	*profile_name = "the profile";
+static const struct cmd	*oneshot;
+static json_t		*oneshot_args;
 
 struct chan *
-ui_sup(void)
+frontend_chan(enum role r)
 {
-	return &rt.sup;
+	switch (r) {
+	case ROLE_SUP:
+		return &rt.sup;
+	case ROLE_KEYD:
+		return &ch_keyd;
+	case ROLE_CHATD:
+		return &ch_chatd;
+	case ROLE_MEDIAD:
+		return &ch_mediad;
+	default:
+		fatalx("%s: no channel to %s", __func__, role_name(r));
+	}
+}
+
+int
+frontend_file_fd(void)
+{
+	return file_fd;
 }
 
 void
 frontend_exit(int code)
 {
+	input_end();
+	pass_ask_wipe();
+	profile_flow_wipe();
 	fflush(stdout);
 	chan_flush(&rt.sup);
 	exit(code);
+}
+
+void
+frontend_quit(int code)
+{
+	quit_code = code;
+	if (!ui_busy())
+		frontend_exit(code);
 }
 
 static void
@@ -53,68 +91,102 @@ frontend_shutdown(void)
 	frontend_exit(0);
 }
 
+/* Ctrl-C: the supervisor ends the session; a prompt must not wait. */
 static void
-run_line(const char *line, size_t len)
+on_sigint(int sig)
 {
-	if (ui_mode == UI_JSON)
-		json_mode_line(line, len);
-	else
-		cli_line(line, len);
+	pass_interrupted = 1;
 }
 
 static void
-stdin_cb(struct ev_src *src, uint32_t events)
+input_ended(void)
 {
-	char	*nl;
-	ssize_t	 n;
-	size_t	 used;
+	ui_say("%s", "");
+	frontend_quit(0);
+}
 
-	n = read(src->fd, inbuf + inlen, sizeof(inbuf) - inlen);
-	if (n == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		fatal("read stdin");
-	}
-	if (n == 0) {			/* Ctrl-D or the script closed stdin */
-		if (inlen > 0 && !discarding)
-			run_line(inbuf, inlen);
-		inlen = 0;
-		loop_del(src);
-		ui_say("%s", "");
-		ui_exit_when_idle(0);
+static void
+start_session(void)
+{
+	phase = PH_SESSION;
+	pass_ask_wipe();
+	profile_flow_wipe();
+	if (ui_mode == UI_CLI)
+		ui_say("bulkhead: type \"help\" for commands, Ctrl-D to quit.");
+	ui_hold(0);
+	input_start(input_ended);
+}
+
+/* No command in flight any more (ui.c's hook). */
+static void
+idle(void)
+{
+	switch (phase) {
+	case PH_START:
+		return;
+	case PH_ONESHOT:
+		frontend_exit(ui_errors ? 1 : 0);
+	case PH_CREATE:
+		if (ui_errors)
+			frontend_exit(1);
+		start_session();
+		return;
+	case PH_SESSION:
+		if (quit_code != -1)
+			frontend_exit(quit_code);
+		input_idle();
 		return;
 	}
-	inlen += (size_t)n;
-	while ((nl = memchr(inbuf, '\n', inlen)) != NULL) {
-		used = (size_t)(nl - inbuf) + 1;
-		if (!discarding)
-			run_line(inbuf, used - 1);
-		discarding = 0;
-		memmove(inbuf, inbuf + used, inlen - used);
-		inlen -= used;
+}
+
+/* The profile flow has ended: run the one-shot command, or the session. */
+static void
+flow_done(enum flow_end e)
+{
+	const struct ipc_profile_info	*pi = profile_flow_info();
+	json_t				*args;
+
+	if (e == FLOW_FAILED)
+		frontend_exit(1);
+	if (oneshot != NULL) {
+		if (e == FLOW_NO_PROFILE && !(oneshot->flags & CMD_LOCKED)) {
+			ui_reply_err(ui_ctx(oneshot->name, NULL), "no profile "
+			    "at %s: create one with `bulkhead init` or "
+			    "`bulkhead import FILE`", profile_name);
+			frontend_exit(1);
+		}
+		phase = PH_ONESHOT;
+		cmd_run(oneshot, oneshot_args);
+		return;
 	}
-	if (inlen == sizeof(inbuf)) {
-		/* Longer than any request may be: answer once, skip to '\n'. */
-		if (!discarding)
-			run_line(inbuf, inlen);	/* the parser rejects it */
-		discarding = 1;
-		inlen = 0;
+	if (e == FLOW_NO_PROFILE && ui_mode == UI_CLI)
+		frontend_exit(0);		/* "Nothing created." */
+	if (e == FLOW_CREATE) {
+		phase = PH_CREATE;
+		args = json_pack("{s:s, s:s}", "cmd", "init", "profile",
+		    profile_name);
+		json_object_update(args, oneshot_args);
+		cmd_run(cmd_find("init"), args);
+		json_decref(args);
+		return;
 	}
+	/* JSON mode: the profile's state, whatever it is (man page) */
+	if (ui_mode == UI_JSON)
+		ui_event("profile", json_pack("{s:b, s:b, s:b}", "exists",
+		    pi->exists, "encrypted", pi->encrypted, "unlocked",
+		    e == FLOW_UNLOCKED));
+	start_session();
 }
 
 static void	peer_closed(struct chan *, const char *);
 
 /* Events from keyd: the network's status, relayed. */
-static int
-on_net_status(struct chan *c, struct ipc_msg *m, struct rd *r)
-{
-	return net_status_msg(r);
-}
-
 static const struct chan_handler from_keyd_rows[] = {
-	{ IPC_NET_STATUS,	0,	on_net_status },
+	{ IPC_NET_STATUS,	0,	net_status_msg },
 };
-static const struct chan_table from_keyd_table = { CHAN_ROWS(from_keyd_rows), NULL };
+static const struct chan_table from_keyd_table = {
+	CHAN_ROWS(from_keyd_rows), NULL
+};
 static const struct chan_tables from_keyd = { { &from_keyd_table } };
 /* mediad and chatd send nothing yet: calls and messages arrive in later
  * issues. */
@@ -177,20 +249,6 @@ peer_closed(struct chan *c, const char *why)
 	log_info("%s channel closed: %s", role_name(c->peer), why);
 }
 
-/* The profile is ready: now the user's commands. */
-static void
-start_input(void)
-{
-	in_src.fd = STDIN_FILENO;
-	in_src.cb = stdin_cb;
-	loop_add(&in_src, EPOLLIN);
-	if (ui_mode == UI_CLI)
-		ui_say("bulkhead: type \"help\" for commands, Ctrl-D to quit.");
-	ui_started();
-	if (ui_mode == UI_CLI)
-		cli_prompt();
-}
-
 /* A descriptor number the supervisor passed; never 0..FD_ROLE_EXTRA-1. */
 static int
 fd_arg(const char *s)
@@ -221,15 +279,14 @@ main(int argc, char *argv[])
 		{ "qr", no_argument, NULL, OPT_QR },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sandbox_conf	sb;
-	struct flow_opts	fo;
-	int			ch;
+	struct sandbox_conf	 sb;
+	struct flow_conf	 fc;
+	struct sigaction	 sa;
+	const char		*run = NULL;
+	int			 ch, pass_fd = -1;
 
-	memset(&fo, 0, sizeof(fo));
-	fo.pass_fd = fo.file_fd = -1;
-	fo.profile = "the profile";
-	fo.file = "the file";
-
+	/* the one-shot command's arguments, from its words (command.c) */
+	oneshot_args = json_object();
 	rt_init(&rt, ROLE_FRONTEND);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (rt_option(&rt, ch, optarg))
@@ -239,48 +296,70 @@ main(int argc, char *argv[])
 			ui_mode = UI_JSON;
 			break;
 		case OPT_RUN:
-			fo.run = optarg;
+			run = optarg;
 			break;
 		case OPT_RUN_ARG:
-			fo.run_arg = optarg;
+			json_object_set_new(oneshot_args, "nospam",
+			    json_string(optarg));
 			break;
 		case OPT_PROFILE_NAME:
-			fo.profile = optarg;
+			profile_name = optarg;
 			break;
 		case OPT_FILE_NAME:
-			fo.file = optarg;
+			json_object_set_new(oneshot_args, "file",
+			    json_string(optarg));
 			break;
 		case OPT_PASS_FD:
-			fo.pass_fd = fd_arg(optarg);
+			pass_fd = fd_arg(optarg);
 			break;
 		case OPT_FILE_FD:
-			fo.file_fd = fd_arg(optarg);
+			file_fd = fd_arg(optarg);
 			break;
 		case OPT_NO_PASSPHRASE:
-			fo.no_passphrase = 1;
+			json_object_set_new(oneshot_args, "no_passphrase",
+			    json_true());
 			break;
 		case OPT_REPLACE:
-			fo.replace = 1;
+			json_object_set_new(oneshot_args, "replace",
+			    json_true());
 			break;
 		case OPT_PLAIN:
-			fo.plain = 1;
+			json_object_set_new(oneshot_args, "plain", json_true());
 			break;
 		case OPT_QR:
-			fo.qr = 1;
+			json_object_set_new(oneshot_args, "qr", json_true());
 			break;
 		default:
 			fatalx("usage: frontend [--json] [options]");
 		}
 	}
+	if (run != NULL && ((oneshot = cmd_find(run)) == NULL ||
+	    !(oneshot->flags & CMD_ONESHOT)))
+		fatalx("--run %s: not a one-shot command", run);
+	json_object_set_new(oneshot_args, "profile", json_string(profile_name));
 
+	/*
+	 * Ctrl-C reaches every process of the terminal's group; the
+	 * supervisor ends the session, and a prompt blocked in read() must
+	 * end at once, echo back on: no SA_RESTART, so the read fails EINTR.
+	 * Set before lockdown, which allows no sigaction.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) == -1)
+		fatal("sigaction");
 	/* jansson seeds its hash tables from /dev/urandom on first use: do
 	 * it before Landlock, or it falls back to a guessable seed. */
 	json_object_seed(0);
+	/* libedit reads the terminal's description (terminfo) */
+	if (oneshot == NULL)
+		input_init();
 	memset(&sb, 0, sizeof(sb));
-	if (fo.pass_fd != -1)
-		sb.keep_fds[sb.nkeep++] = fo.pass_fd;
-	if (fo.file_fd != -1)
-		sb.keep_fds[sb.nkeep++] = fo.file_fd;
+	if (pass_fd != -1)
+		sb.keep_fds[sb.nkeep++] = pass_fd;
+	if (file_fd != -1)
+		sb.keep_fds[sb.nkeep++] = file_fd;
 	rt.on_shutdown = frontend_shutdown;
 	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
@@ -291,11 +370,21 @@ main(int argc, char *argv[])
 	rt_open_peer(&ch_chatd, FD_FRONTEND_CHATD, ROLE_CHATD, &from_chatd,
 	    peer_closed);
 
-	/*
-	 * stdin stays blocking: O_NONBLOCK would leak into the user's shell
-	 * through the shared terminal; one read() per EPOLLIN never blocks.
-	 * It is watched once the profile is ready (profile_flow.c).
-	 */
-	profile_flow_start(&fo, start_input);
+	ui_set_idle(idle);
+	if (oneshot != NULL)
+		ui_quiet();		/* a one-shot command prints its answer */
+	else if (ui_mode == UI_CLI)
+		ui_hold(1);		/* no event in the middle of a prompt */
+	memset(&fc, 0, sizeof(fc));
+	fc.name = oneshot != NULL ? oneshot->name : "unlock";
+	fc.profile = profile_name;
+	fc.unlock = oneshot == NULL || !(oneshot->flags & CMD_LOCKED);
+	fc.session = oneshot == NULL;
+	if (pass_ask_init(pass_fd) == -1) {
+		ui_reply_err(ui_ctx(fc.name, NULL), "the passphrase input is "
+		    "longer than %d bytes a line, or unreadable", PASS_MAX);
+		frontend_exit(1);
+	}
+	profile_flow_start(&fc, flow_done);
 	rt_serve(&rt);
 }

@@ -33,7 +33,7 @@ json_cmd_parse(const char *line, size_t len, struct json_cmd *out, char *err,
 		snprintf(err, errsz, "\"id\" must be a string or an integer");
 		goto fail;
 	}
-	out->tag = tag;
+	out->tag = tag;		/* from here on, an error reply echoes it */
 	cmd = json_object_get(out->obj, "cmd");
 	if (cmd == NULL || !json_is_string(cmd)) {
 		snprintf(err, errsz, "missing \"cmd\" string");
@@ -49,8 +49,9 @@ json_cmd_parse(const char *line, size_t len, struct json_cmd *out, char *err,
 	memcpy(out->name, name, json_string_length(cmd) + 1);
 	return 0;
 fail:
-	json_decref(out->obj);
-	out->obj = NULL;
-	out->tag = NULL;
+	if (out->tag == NULL) {
+		json_decref(out->obj);
+		out->obj = NULL;
+	}
 	return -1;
 }

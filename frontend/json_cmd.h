@@ -19,7 +19,11 @@ struct json_cmd {
 	json_t	*tag;		/* borrowed from obj, or NULL */
 };
 
-/* Returns 0, or -1 with a message for the user in err. */
+/*
+ * Returns 0, or -1 with a message for the user in err; then obj and tag
+ * are set too if the id could be read (so the error reply echoes it), and
+ * the caller json_decref()s obj (NULL otherwise).
+ */
 int	json_cmd_parse(const char *, size_t, struct json_cmd *, char *err,
 	    size_t errsz);
 

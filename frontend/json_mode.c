@@ -1,33 +1,9 @@
 /* JSON-lines automation mode: one request per line on stdin. */
-#include <stdlib.h>
 #include <string.h>
 
+#include "frontend/cmd.h"
+#include "frontend/input.h"
 #include "frontend/json_cmd.h"
-#include "frontend/ui.h"
-
-static void
-reply_unparsed(const char *msg)
-{
-	json_t	*out;
-	char	*s;
-
-	/* No command name could be read: the reply names none. */
-	out = json_pack("{s:n, s:b, s:s}", "reply", "ok", 0, "error", msg);
-	s = json_dumps(out, JSON_COMPACT | JSON_ENSURE_ASCII);
-	if (s != NULL) {
-		printf("%s\n", s);
-		fflush(stdout);
-		free(s);
-	}
-	json_decref(out);
-}
-
-static void
-cmd_unknown(struct cmd_ctx *ctx, json_t *args)
-{
-	ui_reply_err(ctx, "unknown command \"%s\"; \"help\" lists them",
-	    ctx->cmd->name);
-}
 
 void
 json_mode_line(const char *line, size_t len)
@@ -41,17 +17,18 @@ json_mode_line(const char *line, size_t len)
 	if (len == 0)
 		return;			/* blank lines are not requests */
 	if (json_cmd_parse(line, len, &jc, err, sizeof(err)) == -1) {
-		reply_unparsed(err);
-		return;
-	}
-	if ((cmd = cmd_find(jc.name)) == NULL) {
-		/* Answered at once, so the name may live on the stack. */
-		struct cmd unknown = { jc.name, cmd_unknown, NULL, NULL };
-
-		cmd_run(&unknown, jc.obj);
+		/* no command name could be read; the id, if it could */
+		ui_reply_unparsed(jc.tag, err);
 		json_decref(jc.obj);
 		return;
 	}
-	cmd_run(cmd, jc.obj);
+	if ((cmd = cmd_find(jc.name)) == NULL || !(cmd->flags & CMD_SESSION))
+		cmd_refuse(jc.name, jc.obj, cmd == NULL ? "unknown command "
+		    "\"%s\"; \"help\" lists them" : "%s is a command of its "
+		    "own: bulkhead %s", jc.name, jc.name);
+	else if (cmd_check_members(cmd, jc.obj, err, sizeof(err)) == -1)
+		cmd_refuse(jc.name, jc.obj, "%s", err);
+	else
+		cmd_run(cmd, jc.obj);
 	json_decref(jc.obj);
 }

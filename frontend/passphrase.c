@@ -7,6 +7,8 @@
 
 #include "frontend/passphrase.h"
 
+volatile sig_atomic_t	pass_interrupted;
+
 void
 pass_wipe(struct pass *p)
 {
@@ -84,11 +86,11 @@ pass_prompt(const char *prompt, struct pass *out)
 	struct termios	old, quiet;
 	char		c;
 	ssize_t		n;
-	int		rv = -1, toolong = 0;
+	int		rv = PASS_EOF, toolong = 0;
 
 	pass_wipe(out);
 	if (tcgetattr(STDIN_FILENO, &old) == -1)
-		return -1;		/* not a terminal */
+		return PASS_NOTTY;
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
@@ -97,17 +99,21 @@ pass_prompt(const char *prompt, struct pass *out)
 	 * echoed; and TCSANOW, not TCSAFLUSH, which would throw it away.
 	 */
 	if (tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == -1)
-		return -1;
+		return PASS_NOTTY;
 	printf("%s", prompt);
 	fflush(stdout);
 	for (;;) {
+		if (pass_interrupted) {
+			rv = PASS_INTR;
+			break;
+		}
 		n = read(STDIN_FILENO, &c, 1);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		if (c == '\n') {
-			rv = toolong ? -1 : 0;
+			rv = toolong ? PASS_TOOLONG : 0;
 			break;
 		}
 		if (out->len == PASS_MAX) {
@@ -120,7 +126,7 @@ pass_prompt(const char *prompt, struct pass *out)
 	(void)tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	printf("\n");
 	fflush(stdout);
-	if (rv == -1)
+	if (rv != 0)
 		pass_wipe(out);
 	return rv;
 }

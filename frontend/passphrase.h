@@ -7,9 +7,19 @@
 #ifndef BULKHEAD_FRONTEND_PASSPHRASE_H
 #define BULKHEAD_FRONTEND_PASSPHRASE_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #define PASS_MAX	1024
+
+/* Why pass_prompt() read no passphrase. */
+#define PASS_NOTTY	-1	/* standard input is not a terminal */
+#define PASS_INTR	-2	/* Ctrl-C (pass_interrupted is set) */
+#define PASS_EOF	-3	/* Ctrl-D, or the input ended */
+#define PASS_TOOLONG	-4	/* longer than PASS_MAX */
+
+/* Set by the SIGINT handler: a prompt ends at once, echo restored. */
+extern volatile sig_atomic_t	pass_interrupted;
 
 struct pass {
 	size_t	len;
@@ -26,8 +36,9 @@ int	pass_read_fd(int fd, struct pass *first, struct pass *second);
 /* Splits buf the same way; for tests. */
 int	pass_split(const char *, size_t, struct pass *, struct pass *);
 /*
- * Asks on the terminal (fd 0/1) with echo off.  Returns 0, or -1 if fd 0
- * is not a terminal or the input ended.
+ * Asks on the terminal (fd 0/1) with echo off, which it always turns back
+ * on.  Returns 0, or one of the PASS_ reasons above.  A SIGINT handler
+ * installed without SA_RESTART makes the read end (PASS_INTR).
  */
 int	pass_prompt(const char *prompt, struct pass *);
 void	pass_wipe(struct pass *);

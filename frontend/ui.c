@@ -21,8 +21,6 @@ struct ui_call {
 	void		(*cb)(struct cmd_ctx *, struct ipc_msg *);
 };
 
-static int	inflight;	/* requests of all commands */
-
 static void
 emit_json(json_t *obj)
 {
@@ -122,19 +120,38 @@ ui_say(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static int	exit_pending = -1;	/* exit code once idle, or -1 */
-static int	oneshot;		/* one command, then exit */
-static int	started;		/* the command loop runs */
-static json_t	*held;			/* CLI events while prompting */
+static int	 live;		/* contexts not yet released */
+static int	 holding;	/* CLI events wait: a prompt is up */
+static int	 quiet;		/* events are dropped */
+static json_t	*held;		/* CLI events while holding */
+static void	(*on_idle)(void);
 
 void
-ui_started(void)
+ui_set_idle(void (*idle)(void))
+{
+	on_idle = idle;
+}
+
+int
+ui_busy(void)
+{
+	return live;
+}
+
+void
+ui_quiet(void)
+{
+	quiet = 1;
+}
+
+void
+ui_hold(int on)
 {
 	json_t	*e;
 	size_t	 i;
 
-	started = 1;
-	if (held == NULL)
+	holding = on;
+	if (on || held == NULL)
 		return;
 	json_array_foreach(held, i, e)
 		ui_event(json_string_value(json_object_get(e, "event")),
@@ -143,33 +160,18 @@ ui_started(void)
 	held = NULL;
 }
 
-void
-ui_exit_after_reply(int code)
+struct cmd_ctx *
+ui_ctx(const char *name, json_t *tag)
 {
-	exit_pending = code;
-}
+	struct cmd_ctx	*ctx;
 
-void
-ui_set_oneshot(void)
-{
-	oneshot = 1;
-}
-
-/* A one-shot run's status is decided when it ends, not when it asks. */
-static int
-exit_code(void)
-{
-	if (oneshot)
-		return ui_errors ? 1 : 0;
-	return exit_pending;
-}
-
-void
-ui_exit_when_idle(int code)
-{
-	exit_pending = code;
-	if (inflight == 0)
-		frontend_exit(exit_code());
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		fatal("%s: calloc", __func__);
+	ctx->name = name;
+	if (tag != NULL)
+		ctx->tag = json_incref(tag);
+	live++;
+	return ctx;
 }
 
 static void
@@ -178,6 +180,8 @@ release(struct cmd_ctx *ctx)
 	if (ctx->tag != NULL)
 		json_decref(ctx->tag);
 	free(ctx);
+	if (--live == 0 && on_idle != NULL)
+		on_idle();
 }
 
 static void
@@ -187,13 +191,19 @@ finish(struct cmd_ctx *ctx)
 	/* else the answer that is running, or the last one, frees it */
 	if (!ctx->in_cb && ctx->waiting == 0)
 		release(ctx);
-	if (exit_pending != -1 || oneshot) {
-		if (inflight == 0)
-			frontend_exit(exit_code());
-		return;
-	}
-	if (ui_mode == UI_CLI && started)
-		cli_prompt();
+}
+
+/* {"reply": name, "ok": ok, "id": tag}: the id right after, if any. */
+static json_t *
+reply_head(const char *name, json_t *tag, int ok)
+{
+	json_t	*out;
+
+	out = json_pack("{s:o, s:b}", "reply", name != NULL ?
+	    json_string(name) : json_null(), "ok", ok);
+	if (tag != NULL)
+		json_object_set(out, "id", tag);
+	return out;
 }
 
 void
@@ -205,10 +215,8 @@ ui_reply_ok(struct cmd_ctx *ctx, json_t *obj)
 	if (obj == NULL)
 		obj = json_object();
 	if (ui_mode == UI_JSON) {
-		out = json_pack("{s:s, s:b}", "reply", ctx->cmd->name, "ok", 1);
-		if (ctx->tag != NULL)
-			json_object_set(out, "id", ctx->tag);
-		json_object_update(out, obj);
+		out = reply_head(ctx->name, ctx->tag, 1);
+		json_object_update_missing(out, obj);
 		emit_json(out);
 		json_decref(out);
 	} else {
@@ -232,16 +240,15 @@ ui_reply_err(struct cmd_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* it may quote what the user sent: valid UTF-8, no controls */
+	(void)sanitize_text(msg, strlen(msg), safe, sizeof(safe));
 	if (ui_mode == UI_JSON) {
-		out = json_pack("{s:s, s:b, s:s}", "reply", ctx->cmd->name,
-		    "ok", 0, "error", msg);
-		if (ctx->tag != NULL)
-			json_object_set(out, "id", ctx->tag);
+		out = reply_head(ctx->name, ctx->tag, 0);
+		json_object_set_new(out, "error", json_string(safe));
 		emit_json(out);
 		json_decref(out);
 	} else {
-		printf("error: %s\n", sanitize_text(msg, strlen(msg), safe,
-		    sizeof(safe)));
+		printf("error: %s\n", safe);
 		fflush(stdout);
 	}
 	ui_errors++;
@@ -255,11 +262,11 @@ ui_event(const char *name, json_t *obj)
 
 	if (obj == NULL)
 		obj = json_object();
-	if (oneshot) {		/* a one-shot command prints only its answer */
+	if (quiet) {
 		json_decref(obj);
 		return;
 	}
-	if (ui_mode == UI_CLI && !started) {
+	if (ui_mode == UI_CLI && holding) {
 		/* not in the middle of a passphrase prompt: after it */
 		if (held == NULL)
 			held = json_array();
@@ -284,7 +291,6 @@ ui_answered(void *arg, struct ipc_msg *m, struct rd *r)
 	struct cmd_ctx		*ctx = u->ctx;
 	struct ipc_error	 e;
 
-	inflight--;
 	ctx->waiting--;
 	if (!ctx->done) {
 		ctx->in_cb = 1;
@@ -300,11 +306,8 @@ ui_answered(void *arg, struct ipc_msg *m, struct rd *r)
 	}
 	free(u);
 	/* one reply per command, however many requests it had out */
-	if (ctx->done && ctx->waiting == 0) {
+	if (ctx->done && ctx->waiting == 0)
 		release(ctx);
-		if ((exit_pending != -1 || oneshot) && inflight == 0)
-			frontend_exit(exit_code());
-	}
 }
 
 int
@@ -323,7 +326,6 @@ ui_request(struct cmd_ctx *ctx, struct chan *c, uint16_t type,
 		ui_reply_err(ctx, "%s is not available", role_name(c->peer));
 		return -1;
 	}
-	inflight++;
 	ctx->waiting++;
 	return 0;
 }
@@ -344,4 +346,20 @@ ui_reply_from_ok(struct cmd_ctx *ctx, struct ipc_msg *m)
 	else
 		ui_reply_err(ctx, "unexpected answer %s",
 		    ipc_type_name(m->hdr.type));
+}
+
+void
+ui_reply_unparsed(json_t *tag, const char *msg)
+{
+	json_t	*out;
+
+	out = reply_head(NULL, tag, 0);
+	json_object_set_new(out, "error", json_string(msg));
+	if (ui_mode == UI_JSON)
+		emit_json(out);
+	else
+		printf("error: %s\n", msg);
+	fflush(stdout);
+	json_decref(out);
+	ui_errors++;
 }

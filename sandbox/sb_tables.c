@@ -115,6 +115,9 @@ static const struct sc_rule sc_frontend[] = {
 	ALLOW_EQ(ioctl, 1, TCGETS),
 	ALLOW_EQ2(ioctl, 0, 0, 1, TCSETS), ALLOW_EQ2(ioctl, 0, 0, 1, TCSETSW),
 	ALLOW_EQ2(ioctl, 0, 0, 1, TCSETSF),
+	/* the line editor (libedit): before each line it asks the window
+	 * size and blocks SIGWINCH while it does */
+	ALLOW_EQ2(ioctl, 0, 0, 1, TIOCGWINSZ), ALLOW(rt_sigprocmask),
 };
 
 /*

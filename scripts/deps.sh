@@ -9,9 +9,10 @@
 set -eu
 
 # Build: compiler, libraries each role links.  jansson is the JSON library
-# (JSON-lines mode, nodes lists); libqrencode draws Tox IDs as QR codes.
+# (JSON-lines mode, nodes lists); libqrencode draws Tox IDs as QR codes;
+# libedit (BSD licence) is the prompt's line editor.
 BUILD="build-essential pkg-config libsodium-dev libseccomp-dev libopus-dev
-libvpx-dev libcurl4-openssl-dev libjansson-dev libqrencode-dev"
+libvpx-dev libcurl4-openssl-dev libjansson-dev libqrencode-dev libedit-dev"
 # Tests: cmocka, clang for libFuzzer, libtoxcore and its daemons for
 # interop (test-only: the product never links libtoxcore), mandoc to lint
 # the man pages, iproute2 for network namespaces.

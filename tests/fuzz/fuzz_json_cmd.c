@@ -22,6 +22,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strlen(jc.name) == 0 || strlen(jc.name) > JSON_CMD_MAX_NAME)
 			__builtin_trap();
 		json_decref(jc.obj);
+	} else if (jc.obj != NULL) {
+		if (jc.tag == NULL)	/* kept only to echo the id */
+			__builtin_trap();
+		json_decref(jc.obj);
 	}
 	sanitize_text((const char *)data, size, out, sizeof(out));
 	{

@@ -13,9 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
 
 #define SECRET	"tr0ub4dor&3"
 #define T_WAIT	20000
@@ -26,10 +29,12 @@ struct term {
 	char	screen[65536];	/* everything shown so far */
 	size_t	len;
 	size_t	seen;		/* expect() consumed up to here */
+	struct termios after;	/* the terminal once it exited */
 };
 
+/* bulkhead [command] on a new terminal. */
 static void
-term_start(struct term *t, const char *dir)
+term_run(struct term *t, const char *dir, const char *command)
 {
 	char	prof[128];
 
@@ -39,9 +44,15 @@ term_start(struct term *t, const char *dir)
 	assert_true(t->pid != -1);
 	if (t->pid == 0) {
 		execl(BUILD_DIR "/bin/bulkhead", "bulkhead", "--no-fetch",
-		    "--no-lan", prof, (char *)NULL);
+		    "--no-lan", prof, command, (char *)NULL);
 		_exit(127);
 	}
+}
+
+static void
+term_start(struct term *t, const char *dir)
+{
+	term_run(t, dir, NULL);
 }
 
 /* Reads until text appears after what earlier calls consumed. */
@@ -93,6 +104,8 @@ term_end(struct term *t)
 	while (expect(t, "\x01never"))
 		;
 	assert_int_equal(waitpid(t->pid, &ws, 0), t->pid);
+	/* the master reads the settings the program left on its side */
+	assert_int_equal(tcgetattr(t->fd, &t->after), 0);
 	close(t->fd);
 	return ws;
 }
@@ -133,10 +146,16 @@ create_then_unlock_at_the_terminal(void **state)
 	assert_true(expect(t, "address: "));
 	p = t->screen + t->seen;
 	assert_memory_equal(p, addr, 76);
-	type(t, "set_name Alice \x1b[31mRed\n");
+	assert_true(expect(t, "bulkhead> "));	/* typed at the prompt */
+	/* our own name never carries a control sequence to friends (^V:
+	 * the next key literally, for the tty and for the line editor) */
+	type(t, "set_name Alice \x16\x1b[31mRed\n");
+	assert_true(expect(t, "error: name has a control character (U+001B)"));
+	assert_true(expect(t, "bulkhead> "));
+	type(t, "set_name Alice Red\n");
 	assert_true(expect(t, "ok"));
 	type(t, "self\n");
-	assert_true(expect(t, "name: Alice ?[31mRed"));	/* ESC shown as ? */
+	assert_true(expect(t, "name: Alice Red"));
 	type(t, "quit\n");
 	ws = term_end(t);
 	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
@@ -147,11 +166,156 @@ create_then_unlock_at_the_terminal(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static void
+rm_dir(const char *dir)
+{
+	char	cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A profile with passphrase SECRET, made at the terminal. */
+static void
+make_profile(struct term *t, const char *dir)
+{
+	term_run(t, dir, "init");
+	assert_true(expect(t, "New passphrase: "));
+	type(t, SECRET "\n");
+	assert_true(expect(t, "Repeat the passphrase: "));
+	type(t, SECRET "\n");
+	assert_true(WIFEXITED(term_end(t)));
+}
+
+/*
+ * Ctrl-C at any start-up prompt ends at once, the terminal as it was
+ * (before, the frontend sat in read() with echo off until the supervisor
+ * killed it); Ctrl-D at the passphrase says what happened.
+ */
+static void
+interrupt_and_end_at_start_up_prompts(void **state)
+{
+	char		 dir[] = "/tmp/bh-pty-XXXXXX";
+	struct term	*t = calloc(1, sizeof(*t));
+	int		 ws;
+
+	assert_non_null(mkdtemp(dir));
+	term_start(t, dir);
+	assert_true(expect(t, "Create a new Tox identity? [y/N]"));
+	type(t, "\x03");			/* VINTR: SIGINT to the group */
+	ws = term_end(t);
+	assert_false(WIFSIGNALED(ws));
+	assert_null(strstr(t->screen, "killed by signal"));
+	assert_true(t->after.c_lflag & ECHO);
+
+	make_profile(t, dir);
+	term_start(t, dir);
+	assert_true(expect(t, "Passphrase for "));
+	type(t, "\x03");
+	ws = term_end(t);
+	assert_null(strstr(t->screen, "killed by signal"));
+	assert_true(t->after.c_lflag & ECHO);	/* echo back on */
+
+	term_start(t, dir);
+	assert_true(expect(t, "Passphrase for "));
+	type(t, "\x04");			/* VEOF on an empty line */
+	assert_true(expect(t, "no passphrase given"));
+	ws = term_end(t);
+	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) != 0);
+	assert_null(strstr(t->screen, "not a terminal"));
+	assert_true(t->after.c_lflag & ECHO);
+	free(t);
+	rm_dir(dir);
+}
+
+/* passwd asks the current passphrase once, and says at once that it was
+ * wrong, before asking the new one twice. */
+static void
+passwd_checks_the_current_passphrase_first(void **state)
+{
+	char		 dir[] = "/tmp/bh-pty-XXXXXX";
+	struct term	*t = calloc(1, sizeof(*t));
+	const char	*p;
+	int		 ws;
+
+	assert_non_null(mkdtemp(dir));
+	make_profile(t, dir);
+	term_run(t, dir, "passwd");
+	assert_true(expect(t, "Passphrase for "));
+	type(t, "not it\n");
+	assert_true(expect(t, "wrong passphrase"));
+	assert_null(strstr(t->screen, "New passphrase"));
+	assert_true(expect(t, "Passphrase for "));
+	type(t, SECRET "\n");
+	assert_true(expect(t, "New passphrase: "));
+	type(t, "n3w\n");
+	assert_true(expect(t, "Repeat the passphrase: "));
+	type(t, "n3w\n");
+	assert_true(expect(t, "encrypted: yes"));
+	ws = term_end(t);
+	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	/* the current passphrase was asked for once per try, no more */
+	p = strstr(t->screen, "Passphrase for ");
+	p = strstr(p + 1, "Passphrase for ");
+	assert_null(strstr(p + 1, "Passphrase for "));
+	assert_null(strstr(t->screen, "Current passphrase"));
+
+	term_run(t, dir, "id");
+	assert_true(expect(t, "Passphrase for "));
+	type(t, "n3w\n");
+	assert_true(expect(t, "address: "));
+	ws = term_end(t);
+	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	free(t);
+	rm_dir(dir);
+}
+
+/*
+ * The prompt's line editor: Tab completes a command name, the Up arrow
+ * recalls the line before (before: unknown command "?[A"), under the
+ * frontend's real seccomp table.
+ */
+static void
+line_editing_and_history(void **state)
+{
+	char		 dir[] = "/tmp/bh-pty-XXXXXX";
+	struct term	*t = calloc(1, sizeof(*t));
+	int		 ws;
+
+	assert_non_null(mkdtemp(dir));
+	term_run(t, dir, "init");
+	assert_true(expect(t, "New passphrase: "));
+	type(t, SECRET "\n");
+	assert_true(expect(t, "Repeat the passphrase: "));
+	type(t, SECRET "\n");
+	term_end(t);
+	term_start(t, dir);
+	assert_true(expect(t, "Passphrase for "));
+	type(t, SECRET "\n");
+	assert_true(expect(t, "bulkhead> "));
+	type(t, "set_status aw\x7f\x7f" "busy\n");	/* two backspaces */
+	assert_true(expect(t, "ok"));
+	type(t, "sel\t\n");				/* completes "self" */
+	assert_true(expect(t, "status: busy"));
+	type(t, "\x1b[A\n");				/* self again */
+	assert_true(expect(t, "status: busy"));
+	assert_null(strstr(t->screen, "unknown command"));
+	type(t, "quit\n");
+	ws = term_end(t);
+	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	assert_true(t->after.c_lflag & ECHO);
+	free(t);
+	rm_dir(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(create_then_unlock_at_the_terminal),
+		cmocka_unit_test(interrupt_and_end_at_start_up_prompts),
+		cmocka_unit_test(passwd_checks_the_current_passphrase_first),
+		cmocka_unit_test(line_editing_and_history),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -218,6 +218,53 @@ export_import_round_trip(void **state)
 	assert_non_null(strstr(e->out, "already exists"));
 }
 
+/*
+ * import --replace over an encrypted profile: keyd replaces only a profile
+ * it could open, so the current passphrase comes first (line 1), then the
+ * file's (line 2).
+ */
+static void
+import_replace_asks_the_current_passphrase_first(void **state)
+{
+	struct env	*e = *state;
+	char		 a1[77], a2[77], file[160], prof2[160];
+	const char	*args[5];
+	int		 st;
+
+	/* the identity to import, exported with its own passphrase */
+	snprintf(prof2, sizeof(prof2), "--profile=%s/q.tox", e->dir);
+	args[0] = prof2;
+	args[1] = "init";
+	args[2] = NULL;
+	st = bh_run(args, "filepw", e->out, sizeof(e->out), e->err,
+	    sizeof(e->err));
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	address_of(e->out, a1);
+	snprintf(file, sizeof(file), "%s/other.tox", e->dir);
+	args[1] = "export";
+	args[2] = file;
+	args[3] = NULL;
+	st = bh_run(args, "filepw", e->out, sizeof(e->out), e->err,
+	    sizeof(e->err));
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	assert_int_equal(run(e, "curpw", "init", NULL, NULL), 0);
+	/* the file's passphrase alone is taken as the current one: wrong */
+	assert_int_equal(run(e, "filepw\n", "import", file, "--replace"), 1);
+	assert_non_null(strstr(e->out, "wrong passphrase"));
+	/* the current one, then nothing for the file */
+	assert_int_equal(run(e, "curpw\n", "import", file, "--replace"), 1);
+	assert_non_null(strstr(e->out, "no line 2"));
+	assert_int_equal(run(e, "curpw\nfilepw\n", "import", file,
+	    "--replace"), 0);
+	address_of(e->out, a2);
+	assert_string_equal(a1, a2);
+	/* the imported profile keeps the file's passphrase */
+	assert_int_equal(run(e, "filepw", "id", NULL, NULL), 0);
+	address_of(e->out, a2);
+	assert_string_equal(a1, a2);
+}
+
 static void
 passwd_and_nospam(void **state)
 {
@@ -292,6 +339,7 @@ main(void)
 		T(no_passphrase_is_explicit_and_said),
 		T(corrupt_profile_is_refused_untouched),
 		T(export_import_round_trip),
+		T(import_replace_asks_the_current_passphrase_first),
 		T(passwd_and_nospam),
 		T(bad_command_words),
 		T(config_file_is_read_and_bad_lines_named),

@@ -302,6 +302,13 @@ int
 bh_run(const char *const args[], const char *pass, char *out, size_t outsz,
     char *err, size_t errsz)
 {
+	return bh_run_in(args, "/dev/null", pass, out, outsz, err, errsz);
+}
+
+int
+bh_run_in(const char *const args[], const char *in, const char *pass,
+    char *out, size_t outsz, char *err, size_t errsz)
+{
 	char	*argv[BH_MAX_ARGS + 8];
 	int	 op[2], ep[2], pp[2] = { -1, -1 }, a = 0, i, status;
 	pid_t	 pid;
@@ -325,7 +332,7 @@ bh_run(const char *const args[], const char *pass, char *out, size_t outsz,
 	if ((pid = fork()) == -1)
 		return -1;
 	if (pid == 0) {
-		int	null = open("/dev/null", O_RDONLY);
+		int	null = open(in, O_RDONLY);
 
 		dup2(null, 0);
 		dup2(op[1], 1);

@@ -59,6 +59,10 @@ long	 bh_proc_field(pid_t, const char *field);
  */
 int	 bh_run(const char *const args[], const char *pass, char *out,
 	    size_t outsz, char *err, size_t errsz);
+/* The same with stdin read from the file at path in (not a pipe: a
+ * regular file, or /dev/null). */
+int	 bh_run_in(const char *const args[], const char *in, const char *pass,
+	    char *out, size_t outsz, char *err, size_t errsz);
 /* Reads a whole small file into buf; returns its length or -1. */
 long	 bh_slurp(const char *path, void *buf, size_t bufsz);
 /* Prints the session's stderr log (for failing tests). */

@@ -36,9 +36,12 @@ filter_c0_c1_del(void **state)
 	(void)state;
 	assert_string_equal(SAFE("a\x1b[2Jb"), "a?[2Jb");
 	assert_string_equal(SAFE("t\tn\nr\rd\x7f"), "t?n?r?d?");
-	/* C1: CSI U+009B, U+0080, U+009F; U+00A0 is printable */
-	assert_string_equal(SAFE("\xc2\x9b" "31m"), "??31m");
-	assert_string_equal(SAFE("\xc2\x80\xc2\x9f\xc2\xa0"), "????\xc2\xa0");
+	/* C1: CSI U+009B, U+0080, U+009F (one '?' each); U+00A0 is
+	 * printable */
+	assert_string_equal(SAFE("\xc2\x9b" "31m"), "?31m");
+	assert_string_equal(SAFE("\xc2\x80\xc2\x9f\xc2\xa0"), "??\xc2\xa0");
+	/* bidi overrides and zero-width characters, as in friends' text */
+	assert_string_equal(SAFE("a\xe2\x80\xae" "b\xe2\x80\x8b" "c"), "a?b?c");
 	/* the 8-bit CSI byte on its own */
 	assert_string_equal(SAFE("\x9b" "1m"), "?1m");
 }

@@ -1,0 +1,20 @@
+/* The DHT connection as netd reports it (through keyd): see cmd_net.c. */
+#ifndef BULKHEAD_FRONTEND_CMD_NET_H
+#define BULKHEAD_FRONTEND_CMD_NET_H
+
+#include <jansson.h>
+
+struct chan;
+struct ipc_msg;
+struct rd;
+
+/* IPC_NET_STATUS from keyd: a "dht" event when the state changes. */
+int	net_status_msg(struct chan *, struct ipc_msg *, struct rd *);
+/* The last status, for `status`; null before the first. */
+json_t	*net_status_json(void);
+/* "HOST:PORT:KEY" (--bootstrap's form; HOST may be [IPv6]) split into
+ * its three parts; -1 if it has not that shape. */
+int	net_split_node(const char *, char *host, size_t hostsz,
+	    char *port, size_t portsz, char *key, size_t keysz);
+
+#endif
