@@ -13,8 +13,11 @@
  * It runs as root: it makes the namespace, and bulkhead's roles are not
  * dumpable, so only root may read their /proc files.  The process that
  * made the namespace runs the bench in a child and removes the namespace,
- * with anything left in it, however the child ends.
+ * with anything left in it, however the child ends.  The child and all it
+ * starts see a /tmp of their own (profiles, tox-bootstrapd's files), which
+ * goes with the last of them.
  */
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -22,6 +25,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,14 +102,30 @@ notes(int nrep)
 	    "part of its UDP status); bulkhead has none yet\n\n");
 }
 
+/* A /tmp of its own for this process and its children. */
 static int
-bench(const char *scratch, int nrep)
+private_tmp(void)
+{
+	if (unshare(CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+	    mount("bh-bench", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+	    "mode=1777,size=64m") == -1) {
+		warn("a private /tmp");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+bench(int nrep)
 {
 	struct obs	obs[REPEATS_MAX][SIDES];
-	char		dir[300];
+	char		scratch[] = "/tmp/bh-bench-XXXXXX", dir[300];
 	int		r;
 
 	signal(SIGPIPE, SIG_IGN);
+	if (mkdtemp(scratch) == NULL)
+		err(1, "mkdtemp");
 	for (r = 0; r < nrep; r++) {
 		snprintf(dir, sizeof(dir), "%s/r%d", scratch, r + 1);
 		if (mkdir(dir, 0700) == -1)
@@ -135,8 +155,7 @@ int
 main(void)
 {
 	struct sigaction	sa;
-	char			scratch[] = "/tmp/bh-bench-XXXXXX", name[32];
-	char			cmd[64];
+	char			name[32];
 	const char		*e = getenv("BENCH_REPEATS");
 	pid_t			pid;
 	int			status = 0, rc, nrep = REPEATS;
@@ -149,8 +168,6 @@ main(void)
 	}
 	if (e != NULL && ((nrep = atoi(e)) < 1 || nrep > REPEATS_MAX))
 		errx(1, "BENCH_REPEATS: 1 to %d", REPEATS_MAX);
-	if (mkdtemp(scratch) == NULL)
-		err(1, "mkdtemp");
 	snprintf(name, sizeof(name), "bhbench-%d", (int)getpid());
 	if (netns_create(name) == -1)
 		errx(1, "could not make the network namespace %s", name);
@@ -167,9 +184,9 @@ main(void)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
-		if (netns_enter(name) == -1)
+		if (netns_enter(name) == -1 || private_tmp() == -1)
 			_exit(1);
-		exit(bench(scratch, nrep));
+		exit(bench(nrep));
 	}
 	while (waitpid(pid, &status, 0) == -1) {
 		if (errno != EINTR)
@@ -186,8 +203,5 @@ main(void)
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	if (system(cmd) != 0)
-		warnx("could not remove %s", scratch);
 	return rc;
 }
