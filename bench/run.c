@@ -35,6 +35,7 @@ struct nodes {
 	pid_t			tox;
 	int			tox_fd;
 	long long		tox_t0;
+	char			tox_log[300];	/* its stdout and stderr */
 };
 
 static long long
@@ -85,6 +86,22 @@ wait_bound(int port, int timeout_ms)
 	return found ? 0 : -1;
 }
 
+/* A log to stderr: the bench's /tmp goes when it ends. */
+static void
+dump_file(const char *path)
+{
+	char	 buf[4096];
+	FILE	*f;
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	fprintf(stderr, "---- %s ----\n", path);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(f);
+}
+
 static int
 make_profile(const char *dir)
 {
@@ -119,11 +136,11 @@ start_bulkhead(struct nodes *n, const char *dir)
 static int
 start_toxnode(struct nodes *n, const char *dir)
 {
-	char	port[16], log[300];
+	char	port[16];
 	int	p[2], fd;
 
 	snprintf(port, sizeof(port), "%d", BSD_PORT);
-	snprintf(log, sizeof(log), "%s/toxnode.log", dir);
+	snprintf(n->tox_log, sizeof(n->tox_log), "%s/toxnode.log", dir);
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		warn("pipe");
 		return -1;
@@ -134,7 +151,8 @@ start_toxnode(struct nodes *n, const char *dir)
 		return -1;
 	}
 	if (n->tox == 0) {
-		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		if ((fd = open(n->tox_log, O_WRONLY | O_CREAT | O_TRUNC,
+		    0600)) == -1)
 			_exit(127);
 		dup2(fd, 1);
 		dup2(fd, 2);
@@ -167,7 +185,6 @@ bulkhead_joined(struct nodes *n, struct obs *o)
 	}
 	if (!udp) {
 		warnx("bulkhead did not report the DHT in %d s", JOIN_MS / 1000);
-		bh_dump_log(&n->bh);
 		return -1;
 	}
 	o->join_ms = (double)(now_ns() - n->bh_t0) / 1e6;
@@ -204,8 +221,8 @@ libtoxcore_joined(struct nodes *n, struct obs *o)
 		left = 0;
 	if (toxnode_line(n, line, sizeof(line), (int)(left / 1000000)) == -1 ||
 	    sscanf(line, "ready udp %lld", &t) != 1) {
-		warnx("the libtoxcore node did not report UDP in %d s "
-		    "(see %s's toxnode.log)", JOIN_MS / 1000, n->bh.dir);
+		warnx("the libtoxcore node did not report UDP in %d s",
+		    JOIN_MS / 1000);
 		return -1;
 	}
 	o->join_ms = (double)(t - n->tox_t0) / 1e6;
@@ -369,5 +386,9 @@ run_once(const char *dir, int libtoxcore_first, struct obs o[SIDES])
 	rc = measure(&n, o);
 out:
 	stop_all(&n);
+	if (rc == -1 && n.bh_up)
+		bh_dump_log(&n.bh);
+	if (rc == -1 && n.tox > 0)
+		dump_file(n.tox_log);
 	return rc;
 }
