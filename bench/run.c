@@ -184,7 +184,8 @@ bulkhead_joined(struct nodes *n, struct obs *o)
 		json_decref(ev);
 	}
 	if (!udp) {
-		warnx("bulkhead did not report the DHT in %d s", JOIN_MS / 1000);
+		warnx("bulkhead did not report the DHT in %d s",
+		    JOIN_MS / 1000);
 		return -1;
 	}
 	o->join_ms = (double)(now_ns() - n->bh_t0) / 1e6;
@@ -260,7 +261,7 @@ bulkhead_roles_in(struct nodes *n, const struct procset *s)
 		rc = -1;
 	json_array_foreach(roles, i, e) {
 		pid = (pid_t)json_integer_value(json_object_get(e, "pid"));
-		if (pid <= 0)		/* not running: fetchd with --no-fetch */
+		if (pid <= 0)	/* not running: fetchd, with --no-fetch */
 			continue;
 		if (!procset_has(s, pid)) {
 			warnx("bulkhead's %s (pid %d) is not under pid %d",

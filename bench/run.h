@@ -22,7 +22,7 @@ enum side { SIDE_BULKHEAD, SIDE_LIBTOXCORE, SIDES };
 struct obs {
 	double		join_ms;	/* start to its own "on the DHT" */
 	double		window_s;	/* the idle window, as measured */
-	struct cost	idle;		/* what the window cost, all processes */
+	struct cost	idle;		/* the window's cost, all processes */
 	uint64_t	pss_kb;		/* all processes, at the window's end */
 	int		nproc;
 };
