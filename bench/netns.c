@@ -62,11 +62,16 @@ netns_create(const char *name)
 	/*
 	 * The address sits on one end of a veth pair, an ordinary interface
 	 * as on a host (the dummy driver is not built into every kernel);
-	 * lo must be up for the host to reach its own addresses.
+	 * lo must be up for the host to reach its own addresses.  No IPv6
+	 * link-local address is made for the pair: BENCH_ADDR is its only one.
 	 */
 	if (ip("-n", name, "link", "set", "lo", "up", NULL) == -1 ||
 	    ip("-n", name, "link", "add", "bh0", "type", "veth", "peer",
 	    "name", "bh1", NULL) == -1 ||
+	    ip("-n", name, "link", "set", "bh0", "addrgenmode", "none",
+	    NULL) == -1 ||
+	    ip("-n", name, "link", "set", "bh1", "addrgenmode", "none",
+	    NULL) == -1 ||
 	    ip("-n", name, "addr", "add", BENCH_ADDR "/24", "dev", "bh0",
 	    NULL) == -1 ||
 	    ip("-n", name, "link", "set", "bh0", "up", NULL) == -1 ||

@@ -120,7 +120,8 @@ static int
 start_bulkhead(struct nodes *n, const char *dir)
 {
 	char		 bs[160];
-	const char	*args[] = { bs, NULL };
+	/* IPv4 only, as the libtoxcore node (and --no-lan, --no-fetch) */
+	const char	*args[] = { bs, "--no-ipv6", NULL };
 
 	snprintf(bs, sizeof(bs), "--bootstrap=" BENCH_ADDR ":%d:%s",
 	    BSD_PORT, n->bsd.key);
