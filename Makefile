@@ -96,11 +96,17 @@ INTEG_BINS	 = $(patsubst tests/integration/%.c,$(B)/tests/%,$(INTEG_SRCS))
 INTEROP_BINS	 = $(patsubst tests/interop/%.c,$(B)/tests/%,$(INTEROP_SRCS))
 INTEROP_TOOL_BINS = $(patsubst tests/interop/%.c,$(B)/tests/%,$(INTEROP_TOOLS))
 INTEG_TOOL_BINS	 = $(patsubst tests/integration/%.c,$(B)/tests/%,$(INTEG_TOOLS))
-BENCH_SRCS	 = $(wildcard bench/bench_*.c)
-BENCH_BINS	 = $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
+# The bench: one program (bench/bench.c and its helpers) and the
+# libtoxcore node it runs, which links libtoxcore alone.
+BENCH_SRCS	 = $(filter-out bench/toxnode.c,$(wildcard bench/*.c))
+BENCH_BIN	 = $(B)/bench/bench
+BENCH_TOXNODE	 = $(B)/bench/toxnode
 FUZZ_SRCS	 = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS	 = $(patsubst tests/fuzz/%.c,$(FB)/%,$(FUZZ_SRCS))
 
+# The build id hashes the product's sources and headers only (not the
+# bench's or the tests'), so a change there relinks no role.
+PRODUCT_HDRS	 = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 ALL_PRODUCT_SRCS = $(COMMON_SRCS) $(IPC_SRCS) $(SANDBOX_SRCS) $(SUP_SRCS) \
 		   $(foreach r,$(ROLES),$(wildcard $(r)/*.c))
 ALL_ROLE_LIB_OBJS = $(foreach r,$(ROLES),$(call obj,$(call role_lib_srcs,$(r))))
@@ -114,12 +120,12 @@ all: $(BIN_SUP) $(BIN_ROLES)
 
 # The build id ties every executable of one build together: the HELLO on
 # every channel carries it, so a stale role from another build is refused.
-$(B)/gen/build_id.c: $(ALL_PRODUCT_SRCS) $(wildcard */*.h) Makefile
+$(B)/gen/build_id.c: $(ALL_PRODUCT_SRCS) $(PRODUCT_HDRS) Makefile
 	@mkdir -p $(@D)
 	@{ echo '#include <stdint.h>'; \
 	   echo '#include "ipc/ipc.h"'; \
 	   printf 'const uint8_t ipc_build_id[IPC_BUILD_ID_LEN] = {'; \
-	   cat $(sort $(ALL_PRODUCT_SRCS) $(wildcard */*.h)) | sha256sum | \
+	   cat $(sort $(ALL_PRODUCT_SRCS) $(PRODUCT_HDRS)) | sha256sum | \
 	     cut -c1-64 | sed 's/\(..\)/0x\1,/g'; \
 	   echo '};'; } > $@
 
@@ -188,10 +194,18 @@ $(B)/tests/%: tests/interop/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
-$(B)/bench/%: bench/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
+$(B)/obj/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) -c -o $@ $<
+$(BENCH_BIN): $(call obj,$(BENCH_SRCS)) $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,$(BENCH_SRCS)) $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
+$(BENCH_TOXNODE): bench/toxnode.c
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(call pkg_libs,$(PKGS_INTEROP))
 
 test: all $(UNIT_BINS) $(INTEG_BINS) $(INTEG_TOOL_BINS) $(INTEROP_BINS) \
     $(INTEROP_TOOL_BINS) ipc-doc-check
@@ -265,8 +279,8 @@ $(FB)/obj/gen/build_id.o: $(FB)/gen/build_id.c
 fuzz: $(FUZZ_BINS)
 	@sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
-bench: all $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+bench: all $(BENCH_BIN) $(BENCH_TOXNODE)
+	@$(BENCH_BIN)
 
 man-lint:
 	@if command -v mandoc >/dev/null; then \

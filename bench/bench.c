@@ -1,0 +1,207 @@
+/*
+ * make bench: bulkhead against libtoxcore 0.2.18, as built and as run.
+ *
+ * Each repeat starts a real bulkhead session (bin/bulkhead --json and the
+ * role processes it starts) and a libtoxcore node (bench/toxnode, its own
+ * process) side by side, both told only of one local tox-bootstrapd, in a
+ * network namespace made for the run whose one address is 198.18.0.1
+ * (RFC 2544's benchmark range, which neither takes for a LAN: on 127/8
+ * libtoxcore never reports UDP).  Figures come from /proc, summed over
+ * every process of a side, and the table gives min/median/max over the
+ * repeats.  A row is one function and one line in figures[] below.
+ *
+ * It runs as root: it makes the namespace, and bulkhead's roles are not
+ * dumpable, so only root may read their /proc files.  The process that
+ * made the namespace runs the bench in a child and removes the namespace,
+ * with anything left in it, however the child ends.  The child and all it
+ * starts see a /tmp of their own (profiles, tox-bootstrapd's files), which
+ * goes with the last of them.
+ */
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <tox/tox.h>
+
+#include "bench/netns.h"
+#include "bench/run.h"
+#include "bench/table.h"
+
+#define REPEATS		5	/* BENCH_REPEATS=n in the environment */
+#define REPEATS_MAX	9
+
+static double
+join_ms(const struct obs *o)
+{
+	return o->join_ms;
+}
+
+static double
+idle_cpu_ms(const struct obs *o)
+{
+	return (double)o->idle.cpu_ns / 1e6 * RUN_WINDOW_S / o->window_s;
+}
+
+static double
+idle_wakeups(const struct obs *o)
+{
+	return (double)o->idle.switches / o->window_s;
+}
+
+static double
+pss_kb(const struct obs *o)
+{
+	return (double)o->pss_kb;
+}
+
+static double
+processes(const struct obs *o)
+{
+	return o->nproc;
+}
+
+static const struct figure figures[] = {
+	{ "time to join the DHT (ms)",	0, join_ms },
+	{ "idle CPU on the DHT per 30 s (ms)", 1, idle_cpu_ms },
+	{ "idle wakeups/s",		1, idle_wakeups },
+	{ "PSS, all processes (kB)",	0, pss_kb },
+	{ "processes",			0, processes },
+};
+
+static void
+notes(int nrep)
+{
+	struct utsname	u;
+	int		i;
+
+	uname(&u);
+	printf("bulkhead (bin/bulkhead --json, all its processes) against "
+	    "libtoxcore %u.%u.%u (one process, bench/toxnode)\n",
+	    tox_version_major(), tox_version_minor(), tox_version_patch());
+	printf("%d repeats on Linux %s; both sides bootstrap from one "
+	    "tox-bootstrapd at %s in the bench's own network namespace\n",
+	    nrep, u.release, BENCH_ADDR);
+	for (i = 0; i < SIDES; i++)
+		printf("on the DHT, %s: %s\n", i == SIDE_BULKHEAD ?
+		    "bulkhead" : "libtoxcore", run_ready_by[i]);
+	printf("idle: %d s window, %d s after both joined; CPU from "
+	    "schedstat, wakeups = context switches, PSS from smaps_rollup\n",
+	    RUN_WINDOW_S, RUN_WARMUP_S);
+	printf("libtoxcore also runs its onion client (announcing itself is "
+	    "part of its UDP status); bulkhead has none yet\n\n");
+}
+
+/* A /tmp of its own for this process and its children. */
+static int
+private_tmp(void)
+{
+	if (unshare(CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+	    mount("bh-bench", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+	    "mode=1777,size=64m") == -1) {
+		warn("a private /tmp");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+bench(int nrep)
+{
+	struct obs	obs[REPEATS_MAX][SIDES];
+	char		scratch[] = "/tmp/bh-bench-XXXXXX", dir[300];
+	int		r;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (mkdtemp(scratch) == NULL)
+		err(1, "mkdtemp");
+	for (r = 0; r < nrep; r++) {
+		snprintf(dir, sizeof(dir), "%s/r%d", scratch, r + 1);
+		if (mkdir(dir, 0700) == -1)
+			err(1, "%s", dir);
+		fprintf(stderr, "bench: repeat %d of %d (about %d s)\n", r + 1,
+		    nrep, RUN_WARMUP_S + RUN_WINDOW_S + 15);
+		if (run_once(dir, r % 2, obs[r]) == -1) {
+			warnx("repeat %d failed: no table", r + 1);
+			return 1;
+		}
+	}
+	notes(nrep);
+	table_print(stdout, figures, (int)(sizeof(figures) /
+	    sizeof(figures[0])), (const struct obs (*)[SIDES])obs, nrep);
+	return 0;
+}
+
+static volatile sig_atomic_t	stop;
+
+static void
+on_signal(int sig)
+{
+	stop = sig;
+}
+
+int
+main(void)
+{
+	struct sigaction	sa;
+	char			name[32];
+	const char		*e = getenv("BENCH_REPEATS");
+	pid_t			pid;
+	int			status = 0, rc, nrep = REPEATS;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "bench: needs root: it makes a network "
+		    "namespace, and bulkhead's roles are not dumpable, so "
+		    "only root may read their /proc files\n");
+		return 1;
+	}
+	if (e != NULL && ((nrep = atoi(e)) < 1 || nrep > REPEATS_MAX))
+		errx(1, "BENCH_REPEATS: 1 to %d", REPEATS_MAX);
+	snprintf(name, sizeof(name), "bhbench-%d", (int)getpid());
+	if (netns_create(name) == -1)
+		errx(1, "could not make the network namespace %s", name);
+	/* orphans of the bench (a role whose supervisor died) come here */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: waitpid returns */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		if (netns_enter(name) == -1 || private_tmp() == -1)
+			_exit(1);
+		exit(bench(nrep));
+	}
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR)
+			err(1, "waitpid");
+		if (stop)
+			kill(pid, SIGTERM);
+	}
+	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	if (WIFSIGNALED(status))
+		warnx("the bench was killed by signal %d", WTERMSIG(status));
+	if (netns_remove(name) == -1) {
+		warnx("could not remove the network namespace %s", name);
+		rc = 1;
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	return rc;
+}
