@@ -3,7 +3,9 @@
  * FILE [--replace] | export FILE [--plain] | passwd`: each is an entry of
  * the command table like any other; frontend.c fills its arguments from
  * the command line ("file", "replace", "plain", "no_passphrase",
- * "profile") and the file's descriptor comes from frontend_file_fd().
+ * "profile").  The file itself never reaches the frontend: the supervisor
+ * opens it and hands it to keyd (audit M4), and says whether an import
+ * file is encrypted ("file_encrypted").
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +21,6 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_profile.h"
 
-#define ESAVE_MAGIC	"toxEsave"	/* the toxencryptsave header */
 
 static int
 flag(json_t *args, const char *key)
@@ -124,6 +125,7 @@ cmd_init(struct cmd_ctx *ctx, json_t *args)
 static struct {
 	char	file[1024];
 	int	replace;
+	int	encrypted;	/* the supervisor looked at its header */
 	int	line;		/* of --passphrase-fd for the file's */
 } imp;
 
@@ -132,18 +134,11 @@ import_send(struct cmd_ctx *ctx)
 {
 	static uint8_t			buf[IPC_PASS_MAX + 16];
 	struct ipc_profile_create	pc;
-	char				magic[8], prompt[1100];
+	char				prompt[1100];
 	struct pass			p;
 	struct wr			w;
-	int				fd = frontend_file_fd(), enc;
+	int				enc = imp.encrypted;
 
-	/* Only to know which passphrase to ask for; keyd parses the file. */
-	enc = read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
-	    memcmp(magic, ESAVE_MAGIC, sizeof(magic)) == 0;
-	if (lseek(fd, 0, SEEK_SET) == -1) {
-		ui_reply_err(ctx, "%s: cannot rewind", imp.file);
-		return;
-	}
 	memset(&pc, 0, sizeof(pc));
 	memset(&p, 0, sizeof(p));
 	pc.flags = (imp.replace ? IPC_PF_REPLACE : 0) |
@@ -163,7 +158,7 @@ import_send(struct cmd_ctx *ctx)
 	ipc_pack_profile_import(&w, &pc);
 	explicit_bzero(&pc, sizeof(pc));
 	ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_PROFILE_IMPORT, buf,
-	    w.len, fd, created);
+	    w.len, -1, created);
 	explicit_bzero(buf, sizeof(buf));
 }
 
@@ -191,6 +186,7 @@ cmd_import(struct cmd_ctx *ctx, json_t *args)
 	snprintf(made.profile, sizeof(made.profile), "%s",
 	    str(args, "profile", "the profile"));
 	imp.replace = flag(args, "replace");
+	imp.encrypted = flag(args, "file_encrypted");
 	made.nopass = flag(args, "no_passphrase");
 	imp.line = 0;
 	if (pi->exists && !imp.replace) {
@@ -236,19 +232,43 @@ exported(struct cmd_ctx *ctx, struct ipc_msg *m)
 		ui_reply_from_ok(ctx, m);
 }
 
+/*
+ * The target was opened by the supervisor and handed to keyd.  An export
+ * without encryption puts the secret key in the clear: keyd asks for the
+ * passphrase again (a line of --passphrase-fd after the unlock's, if the
+ * profile is encrypted).
+ */
 static void
 cmd_export(struct cmd_ctx *ctx, json_t *args)
 {
-	uint8_t		buf[8];
-	struct wr	w;
+	static uint8_t			 buf[IPC_PASS_MAX + 16];
+	const struct ipc_profile_info	*pi = profile_flow_info();
+	struct ipc_profile_create	 pc;
+	struct pass			 p;
+	char				 prompt[1100];
+	struct wr			 w;
 
 	snprintf(ex.file, sizeof(ex.file), "%s", str(args, "file",
 	    "the file"));
 	ex.plain = flag(args, "plain");
+	memset(&pc, 0, sizeof(pc));
+	memset(&p, 0, sizeof(p));
+	pc.flags = ex.plain ? IPC_PF_PLAIN : 0;
+	if (ex.plain && pi->encrypted) {
+		snprintf(prompt, sizeof(prompt), "The export is NOT encrypted; "
+		    "passphrase of %s again: ", str(args, "profile",
+		    "the profile"));
+		if (ask(ctx, 1, prompt, 0, &p) == -1)
+			return;
+		to_wire(&pc.pass, &p);
+		pass_wipe(&p);
+	}
 	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_profile_export(&w, ex.plain ? IPC_PF_PLAIN : 0);
+	ipc_pack_profile_export(&w, &pc);
+	explicit_bzero(&pc, sizeof(pc));
 	ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_PROFILE_EXPORT, buf,
-	    w.len, frontend_file_fd(), exported);
+	    w.len, -1, exported);
+	explicit_bzero(buf, sizeof(buf));
 }
 
 static int	passwd_nopass;

@@ -23,7 +23,7 @@
 enum {
 	OPT_JSON = RT_OPT_FIRST_ROLE,
 	OPT_RUN, OPT_RUN_ARG, OPT_PROFILE_NAME, OPT_FILE_NAME, OPT_PASS_FD,
-	OPT_FILE_FD, OPT_NO_PASSPHRASE, OPT_REPLACE, OPT_PLAIN, OPT_QR,
+	OPT_FILE_ENCRYPTED, OPT_NO_PASSPHRASE, OPT_REPLACE, OPT_PLAIN, OPT_QR,
 };
 
 /* Where the frontend is: what "idle" (no command in flight) means. */
@@ -38,7 +38,6 @@ static struct role_rt	 rt;
 static struct chan	 ch_keyd, ch_mediad, ch_chatd;
 static enum phase	 phase = PH_START;
 static int		 quit_code = -1;	/* exit once idle, or -1 */
-static int		 file_fd = -1;
 static const char	*profile_name = "the profile";
 static const struct cmd	*oneshot;
 static json_t		*oneshot_args;
@@ -58,12 +57,6 @@ frontend_chan(enum role r)
 	default:
 		fatalx("%s: no channel to %s", __func__, role_name(r));
 	}
-}
-
-int
-frontend_file_fd(void)
-{
-	return file_fd;
 }
 
 void
@@ -272,7 +265,7 @@ main(int argc, char *argv[])
 		{ "profile-name", required_argument, NULL, OPT_PROFILE_NAME },
 		{ "file-name", required_argument, NULL, OPT_FILE_NAME },
 		{ "pass-fd", required_argument, NULL, OPT_PASS_FD },
-		{ "file-fd", required_argument, NULL, OPT_FILE_FD },
+		{ "file-encrypted", no_argument, NULL, OPT_FILE_ENCRYPTED },
 		{ "no-passphrase", no_argument, NULL, OPT_NO_PASSPHRASE },
 		{ "replace", no_argument, NULL, OPT_REPLACE },
 		{ "plain", no_argument, NULL, OPT_PLAIN },
@@ -312,8 +305,10 @@ main(int argc, char *argv[])
 		case OPT_PASS_FD:
 			pass_fd = fd_arg(optarg);
 			break;
-		case OPT_FILE_FD:
-			file_fd = fd_arg(optarg);
+		case OPT_FILE_ENCRYPTED:
+			/* the supervisor looked: keyd gets the file itself */
+			json_object_set_new(oneshot_args, "file_encrypted",
+			    json_true());
 			break;
 		case OPT_NO_PASSPHRASE:
 			json_object_set_new(oneshot_args, "no_passphrase",
@@ -358,8 +353,6 @@ main(int argc, char *argv[])
 	memset(&sb, 0, sizeof(sb));
 	if (pass_fd != -1)
 		sb.keep_fds[sb.nkeep++] = pass_fd;
-	if (file_fd != -1)
-		sb.keep_fds[sb.nkeep++] = file_fd;
 	rt.on_shutdown = frontend_shutdown;
 	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);

@@ -14,7 +14,6 @@ struct chan;
 struct chan	*frontend_chan(enum role);
 /* import's source or export's target (bulkhead import|export FILE), or
  * -1 (a session has none). */
-int		 frontend_file_fd(void);
 /* quit: exit with code once every command in flight has its reply. */
 void		 frontend_quit(int code);
 /* Restores the terminal, flushes and exits with code. */

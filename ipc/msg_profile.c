@@ -206,16 +206,16 @@ ipc_unpack_nospam(struct rd *r, struct ipc_nospam *m)
 }
 
 void
-ipc_pack_profile_export(struct wr *w, uint8_t flags)
+ipc_pack_profile_export(struct wr *w, const struct ipc_profile_create *m)
 {
-	wr_u8(w, flags);
+	pack_create(w, m);
 }
 
 int
-ipc_unpack_profile_export(struct rd *r, uint8_t *flags)
+ipc_unpack_profile_export(struct rd *r, struct ipc_profile_create *m)
 {
-	rd_u8(r, flags);
-	return rd_done(r) && (*flags & ~IPC_PF_PLAIN) == 0 ? 0 : -1;
+	/* the passphrase again, for a PLAIN export of an encrypted profile */
+	return unpack_create(r, m, IPC_PF_PLAIN);
 }
 
 void

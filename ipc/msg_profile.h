@@ -48,7 +48,6 @@ struct ipc_pass {
 #define IPC_SET_STATUS_MSG_MAX_LEN	(2 + IPC_STATUSMSG_MAX)
 #define IPC_SET_STATUS_LEN	1
 #define IPC_NOSPAM_LEN		(1 + TOX_NOSPAM_LEN)
-#define IPC_PROFILE_EXPORT_LEN	1
 #define IPC_PASSWD_MIN_LEN	(1 + 2 * IPC_PASS_FIELD_MIN)
 #define IPC_PASSWD_MAX_LEN	(1 + 2 * IPC_PASS_FIELD_MAX)
 
@@ -120,9 +119,11 @@ struct ipc_nospam {
 void	ipc_pack_nospam(struct wr *, const struct ipc_nospam *);
 int	ipc_unpack_nospam(struct rd *, struct ipc_nospam *);
 
-/* PROFILE_EXPORT: flags (PLAIN); the target file rides as the fd. */
-void	ipc_pack_profile_export(struct wr *, uint8_t flags);
-int	ipc_unpack_profile_export(struct rd *, uint8_t *flags);
+/* PROFILE_EXPORT: flags (PLAIN) || passphrase (for PLAIN: the profile's
+ * again, empty if it has none).  The target is not in the message: the
+ * supervisor opened it and handed it to keyd at start (FD_KEYD_TARGET). */
+void	ipc_pack_profile_export(struct wr *, const struct ipc_profile_create *);
+int	ipc_unpack_profile_export(struct rd *, struct ipc_profile_create *);
 
 /* PASSWD: flags (NOPASS) || old passphrase || new (empty with NOPASS). */
 struct ipc_passwd {

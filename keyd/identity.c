@@ -439,27 +439,36 @@ identity_export(struct identity *id, int fd, int plain, struct id_err *e)
 }
 
 int
-identity_passwd(struct identity *id, const uint8_t *old, size_t oldlen,
-    const uint8_t *newp, size_t newlen, int nopass, struct id_err *e)
+identity_check_pass(const struct identity *id, const uint8_t *pass,
+    size_t len, struct id_err *e)
 {
-	struct encsave_key	*check, *nk = NULL;
+	struct encsave_key	*check;
 	int			 ok;
 
 	if (id->prof == NULL)
 		return locked(id, e);
-	if (id->key != NULL) {
-		/* Same passphrase and salt give the same key. */
-		check = encsave_key_derive(old, oldlen, id->key->salt);
-		if (check == NULL)
-			return fail(e, IPC_ERR_INTERNAL, "out of memory");
-		ok = sodium_memcmp(check->key, id->key->key,
-		    sizeof(check->key)) == 0;
-		encsave_key_free(check);
-		if (!ok)
-			return fail(e, IPC_ERR_AUTH, "wrong passphrase");
-	} else if (oldlen != 0)
-		return fail(e, IPC_ERR_AUTH, "profile has no passphrase: "
-		    "give an empty old passphrase");
+	if (id->key == NULL) {
+		if (len != 0)
+			return fail(e, IPC_ERR_AUTH, "profile has no "
+			    "passphrase: give an empty one");
+		return 0;
+	}
+	/* Same passphrase and salt give the same key. */
+	if ((check = encsave_key_derive(pass, len, id->key->salt)) == NULL)
+		return fail(e, IPC_ERR_INTERNAL, "out of memory");
+	ok = sodium_memcmp(check->key, id->key->key, sizeof(check->key)) == 0;
+	encsave_key_free(check);
+	return ok ? 0 : fail(e, IPC_ERR_AUTH, "wrong passphrase");
+}
+
+int
+identity_passwd(struct identity *id, const uint8_t *old, size_t oldlen,
+    const uint8_t *newp, size_t newlen, int nopass, struct id_err *e)
+{
+	struct encsave_key	*nk = NULL;
+
+	if (identity_check_pass(id, old, oldlen, e) == -1)
+		return -1;
 	if (!nopass && (nk = encsave_key_derive(newp, newlen, NULL)) == NULL)
 		return fail(e, IPC_ERR_INTERNAL, "out of memory");
 	if (store_profile(&id->store, id->prof, nk, e) == -1) {

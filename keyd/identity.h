@@ -84,6 +84,10 @@ int	identity_export(struct identity *, int fd, int plain, struct id_err *e);
  * Changes the passphrase: old must match (for a plain profile it must be
  * empty); the new one encrypts with a fresh salt, or nopass stores plain.
  */
+/* 0 if pass is the profile's passphrase (empty for a plain profile),
+ * else -1 with IPC_ERR_AUTH.  Derives the key: slow on purpose. */
+int	identity_check_pass(const struct identity *, const uint8_t *pass,
+	    size_t, struct id_err *);
 int	identity_passwd(struct identity *, const uint8_t *old, size_t oldlen,
 	    const uint8_t *newp, size_t newlen, int nopass, struct id_err *e);
 

@@ -14,10 +14,12 @@
 #include "ipc/chan.h"
 #include "keyd/net_relay.h"
 #include "keyd/profile_dispatch.h"
+#include "keyd/target.h"
 #include "sandbox/role_rt.h"
 
 enum {
 	OPT_PROFILE = RT_OPT_FIRST_ROLE,
+	OPT_TARGET,
 };
 
 static struct role_rt	rt;
@@ -136,12 +138,13 @@ main(int argc, char *argv[])
 	static const struct option opts[] = {
 		RT_LONGOPTS,
 		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "target", required_argument, NULL, OPT_TARGET },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sandbox_conf	 sb;
 	const char		*profile = NULL;
-	char			 dir[4096];
-	int			 ch, i;
+	char			 dir[4096], why[128];
+	int			 ch, i, target = TARGET_NONE;
 
 	rt_init(&rt, ROLE_KEYD);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -151,6 +154,10 @@ main(int argc, char *argv[])
 		case OPT_PROFILE:
 			profile = optarg;
 			break;
+		case OPT_TARGET:
+			if ((target = target_kind_parse(optarg)) == -1)
+				fatalx("--target: import or export");
+			break;
 		default:
 			fatalx("usage: keyd --profile PATH [options]");
 		}
@@ -158,6 +165,16 @@ main(int argc, char *argv[])
 	if (profile == NULL)
 		fatalx("no --profile given");
 
+	/* The file of a one-shot import or export, from the supervisor:
+	 * checked before keyd opens anything that could take its number. */
+	if (target != TARGET_NONE) {
+		if (target_check(FD_KEYD_TARGET, target, why, sizeof(why)) ==
+		    -1) {
+			log_warnx("%s: refused", why);
+			keyd_profile_set_target(-1, target, why);
+		} else
+			keyd_profile_set_target(FD_KEYD_TARGET, target, NULL);
+	}
 	/* Acquire: libsodium (it reads the page size and probes the RNG
 	 * once), then the profile directory, the only path keyd may touch. */
 	if (sodium_init() < 0)
@@ -167,6 +184,8 @@ main(int argc, char *argv[])
 	profile_dir(profile, dir, sizeof(dir));
 	memset(&sb, 0, sizeof(sb));
 	sb.keep_fds[sb.nkeep++] = keyd_profile_dirfd();
+	if (target != TARGET_NONE && keyd_profile_target_fd() != -1)
+		sb.keep_fds[sb.nkeep++] = FD_KEYD_TARGET;
 	sb.rw_paths[0] = dir;
 	rt.on_shutdown = keyd_shutdown;
 	rt.sup_table = &from_sup;

@@ -1,4 +1,5 @@
 /* The frontend's profile commands in keyd: see profile_dispatch.h. */
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,6 +13,42 @@
 
 static struct identity	 kid;
 static int		 kid_open;
+/* The one-shot import or export file (target.h); -1 with why if none. */
+static int		 target_fd = -1;
+static enum target_kind	 target_kind;
+static char		 target_why[128] = "no file was given";
+
+void
+keyd_profile_set_target(int fd, enum target_kind kind, const char *why)
+{
+	target_fd = fd;
+	target_kind = kind;
+	if (why != NULL)
+		snprintf(target_why, sizeof(target_why), "%s", why);
+}
+
+int
+keyd_profile_target_fd(void)
+{
+	return target_fd;
+}
+
+/* The target for kind, used once; -1 with an error if there is none. */
+static int
+take_target(enum target_kind kind, struct id_err *e)
+{
+	int	fd = target_fd;
+
+	if (fd == -1 || target_kind != kind) {
+		e->code = IPC_ERR_STATE;
+		snprintf(e->text, sizeof(e->text), "%s", fd != -1 ?
+		    "no file was given for this" : target_why);
+		return -1;
+	}
+	target_fd = -1;
+	snprintf(target_why, sizeof(target_why), "the file was used already");
+	return fd;
+}
 static void		(*kid_event)(enum keyd_profile_event, void *);
 static void		*kid_arg;
 
@@ -176,18 +213,23 @@ create_or_import(struct chan *c, struct ipc_msg *m, struct rd *r, int import)
 {
 	struct ipc_profile_create	*cr = secure_alloc(sizeof(*cr));
 	struct id_err			 e;
-	int				 rv;
+	int				 rv, fd;
 
 	if ((import ? ipc_unpack_profile_import(r, cr) :
 	    ipc_unpack_profile_create(r, cr)) == -1) {
 		secbuf_free(cr);
 		return -1;
 	}
-	if (import)
-		rv = identity_import(&kid, m->fd, cr->pass.p, cr->pass.len,
-		    cr->flags & IPC_PF_NOPASS,
-		    (cr->flags & IPC_PF_REPLACE) != 0, &e);
-	else
+	if (import) {
+		if ((fd = take_target(TARGET_IMPORT, &e)) == -1)
+			rv = -1;
+		else {
+			rv = identity_import(&kid, fd, cr->pass.p,
+			    cr->pass.len, cr->flags & IPC_PF_NOPASS,
+			    (cr->flags & IPC_PF_REPLACE) != 0, &e);
+			(void)close(fd);
+		}
+	} else
 		rv = identity_create(&kid, cr->pass.p, cr->pass.len,
 		    cr->flags & IPC_PF_NOPASS, &e);
 	secbuf_free(cr);
@@ -313,16 +355,29 @@ on_nospam(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* Into the file the supervisor handed keyd, never a descriptor from the
+ * frontend; a plain export needs the passphrase again (audit M4). */
 static int
 on_export(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	struct id_err	e;
-	uint8_t		flags;
+	struct ipc_profile_create	*ex = secure_alloc(sizeof(*ex));
+	struct id_err			 e;
+	int				 fd, rv = -1;
 
-	if (ipc_unpack_profile_export(r, &flags) == -1)
+	if (ipc_unpack_profile_export(r, ex) == -1) {
+		secbuf_free(ex);
 		return -1;
-	reply(c, m->hdr.id, identity_export(&kid, m->fd,
-	    (flags & IPC_PF_PLAIN) != 0, &e), &e);
+	}
+	if ((ex->flags & IPC_PF_PLAIN) &&
+	    identity_check_pass(&kid, ex->pass.p, ex->pass.len, &e) == -1)
+		;
+	else if ((fd = take_target(TARGET_EXPORT, &e)) != -1) {
+		rv = identity_export(&kid, fd, (ex->flags & IPC_PF_PLAIN) != 0,
+		    &e);
+		(void)close(fd);
+	}
+	secbuf_free(ex);
+	reply(c, m->hdr.id, rv, &e);
 	return 0;
 }
 

@@ -26,6 +26,7 @@
 
 #include "ipc/chan.h"
 #include "keyd/identity.h"
+#include "keyd/target.h"
 
 enum keyd_profile_event {
 	KEYD_PROFILE_LOADED = 1,	/* unlocked, created or imported */
@@ -37,6 +38,10 @@ int	keyd_profile_open(const char *profile_path,
 	    void (*on_event)(enum keyd_profile_event, void *), void *arg);
 extern const struct chan_table	keyd_profile_table;
 int	keyd_profile_dirfd(void);
+/* The one-shot import or export file (keyd/target.h), before lockdown:
+ * fd -1 and why when the supervisor's file was refused. */
+void	keyd_profile_set_target(int fd, enum target_kind, const char *why);
+int	keyd_profile_target_fd(void);
 struct identity *keyd_profile_identity(void);
 void	keyd_profile_close(void);
 

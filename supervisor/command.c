@@ -18,6 +18,16 @@ frontend_arg(struct options *o, const char *name, const char *val)
 	options_role_arg(o, ROLE_FRONTEND, name, val);
 }
 
+/* The toxencryptsave header, read without moving the file's offset. */
+static int
+is_encrypted(int fd)
+{
+	char	magic[8];
+
+	return pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	    memcmp(magic, "toxEsave", sizeof(magic)) == 0;
+}
+
 
 void
 command_prepare(struct options *o)
@@ -111,8 +121,13 @@ command_prepare(struct options *o)
 		if (o->file_fd == -1)
 			usage_err("%s: %s", file, strerror(errno));
 		snprintf(o->file_path, sizeof(o->file_path), "%s", file);
-		frontend_arg(o, "file-fd", FD_FILE_STR);
+		/* keyd gets the file and checks it (keyd/target.c); the
+		 * frontend only its name, and whether to ask the file's
+		 * passphrase (the toxencryptsave magic) */
+		options_role_arg(o, ROLE_KEYD, "target", o->command);
 		frontend_arg(o, "file-name", file);
+		if (strcmp(o->command, "import") == 0 && is_encrypted(o->file_fd))
+			frontend_arg(o, "file-encrypted", NULL);
 	}
 }
 

@@ -16,8 +16,8 @@
 /* Where the frontend finds the passphrase source and a command's file. */
 #define FD_PASS			FD_ROLE_EXTRA
 #define FD_PASS_STR		"8"
-#define FD_FILE			(FD_ROLE_EXTRA + 1)
-#define FD_FILE_STR		"9"
+/* The import or export file goes to keyd, never to the frontend. */
+#define FD_FILE			FD_KEYD_TARGET
 #define OPT_NODES_URL		"https://nodes.tox.chat/json"
 #define OPT_NODES_MAX_AGE	86400
 
@@ -52,7 +52,7 @@ struct options {
 	int		 no_passphrase;
 	/* opened by command_prepare(), passed at exec */
 	int		 pass_fd_open;			/* -> FD_PASS */
-	int		 file_fd;			/* -> FD_FILE */
+	int		 file_fd;			/* keyd's FD_FILE */
 	int		 file_created;
 	char		 file_path[OPT_MAX_PATH];
 	/* subcommand (init, id, ...) and its arguments, for the frontend */

@@ -487,7 +487,8 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 		fds[n++] = peers[i];
 	if (role == ROLE_FRONTEND && opts->pass_fd_open != -1)
 		fds[n++] = (struct spawn_fd){ opts->pass_fd_open, FD_PASS };
-	if (role == ROLE_FRONTEND && opts->file_fd != -1)
+	/* the user's import or export file: to keyd itself (audit M4) */
+	if (role == ROLE_KEYD && opts->file_fd != -1)
 		fds[n++] = (struct spawn_fd){ opts->file_fd, FD_FILE };
 
 	snprintf(path, sizeof(path), "%s/%s", libexec, role_name(role));
@@ -750,7 +751,7 @@ session_run(const struct options *o, const char *libexec_dir)
 			close(ends[e][0]);
 			close(ends[e][1]);
 		}
-	/* The frontend (never restarted) has its copies now (L6). */
+	/* keyd and the frontend (never restarted) have their copies (L6). */
 	if (o->pass_fd_open != -1)
 		close(o->pass_fd_open);
 	if (o->file_fd != -1)

@@ -265,6 +265,28 @@ import_replace_asks_the_current_passphrase_first(void **state)
 	assert_string_equal(a1, a2);
 }
 
+/*
+ * An export without encryption puts the secret key in the clear: it asks
+ * for the passphrase again (the second line of --passphrase-fd), and a
+ * wrong one writes nothing and leaves no file (audit M4).
+ */
+static void
+plain_export_asks_the_passphrase_again(void **state)
+{
+	struct env	*e = *state;
+	char		 file[160], magic[8];
+
+	assert_int_equal(run(e, "pw1", "init", NULL, NULL), 0);
+	snprintf(file, sizeof(file), "%s/plain.tox", e->dir);
+	assert_int_equal(run(e, "pw1\nnot-it\n", "export", "--plain", file),
+	    1);
+	assert_non_null(strstr(e->out, "wrong passphrase"));
+	assert_int_equal(access(file, F_OK), -1);	/* removed */
+	assert_int_equal(run(e, "pw1\npw1\n", "export", "--plain", file), 0);
+	assert_int_equal(bh_slurp(file, magic, 8), 8);
+	assert_memory_not_equal(magic, "toxEsave", 8);
+}
+
 static void
 passwd_and_nospam(void **state)
 {
@@ -340,6 +362,7 @@ main(void)
 		T(corrupt_profile_is_refused_untouched),
 		T(export_import_round_trip),
 		T(import_replace_asks_the_current_passphrase_first),
+		T(plain_export_asks_the_passphrase_again),
 		T(passwd_and_nospam),
 		T(bad_command_words),
 		T(config_file_is_read_and_bad_lines_named),

@@ -128,7 +128,8 @@ static void
 passphrases_are_secret(void **state)
 {
 	static const uint16_t secret[] = { IPC_PROFILE_UNLOCK,
-	    IPC_PROFILE_CREATE, IPC_PROFILE_IMPORT, IPC_PASSWD };
+	    IPC_PROFILE_CREATE, IPC_PROFILE_IMPORT, IPC_PROFILE_EXPORT,
+	    IPC_PASSWD };
 	unsigned	t;
 	size_t		i;
 	int		want;
@@ -372,10 +373,13 @@ pk_nospam(int big)
 static size_t
 pk_export(int big)
 {
-	struct wr	w;
+	static struct ipc_profile_create	cr;
+	struct wr				w;
 
+	cr.flags = big ? IPC_PF_PLAIN : 0;
+	cr.pass.len = big ? IPC_PASS_MAX : 0;
 	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_profile_export(&w, big ? IPC_PF_PLAIN : 0);
+	ipc_pack_profile_export(&w, &cr);
 	return done(&w);
 }
 

@@ -21,12 +21,6 @@ frontend_chan(enum role r)
 	return NULL;
 }
 
-int
-frontend_file_fd(void)
-{
-	return -1;
-}
-
 void
 frontend_quit(int code)
 {

@@ -178,6 +178,19 @@ pack_create(struct wr *w, uint8_t *buf, size_t sz, uint8_t flags,
 	ipc_pack_profile_create(w, &cr);
 }
 
+/* PROFILE_EXPORT, plain, with the passphrase given again. */
+static void
+export_plain(struct wr *w, uint8_t *buf, size_t sz, const char *pass)
+{
+	struct ipc_profile_create	ex;
+
+	ex.flags = IPC_PF_PLAIN;
+	ex.pass.len = (uint16_t)strlen(pass);
+	memcpy(ex.pass.p, pass, ex.pass.len);
+	wr_init(w, buf, sz);
+	ipc_pack_profile_export(w, &ex);
+}
+
 static void
 reopen(void)
 {
@@ -302,28 +315,37 @@ dispatch_passwd_export_import(void **state)
 	assert_int_equal(request(IPC_PASSWD, &w, -1), IPC_ERROR);
 	assert_int_equal(error_code(), IPC_ERR_AUTH);
 
-	/* export as stored: encrypted with pw2 */
+	/* export as stored: encrypted with pw2, into the file the
+	 * supervisor handed keyd (a descriptor keyd then owns) */
 	fd = tmpfile_fd("export.tox");
-	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_profile_export(&w, 0);
-	assert_int_equal(request(IPC_PROFILE_EXPORT, &w, fd), IPC_OK);
+	keyd_profile_set_target(dup(fd), TARGET_EXPORT, NULL);
+	pack_create(&w, buf, sizeof(buf), 0, "");
+	assert_int_equal(request(IPC_PROFILE_EXPORT, &w, -1), IPC_OK);
 	assert_true((n = pread(fd, file, sizeof(file), 0)) > 80);
 	assert_int_equal(encsave_decrypt_pass((const uint8_t *)"pw2", 3, file,
 	    (size_t)n, plain, sizeof(plain), &plen, NULL), ENCSAVE_OK);
 	assert_int_equal(savedata_parse(plain, plen, &p), SD_OK);
 	assert_memory_equal(p->pk, id1.pk, 32);
 	profile_free(p);
-	/* export plain */
+	/* the file is used once */
+	assert_int_equal(request(IPC_PROFILE_EXPORT, &w, -1), IPC_ERROR);
+	assert_int_equal(error_code(), IPC_ERR_STATE);
+	/* export plain: the passphrase again, or nothing is written */
 	fd2 = tmpfile_fd("export-plain.tox");
-	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_profile_export(&w, IPC_PF_PLAIN);
-	assert_int_equal(request(IPC_PROFILE_EXPORT, &w, fd2), IPC_OK);
+	keyd_profile_set_target(dup(fd2), TARGET_EXPORT, NULL);
+	export_plain(&w, buf, sizeof(buf), "pw9");
+	assert_int_equal(request(IPC_PROFILE_EXPORT, &w, -1), IPC_ERROR);
+	assert_int_equal(error_code(), IPC_ERR_AUTH);
+	assert_int_equal(pread(fd2, file, sizeof(file), 0), 0);
+	export_plain(&w, buf, sizeof(buf), "pw2");
+	assert_int_equal(request(IPC_PROFILE_EXPORT, &w, -1), IPC_OK);
 	assert_true((n = pread(fd2, file, sizeof(file), 0)) > 0);
 	assert_int_equal(encsave_detect(file, (size_t)n), ENCSAVE_KIND_PLAIN);
 
 	/* import over an existing profile needs REPLACE */
+	keyd_profile_set_target(dup(fd), TARGET_IMPORT, NULL);
 	pack_create(&w, buf, sizeof(buf), 0, "pw2");
-	assert_int_equal(request(IPC_PROFILE_IMPORT, &w, fd), IPC_ERROR);
+	assert_int_equal(request(IPC_PROFILE_IMPORT, &w, -1), IPC_ERROR);
 	assert_int_equal(error_code(), IPC_ERR_STATE);
 
 	/* a fresh keyd with no profile imports the encrypted export */
@@ -332,13 +354,15 @@ dispatch_passwd_export_import(void **state)
 	assert_int_equal(keyd_profile_open(path, on_event, NULL), 0);
 	pack_create(&w, buf, sizeof(buf), 0, "wrong");
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);	/* a fresh open's */
-	assert_int_equal(request(IPC_PROFILE_IMPORT, &w, fd), IPC_ERROR);
+	keyd_profile_set_target(dup(fd), TARGET_IMPORT, NULL);
+	assert_int_equal(request(IPC_PROFILE_IMPORT, &w, -1), IPC_ERROR);
 	assert_int_equal(error_code(), IPC_ERR_AUTH);
 	get_info(&info);
 	assert_false(info.exists);
 	pack_create(&w, buf, sizeof(buf), 0, "pw2");
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-	get_id(IPC_PROFILE_IMPORT, &w, fd, &id2);
+	keyd_profile_set_target(dup(fd), TARGET_IMPORT, NULL);
+	get_id(IPC_PROFILE_IMPORT, &w, -1, &id2);
 	assert_memory_equal(id2.address, id1.address, TOX_ADDRESS_LEN);
 	get_info(&info);
 	assert_true(info.exists && info.encrypted && info.unlocked);
@@ -359,17 +383,33 @@ dispatch_closes_on_malformed(void **state)
 	assert_true(closed);
 }
 
+/*
+ * Audit M4: a compromised frontend handing keyd its own stdout (or the
+ * supervisor's log) for an export gets nothing written there: no message
+ * may carry a descriptor to keyd, and without the supervisor's file
+ * there is nothing to export into.
+ */
 static void
-dispatch_closes_on_missing_fd(void **state)
+dispatch_export_takes_no_descriptor_from_the_frontend(void **state)
 {
-	uint8_t		buf[8] = { 0 };
+	uint8_t		buf[4096], got[64];
+	struct ipc_id	id;
 	struct wr	w;
+	int		pp[2];
 
-	wr_init(&w, buf, sizeof(buf));
-	w.len = 1;
-	/* EXPORT requires an fd: ipc_check refuses it before dispatch */
-	assert_int_equal(request(IPC_PROFILE_EXPORT, &w, -1), 0);
+	pack_create(&w, buf, sizeof(buf), IPC_PF_NOPASS, "");
+	get_id(IPC_PROFILE_CREATE, &w, -1, &id);
+	assert_int_equal(pipe2(pp, O_CLOEXEC | O_NONBLOCK), 0);
+	/* no file from the supervisor: refused */
+	export_plain(&w, buf, sizeof(buf), "");
+	assert_int_equal(request(IPC_PROFILE_EXPORT, &w, -1), IPC_ERROR);
+	assert_int_equal(error_code(), IPC_ERR_STATE);
+	/* "stdout" attached: a protocol violation, the channel closes */
+	assert_int_equal(request(IPC_PROFILE_EXPORT, &w, pp[1]), 0);
 	assert_true(closed);
+	assert_int_equal(read(pp[0], got, sizeof(got)), -1);	/* empty */
+	close(pp[0]);
+	close(pp[1]);
 }
 
 static int
@@ -389,7 +429,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(dispatch_closes_on_malformed,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(dispatch_closes_on_missing_fd,
+		cmocka_unit_test_setup_teardown(
+		    dispatch_export_takes_no_descriptor_from_the_frontend,
 		    setup, teardown),
 	};
 
