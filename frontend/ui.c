@@ -227,14 +227,19 @@ ui_reply_err(struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	char	 msg[512], safe[512];
 	va_list	 ap;
-	json_t	*out;
+	json_t	*out, *text;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (ui_mode == UI_JSON) {
-		out = json_pack("{s:s, s:b, s:s}", "reply", ctx->cmd->name,
-		    "ok", 0, "error", msg);
+		/* The text may be a peer's bytes, or cut inside a character
+		 * by vsnprintf: not UTF-8, jansson refuses it. */
+		if ((text = json_string(msg)) == NULL)
+			text = json_string(sanitize_text(msg, strlen(msg), safe,
+			    sizeof(safe)));
+		out = json_pack("{s:s, s:b, s:o}", "reply", ctx->cmd->name,
+		    "ok", 0, "error", text);
 		if (ctx->tag != NULL)
 			json_object_set(out, "id", ctx->tag);
 		emit_json(out);
