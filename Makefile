@@ -253,7 +253,8 @@ run:
 FUZZ_CFLAGS	 = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 		   -D_GNU_SOURCE -DFUZZING -I. -I$(FB)/gen \
 		   $(call pkg_cflags,$(PKGS_ALL))
-FUZZ_LIB_SRCS	 = $(COMMON_SRCS) $(IPC_SRCS) \
+FUZZ_LIB_SRCS	 = $(COMMON_SRCS) $(IPC_SRCS) $(SANDBOX_SRCS) \
+		   $(filter-out supervisor/bulkhead.c,$(SUP_SRCS)) \
 		   $(foreach r,$(ROLES),$(call role_lib_srcs,$(r)))
 FUZZ_LIB_OBJS	 = $(patsubst %.c,$(FB)/obj/%.o,$(FUZZ_LIB_SRCS))
 $(FB)/obj/%.o: %.c

@@ -1,6 +1,7 @@
 /* Logging to fd 2, one write per line: see log.h. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -132,6 +133,18 @@ log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Under a fuzzer a fatal error is a finding: abort, so that libFuzzer
+ * reports it and keeps the input (it cannot see _exit). */
+__attribute__((noreturn))
+static void
+die(void)
+{
+#ifdef FUZZING
+	abort();
+#endif
+	_exit(1);
+}
+
 void
 fatal(const char *fmt, ...)
 {
@@ -141,7 +154,7 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_LVL_ERROR, e, fmt, ap);
 	va_end(ap);
-	_exit(1);
+	die();
 }
 
 void
@@ -152,5 +165,5 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_LVL_ERROR, 0, fmt, ap);
 	va_end(ap);
-	_exit(1);
+	die();
 }

@@ -458,6 +458,10 @@ chan_event(struct ev_src *src, uint32_t events)
 {
 	struct chan	*c = src->arg;
 
+	/* An event fetched in the same round as the handler (of another
+	 * channel) that closed this one: nothing to read, nothing to send. */
+	if (!c->open)
+		return;
 	if ((events & EPOLLOUT) && chan_drain(c) == -1)
 		return;
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))

@@ -89,14 +89,15 @@ reader_cb(struct ev_src *src, uint32_t events)
 	ssize_t		 n;
 
 	for (;;) {
-		if (rd->len == NODES_JSON_MAX_BYTES) {
+		/* one byte past the bound tells a list that is too long
+		 * from one of exactly the bound, which the parser takes */
+		if (rd->len > NODES_JSON_MAX_BYTES) {
 			log_warnx("nodes list too large: ignored");
-			rd->len = NODES_JSON_MAX_BYTES + 1;	/* parser refuses */
-			reader_done(rd);
+			reader_done(rd);	/* the parser refuses it */
 			return;
 		}
 		n = read(src->fd, rd->buf + rd->len,
-		    NODES_JSON_MAX_BYTES - rd->len);
+		    NODES_JSON_MAX_BYTES + 1 - rd->len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)

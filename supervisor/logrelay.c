@@ -329,6 +329,7 @@ logrelay_close(struct logrelay *lr)
 		return;
 	loop_del(&lr->src);
 	close(lr->src.fd);
+	lr->src.fd = -1;	/* an event left in this round reads nothing */
 	lr->open = 0;
 	timer_cancel(&lr->report);
 	report_cb(&lr->report);

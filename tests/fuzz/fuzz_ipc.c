@@ -65,7 +65,7 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_set_status_msg, bytes);
 	TRYV(ipc_unpack_set_status, u8);
 	TRYV(ipc_unpack_nospam, ns);
-	TRYV(ipc_unpack_profile_export, u8);
+	TRYV(ipc_unpack_profile_export, pc);
 	TRYV(ipc_unpack_passwd, pw);
 	TRYV(ipc_unpack_net_status, nst);
 	TRYV(ipc_unpack_net_nodes, nn);

@@ -409,6 +409,58 @@ ids_are_not_reused_after_a_reopen(void **state)
 	assert_int_equal(b.type, IPC_OK);
 }
 
+/*
+ * A handler that closes another channel whose event came in the same
+ * round of the loop: that event must find the channel closed and do
+ * nothing (it used to drain its dropped queue and re-register fd -1: a
+ * fatal error).  Found by tests/fuzz/fuzz_chan.c.
+ */
+static struct chan	c2;
+
+static int
+h_close_other(struct chan *ch, struct ipc_msg *msg, struct rd *r)
+{
+	handled++;
+	chan_close(&c2, "closed by another channel's handler");
+	return 0;
+}
+
+static const struct chan_handler closer_rows[] = {
+	{ IPC_ROLE_EVENT,	0,		h_close_other },
+};
+static const struct chan_table closer_table = {
+	CHAN_ROWS(closer_rows), NULL
+};
+static const struct chan_tables closer_tables = { { &closer_table } };
+
+static void
+closing_another_channel_with_an_event_in_the_same_round(void **state)
+{
+	uint8_t	ev[IPC_ROLE_EVENT_LEN] = { 0 };
+	int	sv[2], sz = 4096, i;
+
+	open_as(ROLE_FRONTEND, ROLE_SUP, &closer_tables);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+	    sv), 0);
+	assert_int_equal(setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz,
+	    sizeof(sz)), 0);
+	chan_open(&c2, sv[1], ROLE_KEYD, ROLE_FRONTEND, NULL, NULL, NULL);
+	/* c2's peer does not read: c2 queues, and waits for EPOLLOUT */
+	for (i = 0; i < 10000 && c2.queued == 0; i++)
+		assert_int_equal(chan_reply_ok(&c2, 1), 0);
+	assert_true(c2.queued > 0);
+	/* c's message is ready first, then c2 can write: one round */
+	assert_int_equal(ipc_send(peer, IPC_ROLE_EVENT, 0, ev, sizeof(ev),
+	    -1), 0);
+	while (ipc_recv(sv[0], &m) == 1)
+		;
+	loop_once(100);
+	assert_int_equal(handled, 1);
+	assert_false(c2.open);
+	assert_true(c.open);
+	close(sv[0]);
+}
+
 int
 main(void)
 {
@@ -425,6 +477,7 @@ main(void)
 		T(requests_in_flight_fail_when_the_channel_closes),
 		T(request_past_its_deadline_fails_and_its_late_answer_is_dropped),
 		T(ids_are_not_reused_after_a_reopen),
+		T(closing_another_channel_with_an_event_in_the_same_round),
 #undef T
 	};
 
