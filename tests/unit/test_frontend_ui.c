@@ -17,16 +17,21 @@
 #include <cmocka.h>
 
 #include "common/log.h"
+#include "frontend/frontend.h"
 #include "frontend/ui.h"
 
-/* What frontend.c, the role's main, provides. */
-struct chan	ch_keyd, ch_mediad;
-static struct chan sup;
-
+/* What frontend.c, the role's main, provides; never called here. */
 struct chan *
-ui_sup(void)
+frontend_chan(enum role r)
 {
-	return &sup;
+	fail();
+	return NULL;
+}
+
+void
+frontend_quit(int code)
+{
+	fail();
 }
 
 void
@@ -36,7 +41,6 @@ frontend_exit(int code)
 	abort();
 }
 
-static const struct cmd	test_cmd = { "test", NULL, NULL, "test" };
 static int		out_fd;
 
 /* One error reply; returns its line, parsed. */
@@ -51,8 +55,7 @@ reply_err(const char *text)
 
 	assert_int_equal(ftruncate(out_fd, 0), 0);
 	assert_int_equal(lseek(out_fd, 0, SEEK_SET), 0);
-	assert_non_null(ctx = calloc(1, sizeof(*ctx)));
-	ctx->cmd = &test_cmd;
+	assert_non_null(ctx = ui_ctx("test", NULL));
 	fflush(stdout);
 	assert_true((saved = dup(STDOUT_FILENO)) >= 0);
 	assert_int_equal(dup2(out_fd, STDOUT_FILENO), STDOUT_FILENO);
