@@ -11,6 +11,7 @@
 
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/node_spec.h"
 #include "frontend/cmd.h"
 #include "frontend/cmd_net.h"
 #include "frontend/frontend.h"
@@ -54,63 +55,6 @@ net_status_msg(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
-int
-net_split_node(const char *s, char *host, size_t hostsz, char *port,
-    size_t portsz, char *key, size_t keysz)
-{
-	const char	*kc, *pc;
-	size_t		 hl, pl;
-
-	/* from the right: an IPv6 address has colons of its own */
-	if ((kc = strrchr(s, ':')) == NULL || kc == s)
-		return -1;
-	for (pc = kc - 1; pc > s && *pc != ':'; pc--)
-		;
-	if (*pc != ':' || pc == s)
-		return -1;
-	hl = (size_t)(pc - s);
-	pl = (size_t)(kc - pc - 1);
-	if (s[0] == '[' && hl >= 2 && s[hl - 1] == ']') {
-		s++;
-		hl -= 2;
-	}
-	if (hl >= hostsz || pl >= portsz || strlen(kc + 1) >= keysz)
-		return -1;
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	memcpy(port, pc + 1, pl);
-	port[pl] = '\0';
-	strcpy(key, kc + 1);
-	return 0;
-}
-
-/* HOST (an IP literal: netd resolves no names), PORT, KEY (64 hex). */
-static int
-node_from(const char *host, const char *port, const char *key,
-    struct packed_node *pn, const char **why)
-{
-	char	*end;
-	long	 v;
-
-	*why = "the host must be an IPv4 or IPv6 address (no names: netd "
-	    "does no DNS)";
-	if (inet_pton(AF_INET, host, pn->ip) == 1)
-		pn->family = PN_UDP4;
-	else if (inet_pton(AF_INET6, host, pn->ip) == 1)
-		pn->family = PN_UDP6;
-	else
-		return -1;
-	*why = "the port must be 1 to 65535";
-	v = strtol(port, &end, 10);
-	if (*end != '\0' || end == port || v < 1 || v > 65535)
-		return -1;
-	pn->port = (uint16_t)v;
-	*why = "the key must be the node's 64-digit hex DHT public key";
-	if (hex_decode(key, strlen(key), pn->pk, sizeof(pn->pk)) == -1)
-		return -1;
-	return 0;
-}
-
 /* {"host", "port", "key"}, or {"host": "HOST:PORT:KEY"}. */
 static int
 parse_node(json_t *args, struct packed_node *pn, const char **why)
@@ -126,10 +70,10 @@ parse_node(json_t *args, struct packed_node *pn, const char **why)
 	if (!json_is_string(h))
 		return -1;
 	if (p == NULL && k == NULL) {
-		if (net_split_node(json_string_value(h), hb, sizeof(hb), pb,
+		if (node_spec_split(json_string_value(h), hb, sizeof(hb), pb,
 		    sizeof(pb), kb, sizeof(kb)) == -1)
 			return -1;
-		return node_from(hb, pb, kb, pn, why);
+		return node_spec_from(hb, pb, kb, pn, why);
 	}
 	if (json_is_integer(p))
 		snprintf(port, sizeof(port), "%lld",
@@ -144,7 +88,7 @@ parse_node(json_t *args, struct packed_node *pn, const char **why)
 		*why = "\"key\" must be the node's 64-digit hex DHT public key";
 		return -1;
 	}
-	return node_from(json_string_value(h), port, json_string_value(k),
+	return node_spec_from(json_string_value(h), port, json_string_value(k),
 	    pn, why);
 }
 

@@ -12,9 +12,5 @@ struct rd;
 int	net_status_msg(struct chan *, struct ipc_msg *, struct rd *);
 /* The last status, for `status`; null before the first. */
 json_t	*net_status_json(void);
-/* "HOST:PORT:KEY" (--bootstrap's form; HOST may be [IPv6]) split into
- * its three parts; -1 if it has not that shape. */
-int	net_split_node(const char *, char *host, size_t hostsz,
-	    char *port, size_t portsz, char *key, size_t keysz);
 
 #endif

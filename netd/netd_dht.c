@@ -3,13 +3,12 @@
  * packet-kind switch (net.c), one loop timer armed to the engine's next
  * deadline (no polling tick) and one for saving nodes.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/hex.h"
 #include "common/log.h"
+#include "common/node_spec.h"
 #include "common/loop.h"
 #include "common/mono.h"
 #include "netd/dht.h"
@@ -43,38 +42,17 @@ static struct {
 int
 netd_dht_parse_node(const char *s, struct packed_node *n)
 {
-	char		 host[64], *end;
-	const char	*key, *port;
-	struct ip_port	 a;
-	uint8_t		 pk[PN_PK_LEN];
-	size_t		 hl;
-	unsigned long	 p;
+	struct packed_node	 pn;
+	struct ip_port		 a;
+	const char		*why;
 
-	/* From the right: the key and the port cannot hold a colon. */
-	if ((key = strrchr(s, ':')) == NULL || key == s)
+	/* the grammar is common/node_spec.c's; an IPv4-mapped IPv6
+	 * address is the IPv4 node it names, as on the wire */
+	if (node_spec_parse(s, &pn, &why) == -1 ||
+	    ipp_from_node(&pn, &a) == -1)
 		return -1;
-	for (port = key - 1; port > s && *port != ':'; port--)
-		;
-	if (*port != ':' || port == s)
-		return -1;
-	hl = (size_t)(port - s);
-	if (s[0] == '[' && hl >= 2 && s[hl - 1] == ']') {
-		s++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof(host))
-		return -1;
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	errno = 0;
-	p = strtoul(port + 1, &end, 10);
-	if (errno != 0 || end != key || p == 0 || p > 65535)
-		return -1;
-	if (ipp_parse(host, (uint16_t)p, &a) == -1)
-		return -1;
-	if (hex_decode(key + 1, strlen(key + 1), pk, sizeof(pk)) == -1)
-		return -1;
-	return ipp_to_node(&a, pk, n);
+	ipp_normalize(&a);
+	return ipp_to_node(&a, pn.pk, n);
 }
 
 int

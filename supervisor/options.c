@@ -11,10 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 
 #include "common/conf.h"
-#include "common/hex.h"
+#include "common/node_spec.h"
 #include "supervisor/options.h"
 
 enum {
@@ -143,45 +142,17 @@ parse_port(const char *arg)
 }
 
 /*
- * --bootstrap IP:PORT:KEY, the grammar netd's netd_dht_parse_node()
- * accepts, checked here so that a typo is an error before anything
- * starts rather than a netd that dies at every restart.  The DHT wants
- * an address: an IPv4 or IPv6 literal (the latter may be in brackets).
+ * --bootstrap HOST:PORT:KEY, the grammar netd uses (common/node_spec.c),
+ * checked here so that a typo is an error before anything starts rather
+ * than a netd that dies at every restart.
  */
 static int
 check_node(const char *s)
 {
-	char		 host[64], *end;
-	const char	*key, *port;
-	unsigned char	 a[16];
-	uint8_t		 pk[32];
-	unsigned long	 p;
-	size_t		 hl;
+	struct packed_node	 pn;
+	const char		*why;
 
-	if ((key = strrchr(s, ':')) == NULL || key == s)
-		return -1;
-	for (port = key - 1; port > s && *port != ':'; port--)
-		;
-	if (*port != ':' || port == s)
-		return -1;
-	hl = (size_t)(port - s);
-	if (s[0] == '[' && hl >= 2 && s[hl - 1] == ']') {
-		s++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof(host))
-		return -1;
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	if (inet_pton(AF_INET, host, a) != 1 &&
-	    inet_pton(AF_INET6, host, a) != 1)
-		return -1;
-	errno = 0;
-	p = strtoul(port + 1, &end, 10);
-	if (errno != 0 || end != key || port[1] < '0' || port[1] > '9' ||
-	    p == 0 || p > 65535)
-		return -1;
-	return hex_decode(key + 1, strlen(key + 1), pk, sizeof(pk));
+	return node_spec_parse(s, &pn, &why);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/node_spec.h"
 #include "frontend/cmd.h"
 #include "frontend/cmd_net.h"
 #include "frontend/frontend.h"
@@ -197,23 +198,23 @@ bootstrap_node_in_one_word(void **state)
 {
 	char	h[64], p[8], k[80];
 
-	assert_int_equal(net_split_node("1.2.3.4:33445:AB", h, sizeof(h), p,
+	assert_int_equal(node_spec_split("1.2.3.4:33445:AB", h, sizeof(h), p,
 	    sizeof(p), k, sizeof(k)), 0);
 	assert_string_equal(h, "1.2.3.4");
 	assert_string_equal(p, "33445");
 	assert_string_equal(k, "AB");
-	assert_int_equal(net_split_node("[::1]:5:K", h, sizeof(h), p,
+	assert_int_equal(node_spec_split("[::1]:5:K", h, sizeof(h), p,
 	    sizeof(p), k, sizeof(k)), 0);
 	assert_string_equal(h, "::1");
 	assert_string_equal(p, "5");
-	assert_int_equal(net_split_node("::1:5:K", h, sizeof(h), p,
+	assert_int_equal(node_spec_split("::1:5:K", h, sizeof(h), p,
 	    sizeof(p), k, sizeof(k)), 0);
 	assert_string_equal(h, "::1");
-	assert_int_equal(net_split_node("1.2.3.4", h, sizeof(h), p,
+	assert_int_equal(node_spec_split("1.2.3.4", h, sizeof(h), p,
 	    sizeof(p), k, sizeof(k)), -1);
-	assert_int_equal(net_split_node("1.2.3.4:5", h, sizeof(h), p,
+	assert_int_equal(node_spec_split("1.2.3.4:5", h, sizeof(h), p,
 	    sizeof(p), k, sizeof(k)), -1);
-	assert_int_equal(net_split_node(":5:K", h, sizeof(h), p,
+	assert_int_equal(node_spec_split(":5:K", h, sizeof(h), p,
 	    sizeof(p), k, sizeof(k)), -1);
 }
 
