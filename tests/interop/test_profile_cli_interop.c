@@ -144,10 +144,11 @@ bulkhead_profile_loads_in_libtoxcore(void **state)
 	hex_address(t, got);
 	assert_string_equal(got, addr);
 	tox_kill(t);
-	/* a plain export loads as it is */
+	/* a plain export (the passphrase once to unlock, once again to
+	 * agree to the clear key) loads as it is */
 	snprintf(file, sizeof(file), "%s/export.tox", dir);
-	assert_int_equal(bulkhead("s3cret\n", prof, "export", file, "--plain"),
-	    0);
+	assert_int_equal(bulkhead("s3cret\ns3cret\n", prof, "export", file,
+	    "--plain"), 0);
 	enc = slurp(file, &len);
 	assert_false(tox_is_data_encrypted(enc));
 	assert_non_null(t = offline_tox(enc, len));
