@@ -56,6 +56,7 @@ main(int argc, char *argv[])
 	command_prepare(&opts);
 	if ((rc = profile_dir_prepare(&pd, opts.profile)) != 0) {
 		command_finish(&opts, rc);
+		options_free(&opts);
 		return rc;
 	}
 	if (opts.port != 0 && !opts.no_udp &&
@@ -64,6 +65,7 @@ main(int argc, char *argv[])
 		    "(%s)\n", opts.port, opts.port, strerror(errno));
 		command_finish(&opts, 1);
 		profile_dir_finish(&pd, opts.profile);
+		options_free(&opts);
 		return 1;
 	}
 	rc = session_run(&opts, libexec);
