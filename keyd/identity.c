@@ -106,36 +106,59 @@ load_bytes(const uint8_t *buf, size_t len, const uint8_t *pass,
 	}
 }
 
+/*
+ * The profile as it goes to disk or into an export: its savedata, sealed
+ * with key unless key is NULL.  Returns a secbuf_alloc() buffer (ciphertext
+ * is not secret, but one kind of buffer keeps one code path) and its
+ * length in *len, or NULL with the reason in e.
+ */
+static uint8_t *
+seal_profile(const struct profile *prof, const struct encsave_key *key,
+    size_t *len, struct id_err *e)
+{
+	uint8_t	*plain, *enc;
+	size_t	 plen, elen;
+
+	plen = savedata_size(prof);
+	if ((plain = secbuf_alloc(plen)) == NULL) {
+		(void)fail(e, IPC_ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	if (savedata_build(prof, plain, plen) != plen) {
+		secbuf_free(plain);
+		(void)fail(e, IPC_ERR_INTERNAL, "cannot serialize profile");
+		return NULL;
+	}
+	if (key == NULL) {
+		*len = plen;
+		return plain;
+	}
+	if ((enc = secbuf_alloc(plen + ENCSAVE_OVERHEAD)) == NULL ||
+	    (elen = encsave_encrypt(key, plain, plen, enc,
+	    plen + ENCSAVE_OVERHEAD)) == 0) {
+		secbuf_free(enc);
+		secbuf_free(plain);
+		(void)fail(e, IPC_ERR_INTERNAL, "cannot encrypt");
+		return NULL;
+	}
+	secbuf_free(plain);
+	*len = elen;
+	return enc;
+}
+
 /* Serializes prof (encrypted with key unless NULL) and stores it. */
 static int
 store_profile(struct pstore *s, const struct profile *prof,
     const struct encsave_key *key, struct id_err *e)
 {
-	uint8_t		*plain, *enc = NULL;
-	size_t		 plen, elen = 0;
 	enum pstore_err	 pe;
+	uint8_t		*buf;
+	size_t		 len;
 
-	plen = savedata_size(prof);
-	if ((plain = secbuf_alloc(plen)) == NULL)
-		return fail(e, IPC_ERR_INTERNAL, "out of memory");
-	if (savedata_build(prof, plain, plen) != plen) {
-		secbuf_free(plain);
-		return fail(e, IPC_ERR_INTERNAL, "cannot serialize profile");
-	}
-	if (key != NULL) {
-		/* Ciphertext is not secret, but secbuf keeps one code path. */
-		if ((enc = secbuf_alloc(plen + ENCSAVE_OVERHEAD)) == NULL ||
-		    (elen = encsave_encrypt(key, plain, plen, enc,
-		    plen + ENCSAVE_OVERHEAD)) == 0) {
-			secbuf_free(enc);
-			secbuf_free(plain);
-			return fail(e, IPC_ERR_INTERNAL, "cannot encrypt");
-		}
-		pe = pstore_write(s, enc, elen);
-		secbuf_free(enc);
-	} else
-		pe = pstore_write(s, plain, plen);
-	secbuf_free(plain);
+	if ((buf = seal_profile(prof, key, &len, e)) == NULL)
+		return -1;
+	pe = pstore_write(s, buf, len);
+	secbuf_free(buf);
 	if (pe != PSTORE_OK)
 		return fail_store(e, pe, "profile not saved");
 	return 0;
@@ -405,34 +428,17 @@ identity_import(struct identity *id, int fd, const uint8_t *pass,
 int
 identity_export(struct identity *id, int fd, int plain, struct id_err *e)
 {
-	struct encsave_key	*k;
-	uint8_t			*sd, *enc = NULL;
-	size_t			 sdlen, elen = 0;
-	enum pstore_err		 pe;
+	enum pstore_err	 pe;
+	uint8_t		*buf;
+	size_t		 len;
 
 	if (id->prof == NULL)
 		return locked(id, e);
-	k = plain ? NULL : id->key;
-	sdlen = savedata_size(id->prof);
-	if ((sd = secbuf_alloc(sdlen)) == NULL)
-		return fail(e, IPC_ERR_INTERNAL, "out of memory");
-	if (savedata_build(id->prof, sd, sdlen) != sdlen) {
-		secbuf_free(sd);
-		return fail(e, IPC_ERR_INTERNAL, "cannot serialize profile");
-	}
-	if (k != NULL) {
-		if ((enc = secbuf_alloc(sdlen + ENCSAVE_OVERHEAD)) == NULL ||
-		    (elen = encsave_encrypt(k, sd, sdlen, enc,
-		    sdlen + ENCSAVE_OVERHEAD)) == 0) {
-			secbuf_free(enc);
-			secbuf_free(sd);
-			return fail(e, IPC_ERR_INTERNAL, "cannot encrypt");
-		}
-		pe = pstore_write_fd(fd, enc, elen);
-		secbuf_free(enc);
-	} else
-		pe = pstore_write_fd(fd, sd, sdlen);
-	secbuf_free(sd);
+	if ((buf = seal_profile(id->prof, plain ? NULL : id->key, &len,
+	    e)) == NULL)
+		return -1;
+	pe = pstore_write_fd(fd, buf, len);
+	secbuf_free(buf);
 	if (pe != PSTORE_OK)
 		return fail_store(e, pe, "export failed");
 	return 0;

@@ -449,6 +449,11 @@ signal_cb(struct ev_src *src, uint32_t events)
 			reap();
 			break;
 		case SIGINT:
+			/* Ctrl-C: as a shell reports it, and as the frontend
+			 * exits at a prompt, whichever the loop sees first */
+			log_debug("interrupted: shutting down");
+			begin_shutdown(128 + SIGINT);
+			break;
 		case SIGTERM:
 		case SIGHUP:
 			log_debug("signal %u: shutting down", si.ssi_signo);
