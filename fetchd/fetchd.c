@@ -9,11 +9,14 @@
 #include <curl/curl.h>
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "ipc/msg_nodes.h"
 #include "sandbox/role_rt.h"
 
 #define FETCH_MAX_BYTES		(2 * 1024 * 1024)	/* netd's bound too */
@@ -33,6 +36,30 @@ fetchd_shutdown(void)
 	exit(1);
 }
 
+/*
+ * Why the fetch failed: to the supervisor, which tells the user as an
+ * event (an event waits while a prompt is up; a warning on stderr would
+ * print across it).  The log has it at info level.
+ */
+__attribute__((format(printf, 1, 2)))
+static void
+failed(const char *fmt, ...)
+{
+	char		why[IPC_ERROR_TEXT_MAX + 1];
+	uint8_t		buf[IPC_FETCH_FAILED_MAX_LEN];
+	struct wr	w;
+	va_list		ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_info("fetching the nodes list failed: %s", why);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_fetch_failed(&w, why);
+	(void)chan_send_wr(&rt.sup, IPC_NODES_FETCH_FAILED, 0, &w);
+	chan_flush(&rt.sup);
+}
+
 static size_t
 body_cb(char *p, size_t size, size_t n, void *arg)
 {
@@ -40,15 +67,14 @@ body_cb(char *p, size_t size, size_t n, void *arg)
 	ssize_t	w;
 
 	if (len > FETCH_MAX_BYTES - total) {
-		log_warnx("nodes list larger than %d bytes: giving up",
-		    FETCH_MAX_BYTES);
+		failed("the list is larger than %d bytes", FETCH_MAX_BYTES);
 		return 0;		/* makes curl fail the transfer */
 	}
 	while (off < len) {
 		if ((w = write(STDOUT_FILENO, p + off, len - off)) == -1) {
 			if (errno == EINTR)
 				continue;
-			log_warn("write to netd");
+			failed("writing the list out: %s", strerror(errno));
 			return 0;
 		}
 		off += (size_t)w;
@@ -122,8 +148,8 @@ main(int argc, char *argv[])
 	 */
 	curl_easy_setopt(c, CURLOPT_PROXY, proxy != NULL ? proxy : "");
 	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
-		log_warnx("fetching %s failed: %s", url, errbuf[0] != '\0' ?
-		    errbuf : curl_easy_strerror(rc));
+		failed("%s", errbuf[0] != '\0' ? errbuf :
+		    curl_easy_strerror(rc));
 		return 1;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

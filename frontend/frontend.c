@@ -18,6 +18,8 @@
 #include "frontend/input.h"
 #include "frontend/pass_ask.h"
 #include "frontend/profile_flow.h"
+#include "frontend/sanitize.h"
+#include "ipc/msg_nodes.h"
 #include "sandbox/role_rt.h"
 
 enum {
@@ -229,8 +231,27 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* How a nodes-list fetch went: an event, held while a prompt is up. */
+static int
+on_fetch_event(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_fetch_result	fr;
+	char			safe[sizeof(fr.text)];
+
+	if (ipc_unpack_fetch_event(r, &fr) == -1)
+		return -1;
+	if (fr.ok)
+		ui_event("nodes_fetch", json_pack("{s:b}", "ok", 1));
+	else
+		ui_event("nodes_fetch", json_pack("{s:b, s:s}", "ok", 0,
+		    "error", sanitize_text(fr.text, strlen(fr.text), safe,
+		    sizeof(safe))));
+	return 0;
+}
+
 static const struct chan_handler from_sup_rows[] = {
 	{ IPC_SESSION_END,	CH_ONCE,	on_session_end },
+	{ IPC_NODES_FETCH_EVENT, 0,		on_fetch_event },
 	{ IPC_ROLE_EVENT,	0,		on_role_event },
 	{ IPC_NEW_CHANNEL,	0,		on_new_channel },
 };

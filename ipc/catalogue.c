@@ -171,4 +171,12 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	[IPC_NODES_CACHE_STORE] = { "NODES_CACHE_STORE",
 	    "a fetched list that parsed (a sealed memfd), for keyd to keep",
 	    E(SUP, KEYD), 0, 0, IPC_FD_REQUIRED },
+	[IPC_NODES_FETCH_FAILED] = { "NODES_FETCH_FAILED",
+	    "why fetchd got no list",
+	    E(FETCHD, SUP), IPC_FETCH_FAILED_MIN_LEN,
+	    IPC_FETCH_FAILED_MAX_LEN, IPC_FD_NONE },
+	[IPC_NODES_FETCH_EVENT] = { "NODES_FETCH_EVENT",
+	    "how a nodes-list fetch went: ok, or why not",
+	    E(SUP, FRONTEND), IPC_FETCH_EVENT_MIN_LEN,
+	    IPC_FETCH_EVENT_MAX_LEN, IPC_FD_NONE },
 };

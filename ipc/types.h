@@ -66,6 +66,8 @@ enum ipc_type {
 	IPC_NODES_FETCHED	= 129,	/* a fetched list: does it parse? */
 	IPC_NODES_CACHE		= 130,	/* keyd's kept list, to netd */
 	IPC_NODES_CACHE_STORE	= 131,	/* a fetched list that parsed */
+	IPC_NODES_FETCH_FAILED	= 132,	/* fetchd: why it got no list */
+	IPC_NODES_FETCH_EVENT	= 133,	/* to the user: how a fetch went */
 	IPC_AREA_NODES_LAST	= 143,
 
 	IPC_TYPE_MAX		= 256	/* size of the catalogue */

@@ -19,6 +19,7 @@
 #include "common/topology.h"
 #include "ipc/chan.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_nodes.h"
 #include "sandbox/spawn.h"
 #include "supervisor/fetch_buf.h"
 #include "supervisor/logrelay.h"
@@ -88,6 +89,15 @@ static int			 exit_code;
 static struct ev_src		 sig_src;
 static struct timer		 fetch_timer;
 static int			 devnull = -1;
+/* The nodes-list fetch in progress (see fetch_start). */
+static struct {
+	int	running;	/* fetchd started, outcome not known yet */
+	int	exited, exit_ok;
+	int	read_done;
+	long	len;		/* bytes read; -1: too large or unreadable */
+	char	why[128];	/* fetchd's exit, for the log */
+	char	reason[IPC_ERROR_TEXT_MAX + 1];	/* fetchd's own word */
+} fetch;
 
 static void	start_role(enum role, const struct spawn_fd *, int, int);
 static void	nodes_file_to_netd(void);
@@ -187,11 +197,19 @@ on_status_req(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* fetchd says why it got no list (the catalogue lets only fetchd). */
+static int
+on_fetch_failed(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	return ipc_unpack_fetch_failed(r, fetch.reason, sizeof(fetch.reason));
+}
+
 /* What the supervisor takes from its roles; the catalogue says who may
  * send which (STATUS_REQ: the frontend only). */
 static const struct chan_handler from_role_rows[] = {
 	{ IPC_SANDBOX_REPORT,	CH_ONCE,	on_sandbox_report },
 	{ IPC_STATUS_REQ,	0,		on_status_req },
+	{ IPC_NODES_FETCH_FAILED, CH_ONCE,	on_fetch_failed },
 };
 static const struct chan_table from_role_table = { CHAN_ROWS(from_role_rows), NULL };
 static const struct chan_tables from_role = { { &from_role_table } };
@@ -560,19 +578,39 @@ nodes_file_to_netd(void)
  * writes the cache, so a compromised netd cannot poison the next session
  * or make a stale list look fresh (audit M3).
  */
-static struct {
-	int	running;	/* fetchd started, outcome not known yet */
-	int	exited, exit_ok;
-	int	read_done;
-	long	len;		/* bytes read; -1: too large or unreadable */
-	char	why[128];	/* fetchd's exit, for the log */
-} fetch;
+
+/*
+ * How a fetch went, for the user: an event, not a log line, so that the
+ * interactive client shows it after a prompt instead of across it.
+ */
+static void
+fetch_tell(int ok, const char *why)
+{
+	struct ipc_fetch_result	r;
+	uint8_t			buf[IPC_FETCH_EVENT_MAX_LEN];
+	struct wr		w;
+
+	memset(&r, 0, sizeof(r));
+	r.ok = (uint8_t)ok;
+	snprintf(r.text, sizeof(r.text), "%s", why);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_fetch_event(&w, &r);
+	if (procs[ROLE_FRONTEND].chan.open)
+		chan_send_wr(&procs[ROLE_FRONTEND].chan, IPC_NODES_FETCH_EVENT,
+		    0, &w);
+}
 
 static void
 fetch_failed(const char *why)
 {
-	log_warnx("fetching the nodes list failed (%s); trying again in %u s",
-	    why, FETCH_RETRY_S);
+	char	text[2 * IPC_ERROR_TEXT_MAX];
+
+	/* fetchd's own reason, when it gave one, says more than its exit
+	 * (fetch_tell cuts it to one message's text) */
+	snprintf(text, sizeof(text), "%s; trying again in %u s",
+	    fetch.reason[0] != '\0' ? fetch.reason : why, FETCH_RETRY_S);
+	log_info("fetching the nodes list failed: %s", text);
+	fetch_tell(0, text);
 	fetch_buf_clear();
 	fetch_schedule((uint64_t)FETCH_RETRY_S * 1000);
 }
@@ -596,6 +634,7 @@ fetched_parsed(void *arg, struct ipc_msg *m, struct rd *r)
 		close(fd);
 	}
 	log_info("nodes list fetched");
+	fetch_tell(1, "");
 	fetch_buf_clear();
 	fetch_schedule((uint64_t)opts->nodes_max_age * 1000);
 }

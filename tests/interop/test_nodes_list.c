@@ -224,6 +224,41 @@ saved_dht_nodes_start_the_next_session(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * A fetch that fails (nothing listens on the URL's loopback port) is told
+ * to the user as a "nodes_fetch" event, which the interactive client holds
+ * while a prompt is up; at the default log level nothing about it goes to
+ * stderr, where it would print across the prompt (issue 8, rough edge 9).
+ */
+static void
+failed_fetch_is_an_event_not_a_warning(void **state)
+{
+	char		 url[96], log[8192];
+	const char	*args[] = { url, NULL };
+	struct bh	 b;
+	json_t		*ev;
+	long		 n;
+
+	snprintf(url, sizeof(url), "--nodes-url=http://127.0.0.1:%d/json",
+	    base + 3);
+	assert_int_equal(bh_start(&b, args), 0);
+	ev = bh_event(&b, "nodes_fetch", T_DHT);
+	if (ev == NULL)
+		bh_dump_log(&b);
+	assert_non_null(ev);
+	assert_true(json_is_false(json_object_get(ev, "ok")));
+	/* fetchd's own reason, passed on */
+	assert_non_null(strstr(json_string_value(json_object_get(ev,
+	    "error")), "onnect"));
+	json_decref(ev);
+	/* (the supervisor logs before it tells: all there is, is there) */
+	n = bh_slurp(b.errlog, log, sizeof(log) - 1);
+	log[n > 0 ? n : 0] = '\0';
+	bh_stop(&b);
+	assert_null(strstr(log, "fetch"));
+	assert_null(strstr(log, "nodes list"));
+}
+
 int
 main(void)
 {
@@ -231,6 +266,7 @@ main(void)
 		cmocka_unit_test(nodes_file_alone_joins),
 		cmocka_unit_test(fetched_list_joins_and_is_cached),
 		cmocka_unit_test(saved_dht_nodes_start_the_next_session),
+		cmocka_unit_test(failed_fetch_is_an_event_not_a_warning),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -16,6 +16,7 @@
 #include "ipc/ipc.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_net.h"
+#include "ipc/msg_nodes.h"
 #include "ipc/msg_profile.h"
 
 static const uint16_t every_type[] = {
@@ -452,6 +453,32 @@ pk_net_dht_key(int big)
 	return done(&w);
 }
 
+static size_t
+pk_fetch_failed(int big)
+{
+	static char	why[IPC_ERROR_TEXT_MAX + 1];
+	struct wr	w;
+
+	memset(why, 'x', sizeof(why) - 1);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_fetch_failed(&w, big ? why : "");
+	return done(&w);
+}
+
+static size_t
+pk_fetch_event(int big)
+{
+	static struct ipc_fetch_result	r;
+	struct wr			w;
+
+	memset(r.text, 0, sizeof(r.text));
+	if (big)
+		memset(r.text, 'x', sizeof(r.text) - 1);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_fetch_event(&w, &r);
+	return done(&w);
+}
+
 static const struct {
 	uint16_t	 type;
 	size_t		(*pack)(int big);
@@ -492,6 +519,8 @@ static const struct {
 	{ IPC_NODES_FETCHED, pk_none },
 	{ IPC_NODES_CACHE, pk_none },
 	{ IPC_NODES_CACHE_STORE, pk_none },
+	{ IPC_NODES_FETCH_FAILED, pk_fetch_failed },
+	{ IPC_NODES_FETCH_EVENT, pk_fetch_event },
 };
 
 static void
