@@ -72,6 +72,21 @@ profile_dir_check(const char *dir, uid_t uid, const char *home, char *why,
 		snprintf(why, whysz, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
+	/*
+	 * keyd may create, change and remove regular files in the profile's
+	 * directory and every directory below it (a Landlock rule covers a
+	 * whole tree): that must not be the home directory, with its
+	 * dotfiles, nor the root (audit L2).
+	 */
+	if (strcmp(path, "/") == 0 || (home != NULL && strcmp(path, home) ==
+	    0)) {
+		snprintf(why, whysz, "the profile needs a directory of its own, "
+		    "not %s: keyd may change every file in the profile's "
+		    "directory and below (for instance "
+		    "~/.local/share/bulkhead/profile.tox)",
+		    strcmp(path, "/") == 0 ? "/" : "your home directory");
+		return -1;
+	}
 	for (;;) {
 		if (stat(path, &st) == -1) {
 			snprintf(why, whysz, "%s: %s", path, strerror(errno));

@@ -283,6 +283,41 @@ unsafe_directory_refused(void **state)
 	assert_true(exists(prof + 10));
 }
 
+/*
+ * keyd's Landlock rule covers the profile directory's whole tree: a
+ * profile right in the home directory would let keyd rewrite ~/.bashrc.
+ * Refused, with where to put it instead (audit L2).
+ */
+static void
+home_directory_refused(void **state)
+{
+	struct env	*e = *state;
+	char		 home[160], prof[240], *saved;
+	const char *const args[] = { prof, "--no-passphrase", "init", NULL };
+	int		 rc1, rc2, said;
+
+	snprintf(home, sizeof(home), "%s/home", e->dir);
+	assert_int_equal(mkdir(home, 0700), 0);
+	saved = getenv("HOME") != NULL ? strdup(getenv("HOME")) : NULL;
+	assert_int_equal(setenv("HOME", home, 1), 0);
+	snprintf(prof, sizeof(prof), "--profile=%s/p.tox", home);
+	rc1 = run(e, NULL, args);
+	said = strstr(e->err, "a directory of its own") != NULL;
+	/* one level down is a directory of its own */
+	snprintf(prof, sizeof(prof), "--profile=%s/tox/p.tox", home);
+	rc2 = run(e, NULL, args);
+	if (saved != NULL)
+		assert_int_equal(setenv("HOME", saved, 1), 0);
+	else
+		unsetenv("HOME");
+	free(saved);
+	assert_int_equal(rc2, 0);
+	snprintf(prof, sizeof(prof), "--profile=%s/p.tox", home);
+	assert_int_equal(rc1, 1);
+	assert_true(said);
+	assert_false(exists(prof + 10));
+}
+
 static void
 second_session_refused_with_pid(void **state)
 {
@@ -379,6 +414,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(no_identity_no_directory,
 		    env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(unsafe_directory_refused,
+		    env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(home_directory_refused,
 		    env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(second_session_refused_with_pid,
 		    env_setup, env_teardown),
