@@ -420,6 +420,12 @@ chan_read(struct chan *c)
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
+			/* A peer that exits with our messages unread resets
+			 * the channel: it left all the same, as with EOF. */
+			if (errno == ECONNRESET) {
+				chan_close(c, "peer closed the channel");
+				return;
+			}
 			chan_close(c, errno == EPROTO ?
 			    "malformed message framing" : "receive failed");
 			return;

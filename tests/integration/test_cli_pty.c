@@ -85,7 +85,9 @@ expect(struct term *t, const char *text)
 			break;
 		t->len += (size_t)n;
 	}
-	fprintf(stderr, "never saw \"%s\"; screen:\n%s\n", text, t->screen);
+	if (text[0] != '\x01')	/* term_end's drain expects nothing */
+		fprintf(stderr, "never saw \"%s\"; screen:\n%s\n", text,
+		    t->screen);
 	return 0;
 }
 

@@ -461,6 +461,21 @@ closing_another_channel_with_an_event_in_the_same_round(void **state)
 	close(sv[0]);
 }
 
+/* A peer that exits with our messages unread resets the channel
+ * (ECONNRESET): it left all the same, and says so as EOF does, so keyd
+ * does not take a frontend that quit for one it had to cut off. */
+static void
+peer_leaving_with_unread_messages_is_a_close_not_a_failure(void **state)
+{
+	open_as(ROLE_KEYD, ROLE_FRONTEND, &keyd_tables);
+	assert_int_equal(chan_reply_ok(&c, 1), 0);	/* left unread */
+	close(peer);
+	peer = -1;
+	spin();
+	assert_int_equal(closed, 1);
+	assert_string_equal(close_why, "peer closed the channel");
+}
+
 int
 main(void)
 {
@@ -478,6 +493,7 @@ main(void)
 		T(request_past_its_deadline_fails_and_its_late_answer_is_dropped),
 		T(ids_are_not_reused_after_a_reopen),
 		T(closing_another_channel_with_an_event_in_the_same_round),
+		T(peer_leaving_with_unread_messages_is_a_close_not_a_failure),
 #undef T
 	};
 
