@@ -10,6 +10,7 @@
  */
 #include "ipc/ipc.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_friend.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_nodes.h"
 #include "ipc/msg_profile.h"
@@ -34,7 +35,7 @@
 
 /* Who answers requests: the reverse of every edge a request travels. */
 #define ANSWER_EDGES	(E(SUP, FRONTEND) | E(KEYD, FRONTEND) | E(NETD, KEYD) | \
-	E(NETD, SUP))
+	E(NETD, SUP) | E(KEYD, CHATD))
 
 #define OK_OR_ERROR	{ IPC_OK, IPC_ERROR }
 #define ID_OR_ERROR	{ IPC_ID_ANS, IPC_ERROR }
@@ -179,4 +180,13 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "how a nodes-list fetch went: ok, or why not",
 	    E(SUP, FRONTEND), IPC_FETCH_EVENT_MIN_LEN,
 	    IPC_FETCH_EVENT_MAX_LEN, IPC_FD_NONE },
+
+	[IPC_FRIEND_REQUEST_IN] = { "FRIEND_REQUEST_IN",
+	    "a friend request keyd opened, its nospam ours: key, text",
+	    E(KEYD, CHATD), IPC_FRIEND_REQUEST_IN_MIN,
+	    IPC_FRIEND_REQUEST_IN_MAX, IPC_FD_NONE },
+	[IPC_FRIEND_REQUEST_SEND] = { "FRIEND_REQUEST_SEND",
+	    "send a friend request: key, nospam, text (keyd seals it)",
+	    E(CHATD, KEYD), IPC_FRIEND_REQUEST_SEND_MIN,
+	    IPC_FRIEND_REQUEST_SEND_MAX, IPC_FD_NONE, OK_OR_ERROR },
 };

@@ -69,6 +69,19 @@ enum ipc_type {
 	IPC_NODES_FETCH_FAILED	= 132,	/* fetchd: why it got no list */
 	IPC_NODES_FETCH_EVENT	= 133,	/* to the user: how a fetch went */
 	IPC_AREA_NODES_LAST	= 143,
+	/*
+	 * The onion: keyd seals and opens for netd what needs the long-term
+	 * key (self-announce, the inner layer of onion data), from typed
+	 * fields; netd keeps paths, searches and the temporary keys.
+	 */
+	IPC_AREA_ONION_FIRST	= 144,
+	IPC_AREA_ONION_LAST	= 175,
+	/* Friends: the frontend asks chatd, chatd keeps friends and the
+	 * inbox, keyd stores them and does the crypto. */
+	IPC_AREA_FRIENDS_FIRST	= 176,
+	IPC_FRIEND_REQUEST_IN	= 176,	/* keyd -> chatd: opened, nospam ok */
+	IPC_FRIEND_REQUEST_SEND	= 177,	/* chatd -> keyd: seal and deliver */
+	IPC_AREA_FRIENDS_LAST	= 223,
 
 	IPC_TYPE_MAX		= 256	/* size of the catalogue */
 };

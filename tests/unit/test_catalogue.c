@@ -15,6 +15,7 @@
 #include "common/topology.h"
 #include "ipc/ipc.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_friend.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_nodes.h"
 #include "ipc/msg_profile.h"
@@ -479,6 +480,32 @@ pk_fetch_event(int big)
 	return done(&w);
 }
 
+static size_t
+pk_friend_request_in(int big)
+{
+	struct ipc_friend_request_in	m;
+	struct wr			w;
+
+	memset(&m, 0, sizeof(m));
+	m.len = big ? FRIEND_REQ_MSG_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_request_in(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_friend_request_send(int big)
+{
+	struct ipc_friend_request_send	m;
+	struct wr			w;
+
+	memset(&m, 0, sizeof(m));
+	m.len = big ? FRIEND_REQ_SEND_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_request_send(&w, &m);
+	return done(&w);
+}
+
 static const struct {
 	uint16_t	 type;
 	size_t		(*pack)(int big);
@@ -521,6 +548,8 @@ static const struct {
 	{ IPC_NODES_CACHE_STORE, pk_none },
 	{ IPC_NODES_FETCH_FAILED, pk_fetch_failed },
 	{ IPC_NODES_FETCH_EVENT, pk_fetch_event },
+	{ IPC_FRIEND_REQUEST_IN, pk_friend_request_in },
+	{ IPC_FRIEND_REQUEST_SEND, pk_friend_request_send },
 };
 
 static void
