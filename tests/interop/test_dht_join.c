@@ -13,7 +13,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 
 #include "common/hex.h"
 #include "tests/lib/bh.h"
+#include "tests/lib/netns.h"
 #include "tests/lib/bootstrapd.h"
 
 #define ADDR		"198.18.0.1"
@@ -43,52 +43,14 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int
-write_file(const char *path, const char *s)
-{
-	FILE	*f = fopen(path, "w");
-	int	 ok;
 
-	if (f == NULL)
-		return -1;
-	ok = fputs(s, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-/* As root a new network namespace; otherwise one inside a new user
- * namespace, where this process is root enough to configure it. */
-static int
-make_netns(void)
-{
-	char	map[64];
-	uid_t	uid = getuid();
-	gid_t	gid = getgid();
-
-	if (unshare(CLONE_NEWNET) == -1) {
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1)
-			return -1;
-		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-		if (write_file("/proc/self/uid_map", map) == -1 ||
-		    write_file("/proc/self/setgroups", "deny") == -1)
-			return -1;
-		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
-		if (write_file("/proc/self/gid_map", map) == -1)
-			return -1;
-	}
-	/* On the namespace's own lo: no kernel module, nothing leaves. */
-	return system("ip link set lo up && "
-	    "ip addr add " ADDR "/32 dev lo") == 0 ? 0 : -1;
-}
 
 static int
 setup(void **state)
 {
 	port_base = 41000 + (int)(getpid() % 500) * 4;
-	if (make_netns() == -1) {
-		fprintf(stderr, "cannot make a network namespace (root and "
-		    "iproute2 needed)\n");
+	if (netns_private(ADDR) == -1)
 		return -1;
-	}
 	/* in the new namespace: it listens on 198.18.0.1 too */
 	return bootstrapd_start(&bsd, port_base);
 }
