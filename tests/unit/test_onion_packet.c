@@ -270,14 +270,23 @@ onionp_round_trip(void **state)
  * family other than 2/10 (or TCP's 130) at any layer, the relay that
  * reads it refuses.
  */
+static void
+ipp_raw(const struct ip_port *a, uint8_t out[ONION_IPP_LEN])
+{
+	struct wr	wr;
+
+	wr_init(&wr, out, ONION_IPP_LEN);
+	assert_int_equal(onionp_ipp_pack(&wr, a), 0);
+}
+
 static size_t
-craft(struct world *w, const uint8_t ipp_b[ONION_IPP_LEN],
+craft_at(struct world *w, int stage, const uint8_t ipp_b[ONION_IPP_LEN],
     const uint8_t ipp_c[ONION_IPP_LEN], const uint8_t ipp_d[ONION_IPP_LEN],
     const uint8_t *payload, size_t plen)
 {
 	uint8_t	l1[ONION_MAX_PACKET], l2[ONION_MAX_PACKET];
 	uint8_t	l3[ONION_MAX_PACKET], nonce[ONION_NONCE_LEN];
-	size_t	n1, n2, n3;
+	size_t	n1, n2, n3, ret;
 
 	randombytes_buf(nonce, sizeof(nonce));
 	memcpy(l1, ipp_d, ONION_IPP_LEN);
@@ -293,22 +302,33 @@ craft(struct world *w, const uint8_t ipp_b[ONION_IPP_LEN],
 	crypto_box_easy_afternm(l3 + ONION_IPP_LEN + DHT_PK_LEN, l2, n2, nonce,
 	    w->path.key[1]);
 	n3 = ONION_IPP_LEN + DHT_PK_LEN + n2 + ONION_MAC_LEN;
-	w->pkt[0] = 0x80;
 	memcpy(w->pkt + 1, nonce, sizeof(nonce));
-	memcpy(w->pkt + 1 + ONION_NONCE_LEN, w->client.pk, DHT_PK_LEN);
-	/* the first layer with the client's DHT secret key, as c-toxcore */
-	assert_int_equal(crypto_box_easy(w->pkt + 1 + ONION_NONCE_LEN +
-	    DHT_PK_LEN, l3, n3, nonce, w->relay[0].pk, w->client.sk), 0);
-	return 1 + ONION_NONCE_LEN + DHT_PK_LEN + n3 + ONION_MAC_LEN;
+	if (stage == 0) {
+		w->pkt[0] = ONION_REQ_0;
+		memcpy(w->pkt + 1 + ONION_NONCE_LEN, w->client.pk, DHT_PK_LEN);
+		/* with the client's DHT secret key, as c-toxcore */
+		assert_int_equal(crypto_box_easy(w->pkt + 1 + ONION_NONCE_LEN +
+		    DHT_PK_LEN, l3, n3, nonce, w->relay[0].pk, w->client.sk),
+		    0);
+		return 1 + ONION_NONCE_LEN + DHT_PK_LEN + n3 + ONION_MAC_LEN;
+	}
+	/* 0x81 || nonce || PK1 || E_B || R1, or 0x82 || nonce || PK2 ||
+	 * E_C || R2: the return block is opaque, zeros will do */
+	w->pkt[0] = stage == 1 ? ONION_REQ_1 : ONION_REQ_2;
+	ret = stage == 1 ? ONION_RET_1_LEN : ONION_RET_2_LEN;
+	n3 = stage == 1 ? n3 : n2;
+	memcpy(w->pkt + 1 + ONION_NONCE_LEN, stage == 1 ? l3 + ONION_IPP_LEN :
+	    l2 + ONION_IPP_LEN, n3 - ONION_IPP_LEN);
+	memset(w->pkt + 1 + ONION_NONCE_LEN + n3 - ONION_IPP_LEN, 0, ret);
+	return 1 + ONION_NONCE_LEN + n3 - ONION_IPP_LEN + ret;
 }
 
-static void
-ipp_raw(const struct ip_port *a, uint8_t out[ONION_IPP_LEN])
+static size_t
+craft(struct world *w, const uint8_t ipp_b[ONION_IPP_LEN],
+    const uint8_t ipp_c[ONION_IPP_LEN], const uint8_t ipp_d[ONION_IPP_LEN],
+    const uint8_t *payload, size_t plen)
 {
-	struct wr	wr;
-
-	wr_init(&wr, out, ONION_IPP_LEN);
-	assert_int_equal(onionp_ipp_pack(&wr, a), 0);
+	return craft_at(w, 0, ipp_b, ipp_c, ipp_d, payload, plen);
 }
 
 static void
@@ -361,6 +381,39 @@ onionp_layout_and_families(void **state)
 			assert_int_equal(onionp_req_2(&w->relay[2], &w->sec[2],
 			    &w->addr[1], buf, w->out.len, &w->out), -1);
 		}
+}
+
+/* Packets sealed by the test at each stage: with a one-byte payload
+ * they are one byte over c-toxcore's minimum and relayed; with none, at
+ * the minimum, refused though every MAC is right. */
+static void
+onionp_request_minimums(void **state)
+{
+	static const size_t	mins[3] = { ONION_REQ_0_MIN, ONION_REQ_1_MIN,
+	    ONION_REQ_2_MIN };
+	struct world		*w = *state;
+	uint8_t			 b[ONION_IPP_LEN], c[ONION_IPP_LEN];
+	uint8_t			 d[ONION_IPP_LEN], one = ONION_ANNOUNCE_REQ;
+	const struct ip_port	*from[3] = { &w->client_addr, &w->addr[0],
+	    &w->addr[1] };
+	size_t			 len;
+	int			 stage;
+
+	ipp_raw(&w->addr[1], b);
+	ipp_raw(&w->addr[2], c);
+	ipp_raw(&w->dest, d);
+	for (stage = 0; stage < 3; stage++) {
+		len = craft_at(w, stage, b, c, d, &one, 1);
+		assert_int_equal(len, mins[stage] + 1);
+		assert_int_equal(onionp_relay(&w->relay[stage], &w->sec[stage],
+		    from[stage], w->pkt, len, &w->out), 0);
+		assert_true(ipp_equal(&w->out.to, stage == 0 ? &w->addr[1] :
+		    stage == 1 ? &w->addr[2] : &w->dest));
+		len = craft_at(w, stage, b, c, d, &one, 0);
+		assert_int_equal(len, mins[stage]);
+		assert_int_equal(onionp_relay(&w->relay[stage], &w->sec[stage],
+		    from[stage], w->pkt, len, &w->out), -1);
+	}
 }
 
 /* Each request kind at its bounds: the shortest and longest accepted,
@@ -693,6 +746,7 @@ main(void)
 		cmocka_unit_test(onionp_ipp_codec),
 		cmocka_unit_test(onionp_round_trip),
 		cmocka_unit_test(onionp_layout_and_families),
+		cmocka_unit_test(onionp_request_minimums),
 		cmocka_unit_test(onionp_request_bounds),
 		cmocka_unit_test(onionp_request_forgeries),
 		cmocka_unit_test(onionp_payload_kinds),
