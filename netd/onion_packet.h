@@ -117,7 +117,7 @@ int	onionp_relay(struct dht_keys *, const struct onion_secrets *,
  * Client side.  onionp_path_make derives a path through nodes[0..2] (A,
  * B, C): layer A under our DHT keypair, B and C under fresh ephemeral
  * keypairs whose secret halves are wiped once the shared keys exist.
- * Returns 0, or -1 (a low-order key; a node with our own key as A).
+ * Returns 0, or -1 (an address that is not v4/v6, a low-order key).
  */
 int	onionp_path_make(struct dht_keys *, const struct onion_node nodes[3],
 	    struct onion_path *);
@@ -125,7 +125,8 @@ void	onionp_path_wipe(struct onion_path *);
 /*
  * The 0x80 to send to path->addr[0], carrying payload (1..1174 bytes) to
  * dest; one random nonce for the three layers, as c-toxcore.  Returns the
- * length (226 + plen + ... : 227..1400) or -1.
+ * length, ONION_REQ_0_MIN + plen (227..1400), or -1.  The payload's kind
+ * is not checked: a C relay forwards only 0x83 and 0x85.
  */
 int	onionp_client_pack(const struct onion_path *, const struct ip_port *dest,
 	    const uint8_t *payload, size_t plen, uint8_t *out, size_t cap);
