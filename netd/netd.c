@@ -15,6 +15,7 @@
 #include "netd/net.h"
 #include "netd/netd_dht.h"
 #include "netd/netd_lan.h"
+#include "netd/netd_onion.h"
 #include "netd/nodes_feed.h"
 #include "sandbox/role_rt.h"
 
@@ -175,6 +176,7 @@ main(int argc, char *argv[])
 	} else
 		log_info("standalone: no keyd channel");
 	netd_dht_serve(standalone ? NULL : &ch_keyd);	/* netd_dht.c */
+	netd_onion_serve();				/* netd_onion.c */
 	netd_lan_serve();				/* netd_lan.c */
 	nodes_feed_init(&(struct nodes_feed_ops){ .bootstrap = feed_bootstrap });
 	rt_serve(&rt);

@@ -284,3 +284,9 @@ netd_dht_self_pk(void)
 {
 	return g.d != NULL ? dht_self_pk(g.d) : NULL;
 }
+
+struct dht_keys *
+netd_dht_keys(void)
+{
+	return g.d != NULL ? &g.d->keys : NULL;
+}

@@ -62,6 +62,9 @@ int	netd_dht_lan_peer(const struct ip_port *, const uint8_t pk[DHT_PK_LEN]);
 void	netd_dht_changed(void);
 /* Our DHT public key (NULL before netd_dht_start). */
 const uint8_t *netd_dht_self_pk(void);
+/* The DHT keypair and its shared-key cache, for the onion relay, which is
+ * addressed by the same key (NULL before netd_dht_start). */
+struct dht_keys *netd_dht_keys(void);
 /* Parses HOST:PORT:KEY into a UDP packed node; 0 or -1. */
 int	netd_dht_parse_node(const char *, struct packed_node *);
 
