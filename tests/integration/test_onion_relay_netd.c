@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +36,7 @@
 #include "netd/dht_packet.h"
 #include "netd/onion_packet.h"
 #include "sandbox/spawn.h"
+#include "tests/lib/netns.h"
 
 #define T_WAIT		10000	/* ms: deadlines, not benchmarks */
 #define PORT		40124	/* our namespace: nobody else is here */
@@ -72,40 +72,7 @@ static struct {
 	size_t			tlen[6];
 } w;
 
-static int
-write_file(const char *path, const char *s)
-{
-	FILE	*f;
-	int	 ok;
 
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
-	ok = fputs(s, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-/* As root a new network namespace; otherwise one inside a new user
- * namespace (as test_netd_standalone.c). */
-static int
-make_netns(void)
-{
-	char	map[64];
-	uid_t	uid = getuid();
-	gid_t	gid = getgid();
-
-	if (unshare(CLONE_NEWNET) == -1) {
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1)
-			return -1;
-		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-		if (write_file("/proc/self/uid_map", map) == -1 ||
-		    write_file("/proc/self/setgroups", "deny") == -1)
-			return -1;
-		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
-		if (write_file("/proc/self/gid_map", map) == -1)
-			return -1;
-	}
-	return system("ip link set lo up") == 0 ? 0 : -1;
-}
 
 static void
 drain_log(struct netd *n)
@@ -249,11 +216,8 @@ setup(void **state)
 
 	if (sodium_init() < 0)
 		return -1;
-	if (make_netns() == -1) {
-		fprintf(stderr, "cannot make a network namespace (root or "
-		    "user namespaces, and iproute2, needed)\n");
+	if (netns_private(NULL) == -1)
 		return -1;
-	}
 	netd_start(&w.n);
 	peer_open(&w.a);
 	peer_open(&w.b);
