@@ -226,7 +226,6 @@ handle_announce(struct announce *a, const struct ip_port *from,
 			r.n++;
 	len_out = annp_resp_pack(a->keys, q.sender_pk, q.ret, &r, out,
 	    sizeof(out));
-	sodium_memzero(&q, sizeof(q));
 	if (len_out == -1 || a->send(a->send_arg, from, out,
 	    (size_t)len_out) == -1)
 		return -1;
