@@ -188,6 +188,15 @@ int		 dht_search_addr(const struct dht *, const uint8_t pk[DHT_PK_LEN],
 int		 dht_connected(const struct dht *);
 /* Close-list nodes with a good address. */
 unsigned	 dht_good_nodes(const struct dht *);
+/*
+ * The DHT_GET_CLOSE_MAX good nodes we know closest to target, as a nodes
+ * response would list them (close and search lists; no LAN address unless
+ * requester_lan).  The announce store lists them in its answers.  Returns
+ * how many.
+ */
+#define DHT_GET_CLOSE_MAX	4
+unsigned	 dht_get_close(const struct dht *, const uint8_t *target,
+		    int requester_lan, struct dht_node out[DHT_GET_CLOSE_MAX]);
 /* Up to max good close-list nodes, for saving; returns how many. */
 size_t		 dht_export_nodes(const struct dht *, struct packed_node *,
 		    size_t max);

@@ -347,6 +347,16 @@ dht_close_nodes(const struct dht *d, const uint8_t *target, int requester_lan,
 	return n;
 }
 
+_Static_assert(DHT_GET_CLOSE_MAX == DHT_MAX_SENT_NODES,
+    "dht_get_close lists what a nodes response would");
+
+unsigned
+dht_get_close(const struct dht *d, const uint8_t *target, int requester_lan,
+    struct dht_node out[DHT_GET_CLOSE_MAX])
+{
+	return dht_close_nodes(d, target, requester_lan, out);
+}
+
 /*
  * Someone asked us something: if it could take a close-list slot, ping it
  * (batched every TIME_TO_PING); a searched key without an address is

@@ -13,6 +13,7 @@
 #include "common/packed_node.h"
 #include "ipc/chan.h"
 #include "netd/net.h"
+#include "netd/netd_announce.h"
 #include "netd/netd_dht.h"
 #include "netd/netd_lan.h"
 #include "netd/netd_onion.h"
@@ -177,6 +178,7 @@ main(int argc, char *argv[])
 		log_info("standalone: no keyd channel");
 	netd_dht_serve(standalone ? NULL : &ch_keyd);	/* netd_dht.c */
 	netd_onion_serve();				/* netd_onion.c */
+	netd_announce_serve();				/* netd_announce.c */
 	netd_lan_serve();				/* netd_lan.c */
 	nodes_feed_init(&(struct nodes_feed_ops){ .bootstrap = feed_bootstrap });
 	rt_serve(&rt);

@@ -279,6 +279,12 @@ netd_dht_changed(void)
 		rearm();
 }
 
+struct dht *
+netd_dht_engine(void)
+{
+	return g.d;
+}
+
 const uint8_t *
 netd_dht_self_pk(void)
 {

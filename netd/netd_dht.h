@@ -60,6 +60,10 @@ int	netd_dht_lan_peer(const struct ip_port *, const uint8_t pk[DHT_PK_LEN]);
 /* Re-arms the engine's timer and reports the status, after the engine was
  * fed from elsewhere. */
 void	netd_dht_changed(void);
+/* The engine (NULL before netd_dht_start): its keys and close nodes are
+ * the announce store's (netd_announce.c). */
+struct dht;
+struct dht	*netd_dht_engine(void);
 /* Our DHT public key (NULL before netd_dht_start). */
 const uint8_t *netd_dht_self_pk(void);
 /* The DHT keypair and its shared-key cache, for the onion relay, which is
