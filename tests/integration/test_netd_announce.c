@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +35,7 @@
 #include "common/role.h"
 #include "netd/dht_packet.h"
 #include "sandbox/spawn.h"
+#include "tests/lib/netns.h"
 #include "tests/lib/onion_peer.h"
 
 #define T_WAIT		10000	/* ms: deadlines, not benchmarks */
@@ -59,39 +59,7 @@ static struct netd		n;
 static struct sockaddr_in	to;
 static uint8_t			d_pk[32];
 
-static int
-write_file(const char *path, const char *s)
-{
-	FILE	*f;
-	int	 ok;
 
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
-	ok = fputs(s, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-/* As root a new network namespace; otherwise one in a user namespace. */
-static int
-make_netns(void)
-{
-	char	map[64];
-	uid_t	uid = getuid();
-	gid_t	gid = getgid();
-
-	if (unshare(CLONE_NEWNET) == -1) {
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1)
-			return -1;
-		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-		if (write_file("/proc/self/uid_map", map) == -1 ||
-		    write_file("/proc/self/setgroups", "deny") == -1)
-			return -1;
-		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
-		if (write_file("/proc/self/gid_map", map) == -1)
-			return -1;
-	}
-	return system("ip link set lo up") == 0 ? 0 : -1;
-}
 
 static void
 drain_log(void)
@@ -215,11 +183,8 @@ setup(void **state)
 
 	if (sodium_init() < 0)
 		return -1;
-	if (make_netns() == -1) {
-		fprintf(stderr, "cannot make a network namespace (root or "
-		    "user namespaces, and iproute2, needed)\n");
+	if (netns_private(NULL) == -1)
 		return -1;
-	}
 	snprintf(path, sizeof(path), "%s/libexec/bulkhead/netd", BUILD_DIR);
 	snprintf(port, sizeof(port), "--port=%d", PORT);
 	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
