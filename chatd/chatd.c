@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chatd/friend_ops.h"
 #include "common/log.h"
 #include "ipc/chan.h"
 #include "sandbox/role_rt.h"
@@ -27,9 +28,13 @@ chatd_shutdown(void)
 	exit(0);
 }
 
-/* The messenger's rows arrive with the messenger issue; until then
- * nothing is handled from any peer (a request is answered "not
- * supported" by the channel). */
+/* Friends and requests (chatd/friend_ops.c); the messenger's rows
+ * arrive with the messenger issue.  A request no table handles is
+ * answered "not supported" by the channel. */
+static const struct chan_tables from_keyd = { { &friend_ops_from_keyd } };
+static const struct chan_tables from_frontend = {
+	{ &friend_ops_from_frontend }
+};
 static const struct chan_tables from_peer = { { NULL } };
 
 static void
@@ -81,10 +86,11 @@ main(int argc, char *argv[])
 	rt.on_shutdown = chatd_shutdown;
 	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
-	rt_open_peer(&ch_keyd, FD_CHATD_KEYD, ROLE_KEYD, &from_peer,
+	friend_ops_init(&ch_keyd, &ch_frontend);
+	rt_open_peer(&ch_keyd, FD_CHATD_KEYD, ROLE_KEYD, &from_keyd,
 	    peer_closed);
 	rt_open_peer(&ch_frontend, FD_CHATD_FRONTEND, ROLE_FRONTEND,
-	    &from_peer, peer_closed);
+	    &from_frontend, peer_closed);
 	rt_open_peer(&ch_mediad, FD_CHATD_MEDIAD, ROLE_MEDIAD, &from_peer,
 	    peer_closed);
 	rt_serve(&rt);

@@ -36,6 +36,7 @@ extern const struct cmd	cmds_core[];
 extern const struct cmd	cmds_profile[];
 extern const struct cmd	cmds_store[];
 extern const struct cmd	cmds_net[];
+extern const struct cmd	cmds_friends[];
 
 const struct cmd *cmd_find(const char *name);
 /* Runs cmd with args (a request object: "cmd", "id", arguments). */

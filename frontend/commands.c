@@ -12,6 +12,7 @@ static const struct cmd *const tables[] = {
 	cmds_profile,
 	cmds_store,
 	cmds_net,
+	cmds_friends,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))

@@ -81,6 +81,19 @@ enum ipc_type {
 	IPC_AREA_FRIENDS_FIRST	= 176,
 	IPC_FRIEND_REQUEST_IN	= 176,	/* keyd -> chatd: opened, nospam ok */
 	IPC_FRIEND_REQUEST_SEND	= 177,	/* chatd -> keyd: seal and deliver */
+	IPC_FRIENDS_LOAD	= 178,	/* keyd -> chatd: the stored list */
+	IPC_FRIEND_ADD		= 179,	/* chatd -> keyd: store a friend */
+	IPC_FRIEND_DEL		= 180,	/* chatd -> keyd: forget one */
+	IPC_FRIEND_ADD_REQ	= 181,	/* frontend -> chatd: add by Tox ID */
+	IPC_FRIEND_ANS		= 182,	/* number and public key */
+	IPC_FRIEND_LIST_REQ	= 183,
+	IPC_FRIEND_LIST_ANS	= 184,	/* a page of the friend list */
+	IPC_FRIEND_INBOX_REQ	= 185,
+	IPC_FRIEND_INBOX_ANS	= 186,	/* a page of incoming requests */
+	IPC_FRIEND_ACCEPT	= 187,	/* frontend -> chatd: by public key */
+	IPC_FRIEND_DECLINE	= 188,
+	IPC_FRIEND_REMOVE	= 189,	/* by number or public key */
+	IPC_FRIEND_REQUEST_EVENT = 190,	/* chatd -> frontend: a new request */
 	IPC_AREA_FRIENDS_LAST	= 223,
 
 	IPC_TYPE_MAX		= 256	/* size of the catalogue */

@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "ipc/chan.h"
+#include "keyd/friends.h"
 #include "keyd/net_relay.h"
 #include "keyd/profile_dispatch.h"
 #include "keyd/target.h"
@@ -28,7 +29,10 @@ static struct chan	ch_frontend, ch_netd, ch_chatd, ch_mediad;
 static void
 keyd_shutdown(void)
 {
-	/* Every change was saved when it was made: this wipes and closes. */
+	/* Every change was saved when it was made, but for a burst of
+	 * friend changes (keyd/friends.h): this writes it, wipes and
+	 * closes. */
+	keyd_friends_flush();
 	keyd_profile_close();
 	log_debug("exiting");
 	exit(0);
@@ -39,15 +43,17 @@ static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend }
 };
 static const struct chan_tables from_netd = { { &net_relay_from_netd } };
-/* The messenger's and calls' rows arrive with their issues. */
-static const struct chan_tables from_chatd = { { NULL } };
+/* Friends; the messenger's and calls' rows arrive with their issues. */
+static const struct chan_tables from_chatd = { { &keyd_friends_from_chatd } };
 static const struct chan_tables from_mediad = { { NULL } };
 
 static void
 profile_event(enum keyd_profile_event ev, void *arg)
 {
-	if (ev == KEYD_PROFILE_LOADED)
+	if (ev == KEYD_PROFILE_LOADED) {
 		net_relay_profile_loaded();
+		keyd_friends_profile_loaded();
+	}
 }
 
 /* The directory part of a profile path, for Landlock. */
@@ -113,6 +119,8 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 	m->fd = -1;
 	if (nc.role == ROLE_NETD)
 		net_relay_netd_up();
+	if (nc.role == ROLE_CHATD)
+		keyd_friends_chatd_up();
 	log_info("new channel to restarted %s", role_name(nc.role));
 	return 0;
 }
@@ -179,6 +187,7 @@ main(int argc, char *argv[])
 	 * once), then the profile directory, the only path keyd may touch. */
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot be initialised");
+	keyd_friends_init(&ch_chatd);
 	if (keyd_profile_open(profile, profile_event, NULL) == -1)
 		fatal("cannot open the profile directory of %s", profile);
 	profile_dir(profile, dir, sizeof(dir));
@@ -196,5 +205,6 @@ main(int argc, char *argv[])
 			    peers[i].tables, peer_closed);
 	net_relay_init(&ch_netd, &ch_frontend);
 	net_relay_netd_up();
+	keyd_friends_chatd_up();
 	rt_serve(&rt);
 }

@@ -332,7 +332,9 @@ bh_run_in(const char *const args[], const char *in, const char *pass,
 	if ((pid = fork()) == -1)
 		return -1;
 	if (pid == 0) {
-		int	null = open(in, O_RDONLY);
+		/* CLOEXEC: dup2 gives 0 its own; the original must not leak
+		 * into bulkhead at a fixed channel number (7 is keyd's chatd) */
+		int	null = open(in, O_RDONLY | O_CLOEXEC);
 
 		dup2(null, 0);
 		dup2(op[1], 1);

@@ -508,6 +508,134 @@ pk_friend_request_send(int big)
 	return done(&w);
 }
 
+static size_t
+pk_friends_load(int big)
+{
+	static struct ipc_friends_load	m;
+	struct ipc_friend_rec		*f;
+	struct wr			w;
+	int				i;
+
+	memset(&m, 0, sizeof(m));
+	m.count = big ? FRIENDS_LOAD_BATCH : 0;
+	for (i = 0; i < m.count; i++) {
+		f = &m.recs[i];
+		f->status = 1;
+		f->name_len = FRIEND_NAME_MAX;
+		f->status_msg_len = FRIEND_STATUSMSG_MAX;
+		f->request_len = FRIEND_REQ_STORE_MAX;
+	}
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friends_load(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_friend_add(int big)
+{
+	static struct ipc_friend_add	m;
+	struct wr			w;
+
+	memset(&m, 0, sizeof(m));
+	m.status = 1;
+	m.request_len = big ? FRIEND_REQ_SEND_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_add(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_friend_pk(int big)
+{
+	uint8_t		pk[TOX_PK_LEN] = { 0 };
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_pk(&w, pk);
+	return done(&w);
+}
+
+static size_t
+pk_friend_add_req(int big)
+{
+	static struct ipc_friend_add_req	m;
+	struct wr				w;
+
+	memset(&m, 0, sizeof(m));
+	m.len = big ? FRIEND_REQ_SEND_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_add_req(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_friend_ans(int big)
+{
+	struct ipc_friend_ans	m;
+	struct wr		w;
+
+	memset(&m, 0, sizeof(m));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_ans(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_friend_page_req(int big)
+{
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_page_req(&w, big ? FRIEND_NUM_NONE : 0);
+	return done(&w);
+}
+
+static size_t
+pk_friend_list(int big)
+{
+	static struct ipc_friend_list	m;
+	struct wr			w;
+	int				i;
+
+	memset(&m, 0, sizeof(m));
+	m.count = big ? FRIEND_LIST_PAGE : 0;
+	for (i = 0; i < m.count; i++) {
+		m.e[i].name_len = FRIEND_NAME_MAX;
+		m.e[i].status_msg_len = FRIEND_STATUSMSG_MAX;
+	}
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_list(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_friend_inbox(int big)
+{
+	static struct ipc_friend_inbox	m;
+	struct wr			w;
+	int				i;
+
+	memset(&m, 0, sizeof(m));
+	m.count = big ? FRIEND_INBOX_PAGE : 0;
+	for (i = 0; i < m.count; i++)
+		m.e[i].len = FRIEND_REQ_MSG_MAX;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_inbox(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_friend_remove(int big)
+{
+	struct ipc_friend_remove	m;
+	struct wr			w;
+
+	memset(&m, 0, sizeof(m));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_remove(&w, &m);
+	return done(&w);
+}
+
 static const struct {
 	uint16_t	 type;
 	size_t		(*pack)(int big);
@@ -552,6 +680,19 @@ static const struct {
 	{ IPC_NODES_FETCH_EVENT, pk_fetch_event },
 	{ IPC_FRIEND_REQUEST_IN, pk_friend_request_in },
 	{ IPC_FRIEND_REQUEST_SEND, pk_friend_request_send },
+	{ IPC_FRIENDS_LOAD, pk_friends_load },
+	{ IPC_FRIEND_ADD, pk_friend_add },
+	{ IPC_FRIEND_DEL, pk_friend_pk },
+	{ IPC_FRIEND_ADD_REQ, pk_friend_add_req },
+	{ IPC_FRIEND_ANS, pk_friend_ans },
+	{ IPC_FRIEND_LIST_REQ, pk_friend_page_req },
+	{ IPC_FRIEND_LIST_ANS, pk_friend_list },
+	{ IPC_FRIEND_INBOX_REQ, pk_friend_page_req },
+	{ IPC_FRIEND_INBOX_ANS, pk_friend_inbox },
+	{ IPC_FRIEND_ACCEPT, pk_friend_pk },
+	{ IPC_FRIEND_DECLINE, pk_friend_pk },
+	{ IPC_FRIEND_REMOVE, pk_friend_remove },
+	{ IPC_FRIEND_REQUEST_EVENT, pk_friend_request_in },
 };
 
 static void
