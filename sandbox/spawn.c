@@ -19,7 +19,7 @@ spawn_role(const char *path, char *const argv[], const struct spawn_fd *fds,
 	static char	*const empty_env[] = { NULL };
 	sigset_t	 none;
 	pid_t		 pid;
-	int		 i, tmp[SPAWN_MAX_FDS], maxdst = 2;
+	int		 i, d, tmp[SPAWN_MAX_FDS], maxdst = 2;
 
 	if (nfds > SPAWN_MAX_FDS)
 		fatalx("%s: too many descriptors", __func__);
@@ -44,7 +44,19 @@ spawn_role(const char *path, char *const argv[], const struct spawn_fd *fds,
 		if (fds[i].dst > maxdst)
 			maxdst = fds[i].dst;
 	}
-	/* dup2 clears close-on-exec on the target; everything else goes. */
+	/*
+	 * dup2 clears close-on-exec on the targets; everything else goes,
+	 * the gaps between them too: a role takes a fixed number that is
+	 * open for its channel, so a descriptor the caller leaked onto one
+	 * (keyd's 7, say, in a one-shot without chatd) must not look like a
+	 * peer.
+	 */
+	for (d = 0; d <= maxdst; d++) {
+		for (i = 0; i < nfds && fds[i].dst != d; i++)
+			;
+		if (i == nfds)
+			(void)close(d);
+	}
 	if (close_range((unsigned)maxdst + 1, ~0U, 0) == -1)
 		for (i = maxdst + 1; i < 65536; i++)
 			(void)close(i);

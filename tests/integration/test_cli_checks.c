@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,6 +394,38 @@ passphrase_file_closed(void **state)
 	bh_stop(&b);
 }
 
+/*
+ * Descriptors the caller leaks onto a role's fixed channel numbers are
+ * closed before the role starts: `export` runs keyd with its file at 8
+ * and no netd, mediad or chatd, and a stray descriptor at 5, 6 or 7 must
+ * not be taken for a channel (keyd died on it: epoll_ctl add fd 7).
+ */
+static void
+leaked_descriptors_are_not_channels(void **state)
+{
+	struct env	*e = *state;
+	const char *const init[] = { e->prof, "--no-passphrase", "init",
+	    NULL };
+	char		 out[160];
+	const char *const exp[] = { e->prof, "export", out, NULL };
+	int		 fd, n;
+
+	snprintf(out, sizeof(out), "%s/exported.tox", e->dir);
+	assert_int_equal(run(e, NULL, init), 0);
+	for (fd = 5; fd <= 7; fd++) {
+		assert_true((n = open("/dev/null", O_RDWR)) != -1);
+		if (n != fd) {
+			assert_int_equal(dup2(n, fd), fd);
+			close(n);
+		}
+	}
+	n = run(e, NULL, exp);
+	for (fd = 5; fd <= 7; fd++)
+		close(fd);
+	assert_int_equal(n, 0);
+	assert_true(exists(out));
+}
+
 int
 main(void)
 {
@@ -419,6 +452,9 @@ main(void)
 		    env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(second_session_refused_with_pid,
 		    env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(
+		    leaked_descriptors_are_not_channels, env_setup,
+		    env_teardown),
 		cmocka_unit_test_setup_teardown(passphrase_file_closed,
 		    env_setup, env_teardown),
 	};
