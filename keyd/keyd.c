@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "ipc/chan.h"
 #include "keyd/net_relay.h"
+#include "keyd/onion_ops.h"
 #include "keyd/profile_dispatch.h"
 #include "keyd/target.h"
 #include "sandbox/role_rt.h"
@@ -38,9 +39,11 @@ keyd_shutdown(void)
 static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend }
 };
-static const struct chan_tables from_netd = { { &net_relay_from_netd } };
+static const struct chan_tables from_netd = {
+	{ &net_relay_from_netd, &onion_ops_from_netd }
+};
 /* The messenger's and calls' rows arrive with their issues. */
-static const struct chan_tables from_chatd = { { NULL } };
+static const struct chan_tables from_chatd = { { &onion_ops_from_chatd } };
 static const struct chan_tables from_mediad = { { NULL } };
 
 static void
@@ -195,6 +198,7 @@ main(int argc, char *argv[])
 			rt_open_peer(peers[i].c, peers[i].fd, (enum role)i,
 			    peers[i].tables, peer_closed);
 	net_relay_init(&ch_netd, &ch_frontend);
+	onion_ops_init(&ch_netd, &ch_chatd);
 	net_relay_netd_up();
 	rt_serve(&rt);
 }
