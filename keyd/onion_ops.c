@@ -49,6 +49,29 @@ shared_with(const struct profile *p, const uint8_t pk[TOX_PK_LEN],
 	return crypto_box_beforenm(key, pk, p->vault->sk) == 0 ? 0 : -1;
 }
 
+static int	is_friend(const struct profile *, const uint8_t *);
+
+/*
+ * A box under the key our real key shares with someone else's real key is
+ * what friends accept as from us (onion data, handshakes).  The announce
+ * node is netd's choice, so keyd makes sure an announce it seals cannot
+ * pass for such a box, and that it opens no such box as a "response":
+ *  - no announce to or from our own key or a friend's;
+ *  - a ping id (netd's bytes, first in the plain text) whose first byte
+ *    is an onion-data id c-toxcore handles (0x20 friend request, 0x9c
+ *    DHT-PK) is refused: with it, a 104-byte announce plain text sealed
+ *    for anyone's real key reads as a friend request from us with text
+ *    netd chose.  Real ping ids are MACs: 2 in 256 are lost, and the
+ *    node gives a new one within its 300 s window.
+ */
+static const char *
+node_refused(const struct profile *p, const uint8_t node_pk[TOX_PK_LEN])
+{
+	if (is_friend(p, node_pk))
+		return "that is our own or a friend's key, not a node's";
+	return NULL;
+}
+
 static int
 on_announce_seal(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
@@ -60,17 +83,27 @@ on_announce_seal(struct chan *c, struct ipc_msg *m, struct rd *r)
 	uint8_t					nonce[ONION_NONCE_LEN];
 	uint8_t					buf[IPC_ONION_ANNOUNCE_SEALED_LEN];
 	struct wr				w;
+	const char				*why;
 
 	if (ipc_unpack_onion_announce_seal(r, &s) == -1)
 		return -1;
+	why = node_refused(p, s.node_pk);
+	if (s.ping_id[0] == ONION_DATA_ID_FRIEND_REQ ||
+	    s.ping_id[0] == ONION_DATA_ID_DHTPK)
+		why = "that ping id could pass for onion data";
+	if (why != NULL) {
+		onion_ops_stats.announces_refused++;
+		chan_reply_error(c, m->hdr.id, IPC_ERR_INVALID, why);
+		return 0;
+	}
 	if (shared_with(p, s.node_pk, key) == -1) {
 		onion_ops_stats.announces_refused++;
 		chan_reply_error(c, m->hdr.id, IPC_ERR_INVALID,
 		    "the node's key is not usable");
 		return 0;
 	}
-	/* netd names the node and echoes its own fields; what it is we
-	 * announce (our key) and the nonce are keyd's choice */
+	/* netd names the node and echoes its own fields; what we announce
+	 * (our key) and the nonce are keyd's choice */
 	memcpy(q.ping_id, s.ping_id, sizeof(q.ping_id));
 	memcpy(q.search_pk, p->pk, sizeof(q.search_pk));
 	memcpy(q.data_pk, s.data_pk, sizeof(q.data_pk));
@@ -99,7 +132,8 @@ on_announce_open(struct chan *c, struct ipc_msg *m, struct rd *r)
 
 	if (ipc_unpack_onion_announce_open(r, &o) == -1)
 		return -1;
-	if (shared_with(p, o.node_pk, key) == 0)
+	if (node_refused(p, o.node_pk) == NULL &&
+	    shared_with(p, o.node_pk, key) == 0)
 		rv = announce_resp_open(key, o.pkt, o.len, &ar);
 	sodium_memzero(key, sizeof(key));
 	if (rv == -1) {
@@ -122,7 +156,7 @@ on_announce_open(struct chan *c, struct ipc_msg *m, struct rd *r)
 }
 
 static int
-is_friend(const struct profile *p, const uint8_t pk[TOX_PK_LEN])
+is_friend(const struct profile *p, const uint8_t *pk)
 {
 	size_t	i;
 

@@ -13,6 +13,10 @@
  *  - chatd's FRIEND_REQUEST_SEND: 0x20 || nospam || text, sealed for the
  *    friend and handed to netd as ONION_DATA_OUT.
  *
+ * netd picks the announce node, so keyd refuses an announce to or from
+ * our own or a friend's key, and a ping id that would make the sealed
+ * plain text read as onion data (onion_ops.c says why).
+ *
  * Every row is refused while no profile is unlocked.  keyd/keyd.c adds
  * the tables to its netd and chatd channels and calls onion_ops_init().
  */

@@ -289,12 +289,38 @@ announce_seal_opens_with_the_nodes_key(void **state)
 	assert_int_equal(ipc_unpack_onion_announce_sealed(&r, &out2), 0);
 	assert_memory_not_equal(out.pkt + 1, out2.pkt + 1, ONION_NONCE_LEN);
 
+	/* a ping id that would make the box read as onion data for a real
+	 * key (a friend request from us with netd's text): refused */
+	s.ping_id[0] = ONION_DATA_ID_FRIEND_REQ;
+	pack_seal(&w, buf, sizeof(buf), &s);
+	assert_int_equal(request(nfd, IPC_ONION_ANNOUNCE_SEAL, &w), IPC_ERROR);
+	assert_int_equal(error_code(), IPC_ERR_INVALID);
+	s.ping_id[0] = ONION_DATA_ID_DHTPK;
+	pack_seal(&w, buf, sizeof(buf), &s);
+	assert_int_equal(request(nfd, IPC_ONION_ANNOUNCE_SEAL, &w), IPC_ERROR);
+	s.ping_id[0] = 0;
+
+	/* our own key or a friend's is no announce node */
+	memcpy(s.node_pk, p->pk, 32);
+	pack_seal(&w, buf, sizeof(buf), &s);
+	assert_int_equal(request(nfd, IPC_ONION_ANNOUNCE_SEAL, &w), IPC_ERROR);
+	p->friends = calloc(1, sizeof(*p->friends));
+	assert_non_null(p->friends);
+	p->nfriends = 1;
+	p->friends[0].status = FRIEND_CONFIRMED;
+	memcpy(p->friends[0].pk, node_pk, 32);
+	memcpy(s.node_pk, node_pk, 32);
+	pack_seal(&w, buf, sizeof(buf), &s);
+	assert_int_equal(request(nfd, IPC_ONION_ANNOUNCE_SEAL, &w), IPC_ERROR);
+	assert_int_equal(error_code(), IPC_ERR_INVALID);
+
 	/* a node key that gives no secret is refused, not sealed */
 	memset(s.node_pk, 0, 32);
 	pack_seal(&w, buf, sizeof(buf), &s);
 	assert_int_equal(request(nfd, IPC_ONION_ANNOUNCE_SEAL, &w), IPC_ERROR);
 	assert_int_equal(error_code(), IPC_ERR_INVALID);
 	assert_int_equal(onion_ops_stats.announces_sealed, 2);
+	assert_int_equal(onion_ops_stats.announces_refused, 5);
 	assert_false(closed);
 }
 
@@ -321,11 +347,12 @@ announce_open_answers_the_fields(void **state)
 	struct ipc_onion_announce_opened	a;
 	uint8_t					node_sk[32], plain[256];
 	uint8_t					buf[1024];
+	struct profile				*p;
 	struct wr				w;
 	struct rd				r;
 	size_t					plen = 0;
 
-	create_profile();
+	p = create_profile();
 	crypto_box_keypair(o.node_pk, node_sk);
 	plain[plen++] = ANNOUNCE_STORED;
 	memset(plain + plen, 0x5a, 32);
@@ -362,8 +389,18 @@ announce_open_answers_the_fields(void **state)
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_onion_announce_open(&w, &o);
 	assert_int_equal(request(nfd, IPC_ONION_ANNOUNCE_OPEN, &w), IPC_ERROR);
+	/* a friend's key: its boxes are no announce responses */
+	o.node_pk[0] ^= 1;
+	p->friends = calloc(1, sizeof(*p->friends));
+	assert_non_null(p->friends);
+	p->nfriends = 1;
+	p->friends[0].status = FRIEND_ADDED;
+	memcpy(p->friends[0].pk, o.node_pk, 32);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_onion_announce_open(&w, &o);
+	assert_int_equal(request(nfd, IPC_ONION_ANNOUNCE_OPEN, &w), IPC_ERROR);
 	assert_int_equal(onion_ops_stats.announces_opened, 1);
-	assert_int_equal(onion_ops_stats.announces_refused, 2);
+	assert_int_equal(onion_ops_stats.announces_refused, 3);
 	assert_false(closed);
 }
 
