@@ -13,6 +13,7 @@
 #include "ipc/msg_friend.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_nodes.h"
+#include "ipc/msg_onion.h"
 #include "ipc/msg_profile.h"
 
 #define E(a, b)		IPC_EDGE(ROLE_##a, ROLE_##b)
@@ -35,7 +36,7 @@
 
 /* Who answers requests: the reverse of every edge a request travels. */
 #define ANSWER_EDGES	(E(SUP, FRONTEND) | E(KEYD, FRONTEND) | E(NETD, KEYD) | \
-	E(NETD, SUP) | E(KEYD, CHATD) | E(CHATD, FRONTEND))
+	E(NETD, SUP) | E(KEYD, CHATD) | E(CHATD, FRONTEND) | E(KEYD, NETD))
 
 #define OK_OR_ERROR	{ IPC_OK, IPC_ERROR }
 #define ID_OR_ERROR	{ IPC_ID_ANS, IPC_ERROR }
@@ -181,6 +182,35 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    E(SUP, FRONTEND), IPC_FETCH_EVENT_MIN_LEN,
 	    IPC_FETCH_EVENT_MAX_LEN, IPC_FD_NONE },
 
+	/* The onion: what needs the long-term key, from typed fields. */
+	[IPC_ONION_ANNOUNCE_SEAL] = { "ONION_ANNOUNCE_SEAL",
+	    "announce us to a node: its DHT key, ping id, data key, sendback",
+	    E(NETD, KEYD), IPC_ONION_ANNOUNCE_SEAL_LEN,
+	    IPC_ONION_ANNOUNCE_SEAL_LEN, IPC_FD_NONE,
+	    { IPC_ONION_ANNOUNCE_SEALED, IPC_ERROR } },
+	[IPC_ONION_ANNOUNCE_SEALED] = { "ONION_ANNOUNCE_SEALED",
+	    "the announce request (0x83), sealed with our key",
+	    E(KEYD, NETD), IPC_ONION_ANNOUNCE_SEALED_LEN,
+	    IPC_ONION_ANNOUNCE_SEALED_LEN, IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
+	[IPC_ONION_ANNOUNCE_OPEN] = { "ONION_ANNOUNCE_OPEN",
+	    "open a node's announce response (0x84): its DHT key, the packet",
+	    E(NETD, KEYD), IPC_ONION_ANNOUNCE_OPEN_MIN,
+	    IPC_ONION_ANNOUNCE_OPEN_MAX, IPC_FD_NONE,
+	    { IPC_ONION_ANNOUNCE_OPENED, IPC_ERROR } },
+	[IPC_ONION_ANNOUNCE_OPENED] = { "ONION_ANNOUNCE_OPENED",
+	    "what the response says: is_stored, ping id or data key, nodes",
+	    E(KEYD, NETD), IPC_ONION_ANNOUNCE_OPENED_MIN,
+	    IPC_ONION_ANNOUNCE_OPENED_MAX, IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
+	[IPC_ONION_DATA_IN] = { "ONION_DATA_IN",
+	    "onion data for us, outer layer opened: sender key, nonce, box",
+	    E(NETD, KEYD), IPC_ONION_DATA_IN_MIN, IPC_ONION_DATA_IN_MAX,
+	    IPC_FD_NONE },
+	[IPC_ONION_DATA_OUT] = { "ONION_DATA_OUT",
+	    "onion data to deliver: friend's key, nonce, sealed inner layer",
+	    E(KEYD, NETD), IPC_ONION_DATA_OUT_MIN, IPC_ONION_DATA_OUT_MAX,
+	    IPC_FD_NONE },
+
+	/* Friends. */
 	[IPC_FRIEND_REQUEST_IN] = { "FRIEND_REQUEST_IN",
 	    "a friend request keyd opened, its nospam ours: key, text",
 	    E(KEYD, CHATD), IPC_FRIEND_REQUEST_IN_MIN,

@@ -75,6 +75,12 @@ enum ipc_type {
 	 * fields; netd keeps paths, searches and the temporary keys.
 	 */
 	IPC_AREA_ONION_FIRST	= 144,
+	IPC_ONION_ANNOUNCE_SEAL	= 144,	/* netd -> keyd: node, ping id, ... */
+	IPC_ONION_ANNOUNCE_SEALED = 145, /* the 0x83, built with our key */
+	IPC_ONION_ANNOUNCE_OPEN	= 146,	/* netd -> keyd: node, the 0x84 */
+	IPC_ONION_ANNOUNCE_OPENED = 147, /* is_stored, field, nodes */
+	IPC_ONION_DATA_IN	= 148,	/* netd -> keyd: inner layer to open */
+	IPC_ONION_DATA_OUT	= 149,	/* keyd -> netd: sealed, to deliver */
 	IPC_AREA_ONION_LAST	= 175,
 	/* Friends: the frontend asks chatd, chatd keeps friends and the
 	 * inbox, keyd stores them and does the crypto. */

@@ -14,6 +14,7 @@
 #include "ipc/chan.h"
 #include "keyd/friends.h"
 #include "keyd/net_relay.h"
+#include "keyd/onion_ops.h"
 #include "keyd/profile_dispatch.h"
 #include "keyd/target.h"
 #include "sandbox/role_rt.h"
@@ -42,9 +43,14 @@ keyd_shutdown(void)
 static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend }
 };
-static const struct chan_tables from_netd = { { &net_relay_from_netd } };
-/* Friends; the messenger's and calls' rows arrive with their issues. */
-static const struct chan_tables from_chatd = { { &keyd_friends_from_chatd } };
+static const struct chan_tables from_netd = {
+	{ &net_relay_from_netd, &onion_ops_from_netd }
+};
+/* Friends and friend requests; the messenger's and calls' rows arrive
+ * with their issues. */
+static const struct chan_tables from_chatd = {
+	{ &keyd_friends_from_chatd, &onion_ops_from_chatd }
+};
 static const struct chan_tables from_mediad = { { NULL } };
 
 static void
@@ -204,6 +210,7 @@ main(int argc, char *argv[])
 			rt_open_peer(peers[i].c, peers[i].fd, (enum role)i,
 			    peers[i].tables, peer_closed);
 	net_relay_init(&ch_netd, &ch_frontend);
+	onion_ops_init(&ch_netd, &ch_chatd);
 	net_relay_netd_up();
 	keyd_friends_chatd_up();
 	rt_serve(&rt);

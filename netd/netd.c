@@ -17,6 +17,7 @@
 #include "netd/netd_dht.h"
 #include "netd/netd_lan.h"
 #include "netd/netd_onion.h"
+#include "netd/netd_onion_out.h"
 #include "netd/nodes_feed.h"
 #include "sandbox/role_rt.h"
 
@@ -111,9 +112,10 @@ static const struct chan_handler nodes_from_keyd_rows[] = {
 	{ IPC_NODES_CACHE,	0,	on_nodes_cache },
 };
 static const struct chan_table nodes_from_keyd = { CHAN_ROWS(nodes_from_keyd_rows), NULL };
-/* What netd handles from keyd: the DHT's rows, the nodes list's. */
+/* What netd handles from keyd: the DHT's rows, the nodes list's, onion
+ * data to deliver. */
 static const struct chan_tables from_keyd = {
-	{ &netd_dht_from_keyd, &nodes_from_keyd }
+	{ &netd_dht_from_keyd, &nodes_from_keyd, &netd_onion_out_from_keyd }
 };
 
 static void

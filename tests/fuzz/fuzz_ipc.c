@@ -12,7 +12,9 @@
 
 #include "ipc/ipc.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_friend.h"
 #include "ipc/msg_net.h"
+#include "ipc/msg_onion.h"
 #include "ipc/msg_profile.h"
 
 static struct ipc_msg	m;
@@ -32,6 +34,14 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_net_status		nst;
 		struct ipc_net_nodes		nn;
 		struct packed_node		pn;
+		struct ipc_onion_announce_seal	oas;
+		struct ipc_onion_announce_sealed oasd;
+		struct ipc_onion_announce_open	oao;
+		struct ipc_onion_announce_opened oaod;
+		struct ipc_onion_data_in	odi;
+		struct ipc_onion_data_out	odo;
+		struct ipc_friend_request_in	fri;
+		struct ipc_friend_request_send	frs;
 		uint8_t				u8, key[32];
 	} v;
 	union {
@@ -70,6 +80,14 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_net_status, nst);
 	TRYV(ipc_unpack_net_nodes, nn);
 	TRYV(ipc_unpack_net_bootstrap, pn);
+	TRYV(ipc_unpack_onion_announce_seal, oas);
+	TRYV(ipc_unpack_onion_announce_sealed, oasd);
+	TRYV(ipc_unpack_onion_announce_open, oao);
+	TRYV(ipc_unpack_onion_announce_opened, oaod);
+	TRYV(ipc_unpack_onion_data_in, odi);
+	TRYV(ipc_unpack_onion_data_out, odo);
+	TRYV(ipc_unpack_friend_request_in, fri);
+	TRYV(ipc_unpack_friend_request_send, frs);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);
 #undef TRYV

@@ -1,11 +1,12 @@
 /*
  * keyd's handlers of what the frontend and netd send, in process, over
  * real channels: keyd's ends run keyd's own tables (keyd_profile_table,
- * net_relay_from_frontend, net_relay_from_netd, as in keyd.c) on a real
- * profile directory (tmpfs), and the input is a sequence of IPC messages
- * from a "frontend" or a "netd" peer.  Types are drawn from the catalogue's
- * types for that edge, so the handlers are reached and not only the
- * catalogue check.  Each input starts from the same plain profile.
+ * net_relay_from_frontend, net_relay_from_netd, onion_ops_from_netd, as
+ * in keyd.c) on a real profile directory (tmpfs), and the input is a
+ * sequence of IPC messages from a "frontend" or a "netd" peer.  Types are
+ * drawn from the catalogue's types for that edge, so the handlers are
+ * reached and not only the catalogue check.  Each input starts from the
+ * same plain profile.
  *
  * Record: [ctl u8][type u8][len u16][payload][if fd: flen u16][file].
  *   ctl 0x01  from netd (else the frontend)
@@ -54,6 +55,7 @@
 #include "keyd/encryptsave.h"
 #include "keyd/identity.h"
 #include "keyd/net_relay.h"
+#include "keyd/onion_ops.h"
 #include "keyd/profile_dispatch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -65,7 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend }
 };
-static const struct chan_tables from_netd = { { &net_relay_from_netd } };
+static const struct chan_tables from_netd = {
+	{ &net_relay_from_netd, &onion_ops_from_netd }
+};
 
 static struct chan	 kf, kn;		/* keyd's ends */
 static int		 fe = -1, nd = -1;	/* the peers */
@@ -154,6 +158,7 @@ init(void)
 				types[s][ntypes[s]++] = (uint16_t)t;
 	}
 	net_relay_init(&kn, &kf);
+	onion_ops_init(&kn, NULL);	/* no chatd here */
 }
 
 static int
@@ -295,6 +300,7 @@ reset(void)
 	close(fd);
 	(void)snprintf(cache, sizeof(cache), "%s/%s", dir, NODES_CACHE_FILE);
 	(void)unlink(cache);
+	onion_ops_init(&kn, NULL);	/* forget the recent requesters */
 	if (keyd_profile_open(path, on_event, NULL) == -1 ||
 	    (id = keyd_profile_identity()) == NULL || id->prof == NULL)
 		abort();

@@ -17,6 +17,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_net.h"
+#include "ipc/msg_onion.h"
 #include "ipc/msg_nodes.h"
 #include "ipc/msg_profile.h"
 
@@ -636,6 +637,84 @@ pk_friend_remove(int big)
 	return done(&w);
 }
 
+static size_t
+pk_onion_announce_seal(int big)
+{
+	struct ipc_onion_announce_seal	m;
+	struct wr			w;
+
+	memset(&m, 0, sizeof(m));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_onion_announce_seal(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_onion_announce_sealed(int big)
+{
+	struct ipc_onion_announce_sealed	m;
+	struct wr				w;
+
+	memset(&m, 0, sizeof(m));
+	m.pkt[0] = ONION_ANNOUNCE_REQ;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_onion_announce_sealed(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_onion_announce_open(int big)
+{
+	static struct ipc_onion_announce_open	m;
+	struct wr				w;
+
+	m.len = big ? ANNOUNCE_RESP_MAX : ANNOUNCE_RESP_MIN;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_onion_announce_open(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_onion_announce_opened(int big)
+{
+	struct ipc_onion_announce_opened	m;
+	struct wr				w;
+	int					i;
+
+	memset(&m, 0, sizeof(m));
+	m.is_stored = big ? ANNOUNCE_STORED : ANNOUNCE_NOT_STORED;
+	m.n = big ? ANNOUNCE_RESP_NODES_MAX : 0;
+	for (i = 0; i < m.n; i++)
+		a_node(&m.nodes[i], 1);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_onion_announce_opened(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_onion_data_in(int big)
+{
+	static struct ipc_onion_data_in	m;
+	struct wr			w;
+
+	m.boxlen = big ? ONION_DATA_BOX_MAX : ONION_DATA_BOX_MIN;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_onion_data_in(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_onion_data_out(int big)
+{
+	static struct ipc_onion_data_out	m;
+	struct wr				w;
+
+	m.len = big ? ONION_DATA_SEALED_SEND_MAX : ONION_DATA_SEALED_MIN;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_onion_data_out(&w, &m);
+	return done(&w);
+}
+
 static const struct {
 	uint16_t	 type;
 	size_t		(*pack)(int big);
@@ -693,6 +772,12 @@ static const struct {
 	{ IPC_FRIEND_DECLINE, pk_friend_pk },
 	{ IPC_FRIEND_REMOVE, pk_friend_remove },
 	{ IPC_FRIEND_REQUEST_EVENT, pk_friend_request_in },
+	{ IPC_ONION_ANNOUNCE_SEAL, pk_onion_announce_seal },
+	{ IPC_ONION_ANNOUNCE_SEALED, pk_onion_announce_sealed },
+	{ IPC_ONION_ANNOUNCE_OPEN, pk_onion_announce_open },
+	{ IPC_ONION_ANNOUNCE_OPENED, pk_onion_announce_opened },
+	{ IPC_ONION_DATA_IN, pk_onion_data_in },
+	{ IPC_ONION_DATA_OUT, pk_onion_data_out },
 };
 
 static void
