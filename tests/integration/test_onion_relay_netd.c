@@ -57,8 +57,6 @@ static struct {
 	size_t			tlen[6];
 } w;
 
-
-
 static void
 peer_open(struct peer *p)
 {
