@@ -16,9 +16,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/mono.h"
 
 #define SECRET	"tr0ub4dor&3"
 #define T_WAIT	20000
@@ -59,22 +59,18 @@ term_start(struct term *t, const char *dir)
 static int
 expect(struct term *t, const char *text)
 {
-	struct timespec	 ts;
 	struct pollfd	 p = { t->fd, POLLIN, 0 };
-	long long	 end;
+	uint64_t	 end = mono_ms() + T_WAIT;
 	char		*hit;
 	ssize_t		 n;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	end = ts.tv_sec * 1000LL + T_WAIT;
 	for (;;) {
 		t->screen[t->len] = '\0';
 		if ((hit = strstr(t->screen + t->seen, text)) != NULL) {
 			t->seen = (size_t)(hit - t->screen) + strlen(text);
 			return 1;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if (ts.tv_sec * 1000LL >= end ||
+		if (mono_ms() >= end ||
 		    poll(&p, 1, 200) < 0)
 			break;
 		if (p.revents == 0)

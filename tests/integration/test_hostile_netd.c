@@ -17,24 +17,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/mono.h"
 #include "tests/lib/bh.h"
 
 #define T_REPLY		15000	/* a deadline, not a benchmark */
 #define FLOOD_MS	4000
 
 static char	tree[64], dir[PATH_MAX], bin[PATH_MAX];
-
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 sh(const char *fmt, ...)
@@ -109,7 +100,8 @@ flooding_netd_cannot_drive_keyd(void **state)
 	struct bh	 b;
 	json_t		*r, *e;
 	char		 cache[PATH_MAX + 16];
-	long long	 t0, elapsed;
+	uint64_t	 t0;
+	long long	 elapsed;
 	long long	 v, last;
 	size_t		 i;
 	int		 writes = 0, answered = 0, dht = 0;
@@ -117,8 +109,8 @@ flooding_netd_cannot_drive_keyd(void **state)
 
 	last = profile_version();
 	assert_int_equal(bh_start_bin(&b, dir, bin, NULL), 0);
-	t0 = now_ms();
-	while (now_ms() - t0 < FLOOD_MS) {
+	t0 = mono_ms();
+	while (mono_ms() - t0 < FLOOD_MS) {
 		/* keyd answers the user all along */
 		r = bh_cmd(&b, "{\"cmd\":\"id\"}", T_REPLY);
 		if (r == NULL)
@@ -133,7 +125,7 @@ flooding_netd_cannot_drive_keyd(void **state)
 		}
 		usleep(50000);
 	}
-	elapsed = now_ms() - t0;
+	elapsed = (long long)(mono_ms() - t0);
 	json_array_foreach(b.events, i, e)
 		dht += strcmp(json_string_value(json_object_get(e, "event")) ?:
 		    "", "dht") == 0;

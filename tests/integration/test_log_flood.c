@@ -20,9 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/mono.h"
 #include "tests/lib/bh.h"
 
 #define T_REPLY		15000	/* deadlines, not benchmarks */
@@ -31,15 +31,6 @@
 #define LINE_LEN	256
 
 static const char *const roles[] = { "keyd", "netd", "mediad", "frontend" };
-
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static json_t *
 status(struct bh *b)
@@ -71,7 +62,7 @@ flood(json_t *st)
 	char		 path[64], line[LINE_LEN];
 	struct pollfd	 pfd[4];
 	size_t		 done[4] = { 0 }, off[4] = { 0 };
-	long long	 deadline = now_ms() + T_FLOOD;
+	uint64_t	 deadline = mono_ms() + T_FLOOD;
 	unsigned	 i, left, seq = 0;
 	ssize_t		 n;
 
@@ -108,7 +99,7 @@ flood(json_t *st)
 		}
 		if (left == 0)
 			break;
-		if (now_ms() >= deadline)
+		if (mono_ms() >= deadline)
 			fail_msg("the roles' log pipes stopped being read "
 			    "(%zu %zu %zu %zu bytes written)", done[0],
 			    done[1], done[2], done[3]);
@@ -127,7 +118,7 @@ stderr_unread_does_not_freeze(void **state)
 	pid_t		 old, new;
 	static char	 err[1 << 20];
 	size_t		 len = 0;
-	long long	 deadline;
+	uint64_t	 deadline;
 	struct pollfd	 pfd;
 	ssize_t		 n;
 
@@ -154,10 +145,10 @@ stderr_unread_does_not_freeze(void **state)
 	json_decref(st);
 
 	/* Read stderr again: it says what it dropped, and is clean. */
-	deadline = now_ms() + T_REPLY;
+	deadline = mono_ms() + T_REPLY;
 	pfd.fd = b.errpipe;
 	pfd.events = POLLIN;
-	while (len < sizeof(err) - 1 && now_ms() < deadline) {
+	while (len < sizeof(err) - 1 && mono_ms() < deadline) {
 		err[len] = '\0';
 		if (strstr(err, "log lines dropped") != NULL &&
 		    strstr(err, "mediad restarted") != NULL)

@@ -15,26 +15,19 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "common/mono.h"
-#include "common/role.h"
 #include "netd/dht_packet.h"
-#include "sandbox/spawn.h"
+#include "tests/lib/lo_udp.h"
+#include "tests/lib/netd_proc.h"
 #include "tests/lib/netns.h"
 #include "tests/lib/onion_peer.h"
 
@@ -42,71 +35,13 @@
 #define PORT		40125	/* our namespace: nobody else is here */
 #define FLOOD		10000
 
-struct netd {
-	pid_t	pid;
-	int	sup;
-	int	log;
-	char	buf[16384];
-	size_t	len;
-};
-
 struct peer {
 	uint8_t	pk[32], sk[32], data_pk[32], data_sk[32];
 	uint8_t	ret[OP_RET_LEN];
 };
 
-static struct netd		n;
-static struct sockaddr_in	to;
-static uint8_t			d_pk[32];
-
-
-
-static void
-drain_log(void)
-{
-	ssize_t	r;
-
-	while (n.len < sizeof(n.buf) - 1 && (r = read(n.log, n.buf + n.len,
-	    sizeof(n.buf) - 1 - n.len)) > 0)
-		n.len += (size_t)r;
-	n.buf[n.len] = '\0';
-}
-
-static int
-udp_socket(void)
-{
-	struct sockaddr_in	sa;
-	int			s, big = 1 << 20;
-
-	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	(void)setsockopt(s, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
-		close(s);
-		return -1;
-	}
-	return s;
-}
-
-/* One datagram of kind within ms (others skipped); its length, or 0. */
-static ssize_t
-recv_kind(int s, uint8_t kind, uint8_t *buf, size_t cap, int ms)
-{
-	uint64_t	deadline = mono_ms() + (uint64_t)ms;
-	struct pollfd	pfd = { .fd = s, .events = POLLIN };
-	ssize_t		r;
-
-	while (mono_ms() < deadline) {
-		if (poll(&pfd, 1, 100) != 1)
-			continue;
-		if ((r = recv(s, buf, cap, 0)) > 0 && buf[0] == kind)
-			return r;
-	}
-	return 0;
-}
+static struct netd_proc	n;
+static uint8_t		d_pk[32];
 
 /* A 0x8c carrying ret, within T_WAIT (others skipped); length or 0. */
 static ssize_t
@@ -116,26 +51,16 @@ recv_ret(int s, const uint8_t *ret, uint8_t *buf, size_t cap)
 	ssize_t		r;
 
 	while (mono_ms() < deadline)
-		if ((r = recv_kind(s, 0x8c, buf, cap, 200)) > 178 &&
+		if ((r = lo_udp_recv_kind(s, 0x8c, buf, cap, 200)) > 178 &&
 		    memcmp(buf + 1, ret, OP_RET_LEN) == 0)
 			return r;
 	return 0;
 }
 
 static void
-drain(int s)
-{
-	uint8_t	buf[2048];
-
-	while (recv(s, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-		;
-}
-
-static void
 xsend(int s, const void *p, size_t len)
 {
-	assert_int_equal(sendto(s, p, len, 0, (struct sockaddr *)&to,
-	    sizeof(to)), (ssize_t)len);
+	assert_int_equal(lo_udp_send(s, PORT, p, len), (ssize_t)len);
 }
 
 static void
@@ -162,7 +87,7 @@ ask(int c, const struct peer *p, const uint8_t *search, const uint8_t *ping,
 	    search ? search : p->pk, data_pk, sb, p->ret);
 	xsend(c, pkt, sizeof(pkt));
 	if ((len = recv_ret(c, p->ret, got, sizeof(got))) == 0) {
-		drain_log();
+		netd_proc_log(&n);
 		fail_msg("no announce answer from netd; log:\n%s", n.buf);
 	}
 	if (op_open_resp(got, (size_t)len, p->ret, d_pk, p->sk, &r,
@@ -175,50 +100,21 @@ ask(int c, const struct peer *p, const uint8_t *search, const uint8_t *ping,
 static int
 setup(void **state)
 {
-	struct spawn_fd	 fds[4];
-	char		 path[PATH_MAX], port[32];
-	char		*argv[] = { "netd", "--log-level=info", port,
-			    "--standalone", NULL };
-	int		 sv[2], p[2], null, i;
+	char		 port[32];
+	const char	*tail[] = { "--log-level=info", port, NULL };
 
 	if (sodium_init() < 0)
 		return -1;
 	if (netns_private(NULL) == -1)
 		return -1;
-	snprintf(path, sizeof(path), "%s/libexec/bulkhead/netd", BUILD_DIR);
 	snprintf(port, sizeof(port), "--port=%d", PORT);
-	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
-	    pipe2(p, O_CLOEXEC) == -1 || socketpair(AF_UNIX,
-	    SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		return -1;
-	fds[0] = (struct spawn_fd){ null, 0 };
-	fds[1] = (struct spawn_fd){ null, 1 };
-	fds[2] = (struct spawn_fd){ p[1], 2 };
-	fds[3] = (struct spawn_fd){ sv[1], FD_SUP };
-	if ((n.pid = spawn_role(path, argv, fds, 4)) <= 0)
-		return -1;
-	for (i = 0; i < 4; i++)
-		if (i != 1)
-			close(fds[i].src);
-	n.sup = sv[0];
-	n.log = p[0];
-	(void)fcntl(n.log, F_SETFL, O_NONBLOCK);
-	memset(&to, 0, sizeof(to));
-	to.sin_family = AF_INET;
-	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	to.sin_port = htons(PORT);
-	return 0;
+	return netd_proc_start(&n, NETD_PROC_STANDALONE, tail);
 }
 
 static int
 teardown(void **state)
 {
-	if (n.pid > 0) {
-		kill(n.pid, SIGKILL);
-		(void)waitpid(n.pid, NULL, 0);
-	}
-	close(n.sup);
-	close(n.log);
+	netd_proc_stop(&n);
 	return 0;
 }
 
@@ -230,20 +126,13 @@ static void
 learn_netd_key(int s)
 {
 	static struct dht_keys	me;
-	uint8_t			ann[DHT_LAN_LEN], got[256];
-	uint64_t		deadline = mono_ms() + T_WAIT;
-	ssize_t			len = 0;
+	size_t			len;
 
 	dht_keys_init(&me);
-	assert_int_equal(dhtp_lan_pack(me.pk, ann, sizeof(ann)), DHT_LAN_LEN);
-	while (len == 0 && mono_ms() < deadline) {
-		xsend(s, ann, sizeof(ann));
-		len = recv_kind(s, DHT_NODES_REQ, got, sizeof(got), 300);
-	}
-	drain_log();
+	len = netd_proc_dht_pk(s, PORT, me.pk, d_pk, T_WAIT);
+	netd_proc_log(&n);
 	if (len != DHT_NODES_REQ_LEN)
 		fail_msg("no nodes request from netd; log:\n%s", n.buf);
-	memcpy(d_pk, got + 1, 32);
 }
 
 static void
@@ -257,8 +146,8 @@ netd_stores_finds_and_routes(void **state)
 	ssize_t		 glen;
 	int		 c, c2;
 
-	assert_true((c = udp_socket()) != -1);
-	assert_true((c2 = udp_socket()) != -1);
+	assert_true((c = lo_udp_socket()) != -1);
+	assert_true((c2 = lo_udp_socket()) != -1);
 	learn_netd_key(c2);
 	peer_new(&a);
 	peer_new(&s);
@@ -302,8 +191,8 @@ netd_survives_a_flood_of_bad_onion_requests(void **state)
 	size_t		 dlen, len;
 	int		 c, c2, i;
 
-	assert_true((c = udp_socket()) != -1);
-	assert_true((c2 = udp_socket()) != -1);
+	assert_true((c = lo_udp_socket()) != -1);
+	assert_true((c2 = lo_udp_socket()) != -1);
 	learn_netd_key(c2);
 	peer_new(&a);
 	peer_new(&s);
@@ -364,12 +253,12 @@ netd_survives_a_flood_of_bad_onion_requests(void **state)
 		if (i % 100 == 99)
 			(void)poll(NULL, 0, 2);
 		if (i % 1000 == 999) {
-			drain(c);
-			drain(c2);
+			lo_udp_drain(c);
+			lo_udp_drain(c2);
 		}
 	}
-	drain(c);
-	drain(c2);
+	lo_udp_drain(c);
+	lo_udp_drain(c2);
 
 	/* still running, and still answering: s finds a */
 	assert_int_equal(waitpid(n.pid, NULL, WNOHANG), 0);

@@ -19,38 +19,23 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "common/mono.h"
-#include "common/role.h"
 #include "netd/dht_packet.h"
 #include "netd/onion_packet.h"
-#include "sandbox/spawn.h"
+#include "tests/lib/lo_udp.h"
+#include "tests/lib/netd_proc.h"
 #include "tests/lib/netns.h"
 
 #define T_WAIT		10000	/* ms: deadlines, not benchmarks */
 #define PORT		40124	/* our namespace: nobody else is here */
 #define FLOOD		10000	/* per kind */
-
-struct netd {
-	pid_t	pid;
-	int	sup;
-	int	log;
-	char	buf[16384];
-	size_t	len;
-	int	status;
-	int	reaped;
-};
 
 /* A test socket on 127.0.0.1 and the relay keys of whoever it plays. */
 struct peer {
@@ -61,7 +46,7 @@ struct peer {
 };
 
 static struct {
-	struct netd		n;
+	struct netd_proc	n;
 	struct peer		a, b, c, d, flood;
 	struct dht_keys		client;
 	struct ip_port		netd_addr;
@@ -72,69 +57,15 @@ static struct {
 	size_t			tlen[6];
 } w;
 
-
-
-static void
-drain_log(struct netd *n)
-{
-	ssize_t	r;
-
-	while (n->len < sizeof(n->buf) - 1 && (r = read(n->log,
-	    n->buf + n->len, sizeof(n->buf) - 1 - n->len)) > 0)
-		n->len += (size_t)r;
-	n->buf[n->len] = '\0';
-}
-
-static void
-netd_start(struct netd *n)
-{
-	struct spawn_fd	 fds[4];
-	char		 path[PATH_MAX], port[32];
-	char		*argv[6];
-	int		 sv[2], p[2], null, nf = 0, argc = 0, i;
-
-	memset(n, 0, sizeof(*n));
-	snprintf(path, sizeof(path), "%s/libexec/bulkhead/netd", BUILD_DIR);
-	assert_int_equal(access(path, X_OK), 0);
-	assert_true((null = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1);
-	fds[nf++] = (struct spawn_fd){ null, 0 };
-	fds[nf++] = (struct spawn_fd){ null, 1 };
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	fds[nf++] = (struct spawn_fd){ p[1], 2 };
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC,
-	    0, sv), 0);
-	n->sup = sv[0];
-	fds[nf++] = (struct spawn_fd){ sv[1], FD_SUP };
-	snprintf(port, sizeof(port), "--port=%d", PORT);
-	argv[argc++] = "netd";
-	argv[argc++] = "--log-level=info";
-	argv[argc++] = port;
-	argv[argc++] = "--standalone";
-	argv[argc] = NULL;
-	n->pid = spawn_role(path, argv, fds, nf);
-	assert_true(n->pid > 0);
-	for (i = 0; i < nf; i++)
-		if (i != 1)
-			close(fds[i].src);
-	n->log = p[0];
-	assert_int_equal(fcntl(n->log, F_SETFL, O_NONBLOCK), 0);
-}
-
 static void
 peer_open(struct peer *p)
 {
 	struct sockaddr_in	sa;
 	socklen_t		sl = sizeof(sa);
 	uint8_t			lo[4] = { 127, 0, 0, 1 };
-	int			rcv = 1 << 20;
 
-	p->s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	p->s = lo_udp_socket();
 	assert_true(p->s != -1);
-	(void)setsockopt(p->s, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(p->s, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(getsockname(p->s, (struct sockaddr *)&sa, &sl), 0);
 	assert_int_equal(ipp_set(&p->addr, lo, 4, ntohs(sa.sin_port)), 0);
 	dht_keys_init(&p->keys);
@@ -144,13 +75,7 @@ peer_open(struct peer *p)
 static void
 send_netd(int s, const uint8_t *pkt, size_t len)
 {
-	struct sockaddr_in	to;
-
-	memset(&to, 0, sizeof(to));
-	to.sin_family = AF_INET;
-	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	to.sin_port = htons(PORT);
-	(void)sendto(s, pkt, len, 0, (struct sockaddr *)&to, sizeof(to));
+	(void)lo_udp_send(s, PORT, pkt, len);
 }
 
 /*
@@ -178,47 +103,32 @@ recv_match(int s, uint8_t kind, const uint8_t *match, size_t moff,
 	return 0;
 }
 
-/* Reads whatever is queued on s, without waiting. */
-static void
-drain(int s)
-{
-	uint8_t	buf[2048];
-
-	while (recv(s, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-		;
-}
-
 /* Its DHT key: a LAN announcement brings a nodes request that names it. */
 static void
 learn_netd_key(void)
 {
-	uint8_t		ann[DHT_LAN_LEN], got[256];
-	uint64_t	deadline = mono_ms() + T_WAIT;
-	size_t		len = 0;
+	size_t	len;
 
-	assert_int_equal(dhtp_lan_pack(w.a.keys.pk, ann, sizeof(ann)),
-	    DHT_LAN_LEN);
-	while (len == 0 && mono_ms() < deadline) {
-		send_netd(w.a.s, ann, sizeof(ann));
-		len = recv_match(w.a.s, DHT_NODES_REQ, NULL, 0, 0, got,
-		    sizeof(got), 300);
-	}
-	drain_log(&w.n);
+	len = netd_proc_dht_pk(w.a.s, PORT, w.a.keys.pk, w.netd_pk, T_WAIT);
+	netd_proc_log(&w.n);
 	if (len == 0)
 		fail_msg("no nodes request from netd; log:\n%s", w.n.buf);
-	memcpy(w.netd_pk, got + 1, DHT_PK_LEN);
 }
 
 static int
 setup(void **state)
 {
-	uint8_t	lo[4] = { 127, 0, 0, 1 };
+	uint8_t		 lo[4] = { 127, 0, 0, 1 };
+	char		 port[32];
+	const char	*tail[] = { "--log-level=info", port, NULL };
 
 	if (sodium_init() < 0)
 		return -1;
 	if (netns_private(NULL) == -1)
 		return -1;
-	netd_start(&w.n);
+	snprintf(port, sizeof(port), "--port=%d", PORT);
+	assert_int_equal(netd_proc_start(&w.n, NETD_PROC_STANDALONE, tail),
+	    0);
 	peer_open(&w.a);
 	peer_open(&w.b);
 	peer_open(&w.c);
@@ -233,10 +143,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	if (!w.n.reaped && w.n.pid > 0) {
-		kill(w.n.pid, SIGKILL);
-		(void)waitpid(w.n.pid, NULL, 0);
-	}
+	netd_proc_stop(&w.n);
 	return 0;
 }
 
@@ -275,7 +182,7 @@ payload(uint8_t *p, size_t len, uint8_t kind)
 static void
 check_alive(void)
 {
-	drain_log(&w.n);
+	netd_proc_log(&w.n);
 	if (waitpid(w.n.pid, &w.n.status, WNOHANG) != 0)
 		fail_msg("netd exited; log:\n%s", w.n.buf);
 }
@@ -445,9 +352,9 @@ sync_relay(const struct onion_path *path)
 		check_alive();
 		fail_msg("netd stopped relaying during the flood");
 	}
-	drain(w.a.s);
-	drain(w.c.s);
-	drain(w.d.s);
+	lo_udp_drain(w.a.s);
+	lo_udp_drain(w.c.s);
+	lo_udp_drain(w.d.s);
 }
 
 /* 10,000 bad packets of each kind, then a fresh 0x80 still relayed. */
@@ -510,7 +417,7 @@ netd_survives_a_flood(void **state)
 	len = ONION_REQ_0_MIN + sizeof(pl);
 	deadline = mono_ms() + 3 * T_WAIT;
 	while (n == 0 && mono_ms() < deadline) {
-		drain(w.a.s);
+		lo_udp_drain(w.a.s);
 		send_netd(w.a.s, p, len);
 		n = recv_match(w.b.s, ONION_REQ_1, p + 1, 1, ONION_NONCE_LEN,
 		    got, sizeof(got), 500);
@@ -525,15 +432,8 @@ netd_survives_a_flood(void **state)
 
 	/* and it ends cleanly when the supervisor goes */
 	close(w.n.sup);
-	deadline = mono_ms() + T_WAIT;
-	while (!w.n.reaped && mono_ms() < deadline) {
-		drain_log(&w.n);
-		if (waitpid(w.n.pid, &w.n.status, WNOHANG) == w.n.pid)
-			w.n.reaped = 1;
-		else
-			(void)poll(NULL, 0, 50);
-	}
-	assert_true(w.n.reaped);
+	w.n.sup = -1;
+	assert_int_equal(netd_proc_wait(&w.n, T_WAIT), 0);
 	assert_true(WIFEXITED(w.n.status));
 	assert_int_equal(WEXITSTATUS(w.n.status), 0);
 }

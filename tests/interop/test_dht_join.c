@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <tox/tox.h>
 #include <unistd.h>
 
+#include "common/mono.h"
 #include "common/hex.h"
 #include "tests/lib/bh.h"
 #include "tests/lib/netns.h"
@@ -33,15 +33,6 @@
 
 static struct bootstrapd	bsd;
 static int			port_base;
-
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 
 
@@ -66,11 +57,11 @@ teardown(void **state)
 static json_t *
 wait_udp(struct bh *b)
 {
-	long long	 deadline = now_ms() + T_DHT;
+	uint64_t	 deadline = mono_ms() + T_DHT, now;
 	json_t		*ev;
 
-	while (now_ms() < deadline) {
-		ev = bh_event(b, "dht", (int)(deadline - now_ms()));
+	while ((now = mono_ms()) < deadline) {
+		ev = bh_event(b, "dht", (int)(deadline - now));
 		if (ev == NULL)
 			return NULL;
 		if (strcmp(json_string_value(json_object_get(ev, "state")),
@@ -90,7 +81,7 @@ bulkhead_joins_via_bootstrapd_and_libtoxcore_via_bulkhead(void **state)
 	struct bh		 b;
 	json_t			*ev;
 	uint8_t			 key[32];
-	long long		 deadline;
+	uint64_t		 deadline;
 	TOX_CONNECTION		 c = TOX_CONNECTION_NONE;
 	Tox			*t;
 	int			 our_port;
@@ -120,8 +111,8 @@ bulkhead_joins_via_bootstrapd_and_libtoxcore_via_bulkhead(void **state)
 	tox_options_free(o);
 	assert_non_null(t);
 	assert_true(tox_bootstrap(t, ADDR, (uint16_t)our_port, key, NULL));
-	deadline = now_ms() + T_LIBTOX_MS;
-	while (now_ms() < deadline &&
+	deadline = mono_ms() + T_LIBTOX_MS;
+	while (mono_ms() < deadline &&
 	    (c = tox_self_get_connection_status(t)) != TOX_CONNECTION_UDP) {
 		tox_iterate(t, NULL);
 		usleep(tox_iteration_interval(t) * 1000);

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/hex.h"
+#include "common/mono.h"
 #include "tests/lib/bh.h"
 #include "tests/lib/bootstrapd.h"
 
@@ -54,18 +54,15 @@ teardown(void **state)
 static int
 wait_udp(struct bh *b)
 {
-	struct timespec	 ts;
-	long long	 end;
+	uint64_t	 end = mono_ms() + T_DHT, now;
 	json_t		*ev;
 	int		 udp = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	end = (long long)ts.tv_sec * 1000 + T_DHT;
 	while (!udp) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if ((long long)ts.tv_sec * 1000 >= end ||
+		now = mono_ms();
+		if (now >= end ||
 		    (ev = bh_event(b, "dht", 5000)) == NULL) {
-			if ((long long)ts.tv_sec * 1000 >= end)
+			if (now >= end)
 				break;
 			continue;
 		}

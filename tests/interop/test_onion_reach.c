@@ -16,10 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <tox/tox.h>
 #include <unistd.h>
 
+#include "common/mono.h"
 #include "common/hex.h"
 #include "tests/lib/bh.h"
 #include "tests/lib/netns.h"
@@ -29,15 +29,6 @@
 #define T_LIBTOX_MS	180000		/* a deadline, not a benchmark */
 
 static int	port_base;
-
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 setup(void **state)
@@ -50,12 +41,12 @@ setup(void **state)
 static int
 bulkhead_dht_key(struct bh *b, uint8_t key[32])
 {
-	long long	 deadline = now_ms() + T_STATUS_MS;
+	uint64_t	 deadline = mono_ms() + T_STATUS_MS;
 	json_t		*st, *dht;
 	const char	*hex;
 	int		 rc = -1;
 
-	while (rc == -1 && now_ms() < deadline) {
+	while (rc == -1 && mono_ms() < deadline) {
 		if ((st = bh_cmd(b, "{\"cmd\":\"status\"}",
 		    T_STATUS_MS)) == NULL)
 			break;
@@ -79,7 +70,7 @@ libtoxcore_reaches_the_onion_through_bulkhead_alone(void **state)
 	struct Tox_Options	*o;
 	struct bh		 b;
 	uint8_t			 key[32];
-	long long		 start, deadline;
+	uint64_t		 start, deadline;
 	TOX_CONNECTION		 c = TOX_CONNECTION_NONE;
 	Tox			*t;
 
@@ -96,15 +87,15 @@ libtoxcore_reaches_the_onion_through_bulkhead_alone(void **state)
 	tox_options_free(o);
 	assert_non_null(t);
 	assert_true(tox_bootstrap(t, ADDR, (uint16_t)port_base, key, NULL));
-	start = now_ms();
+	start = mono_ms();
 	deadline = start + T_LIBTOX_MS;
-	while (now_ms() < deadline &&
+	while (mono_ms() < deadline &&
 	    (c = tox_self_get_connection_status(t)) != TOX_CONNECTION_UDP) {
 		tox_iterate(t, NULL);
 		usleep(tox_iteration_interval(t) * 1000);
 	}
 	fprintf(stderr, "libtoxcore connection status %d (2 = UDP) after "
-	    "%lld ms\n", c, now_ms() - start);
+	    "%llu ms\n", c, (unsigned long long)(mono_ms() - start));
 	tox_kill(t);
 	if (c != TOX_CONNECTION_UDP)
 		bh_dump_log(&b);
