@@ -172,12 +172,13 @@ main(int argc, char *argv[])
 	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
 	net_serve();
-	if (!standalone) {
-		chan_open(&ch_keyd, FD_NETD_KEYD, ROLE_NETD, ROLE_KEYD,
-		    &from_keyd, keyd_closed, NULL);
-		ch_keyd.name = "keyd";
-	} else
+	if (standalone)
 		log_info("standalone: no keyd channel");
+	else if (!rt_open_peer(&ch_keyd, FD_NETD_KEYD, ROLE_KEYD, &from_keyd,
+	    keyd_closed))
+		/* else fd 4 would be whatever netd opened there since */
+		fatalx("no keyd channel (descriptor %d): netd runs under "
+		    "the supervisor, or with --standalone", FD_NETD_KEYD);
 	netd_dht_serve(standalone ? NULL : &ch_keyd);	/* netd_dht.c */
 	netd_onion_serve();				/* netd_onion.c */
 	netd_announce_serve();				/* netd_announce.c */
