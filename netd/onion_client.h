@@ -57,7 +57,7 @@
 #define OC_TIME_TO_STABLE_MS	90000
 #define OC_POPULATE_MS		600000
 /*
- * Ours: a list at most half full asks random path nodes again every 3 s
+ * Ours: a list that is not full asks random path nodes at most every 3 s
  * (c-toxcore: every run, once a second, 6 requests for us and up to 8 per
  * friend, which floods a small network).
  */
@@ -161,8 +161,9 @@ struct oc_list {
 	unsigned		cap;	/* OC_SELF_NODES or OC_FRIEND_NODES */
 	struct oc_recent	recent[OC_RECENT];
 	unsigned		recent_next;
-	uint64_t		last_populated;
-	uint8_t			populated;	/* last_populated is set */
+	uint64_t		last_populated;	/* self: last full */
+	uint64_t		last_asked;	/* random nodes asked */
+	uint8_t			populated, asked;	/* the above are set */
 };
 
 struct oc_friend {

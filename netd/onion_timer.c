@@ -56,17 +56,23 @@ populate_from(const struct onion_client *oc)
 	return oc->pool.count > 0 ? &oc->pool : &oc->pool_bs;
 }
 
-/* When list l (cap nodes, count live) asks random path nodes again. */
+/*
+ * When list l (count live) asks random path nodes: while at most half
+ * full, or when it has not been populated for 10 minutes (the self list:
+ * not full for 10 minutes, as c-toxcore), every OC_REPOPULATE_MS.
+ */
 static uint64_t
 populate_due(const struct oc_list *l, unsigned count, unsigned have_nodes)
 {
+	uint64_t	due = 0;
+
 	if (count >= l->cap || have_nodes == 0)
 		return NEVER;
-	if (!l->populated)
-		return 0;
-	if (count <= l->cap / 2)
-		return l->last_populated + OC_REPOPULATE_MS;
-	return l->last_populated + OC_POPULATE_MS;
+	if (l->asked)
+		due = l->last_asked + OC_REPOPULATE_MS;
+	if (count > l->cap / 2 && l->populated)
+		due = MAX64(due, l->last_populated + OC_POPULATE_MS);
+	return due;
 }
 
 static void
@@ -107,11 +113,16 @@ run_self(struct onion_client *oc, uint64_t now)
 			oc->announced_once = 1;
 		}
 	}
+	if (count == oc->self.cap) {
+		oc->self.last_populated = now;
+		oc->self.populated = 1;
+		return;
+	}
 	src = populate_from(oc);
 	if (populate_due(&oc->self, count, src->count) > now)
 		return;
-	oc->self.last_populated = now;
-	oc->self.populated = 1;
+	oc->self.last_asked = now;
+	oc->self.asked = 1;
 	for (i = 0; i < OC_SELF_NODES / 2; i++) {
 		const struct oc_pool_node *p =
 		    &src->n[randombytes_uniform(src->count)];
@@ -196,8 +207,8 @@ run_friend(struct onion_client *oc, struct oc_friend *f, uint64_t now)
 	}
 	if (populate_due(&f->list, count, oc->pool.count) > now)
 		return;
-	f->list.last_populated = now;
-	f->list.populated = 1;
+	f->list.last_populated = f->list.last_asked = now;
+	f->list.populated = f->list.asked = 1;
 	k = oc->pool.count < OC_FRIEND_NODES ? oc->pool.count :
 	    OC_FRIEND_NODES;
 	for (i = 0; i < k; i++) {
