@@ -35,6 +35,8 @@ every_type_has_a_row_in_its_area(void **state)
 		{ IPC_AREA_PROFILE_FIRST, IPC_AREA_PROFILE_LAST },
 		{ IPC_AREA_NET_FIRST, IPC_AREA_NET_LAST },
 		{ IPC_AREA_NODES_FIRST, IPC_AREA_NODES_LAST },
+		{ IPC_AREA_ONION_FIRST, IPC_AREA_ONION_LAST },
+		{ IPC_AREA_FRIENDS_FIRST, IPC_AREA_FRIENDS_LAST },
 	};
 	size_t		i, j, rows = 0;
 	unsigned	t;
