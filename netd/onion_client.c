@@ -58,16 +58,25 @@ onion_client_add_node(struct onion_client *oc, const uint8_t pk[ONION_PK_LEN],
 	return oc_pool_add(bootstrap ? &oc->pool_bs : &oc->pool, pk, ipp);
 }
 
-static struct oc_friend *
-friend_find(struct onion_client *oc, const uint8_t pk[ONION_PK_LEN])
+/* Index of the friend with real key pk, or -1. */
+static int
+friend_index(const struct onion_client *oc, const uint8_t pk[ONION_PK_LEN])
 {
 	unsigned	i;
 
 	for (i = 0; i < OC_FRIENDS_MAX; i++)
 		if (oc->friends[i].used &&
 		    memcmp(oc->friends[i].real_pk, pk, ONION_PK_LEN) == 0)
-			return &oc->friends[i];
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+static struct oc_friend *
+friend_find(struct onion_client *oc, const uint8_t pk[ONION_PK_LEN])
+{
+	int	i = friend_index(oc, pk);
+
+	return i == -1 ? NULL : &oc->friends[i];
 }
 
 int
@@ -129,10 +138,11 @@ onion_client_friend_data_pk(const struct onion_client *oc,
 	const struct oc_friend	*f;
 	const struct oc_node	*n;
 	unsigned		 i;
+	int			 k;
 
-	f = friend_find((struct onion_client *)(uintptr_t)oc, pk);
-	if (f == NULL)
+	if ((k = friend_index(oc, pk)) == -1)
 		return 0;
+	f = &oc->friends[k];
 	for (i = 0; i < f->list.cap; i++) {
 		n = &f->list.n[i];
 		if (!oc_node_timed_out(n, oc->now) && n->stored) {
@@ -260,6 +270,7 @@ onion_client_self_sealed(struct onion_client *oc, uint32_t ctx,
 {
 	struct oc_pend	*p;
 
+	oc->now = now;
 	if ((p = pend_by_ctx(oc, ctx, OCP_SEALING)) == NULL)
 		return;
 	if (req == NULL || len != ANNOUNCE_REQ_LEN ||
@@ -462,6 +473,7 @@ onion_client_self_opened(struct onion_client *oc, uint32_t ctx,
 	struct oc_pend	*p;
 	struct ip_port	 from;
 
+	oc->now = now;
 	if ((p = pend_by_ctx(oc, ctx, OCP_OPENING)) == NULL)
 		return;
 	if (res == NULL) {
