@@ -57,12 +57,14 @@ populate_from(const struct onion_client *oc)
 }
 
 /*
- * When list l (count live) asks random path nodes: while at most half
- * full, or when it has not been populated for 10 minutes (the self list:
- * not full for 10 minutes, as c-toxcore), every OC_REPOPULATE_MS.
+ * When list l (count live) asks random path nodes, every OC_REPOPULATE_MS
+ * while urgent (at most half full, never populated; for us also while not
+ * announced, as c-toxcore), else 10 minutes after it was last populated
+ * (the self list: last full).
  */
 static uint64_t
-populate_due(const struct oc_list *l, unsigned count, unsigned have_nodes)
+populate_due(const struct oc_list *l, unsigned count, unsigned have_nodes,
+    int urgent)
 {
 	uint64_t	due = 0;
 
@@ -70,7 +72,7 @@ populate_due(const struct oc_list *l, unsigned count, unsigned have_nodes)
 		return NEVER;
 	if (l->asked)
 		due = l->last_asked + OC_REPOPULATE_MS;
-	if (count > l->cap / 2 && l->populated)
+	if (!urgent && count > l->cap / 2 && l->populated)
 		due = MAX64(due, l->last_populated + OC_POPULATE_MS);
 	return due;
 }
@@ -119,7 +121,8 @@ run_self(struct onion_client *oc, uint64_t now)
 		return;
 	}
 	src = populate_from(oc);
-	if (populate_due(&oc->self, count, src->count) > now)
+	if (populate_due(&oc->self, count, src->count,
+	    !oc_connected(oc, now)) > now)
 		return;
 	oc->self.last_asked = now;
 	oc->self.asked = 1;
@@ -205,7 +208,7 @@ run_friend(struct onion_client *oc, struct oc_friend *f, uint64_t now)
 		}
 		return;
 	}
-	if (populate_due(&f->list, count, oc->pool.count) > now)
+	if (populate_due(&f->list, count, oc->pool.count, 0) > now)
 		return;
 	f->list.last_populated = f->list.last_asked = now;
 	f->list.populated = f->list.asked = 1;
@@ -252,7 +255,7 @@ onion_client_next_deadline(const struct onion_client *oc)
 		count += !oc_node_timed_out(&oc->self.n[i], now);
 	}
 	due = MIN64(due, populate_due(&oc->self, count,
-	    populate_from(oc)->count));
+	    populate_from(oc)->count, !oc_connected(oc, now)));
 	if (oc->recv_once && now < oc->last_recv + OC_OFFLINE_MS)
 		due = MIN64(due, oc->last_recv + OC_OFFLINE_MS);
 	if (count > 0) {
@@ -273,7 +276,7 @@ onion_client_next_deadline(const struct onion_client *oc)
 			if (count == f->list.cap)
 				continue;
 			due = MIN64(due, populate_due(&f->list, count,
-			    oc->pool.count));
+			    oc->pool.count, 0));
 		}
 	if (due == NEVER)
 		return NEVER;

@@ -1261,6 +1261,60 @@ oc_pending_table_evicts(void **state)
 	world_free(w);
 }
 
+static void
+oc_offline_after_75s_of_silence(void **state)
+{
+	struct world	*w = world_new(14, 0);
+	struct oc_status st;
+	uint64_t	 last;
+	unsigned	 i;
+
+	run_until(w, T0 + 30000);
+	onion_client_status(w->oc, w->now, &st);
+	assert_true(st.announced);
+	for (i = 0; i < w->nn; i++)
+		w->n[i].silent = 1;
+	last = w->oc->last_recv;
+	/* A missed answer or two changes nothing... */
+	run_until(w, last + 20000);
+	onion_client_status(w->oc, w->now, &st);
+	assert_true(st.announced);
+	/* ...75 s without any answer is offline (the nodes died before). */
+	run_until(w, last + OC_OFFLINE_MS);
+	onion_client_status(w->oc, w->now, &st);
+	assert_false(st.announced);
+	assert_int_equal(st.nodes, 0);
+	/* Back: announced again. */
+	for (i = 0; i < w->nn; i++)
+		w->n[i].silent = 0;
+	run_until(w, w->now + 30000);
+	onion_client_status(w->oc, w->now, &st);
+	assert_true(st.announced);
+	world_free(w);
+}
+
+static void
+oc_friend_offline_searches_eagerly_again(void **state)
+{
+	struct world	*w = world_new(16, 0);
+	uint8_t		 fpk[32], fsk[32];
+	unsigned	 before;
+
+	crypto_box_keypair(fpk, fsk);
+	assert_int_equal(onion_client_friend_add(w->oc, fpk), 0);
+	run_until(w, T0 + 300000);
+	assert_true(w->oc->friends[0].run_count > OC_FRIEND_NEW_RUNS);
+	assert_int_equal(onion_client_friend_set_online(w->oc, fpk, 1), 0);
+	assert_int_equal(onion_client_friend_set_online(w->oc, fpk, 0), 0);
+	assert_int_equal(w->oc->friends[0].run_count, 0);
+	/* 3 s rounds again: several asks in the next 10 s. */
+	before = w->nfreqs;
+	run_until(w, w->now + 10000);
+	assert_true(w->nfreqs - before >= OC_FRIEND_NODES);
+	assert_int_equal(onion_client_friend_set_online(w->oc, fsk, 1), -1);
+	world_free(w);
+}
+
 int
 main(void)
 {
@@ -1278,6 +1332,8 @@ main(void)
 		cmocka_unit_test(oc_data_in),
 		cmocka_unit_test(oc_memory_fixed),
 		cmocka_unit_test(oc_pending_table_evicts),
+		cmocka_unit_test(oc_offline_after_75s_of_silence),
+		cmocka_unit_test(oc_friend_offline_searches_eagerly_again),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
