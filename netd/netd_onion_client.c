@@ -16,7 +16,6 @@ static void	oc_burst_end(void *);
 
 static struct {
 	struct onion_client	*oc;
-	struct netd_oc_codecs	 codecs;
 	struct oc_ops		 ops;
 	struct net_proto	 proto;
 	struct timer		 tick;
