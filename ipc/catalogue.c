@@ -209,6 +209,10 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "onion data to deliver: friend's key, nonce, sealed inner layer",
 	    E(KEYD, NETD), IPC_ONION_DATA_OUT_MIN, IPC_ONION_DATA_OUT_MAX,
 	    IPC_FD_NONE },
+	[IPC_ONION_SELF] = { "ONION_SELF",
+	    "the user's public key, to announce: the onion client starts",
+	    E(KEYD, NETD), IPC_ONION_SELF_LEN, IPC_ONION_SELF_LEN,
+	    IPC_FD_NONE },
 
 	/* Friends. */
 	[IPC_FRIEND_REQUEST_IN] = { "FRIEND_REQUEST_IN",

@@ -10,6 +10,8 @@ ipc_pack_net_status(struct wr *w, const struct ipc_net_status *m)
 	wr_bytes(w, m->dht_pk, sizeof(m->dht_pk));
 	wr_u16(w, m->udp_port);
 	wr_u32(w, m->good_nodes);
+	wr_u8(w, m->onion);
+	wr_u16(w, m->onion_nodes);
 }
 
 int
@@ -19,7 +21,10 @@ ipc_unpack_net_status(struct rd *r, struct ipc_net_status *m)
 	rd_bytes(r, m->dht_pk, sizeof(m->dht_pk));
 	rd_u16(r, &m->udp_port);
 	rd_u32(r, &m->good_nodes);
-	if (!rd_done(r) || m->state >= NET_DHT_STATE_MAX)
+	rd_u8(r, &m->onion);
+	rd_u16(r, &m->onion_nodes);
+	if (!rd_done(r) || m->state >= NET_DHT_STATE_MAX ||
+	    m->onion >= NET_ONION_STATE_MAX)
 		return -1;
 	return 0;
 }

@@ -18,14 +18,23 @@ enum net_dht_state {
 	NET_DHT_STATE_MAX
 };
 
-/* NET_STATUS: exactly 1 + 32 + 2 + 4 bytes. */
+enum net_onion_state {
+	NET_ONION_OFF = 0,		/* no onion client (no profile yet) */
+	NET_ONION_SEARCHING = 1,	/* announcing, not yet stored */
+	NET_ONION_ANNOUNCED = 2,	/* stored at enough nodes: findable */
+	NET_ONION_STATE_MAX
+};
+
+/* NET_STATUS: exactly 1 + 32 + 2 + 4 + 1 + 2 bytes. */
 struct ipc_net_status {
 	uint8_t		state;		/* enum net_dht_state */
 	uint8_t		dht_pk[PN_PK_LEN];
 	uint16_t	udp_port;	/* 0: no UDP socket */
 	uint32_t	good_nodes;
+	uint8_t		onion;		/* enum net_onion_state */
+	uint16_t	onion_nodes;	/* live announce nodes */
 };
-#define IPC_NET_STATUS_LEN	(1 + PN_PK_LEN + 2 + 4)
+#define IPC_NET_STATUS_LEN	(1 + PN_PK_LEN + 2 + 4 + 1 + 2)
 void	ipc_pack_net_status(struct wr *, const struct ipc_net_status *);
 int	ipc_unpack_net_status(struct rd *, struct ipc_net_status *);
 

@@ -171,3 +171,16 @@ ipc_unpack_onion_data_out(struct rd *r, struct ipc_onion_data_out *m)
 	rd_bytes(r, m->sealed, left);
 	return rd_done(r) ? 0 : -1;
 }
+
+void
+ipc_pack_onion_self(struct wr *w, const uint8_t pk[ONION_PK_LEN])
+{
+	wr_bytes(w, pk, ONION_PK_LEN);
+}
+
+int
+ipc_unpack_onion_self(struct rd *r, uint8_t pk[ONION_PK_LEN])
+{
+	rd_bytes(r, pk, ONION_PK_LEN);
+	return rd_done(r) ? 0 : -1;
+}

@@ -117,4 +117,13 @@ void	ipc_pack_onion_data_out(struct wr *,
 	    const struct ipc_onion_data_out *);
 int	ipc_unpack_onion_data_out(struct rd *, struct ipc_onion_data_out *);
 
+/*
+ * ONION_SELF (keyd -> netd): the user's real public key, exactly 32 bytes,
+ * whenever a profile is loaded and netd is there.  Public (it is in the
+ * Tox ID); netd needs it to announce and to tell its own answers apart.
+ */
+#define IPC_ONION_SELF_LEN	ONION_PK_LEN
+void	ipc_pack_onion_self(struct wr *, const uint8_t pk[ONION_PK_LEN]);
+int	ipc_unpack_onion_self(struct rd *, uint8_t pk[ONION_PK_LEN]);
+
 #endif

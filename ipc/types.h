@@ -81,6 +81,7 @@ enum ipc_type {
 	IPC_ONION_ANNOUNCE_OPENED = 147, /* is_stored, field, nodes */
 	IPC_ONION_DATA_IN	= 148,	/* netd -> keyd: inner layer to open */
 	IPC_ONION_DATA_OUT	= 149,	/* keyd -> netd: sealed, to deliver */
+	IPC_ONION_SELF		= 150,	/* keyd -> netd: our real pk, public */
 	IPC_AREA_ONION_LAST	= 175,
 	/* Friends: the frontend asks chatd, chatd keeps friends and the
 	 * inbox, keyd stores them and does the crypto. */

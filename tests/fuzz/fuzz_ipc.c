@@ -90,6 +90,8 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_friend_request_send, frs);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);
+	rd_init(&r, p, n);
+	(void)ipc_unpack_onion_self(&r, v.key);
 #undef TRYV
 }
 

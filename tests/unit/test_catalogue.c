@@ -715,6 +715,17 @@ pk_onion_data_out(int big)
 	return done(&w);
 }
 
+static size_t
+pk_onion_self(int big)
+{
+	uint8_t		pk[ONION_PK_LEN] = { 0 };
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_onion_self(&w, pk);
+	return done(&w);
+}
+
 static const struct {
 	uint16_t	 type;
 	size_t		(*pack)(int big);
@@ -778,6 +789,7 @@ static const struct {
 	{ IPC_ONION_ANNOUNCE_OPENED, pk_onion_announce_opened },
 	{ IPC_ONION_DATA_IN, pk_onion_data_in },
 	{ IPC_ONION_DATA_OUT, pk_onion_data_out },
+	{ IPC_ONION_SELF, pk_onion_self },
 };
 
 static void
