@@ -134,6 +134,20 @@ rd_sub(struct rd *r, size_t n, struct rd *sub)
 	return 0;
 }
 
+int
+rd_tail(struct rd *r, void *dst, size_t min, size_t max, uint16_t *len)
+{
+	size_t	n = r->left;
+
+	*len = 0;
+	if (r->bad || n < min || n > max || n > UINT16_MAX) {
+		rd_fail(r);
+		return -1;
+	}
+	*len = (uint16_t)n;
+	return rd_bytes(r, dst, n);
+}
+
 const uint8_t *
 rd_rest(struct rd *r, size_t *len)
 {

@@ -33,6 +33,13 @@ int		 rd_bytes(struct rd *, void *, size_t);
 int		 rd_sub(struct rd *, size_t, struct rd *);
 /* Everything left; the reader is then empty.  *len may be 0. */
 const uint8_t	*rd_rest(struct rd *, size_t *);
+/*
+ * The rest of the payload as a string of min..max bytes copied into dst
+ * (which holds max), its length in *len: the last field of many
+ * messages.  -1 (and bad) if the rest is shorter or longer.
+ */
+int		 rd_tail(struct rd *, void *dst, size_t min, size_t max,
+		    uint16_t *len);
 int		 rd_skip(struct rd *, size_t);
 size_t		 rd_left(const struct rd *);
 /* Offset of the next occurrence of byte c among the bytes left, or -1. */

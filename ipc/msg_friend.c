@@ -17,16 +17,10 @@ ipc_pack_friend_request_in(struct wr *w, const struct ipc_friend_request_in *m)
 int
 ipc_unpack_friend_request_in(struct rd *r, struct ipc_friend_request_in *m)
 {
-	size_t	left;
-
 	memset(m, 0, sizeof(*m));
 	rd_bytes(r, m->pk, sizeof(m->pk));
-	left = rd_left(r);
-	if (left < 1 || left > FRIEND_REQ_MSG_MAX)
-		return -1;
-	m->len = (uint16_t)left;
-	rd_bytes(r, m->msg, left);
-	return rd_done(r) ? 0 : -1;
+	return rd_tail(r, m->msg, 1, FRIEND_REQ_MSG_MAX, &m->len) == 0 &&
+	    rd_done(r) ? 0 : -1;
 }
 
 void
@@ -46,17 +40,11 @@ int
 ipc_unpack_friend_request_send(struct rd *r,
     struct ipc_friend_request_send *m)
 {
-	size_t	left;
-
 	memset(m, 0, sizeof(*m));
 	rd_bytes(r, m->pk, sizeof(m->pk));
 	rd_bytes(r, m->nospam, sizeof(m->nospam));
-	left = rd_left(r);
-	if (left < 1 || left > FRIEND_REQ_SEND_MAX)
-		return -1;
-	m->len = (uint16_t)left;
-	rd_bytes(r, m->msg, left);
-	return rd_done(r) ? 0 : -1;
+	return rd_tail(r, m->msg, 1, FRIEND_REQ_SEND_MAX, &m->len) == 0 &&
+	    rd_done(r) ? 0 : -1;
 }
 
 /* u16 length || bytes, at most max. */
@@ -197,16 +185,10 @@ ipc_pack_friend_add_req(struct wr *w, const struct ipc_friend_add_req *m)
 int
 ipc_unpack_friend_add_req(struct rd *r, struct ipc_friend_add_req *m)
 {
-	size_t	left;
-
 	memset(m, 0, sizeof(*m));
 	rd_bytes(r, m->address, sizeof(m->address));
-	left = rd_left(r);
-	if (left < 1 || left > FRIEND_REQ_SEND_MAX)
-		return -1;
-	m->len = (uint16_t)left;
-	rd_bytes(r, m->msg, left);
-	return rd_done(r) ? 0 : -1;
+	return rd_tail(r, m->msg, 1, FRIEND_REQ_SEND_MAX, &m->len) == 0 &&
+	    rd_done(r) ? 0 : -1;
 }
 
 void

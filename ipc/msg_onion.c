@@ -61,16 +61,10 @@ int
 ipc_unpack_onion_announce_open(struct rd *r,
     struct ipc_onion_announce_open *m)
 {
-	size_t	left;
-
 	memset(m, 0, sizeof(*m));
 	rd_bytes(r, m->node_pk, sizeof(m->node_pk));
-	left = rd_left(r);
-	if (left < ANNOUNCE_RESP_MIN || left > ANNOUNCE_RESP_MAX)
-		return -1;
-	m->len = (uint16_t)left;
-	rd_bytes(r, m->pkt, left);
-	return rd_done(r) ? 0 : -1;
+	return rd_tail(r, m->pkt, ANNOUNCE_RESP_MIN, ANNOUNCE_RESP_MAX, &m->len) == 0 &&
+	    rd_done(r) ? 0 : -1;
 }
 
 void
@@ -130,17 +124,11 @@ ipc_pack_onion_data_in(struct wr *w, const struct ipc_onion_data_in *m)
 int
 ipc_unpack_onion_data_in(struct rd *r, struct ipc_onion_data_in *m)
 {
-	size_t	left;
-
 	memset(m, 0, sizeof(*m));
 	rd_bytes(r, m->sender_pk, sizeof(m->sender_pk));
 	rd_bytes(r, m->nonce, sizeof(m->nonce));
-	left = rd_left(r);
-	if (left < ONION_DATA_BOX_MIN || left > ONION_DATA_BOX_MAX)
-		return -1;
-	m->boxlen = (uint16_t)left;
-	rd_bytes(r, m->box, left);
-	return rd_done(r) ? 0 : -1;
+	return rd_tail(r, m->box, ONION_DATA_BOX_MIN, ONION_DATA_BOX_MAX, &m->boxlen) == 0 &&
+	    rd_done(r) ? 0 : -1;
 }
 
 void
@@ -159,17 +147,11 @@ ipc_pack_onion_data_out(struct wr *w, const struct ipc_onion_data_out *m)
 int
 ipc_unpack_onion_data_out(struct rd *r, struct ipc_onion_data_out *m)
 {
-	size_t	left;
-
 	memset(m, 0, sizeof(*m));
 	rd_bytes(r, m->dest_pk, sizeof(m->dest_pk));
 	rd_bytes(r, m->nonce, sizeof(m->nonce));
-	left = rd_left(r);
-	if (left < ONION_DATA_SEALED_MIN || left > ONION_DATA_SEALED_SEND_MAX)
-		return -1;
-	m->len = (uint16_t)left;
-	rd_bytes(r, m->sealed, left);
-	return rd_done(r) ? 0 : -1;
+	return rd_tail(r, m->sealed, ONION_DATA_SEALED_MIN, ONION_DATA_SEALED_SEND_MAX, &m->len) == 0 &&
+	    rd_done(r) ? 0 : -1;
 }
 
 void

@@ -156,6 +156,32 @@ wr_writes_and_overflow_sticks(void **state)
 	assert_null(wr_reserve(&w, SIZE_MAX));
 }
 
+/* The last field of a message: min..max bytes, no more, no fewer. */
+static void
+rd_tail_bounds(void **state)
+{
+	const uint8_t	in[6] = { 1, 2, 3, 4, 5, 6 };
+	uint8_t		out[4];
+	uint16_t	len;
+	struct rd	r;
+
+	rd_init(&r, in, sizeof(in));
+	assert_int_equal(rd_skip(&r, 2), 0);
+	assert_int_equal(rd_tail(&r, out, 1, 4, &len), 0);
+	assert_int_equal(len, 4);
+	assert_memory_equal(out, in + 2, 4);
+	assert_true(rd_done(&r));
+	rd_init(&r, in, sizeof(in));
+	assert_int_equal(rd_tail(&r, out, 1, 4, &len), -1);	/* 6 > 4 */
+	assert_int_equal(len, 0);
+	assert_false(rd_ok(&r));
+	rd_init(&r, in, 0);
+	assert_int_equal(rd_tail(&r, out, 1, 4, &len), -1);	/* 0 < 1 */
+	rd_init(&r, in, 1);
+	rd_fail(&r);
+	assert_int_equal(rd_tail(&r, out, 0, 4, &len), -1);	/* sticky */
+}
+
 int
 main(void)
 {
@@ -165,6 +191,7 @@ main(void)
 		cmocka_unit_test(rd_take_never_wraps),
 		cmocka_unit_test(rd_sub_bounds_child_and_skips_parent),
 		cmocka_unit_test(rd_rest_find_and_skip),
+		cmocka_unit_test(rd_tail_bounds),
 		cmocka_unit_test(wr_writes_and_overflow_sticks),
 	};
 
