@@ -275,12 +275,13 @@ bulkhead_ready(struct bhnode *b, double *join, double *ann)
 		name = json_string_value(json_object_get(ev, "event"));
 		keep = 1;
 		if (name != NULL && strcmp(name, "dht") == 0 && !udp) {
+			/* the first says "none": not yet, not a loss */
 			st = json_string_value(json_object_get(ev, "state"));
 			if (st != NULL && strcmp(st, "udp") == 0) {
 				udp = 1;
 				*join = (double)(now_ns() - b->t0) / 1e6;
-				keep = 0;
 			}
+			keep = 0;
 		} else if (name != NULL && strcmp(name, "onion") == 0 &&
 		    !announced && json_is_true(json_object_get(ev,
 		    "announced"))) {
@@ -288,7 +289,7 @@ bulkhead_ready(struct bhnode *b, double *join, double *ann)
 			*ann = (double)(now_ns() - b->t0) / 1e6;
 			keep = 0;
 		}
-		if (keep)	/* for both_stayed() and the like */
+		if (keep)	/* a later "dht": for both_stayed() */
 			json_array_append_new(b->bh.events, ev);
 		else
 			json_decref(ev);
