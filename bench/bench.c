@@ -48,6 +48,24 @@ join_ms(const struct obs *o)
 }
 
 static double
+announce_ms(const struct obs *o)
+{
+	return o->announce_ms;
+}
+
+static double
+fr_cross_ms(const struct obs *o)
+{
+	return o->fr_cross_ms;
+}
+
+static double
+fr_same_ms(const struct obs *o)
+{
+	return o->fr_same_ms;
+}
+
+static double
 idle_cpu_ms(const struct obs *o)
 {
 	return (double)o->idle.cpu_ns / 1e6 * RUN_WINDOW_S / o->window_s;
@@ -73,6 +91,10 @@ processes(const struct obs *o)
 
 static const struct figure figures[] = {
 	{ "time to join the DHT (ms)",	0, join_ms },
+	{ "time to announced: findable (ms)", 0, announce_ms },
+	{ "friend request to this side, from the other (ms)", 0,
+	    fr_cross_ms },
+	{ "friend request to this side, from its kind (ms)", 0, fr_same_ms },
 	{ "idle CPU on the DHT per 30 s (ms)", 1, idle_cpu_ms },
 	{ "idle wakeups/s",		1, idle_wakeups },
 	{ "PSS, all processes (kB)",	0, pss_kb },
@@ -95,11 +117,32 @@ notes(int nrep)
 	for (i = 0; i < SIDES; i++)
 		printf("on the DHT, %s: %s\n", i == SIDE_BULKHEAD ?
 		    "bulkhead" : "libtoxcore", run_ready_by[i]);
-	printf("idle: %d s window, %d s after both joined; CPU from "
-	    "schedstat, wakeups = context switches, PSS from smaps_rollup\n",
-	    RUN_WINDOW_S, RUN_WARMUP_S);
-	printf("libtoxcore also runs its onion client (announcing itself is "
-	    "part of its UDP status); bulkhead has none yet\n\n");
+	for (i = 0; i < SIDES; i++)
+		printf("announced, %s: %s\n", i == SIDE_BULKHEAD ?
+		    "bulkhead" : "libtoxcore", run_announced_by[i]);
+	printf("  (so libtoxcore's two rows are one event: for it, joining "
+	    "the DHT and being findable are one report)\n");
+	printf("friend requests: from the sender's add (bulkhead: the "
+	    "`add` line written; libtoxcore: tox_friend_add() called) to "
+	    "the receiver's report\n");
+	for (i = 0; i < SIDES; i++)
+		printf("  received, %s: %s\n", i == SIDE_BULKHEAD ?
+		    "bulkhead" : "libtoxcore", run_request_by[i]);
+	printf("  a column is the receiver: \"from the other\" is "
+	    "libtoxcore->bulkhead under bulkhead and bulkhead->libtoxcore "
+	    "under libtoxcore;\n  \"from its kind\" is bulkhead->bulkhead "
+	    "and libtoxcore->libtoxcore (the baseline: c-toxcore with "
+	    "itself)\n");
+	printf("  sent after the idle window, when a second session of each "
+	    "kind has joined and announced; one at a time, fresh keys in "
+	    "every repeat\n");
+	printf("  (k of n): only k repeats delivered in %d s; \"-\": none\n",
+	    RUN_DELIVER_S);
+	printf("idle: %d s window, %d s after both joined and bulkhead "
+	    "announced; CPU from schedstat, wakeups = context switches, PSS "
+	    "from smaps_rollup\n", RUN_WINDOW_S, RUN_WARMUP_S);
+	printf("both sides run their onion client in the window (announcing "
+	    "themselves, answering as relays and announce stores)\n\n");
 }
 
 /* A /tmp of its own for this process and its children. */
@@ -131,7 +174,7 @@ bench(int nrep)
 		if (mkdir(dir, 0700) == -1)
 			err(1, "%s", dir);
 		fprintf(stderr, "bench: repeat %d of %d (about %d s)\n", r + 1,
-		    nrep, RUN_WARMUP_S + RUN_WINDOW_S + 15);
+		    nrep, RUN_WARMUP_S + RUN_WINDOW_S + 40);
 		if (run_once(dir, r % 2, obs[r]) == -1) {
 			warnx("repeat %d failed: no table", r + 1);
 			return 1;

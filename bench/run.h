@@ -2,9 +2,12 @@
  * One repeat of the bench: a tox-bootstrapd, then a real bulkhead session
  * (bin/bulkhead --json, all its processes) and a libtoxcore node (its own
  * process, bench/toxnode) started side by side, both told only of that
- * bootstrapd.  Each side's join is its own report; once both are on the
- * DHT and a warm-up has passed, both are left alone for an idle window
- * and measured from /proc.  Runs in the bench's network namespace.
+ * bootstrapd.  Each side's join and announce is its own report; once both
+ * are on the DHT and announced and a warm-up has passed, both are left
+ * alone for an idle window and measured from /proc.  Then a second of
+ * each kind joins (after the window, so that the idle figures are those
+ * of the same small network as ever) and friend requests go between
+ * them, one pair at a time, every identity fresh in each repeat.
  */
 #ifndef BULKHEAD_BENCH_RUN_H
 #define BULKHEAD_BENCH_RUN_H
@@ -15,20 +18,29 @@
 
 #define RUN_WARMUP_S	10	/* after the later of the two joins */
 #define RUN_WINDOW_S	30	/* the idle window */
+#define RUN_DELIVER_S	60	/* a friend request's deadline */
+#define RUN_NOT_MEASURED (-1.0)	/* a figure this repeat could not give */
 
 enum side { SIDE_BULKHEAD, SIDE_LIBTOXCORE, SIDES };
 
 /* What was observed of one side in one repeat. */
 struct obs {
 	double		join_ms;	/* start to its own "on the DHT" */
+	double		announce_ms;	/* start to its own "announced" */
+	double		fr_cross_ms;	/* a friend request delivered to this
+					   side, sent by the other kind */
+	double		fr_same_ms;	/* ... sent by another of this kind */
 	double		window_s;	/* the idle window, as measured */
 	struct cost	idle;		/* the window's cost, all processes */
 	uint64_t	pss_kb;		/* all processes, at the window's end */
 	int		nproc;
 };
 
-/* Each side's report of being on the DHT, for the table's notes. */
+/* Each side's report of being on the DHT, of being announced (findable
+ * by friends) and of a friend request received, for the table's notes. */
 extern const char *const run_ready_by[SIDES];
+extern const char *const run_announced_by[SIDES];
+extern const char *const run_request_by[SIDES];
 
 /* dir: an empty scratch directory for this repeat.  libtoxcore_first
  * says which side is started first (alternated against order effects). */

@@ -18,23 +18,33 @@ dbl_cmp(const void *a, const void *b)
 }
 
 /* "min / median / max" of one side over the repeats into cell; returns
- * the median. */
+ * the median, or -1 when no repeat measured it.  A negative value is one
+ * a repeat could not measure (RUN_NOT_MEASURED): left out, and the cell
+ * says over how many repeats the rest is. */
 static double
 spread(const struct figure *f, const struct obs (*obs)[SIDES], int nrep,
     int side, double *s, char *cell)
 {
 	double	med;
-	int	d = f->decimals, i;
+	char	some[32] = "";
+	int	d = f->decimals, i, n = 0;
 
 	for (i = 0; i < nrep; i++)
-		s[i] = f->value(&obs[i][side]);
-	qsort(s, (size_t)nrep, sizeof(*s), dbl_cmp);
-	med = nrep % 2 ? s[nrep / 2] : (s[nrep / 2 - 1] + s[nrep / 2]) / 2;
-	if (nrep == 1)
-		snprintf(cell, CELL, "%.*f", d, med);
+		if ((s[n] = f->value(&obs[i][side])) >= 0)
+			n++;
+	if (n == 0) {
+		snprintf(cell, CELL, "-");
+		return -1;
+	}
+	if (n < nrep)
+		snprintf(some, sizeof(some), " (%d of %d)", n, nrep);
+	qsort(s, (size_t)n, sizeof(*s), dbl_cmp);
+	med = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	if (n == 1)
+		snprintf(cell, CELL, "%.*f%s", d, med, some);
 	else
-		snprintf(cell, CELL, "%.*f / %.*f / %.*f", d, s[0], d, med,
-		    d, s[nrep - 1]);
+		snprintf(cell, CELL, "%.*f / %.*f / %.*f%s", d, s[0], d, med,
+		    d, s[n - 1], some);
 	return med;
 }
 
@@ -68,7 +78,7 @@ table_print(FILE *fp, const struct figure *fig, int nfig,
 		for (i = 0; i < SIDES; i++)
 			med[i] = spread(&fig[r], obs, nrep, i, s,
 			    cell[r][1 + i]);
-		if (med[SIDE_LIBTOXCORE] != 0)
+		if (med[SIDE_LIBTOXCORE] > 0 && med[SIDE_BULKHEAD] >= 0)
 			snprintf(cell[r][3], CELL, "%.2f",
 			    med[SIDE_BULKHEAD] / med[SIDE_LIBTOXCORE]);
 		else
