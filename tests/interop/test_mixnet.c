@@ -76,6 +76,7 @@ teardown(void **state)
 struct session {
 	const char	*name;
 	struct bh	 b;
+	int		 started;	/* b is running */
 	char		 dir[64];
 	char		 address[2 * TOX_ADDRESS_SIZE + 1];
 	uint8_t		 pk[TOX_PUBLIC_KEY_SIZE];
@@ -89,6 +90,8 @@ struct mixnet {
 	struct toxclient	 t[2];		/* X, Y */
 };
 
+static struct mixnet	net;
+
 static void
 session_start(struct session *s, const char *name, int host,
     const char *bsd_key)
@@ -99,13 +102,14 @@ session_start(struct session *s, const char *name, int host,
 	const char	*a;
 
 	s->name = name;
-	s->requests = json_array();
 	snprintf(port, sizeof(port), "--port=%d", PORT);
 	snprintf(bs, sizeof(bs), "--bootstrap=%s:%d:%s", host_addr[H_BSD],
 	    PORT, bsd_key);
+	s->requests = json_array();
 	assert_int_equal(bh_make_profile(name, s->dir, sizeof(s->dir)), 0);
 	assert_int_equal(netbridge_enter(&nb, host), 0);
 	assert_int_equal(bh_start_dir(&s->b, s->dir, args), 0);
+	s->started = 1;
 	assert_int_equal(netbridge_leave(&nb), 0);
 	r = bh_cmd(&s->b, "{\"cmd\":\"id\"}", T_REPLY);
 	if (r == NULL)
@@ -125,11 +129,36 @@ session_stop(struct session *s)
 {
 	char	rm[96];
 
-	bh_stop(&s->b);
+	if (s->started)
+		bh_stop(&s->b);
+	s->started = 0;
 	json_decref(s->requests);
+	s->requests = NULL;
+	if (s->dir[0] == '\0')
+		return;
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", s->dir);
 	if (system(rm) != 0)
 		fprintf(stderr, "could not remove %s\n", s->dir);
+	s->dir[0] = '\0';
+}
+
+/*
+ * Everything the test started, stopped: also the test's teardown, so a
+ * failed assertion half-way leaves no node running.
+ */
+static int
+stop_all(void **state)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		toxclient_stop(&net.t[i]);
+		session_stop(&net.s[i]);
+	}
+	if (net.bsd.pid > 0)
+		bootstrapd_stop(&net.bsd);
+	memset(&net, 0, sizeof(net));
+	return 0;
 }
 
 static void
@@ -308,45 +337,43 @@ clients_met(int h)
 static void
 every_client_announces_and_is_found(void **state)
 {
-	struct mixnet	 m;
 	struct ring	 g;
 	uint64_t	 start, deadline;
 	int		 i, on, ring, met[H_N];
 
-	memset(&m, 0, sizeof(m));
 	memset(&g, 0, sizeof(g));
 	assert_int_equal(netbridge_enter(&nb, H_BSD), 0);
-	assert_int_equal(bootstrapd_start(&m.bsd, PORT), 0);
+	assert_int_equal(bootstrapd_start(&net.bsd, PORT), 0);
 	assert_int_equal(netbridge_leave(&nb), 0);
-	session_start(&m.s[0], "A", H_A, m.bsd.key);
-	session_start(&m.s[1], "B", H_B, m.bsd.key);
-	client_start(&m.t[0], "X", H_X, m.bsd.key);
-	client_start(&m.t[1], "Y", H_Y, m.bsd.key);
+	session_start(&net.s[0], "A", H_A, net.bsd.key);
+	session_start(&net.s[1], "B", H_B, net.bsd.key);
+	client_start(&net.t[0], "X", H_X, net.bsd.key);
+	client_start(&net.t[1], "Y", H_Y, net.bsd.key);
 
 	/* 1: everyone on the network, announced */
 	start = mono_ms();
 	deadline = start + T_ON;
-	while (!(on = all_on(&m)) && mono_ms() < deadline)
-		step(&m);
+	while (!(on = all_on(&net)) && mono_ms() < deadline)
+		step(&net);
 	fprintf(stderr, "on after %llu ms: A %d B %d X %d Y %d "
 	    "(2 = UDP)\n", (unsigned long long)(mono_ms() - start),
-	    m.s[0].announced, m.s[1].announced, (int)m.t[0].conn,
-	    (int)m.t[1].conn);
+	    net.s[0].announced, net.s[1].announced, (int)net.t[0].conn,
+	    (int)net.t[1].conn);
 
 	/* 2: the ring, every request to someone who never heard of us */
 	ring = 0;
 	if (on) {
-		add_from_session(&m.s[0], m.t[0].address_hex, MSG_AX);
-		assert_int_equal(toxclient_add(&m.t[0], m.s[1].address,
+		add_from_session(&net.s[0], net.t[0].address_hex, MSG_AX);
+		assert_int_equal(toxclient_add(&net.t[0], net.s[1].address,
 		    MSG_XB), 0);
-		add_from_session(&m.s[1], m.t[1].address_hex, MSG_BY);
-		assert_int_equal(toxclient_add(&m.t[1], m.s[0].address,
+		add_from_session(&net.s[1], net.t[1].address_hex, MSG_BY);
+		assert_int_equal(toxclient_add(&net.t[1], net.s[0].address,
 		    MSG_YA), 0);
 		start = mono_ms();
 		deadline = start + T_RING;
-		while (!(ring = ring_done(&m, &g, start)) &&
+		while (!(ring = ring_done(&net, &g, start)) &&
 		    mono_ms() < deadline)
-			step(&m);
+			step(&net);
 	}
 	for (i = H_A; i < H_N; i++) {
 		met[i] = clients_met(i);
@@ -356,19 +383,13 @@ every_client_announces_and_is_found(void **state)
 	}
 	if (!on || !ring)
 		for (i = 0; i < 2; i++) {
-			fprintf(stderr, "==== session %s\n", m.s[i].name);
-			bh_dump_log(&m.s[i].b);
+			fprintf(stderr, "==== session %s\n", net.s[i].name);
+			bh_dump_log(&net.s[i].b);
 		}
-	for (i = 0; i < 2; i++) {
-		toxclient_stop(&m.t[i]);
-		session_stop(&m.s[i]);
-	}
-	bootstrapd_stop(&m.bsd);
-
-	assert_true(m.s[0].announced);
-	assert_true(m.s[1].announced);
-	assert_int_equal(m.t[0].conn, TOX_CONNECTION_UDP);
-	assert_int_equal(m.t[1].conn, TOX_CONNECTION_UDP);
+	assert_true(net.s[0].announced);
+	assert_true(net.s[1].announced);
+	assert_int_equal(net.t[0].conn, TOX_CONNECTION_UDP);
+	assert_int_equal(net.t[1].conn, TOX_CONNECTION_UDP);
 	for (i = 0; i < 4; i++) {
 		if (!g.got[i])
 			fail_msg("request %d of the ring (A->X, X->B, B->Y, "
@@ -385,7 +406,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_client_announces_and_is_found),
+		cmocka_unit_test_teardown(every_client_announces_and_is_found,
+		    stop_all),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
