@@ -237,6 +237,7 @@ on_friend_dht(struct chan *c, struct ipc_msg *m, struct rd *r)
 	struct dht		*d = netd_dht_engine();
 	struct ip_port		ipp;
 	uint8_t			old[DHT_PK_LEN];
+	char			hex[2 * DHT_PK_LEN + 1];
 	uint64_t		now = mono_ms();
 	int			rv, had_old, i;
 
@@ -252,7 +253,8 @@ on_friend_dht(struct chan *c, struct ipc_msg *m, struct rd *r)
 		if (dht_search_add(d, f.dht_pk) == -1)
 			log_warnx("DHT-PK: no room to search for a friend");
 		netd_dhtpk_stats.keys_learned++;
-		log_info("DHT-PK: friend's DHT key learned");
+		hex_encode(f.dht_pk, DHT_PK_LEN, hex);
+		log_info("DHT-PK: friend's DHT key learned: %s", hex);
 	}
 	/* c-toxcore asks each node named for the nodes close to the key */
 	for (i = 0; i < f.n; i++)

@@ -16,7 +16,7 @@
  *    and asks the nodes the friend named for the nodes close to it.
  *
  * Logged at info level, for the user and the interop tests: "DHT-PK:
- * friend's DHT key learned", and a peer searching the DHT for our DHT key
+ * friend's DHT key learned: HEX", and a peer searching the DHT for our DHT key
  * (which only a peer that received our DHT-PK does).
  *
  * netd.c: after netd_oc_serve():	netd_dhtpk_serve(&ch_keyd or NULL);
