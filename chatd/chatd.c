@@ -90,7 +90,6 @@ main(int argc, char *argv[])
 	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
 	friend_ops_init(&ch_keyd, &ch_frontend);
-	dhtpk_in_init(&ch_keyd);
 	rt_open_peer(&ch_keyd, FD_CHATD_KEYD, ROLE_KEYD, &from_keyd,
 	    peer_closed);
 	rt_open_peer(&ch_frontend, FD_CHATD_FRONTEND, ROLE_FRONTEND,

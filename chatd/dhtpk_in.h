@@ -35,6 +35,7 @@ int	dhtpk_in_accept(struct friends *, const struct ipc_friend_dhtpk_in *,
 /* The friend went offline: any newer no_replay is welcome again. */
 void	dhtpk_in_offline(struct friend *);
 
+/* keyd's channel (friend_ops_init() calls it). */
 void	dhtpk_in_init(struct chan *keyd);
 /* FRIEND_NET to keyd: pk is a friend in state (enum friend_net_state). */
 void	dhtpk_in_tell(const uint8_t pk[TOX_PK_LEN], uint8_t state);

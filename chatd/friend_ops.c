@@ -558,6 +558,7 @@ friend_ops_init(struct chan *keyd, struct chan *frontend)
 {
 	to_keyd = keyd;
 	to_frontend = frontend;
+	dhtpk_in_init(keyd);
 	memset(&fs, 0, sizeof(fs));
 	memset(ops, 0, sizeof(ops));
 	inbox_init(&ib);
