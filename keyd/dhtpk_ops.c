@@ -99,7 +99,11 @@ on_dht_learned(struct chan *c, struct ipc_msg *m, struct rd *r)
 /*
  * Our announcement for one friend.  keyd builds the payload: the nonce
  * and no_replay are its own, netd names the friend (who must be one) and
- * gives what is public anyway (our DHT key, nodes we know).
+ * gives what is public anyway (our DHT key, nodes we know).  The plain
+ * text starts with 0x9c and is 41 + 39a + 51b bytes (a + b <= 4): never
+ * the 232 bytes of a handshake's, and no other box under our real key
+ * starts with that id, so netd gets nothing it could pass off as
+ * anything but a DHT-PK from us.
  */
 static int
 on_seal(struct chan *c, struct ipc_msg *m, struct rd *r)
