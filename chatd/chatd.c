@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chatd/dhtpk_in.h"
 #include "chatd/friend_ops.h"
 #include "common/log.h"
 #include "ipc/chan.h"
@@ -31,7 +32,9 @@ chatd_shutdown(void)
 /* Friends and requests (chatd/friend_ops.c); the messenger's rows
  * arrive with the messenger issue.  A request no table handles is
  * answered "not supported" by the channel. */
-static const struct chan_tables from_keyd = { { &friend_ops_from_keyd } };
+static const struct chan_tables from_keyd = {
+	{ &friend_ops_from_keyd, &dhtpk_in_from_keyd }
+};
 static const struct chan_tables from_frontend = {
 	{ &friend_ops_from_frontend }
 };

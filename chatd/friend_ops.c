@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chatd/dhtpk_in.h"
 #include "chatd/friend_ops.h"
 #include "common/hex.h"
 #include "common/log.h"
@@ -178,6 +179,7 @@ stored(void *arg, struct ipc_msg *m, struct rd *r)
 	}
 	f->pending = 0;
 	(void)inbox_del(&ib, f->pk);
+	dhtpk_in_tell(f->pk, FRIEND_NET_OFFLINE);
 	if (friend_request_pending(f)) {
 		friends_resend_start(f, mono_ms());
 		rearm();
@@ -196,6 +198,7 @@ removed(void *arg, struct ipc_msg *m, struct rd *r)
 	else {
 		if (op_friend(op) != NULL)
 			friends_del(&fs, op->number);
+		dhtpk_in_tell(op->pk, FRIEND_NET_GONE);
 		rearm();
 		(void)chan_reply_ok(to_frontend, op->reply_id);
 	}
@@ -463,11 +466,17 @@ on_load(struct chan *c, struct ipc_msg *m, struct rd *r)
 	struct friend			*f;
 	uint64_t			 now = mono_ms();
 	uint8_t				 i;
+	unsigned			 j;
 
 	if (ipc_unpack_friends_load(r, &ld) == -1)
 		return -1;
-	if (ld.flags & FRIENDS_LOAD_FIRST)
+	if (ld.flags & FRIENDS_LOAD_FIRST) {
+		/* a profile loaded anew: netd forgets the old list's */
+		for (j = 0; j < FRIEND_NUM_MAX; j++)
+			if ((f = friends_get(&fs, j)) != NULL && !f->pending)
+				dhtpk_in_tell(f->pk, FRIEND_NET_GONE);
 		friends_reset(&fs);
+	}
 	memcpy(fs.self_pk, ld.self_pk, sizeof(fs.self_pk));
 	fs.have_self = 1;
 	for (i = 0; i < ld.count; i++) {
@@ -492,6 +501,7 @@ on_load(struct chan *c, struct ipc_msg *m, struct rd *r)
 		memcpy(f->request, rec->request, f->request_len);
 		if (friend_request_pending(f) && f->request_len > 0)
 			friends_resend_start(f, now);
+		dhtpk_in_tell(f->pk, FRIEND_NET_OFFLINE);
 	}
 	if (ld.flags & FRIENDS_LOAD_LAST)
 		log_debug("%zu friends loaded", friends_count(&fs));
@@ -548,6 +558,7 @@ friend_ops_init(struct chan *keyd, struct chan *frontend)
 {
 	to_keyd = keyd;
 	to_frontend = frontend;
+	dhtpk_in_init(keyd);
 	memset(&fs, 0, sizeof(fs));
 	memset(ops, 0, sizeof(ops));
 	inbox_init(&ib);

@@ -37,6 +37,9 @@ struct friend {
 	uint8_t		request[FRIEND_REQ_SEND_MAX];
 	uint64_t	resend_due;	/* mono ms; 0: nothing to send */
 	uint32_t	resend_ivl;	/* the wait after the next send */
+	uint64_t	dhtpk_last;	/* no_replay of its last DHT-PK taken */
+	uint8_t		dht_pk[TOX_PK_LEN];	/* its DHT key, if has_dht */
+	int		has_dht;
 };
 
 struct friends {

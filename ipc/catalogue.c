@@ -10,6 +10,7 @@
  */
 #include "ipc/ipc.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_nodes.h"
@@ -213,6 +214,26 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "the user's public key, to announce: the onion client starts",
 	    E(KEYD, NETD), IPC_ONION_SELF_LEN, IPC_ONION_SELF_LEN,
 	    IPC_FD_NONE },
+	[IPC_ONION_FRIEND] = { "ONION_FRIEND",
+	    "a friend to search for: key, gone, offline or online",
+	    E(KEYD, NETD), IPC_FRIEND_NET_LEN, IPC_FRIEND_NET_LEN,
+	    IPC_FD_NONE },
+	[IPC_ONION_DHTPK_SEAL] = { "ONION_DHTPK_SEAL",
+	    "seal our DHT-PK for a friend: route, key, our DHT key, nodes",
+	    E(NETD, KEYD), IPC_DHTPK_SEAL_MIN, IPC_DHTPK_SEAL_MAX,
+	    IPC_FD_NONE, { IPC_ONION_DHTPK_SEALED, IPC_ERROR } },
+	[IPC_ONION_DHTPK_SEALED] = { "ONION_DHTPK_SEALED",
+	    "our DHT-PK, sealed by keyd: route, nonce, sealed bytes",
+	    E(KEYD, NETD), IPC_DHTPK_SEALED_MIN, IPC_DHTPK_SEALED_MAX,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
+	[IPC_ONION_DHTPK_IN] = { "ONION_DHTPK_IN",
+	    "a DHT request 0x9c for us: outer DHT key, sender key, nonce, box",
+	    E(NETD, KEYD), IPC_DHTPK_IN_MIN, IPC_DHTPK_IN_MAX,
+	    IPC_FD_NONE },
+	[IPC_ONION_FRIEND_DHT] = { "ONION_FRIEND_DHT",
+	    "a friend's DHT key and the nodes to ask for it",
+	    E(KEYD, NETD), IPC_FRIEND_DHT_MIN, IPC_FRIEND_DHT_MAX,
+	    IPC_FD_NONE },
 
 	/* Friends. */
 	[IPC_FRIEND_REQUEST_IN] = { "FRIEND_REQUEST_IN",
@@ -276,4 +297,16 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "a new incoming friend request: key, text",
 	    E(CHATD, FRONTEND), IPC_FRIEND_REQUEST_IN_MIN,
 	    IPC_FRIEND_REQUEST_IN_MAX, IPC_FD_NONE },
+	[IPC_FRIEND_NET] = { "FRIEND_NET",
+	    "a friend netd is to search for: key, gone, offline or online",
+	    E(CHATD, KEYD), IPC_FRIEND_NET_LEN, IPC_FRIEND_NET_LEN,
+	    IPC_FD_NONE },
+	[IPC_FRIEND_DHTPK_IN] = { "FRIEND_DHTPK_IN",
+	    "a friend's DHT-PK, opened: route, key, outer DHT key, payload",
+	    E(KEYD, CHATD), IPC_FRIEND_DHTPK_IN_MIN, IPC_FRIEND_DHTPK_IN_MAX,
+	    IPC_FD_NONE },
+	[IPC_FRIEND_DHT_LEARNED] = { "FRIEND_DHT_LEARNED",
+	    "a friend's DHT key and nodes, checked: for netd",
+	    E(CHATD, KEYD), IPC_FRIEND_DHT_MIN, IPC_FRIEND_DHT_MAX,
+	    IPC_FD_NONE },
 };

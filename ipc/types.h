@@ -82,6 +82,11 @@ enum ipc_type {
 	IPC_ONION_DATA_IN	= 148,	/* netd -> keyd: inner layer to open */
 	IPC_ONION_DATA_OUT	= 149,	/* keyd -> netd: sealed, to deliver */
 	IPC_ONION_SELF		= 150,	/* keyd -> netd: our real pk, public */
+	IPC_ONION_FRIEND	= 151,	/* keyd -> netd: a friend, its state */
+	IPC_ONION_DHTPK_SEAL	= 152,	/* netd -> keyd: our DHT-PK for one */
+	IPC_ONION_DHTPK_SEALED	= 153,	/* nonce, sealed DHT-PK */
+	IPC_ONION_DHTPK_IN	= 154,	/* netd -> keyd: a 0x20 DHT-PK to open */
+	IPC_ONION_FRIEND_DHT	= 155,	/* keyd -> netd: a friend's DHT key */
 	IPC_AREA_ONION_LAST	= 175,
 	/* Friends: the frontend asks chatd, chatd keeps friends and the
 	 * inbox, keyd stores them and does the crypto. */
@@ -101,6 +106,9 @@ enum ipc_type {
 	IPC_FRIEND_DECLINE	= 188,
 	IPC_FRIEND_REMOVE	= 189,	/* by number or public key */
 	IPC_FRIEND_REQUEST_EVENT = 190,	/* chatd -> frontend: a new request */
+	IPC_FRIEND_NET		= 191,	/* chatd -> keyd: a friend, its state */
+	IPC_FRIEND_DHTPK_IN	= 192,	/* keyd -> chatd: an opened DHT-PK */
+	IPC_FRIEND_DHT_LEARNED	= 193,	/* chatd -> keyd: a friend's DHT key */
 	IPC_AREA_FRIENDS_LAST	= 223,
 
 	IPC_TYPE_MAX		= 256	/* size of the catalogue */

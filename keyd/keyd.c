@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "ipc/chan.h"
+#include "keyd/dhtpk_ops.h"
 #include "keyd/friends.h"
 #include "keyd/net_relay.h"
 #include "keyd/onion_ops.h"
@@ -44,12 +45,13 @@ static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend }
 };
 static const struct chan_tables from_netd = {
-	{ &net_relay_from_netd, &onion_ops_from_netd }
+	{ &net_relay_from_netd, &onion_ops_from_netd, &dhtpk_ops_from_netd }
 };
 /* Friends and friend requests; the messenger's and calls' rows arrive
  * with their issues. */
 static const struct chan_tables from_chatd = {
-	{ &keyd_friends_from_chatd, &onion_ops_from_chatd }
+	{ &keyd_friends_from_chatd, &onion_ops_from_chatd,
+	  &dhtpk_ops_from_chatd }
 };
 static const struct chan_tables from_mediad = { { NULL } };
 
@@ -60,6 +62,7 @@ profile_event(enum keyd_profile_event ev, void *arg)
 		net_relay_profile_loaded();
 		keyd_friends_profile_loaded();
 		onion_ops_tell_netd();
+		dhtpk_ops_netd_up();
 	}
 }
 
@@ -127,6 +130,7 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 	if (nc.role == ROLE_NETD) {
 		net_relay_netd_up();
 		onion_ops_tell_netd();
+		dhtpk_ops_netd_up();
 	}
 	if (nc.role == ROLE_CHATD)
 		keyd_friends_chatd_up();
@@ -214,8 +218,10 @@ main(int argc, char *argv[])
 			    peers[i].tables, peer_closed);
 	net_relay_init(&ch_netd, &ch_frontend);
 	onion_ops_init(&ch_netd, &ch_chatd);
+	dhtpk_ops_init(&ch_netd, &ch_chatd);
 	net_relay_netd_up();
 	onion_ops_tell_netd();
+	dhtpk_ops_netd_up();
 	keyd_friends_chatd_up();
 	rt_serve(&rt);
 }

@@ -9,6 +9,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_onion.h"
+#include "keyd/dhtpk_ops.h"
 #include "keyd/onion_ops.h"
 #include "keyd/profile_dispatch.h"
 
@@ -265,8 +266,9 @@ on_data_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 		friend_request(p, di.sender_pk, &d);
 		break;
 	case ONION_DATA_ID_DHTPK:
-		/* a friend's DHT key and nodes: the DHT-PK step's */
-		onion_ops_stats.dhtpk_dropped++;
+		/* a friend's DHT key and nodes: chatd parses them */
+		onion_ops_stats.dhtpk++;
+		dhtpk_ops_onion_in(di.sender_pk, &d);
 		break;
 	default:
 		onion_ops_stats.other_dropped++;

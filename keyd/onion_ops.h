@@ -9,7 +9,8 @@
  *  - netd's ONION_DATA_IN: the inner layer of onion data, opened and
  *    routed by id: a friend request whose nospam is ours, from a stranger
  *    not asked about lately, goes to chatd as FRIEND_REQUEST_IN;
- *    DHT-PK (0x9c) is counted and dropped until the DHT-PK step;
+ *    DHT-PK (0x9c) goes to keyd/dhtpk_ops.c, which checks the sender
+ *    is a friend and hands it to chatd;
  *  - chatd's FRIEND_REQUEST_SEND: 0x20 || nospam || text, sealed for the
  *    friend and handed to netd as ONION_DATA_OUT.
  *
@@ -42,7 +43,7 @@ struct onion_ops_stats {
 	uint64_t	fr_repeat;		/* among the recent requesters */
 	uint64_t	fr_malformed;		/* no text, or too long */
 	uint64_t	fr_undelivered;		/* chatd was not there */
-	uint64_t	dhtpk_dropped;		/* 0x9c: a later step */
+	uint64_t	dhtpk;			/* 0x9c: to dhtpk_ops.c */
 	uint64_t	other_dropped;		/* any other id */
 	uint64_t	requests_sealed;	/* ONION_DATA_OUT to netd */
 };

@@ -193,6 +193,13 @@ on_nodes_req(struct dht *d, const struct ip_port *from, const uint8_t *pkt,
 	 * With nothing to tell we stay silent: c-toxcore drops a 0-node
 	 * response anyway.  We ping the asker instead, which lists it.
 	 */
+	if (memcmp(q.search_pk, d->keys.pk, DHT_PK_LEN) == 0 &&
+	    memcmp(pk, d->keys.pk, DHT_PK_LEN) != 0) {
+		/* only a peer that learned our DHT key asks for it */
+		d->stats.self_searched++;
+		if (d->searched_fn != NULL)
+			d->searched_fn(d->hook_arg, pk);
+	}
 	n = dht_close_nodes(d, q.search_pk, ipp_is_lan(from), near);
 	memset(&s, 0, sizeof(s));
 	for (i = 0; i < n; i++)
@@ -281,8 +288,11 @@ on_request(struct dht *d, const struct ip_port *from, const uint8_t *pkt,
 		rv = -1;
 	} else if (q->id == DHT_REQ_NAT_PING) {
 		dht_nat_handle(d, q->sender_pk, q->data, q->len);
+	} else if (q->id == DHT_REQ_DHTPK && d->dhtpk_fn != NULL) {
+		/* a friend's DHT-PK: keyd opens it, chatd checks it */
+		d->stats.dhtpk_in++;
+		d->dhtpk_fn(d->hook_arg, q->sender_pk, q->data, q->len);
 	} else {
-		/* DHT-PK (0x9c) belongs to the onion client, not here yet. */
 		d->stats.unexpected++;
 		rv = -1;
 	}
@@ -305,6 +315,74 @@ dht_ask_nodes(struct dht *d, const struct ip_port *to_in,
 	/* Never trusted as such: it is listed only if it answers this. */
 	dht_send_getnodes(d, &to, pk, d->keys.pk);
 	return 0;
+}
+
+int
+dht_ask_nodes_for(struct dht *d, const struct ip_port *to_in,
+    const uint8_t pk[DHT_PK_LEN], const uint8_t search_pk[DHT_PK_LEN],
+    uint64_t now)
+{
+	struct ip_port	to = *to_in;
+
+	if (now > d->now)
+		d->now = now;
+	ipp_normalize(&to);
+	if (!ipp_isset(&to) || memcmp(pk, d->keys.pk, DHT_PK_LEN) == 0)
+		return -1;
+	dht_send_getnodes(d, &to, pk, search_pk);
+	return 0;
+}
+
+void
+dht_set_hooks(struct dht *d, dht_dhtpk_fn *dhtpk, dht_searched_fn *searched,
+    void *arg)
+{
+	d->dhtpk_fn = dhtpk;
+	d->searched_fn = searched;
+	d->hook_arg = arg;
+}
+
+/* A node's word on where the searched key is, younger than a bad node. */
+static int
+ret_fresh(const struct dht *d, const struct dht_assoc *a)
+{
+	return ipp_isset(&a->ret) && a->ret_seen != 0 &&
+	    d->now < a->ret_seen + DHT_BAD_NODE_MS;
+}
+
+unsigned
+dht_route_to_friend(struct dht *d, const uint8_t pk[DHT_PK_LEN],
+    const uint8_t *pkt, size_t len, uint64_t now)
+{
+	struct dht_search	*s;
+	struct dht_client	*c;
+	unsigned		 i, n4 = 0, n6 = 0, sent = 0;
+
+	if (now > d->now)
+		d->now = now;
+	if ((s = dht_search_find(d, pk)) == NULL || s->fake)
+		return 0;
+	for (i = 0; i < DHT_SEARCH_NODES; i++) {
+		c = &s->c[i];
+		if (memcmp(c->pk, pk, DHT_PK_LEN) == 0 &&
+		    (dht_assoc_good(d, &c->a4) || dht_assoc_good(d, &c->a6)))
+			return 0;	/* seen directly */
+		n4 += ret_fresh(d, &c->a4);
+		n6 += ret_fresh(d, &c->a6);
+	}
+	if (n4 < DHT_ROUTE_MIN && n6 < DHT_ROUTE_MIN)
+		return 0;
+	/* each node that knows where the key is routes it on; one packet
+	 * per node, as c-toxcore */
+	for (i = 0; i < DHT_SEARCH_NODES; i++) {
+		c = &s->c[i];
+		if ((ret_fresh(d, &c->a4) && ipp_isset(&c->a4.ipp) &&
+		    dht_send_raw(d, &c->a4.ipp, pkt, len) >= 0) ||
+		    (ret_fresh(d, &c->a6) && ipp_isset(&c->a6.ipp) &&
+		    dht_send_raw(d, &c->a6.ipp, pkt, len) >= 0))
+			sent++;
+	}
+	return sent;
 }
 
 int

@@ -52,6 +52,12 @@
 
 typedef int dht_send_fn(void *arg, const struct ip_port *, const uint8_t *,
     size_t);
+/* A DHT request with id 0x9c (DHT-PK) for us: the outer sender's DHT key
+ * and the request's data (sender real pk || nonce || box), for keyd. */
+typedef void dht_dhtpk_fn(void *arg, const uint8_t sender_pk[DHT_PK_LEN],
+    const uint8_t *data, size_t len);
+/* A nodes request for our own DHT key: its sender searches for us. */
+typedef void dht_searched_fn(void *arg, const uint8_t sender_pk[DHT_PK_LEN]);
 
 struct dht_node {
 	uint8_t		pk[DHT_PK_LEN];
@@ -108,6 +114,8 @@ struct dht_stats {
 	uint64_t	malformed;	/* failed to parse or decrypt */
 	uint64_t	unexpected;	/* well formed but not asked for */
 	uint64_t	routed, tx, tx_fail;
+	uint64_t	dhtpk_in;	/* 0x20 id 0x9c for us, passed on */
+	uint64_t	self_searched;	/* nodes requests for our key */
 };
 
 struct dht {
@@ -137,6 +145,9 @@ struct dht {
 	uint64_t		 boot_at;
 
 	struct dht_stats	 stats;
+	dht_dhtpk_fn		*dhtpk_fn;
+	dht_searched_fn		*searched_fn;
+	void			*hook_arg;
 };
 
 /* A new engine with a fresh DHT keypair; NULL if out of memory. */
@@ -175,6 +186,34 @@ int		 dht_bootstrap_add(struct dht *, const struct packed_node *);
  */
 int		 dht_ask_nodes(struct dht *, const struct ip_port *,
 		    const uint8_t pk[DHT_PK_LEN], uint64_t now_ms);
+
+/*
+ * Where DHT-PK requests for us go, and who is told of a peer searching
+ * for our key (both optional; NULL drops and only counts).
+ */
+void		 dht_set_hooks(struct dht *, dht_dhtpk_fn *, dht_searched_fn *,
+		    void *arg);
+
+/*
+ * Asks a node for the nodes closest to search_pk (a friend's DHT key,
+ * from its DHT-PK: c-toxcore's dht_getnodes).  The node is listed only if
+ * it answers.  0, or -1 for our own key or an unset address.
+ */
+int		 dht_ask_nodes_for(struct dht *, const struct ip_port *,
+		    const uint8_t pk[DHT_PK_LEN],
+		    const uint8_t search_pk[DHT_PK_LEN], uint64_t now_ms);
+
+/*
+ * c-toxcore's route_to_friend: sends pkt (a 0x20 for a searched key) to
+ * each node of the key's search list that says where the key is, one
+ * packet per node, when at least two say so (DHT_ROUTE_MIN) and the key's
+ * own node is not in the list as good (then nothing is sent: c-toxcore
+ * talks to a friend it sees directly some other way).  Returns how many
+ * were sent.
+ */
+#define DHT_ROUTE_MIN	2
+unsigned	 dht_route_to_friend(struct dht *, const uint8_t pk[DHT_PK_LEN],
+		    const uint8_t *pkt, size_t len, uint64_t now_ms);
 
 /* Starts looking for a DHT key (a friend's); 0 or -1 if the table is full. */
 int		 dht_search_add(struct dht *, const uint8_t pk[DHT_PK_LEN]);

@@ -15,6 +15,7 @@
 #include "netd/net.h"
 #include "netd/netd_announce.h"
 #include "netd/netd_dht.h"
+#include "netd/netd_dhtpk.h"
 #include "netd/netd_lan.h"
 #include "netd/netd_onion.h"
 #include "netd/netd_onion_client.h"
@@ -117,7 +118,7 @@ static const struct chan_table nodes_from_keyd = { CHAN_ROWS(nodes_from_keyd_row
  * data to deliver, whose key to announce. */
 static const struct chan_tables from_keyd = {
 	{ &netd_dht_from_keyd, &nodes_from_keyd, &netd_onion_out_from_keyd,
-	  &netd_oc_from_keyd }
+	  &netd_oc_from_keyd, &netd_dhtpk_from_keyd }
 };
 
 static void
@@ -185,6 +186,7 @@ main(int argc, char *argv[])
 	netd_onion_serve();				/* netd_onion.c */
 	netd_announce_serve();				/* netd_announce.c */
 	netd_oc_serve(standalone ? NULL : &ch_keyd);	/* netd_onion_client.c */
+	netd_dhtpk_serve(standalone ? NULL : &ch_keyd);	/* netd_dhtpk.c */
 	netd_lan_serve();				/* netd_lan.c */
 	nodes_feed_init(&(struct nodes_feed_ops){ .bootstrap = feed_bootstrap });
 	rt_serve(&rt);

@@ -11,6 +11,7 @@
 #include "common/loop.h"
 #include "common/mono.h"
 #include "common/onion_data.h"
+#include "ipc/msg_dhtpk.h"
 #include "ipc/msg_onion.h"
 #include "netd/dht.h"
 #include "netd/net.h"
@@ -27,10 +28,15 @@
 static void	oc_rx(void *, const struct ip_port *, const uint8_t *, size_t);
 static void	oc_burst_end(void *);
 
-/* A friend-request destination being searched for. */
+/*
+ * A key being searched for: a friend (keyd's ONION_FRIEND, searched until
+ * removed) or a friend-request destination (searched while requests are
+ * queued for it), or both: one search either way.
+ */
 struct dest {
 	uint8_t		pk[ONION_PK_LEN];
 	uint64_t	last;		/* last queued for it; 0: free */
+	uint8_t		friend;		/* keyd says it is a friend */
 };
 
 static struct {
@@ -243,6 +249,31 @@ send_cb(void *arg, const struct ip_port *to, const uint8_t *pkt, size_t len)
 
 /* Friend requests keyd sealed: search, then deliver. */
 
+static struct dest *dest_find(const uint8_t *);
+
+/* A free slot, or the destination idle longest (not a friend), whose
+ * search ends; NULL when every slot holds a friend. */
+static struct dest *
+dest_new(const uint8_t *pk)
+{
+	struct dest	*d = NULL, *old = NULL;
+	int		 i;
+
+	for (i = 0; i < NETD_OC_DESTS && d == NULL; i++)
+		if (g.dest[i].last == 0)
+			d = &g.dest[i];
+		else if (!g.dest[i].friend &&
+		    (old == NULL || g.dest[i].last < old->last))
+			old = &g.dest[i];
+	if (d == NULL && (d = old) != NULL && g.oc != NULL)
+		(void)onion_client_friend_del(g.oc, d->pk);
+	if (d != NULL) {
+		memset(d, 0, sizeof(*d));
+		memcpy(d->pk, pk, sizeof(d->pk));
+	}
+	return d;
+}
+
 static struct dest *
 dest_find(const uint8_t *pk)
 {
@@ -290,22 +321,14 @@ dest_search(struct dest *d)
 static void
 queued(const uint8_t *pk)
 {
-	struct dest	*d, *old = NULL;
+	struct dest	*d;
 	uint64_t	 now = mono_ms();
-	int		 i;
 
 	if ((d = dest_find(pk)) == NULL) {
-		for (i = 0; i < NETD_OC_DESTS && d == NULL; i++)
-			if (g.dest[i].last == 0)
-				d = &g.dest[i];
-			else if (old == NULL || g.dest[i].last < old->last)
-				old = &g.dest[i];
-		if (d == NULL) {
-			d = old;
-			if (g.oc != NULL)
-				(void)onion_client_friend_del(g.oc, d->pk);
+		if ((d = dest_new(pk)) == NULL) {
+			log_warnx("onion: no room to search for one more key");
+			return;
 		}
-		memcpy(d->pk, pk, sizeof(d->pk));
 		if (g.oc != NULL)
 			dest_search(d);
 	}
@@ -315,6 +338,42 @@ queued(const uint8_t *pk)
 		netd_status_report();
 		timer_at(&g.tick, now);
 	}
+}
+
+int
+netd_oc_friend(const uint8_t pk[ONION_PK_LEN], uint8_t state)
+{
+	struct dest	*d = dest_find(pk);
+	uint64_t	 now = mono_ms();
+
+	if (state == FRIEND_NET_GONE) {
+		if (d == NULL)
+			return -1;
+		/* a request still queued keeps the search, as a destination */
+		d->friend = 0;
+		if (netd_onion_out_pending(pk) == 0) {
+			if (g.oc != NULL)
+				(void)onion_client_friend_del(g.oc, pk);
+			d->last = 0;
+		}
+		return 0;
+	}
+	if (d == NULL) {
+		if ((d = dest_new(pk)) == NULL) {
+			log_warnx("onion: no room to search for one more friend");
+			return -1;
+		}
+		d->last = now != 0 ? now : 1;
+		if (g.oc != NULL)
+			dest_search(d);
+	}
+	d->friend = 1;
+	if (g.oc != NULL) {
+		(void)onion_client_friend_set_online(g.oc, pk,
+		    state == FRIEND_NET_ONLINE);
+		timer_at(&g.tick, now);
+	}
+	return 0;
 }
 
 /* The engine on the loop. */
@@ -348,7 +407,8 @@ tick_fn(struct timer *t)
 			continue;
 		if (netd_onion_out_pending(g.dest[i].pk) > 0)
 			deliver(&g.dest[i], now);
-		else if (now - g.dest[i].last > NETD_OC_DEST_IDLE_MS) {
+		else if (!g.dest[i].friend &&
+		    now - g.dest[i].last > NETD_OC_DEST_IDLE_MS) {
 			(void)onion_client_friend_del(g.oc, g.dest[i].pk);
 			g.dest[i].last = 0;
 		}

@@ -10,7 +10,9 @@
  *    us (ONION_DATA_IN); netd opens only the outer layer, with its data
  *    temp key;
  *  - keyd's sealed friend requests (ONION_DATA_OUT, netd_onion_out.c) are
- *    delivered once a search has found the friend's announce nodes.
+ *    delivered once a search has found the friend's announce nodes;
+ *  - friends (netd_oc_friend(), from netd_dhtpk.c) are searched the same
+ *    way, in the same table, for as long as they are friends.
  *
  * The engine starts when keyd says whose key to announce (ONION_SELF) and
  * starts again if that key changes.  One loop timer is armed to the
@@ -27,8 +29,9 @@
 #include "ipc/msg_net.h"
 #include "netd/onion_client.h"
 
-/* Friend-request destinations searched at once; the oldest idle goes. */
-#define NETD_OC_DESTS		64
+/* Keys searched at once: friends, and friend-request destinations of
+ * which the oldest idle goes when the table is full. */
+#define NETD_OC_DESTS		OC_FRIENDS_MAX
 /* A destination with nothing queued for this long is no longer searched
  * (chatd resends a pending request well within it). */
 #define NETD_OC_DEST_IDLE_MS	(30 * 60 * 1000)
@@ -41,6 +44,12 @@
 void	netd_oc_serve(struct chan *keyd);
 /* Handler rows of keyd's channel: ONION_SELF. */
 extern const struct chan_table	netd_oc_from_keyd;
+/*
+ * A friend to search for, in an enum friend_net_state (keyd's
+ * ONION_FRIEND, through netd_dhtpk.c): searched until gone, not while
+ * online.  0, or -1 if the table is full of friends or (gone) unknown.
+ */
+int	netd_oc_friend(const uint8_t pk[ONION_PK_LEN], uint8_t state);
 /* The onion part of NET_STATUS. */
 void	netd_oc_status(struct ipc_net_status *);
 /* The engine (NULL before ONION_SELF), for tests and status. */

@@ -12,6 +12,7 @@
 
 #include "ipc/ipc.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_onion.h"
@@ -42,6 +43,12 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_onion_data_out	odo;
 		struct ipc_friend_request_in	fri;
 		struct ipc_friend_request_send	frs;
+		struct ipc_friend_net		fnet;
+		struct ipc_friend_dht		fdht;
+		struct ipc_dhtpk_seal		dseal;
+		struct ipc_dhtpk_sealed		dsealed;
+		struct ipc_dhtpk_in		din;
+		struct ipc_friend_dhtpk_in	fdin;
 		uint8_t				u8, key[32];
 	} v;
 	union {
@@ -88,6 +95,12 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_onion_data_out, odo);
 	TRYV(ipc_unpack_friend_request_in, fri);
 	TRYV(ipc_unpack_friend_request_send, frs);
+	TRYV(ipc_unpack_friend_net, fnet);
+	TRYV(ipc_unpack_friend_dht, fdht);
+	TRYV(ipc_unpack_dhtpk_seal, dseal);
+	TRYV(ipc_unpack_dhtpk_sealed, dsealed);
+	TRYV(ipc_unpack_dhtpk_in, din);
+	TRYV(ipc_unpack_friend_dhtpk_in, fdin);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);
 	rd_init(&r, p, n);

@@ -1,7 +1,8 @@
 /*
  * keyd's handlers of what the frontend and netd send, in process, over
  * real channels: keyd's ends run keyd's own tables (keyd_profile_table,
- * net_relay_from_frontend, net_relay_from_netd, onion_ops_from_netd, as
+ * net_relay_from_frontend, net_relay_from_netd, onion_ops_from_netd,
+ * dhtpk_ops_from_netd, as
  * in keyd.c) on a real profile directory (tmpfs), and the input is a
  * sequence of IPC messages from a "frontend" or a "netd" peer.  Types are
  * drawn from the catalogue's types for that edge, so the handlers are
@@ -55,6 +56,7 @@
 #include "keyd/encryptsave.h"
 #include "keyd/identity.h"
 #include "keyd/net_relay.h"
+#include "keyd/dhtpk_ops.h"
 #include "keyd/onion_ops.h"
 #include "keyd/profile_dispatch.h"
 
@@ -68,7 +70,7 @@ static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend }
 };
 static const struct chan_tables from_netd = {
-	{ &net_relay_from_netd, &onion_ops_from_netd }
+	{ &net_relay_from_netd, &onion_ops_from_netd, &dhtpk_ops_from_netd }
 };
 
 static struct chan	 kf, kn;		/* keyd's ends */
@@ -159,6 +161,7 @@ init(void)
 	}
 	net_relay_init(&kn, &kf);
 	onion_ops_init(&kn, NULL);	/* no chatd here */
+	dhtpk_ops_init(&kn, NULL);
 }
 
 static int

@@ -15,6 +15,7 @@
 #include "common/topology.h"
 #include "ipc/ipc.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_onion.h"
@@ -726,6 +727,92 @@ pk_onion_self(int big)
 	return done(&w);
 }
 
+static size_t
+pk_friend_net(int big)
+{
+	struct ipc_friend_net	m;
+	struct wr		w;
+
+	memset(&m, 0, sizeof(m));
+	m.state = FRIEND_NET_ONLINE;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_net(&w, &m);
+	return done(&w);
+}
+
+static void
+nodes_v6(struct ipc_friend_dht *f, int big)
+{
+	unsigned	i;
+
+	memset(f, 0, sizeof(*f));
+	f->n = big ? DHTPK_NODES_MAX : 0;
+	for (i = 0; i < f->n; i++)
+		f->nodes[i].family = PN_UDP6;
+}
+
+static size_t
+pk_friend_dht(int big)
+{
+	struct ipc_friend_dht	m;
+	struct wr		w;
+
+	nodes_v6(&m, big);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_dht(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_dhtpk_seal(int big)
+{
+	struct ipc_dhtpk_seal	m;
+	struct wr		w;
+
+	memset(&m, 0, sizeof(m));
+	nodes_v6(&m.f, big);
+	m.route = DHTPK_ROUTE_DHT;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_dhtpk_seal(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_dhtpk_sealed(int big)
+{
+	static struct ipc_dhtpk_sealed	m;
+	struct wr			w;
+
+	m.len = big ? DHTPK_SEALED_MAX : DHTPK_SEALED_MIN;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_dhtpk_sealed(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_dhtpk_in(int big)
+{
+	static struct ipc_dhtpk_in	m;
+	struct wr			w;
+
+	m.boxlen = big ? DHTPK_BOX_MAX : DHTPK_BOX_MIN;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_dhtpk_in(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_friend_dhtpk_in(int big)
+{
+	static struct ipc_friend_dhtpk_in	m;
+	struct wr				w;
+
+	m.len = big ? DHTPK_MAX_LEN : DHTPK_MIN_LEN;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_dhtpk_in(&w, &m);
+	return done(&w);
+}
+
 static const struct {
 	uint16_t	 type;
 	size_t		(*pack)(int big);
@@ -790,6 +877,14 @@ static const struct {
 	{ IPC_ONION_DATA_IN, pk_onion_data_in },
 	{ IPC_ONION_DATA_OUT, pk_onion_data_out },
 	{ IPC_ONION_SELF, pk_onion_self },
+	{ IPC_ONION_FRIEND, pk_friend_net },
+	{ IPC_ONION_DHTPK_SEAL, pk_dhtpk_seal },
+	{ IPC_ONION_DHTPK_SEALED, pk_dhtpk_sealed },
+	{ IPC_ONION_DHTPK_IN, pk_dhtpk_in },
+	{ IPC_ONION_FRIEND_DHT, pk_friend_dht },
+	{ IPC_FRIEND_NET, pk_friend_net },
+	{ IPC_FRIEND_DHTPK_IN, pk_friend_dhtpk_in },
+	{ IPC_FRIEND_DHT_LEARNED, pk_friend_dht },
 };
 
 static void

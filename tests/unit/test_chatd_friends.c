@@ -25,6 +25,7 @@
 #include "common/mono.h"
 #include "ipc/chan.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
 
 static void
@@ -337,6 +338,22 @@ assert_friend_ans(uint32_t id, unsigned number, int who)
 	assert_memory_equal(a.pk, pk, TOX_PK_LEN);
 }
 
+/* The next message to keyd is FRIEND_NET for friend `who` in state. */
+static void
+assert_friend_net(int who, uint8_t state)
+{
+	struct ipc_friend_net	f;
+	struct rd		r;
+	uint8_t			pk[TOX_PK_LEN];
+
+	assert_int_equal(next_from(kfd), IPC_FRIEND_NET);
+	rd_init(&r, got.data, got.hdr.len);
+	assert_int_equal(ipc_unpack_friend_net(&r, &f), 0);
+	key(pk, who);
+	assert_memory_equal(f.pk, pk, TOX_PK_LEN);
+	assert_int_equal(f.state, state);
+}
+
 static void
 request_in_accept_and_decline(void **state)
 {
@@ -374,6 +391,8 @@ request_in_accept_and_decline(void **state)
 	assert_true(quiet(ffd));	/* no answer before keyd's */
 	keyd_answers(kid, 1);
 	assert_friend_ans(41, 0, 0xa);
+	/* stored: netd is to search for it, through keyd */
+	assert_friend_net(0xa, FRIEND_NET_OFFLINE);
 	assert_int_equal(ib->n, 0);
 	assert_non_null(friends_get(friend_ops_friends(), 0));
 	assert_int_equal(friends_get(friend_ops_friends(), 0)->status, 3);
@@ -432,6 +451,7 @@ add_sends_at_once_and_keeps_trying(void **state)
 	assert_int_equal(got.hdr.id, 53);
 	keyd_answers(kid, 1);
 	assert_friend_ans(52, 0, 0xc);
+	assert_friend_net(0xc, FRIEND_NET_OFFLINE);
 	/* the request goes to keyd at once */
 	assert_int_equal(next_from(kfd), IPC_FRIEND_REQUEST_SEND);
 	rd_init(&r, got.data, got.hdr.len);
@@ -470,6 +490,7 @@ add_sends_at_once_and_keeps_trying(void **state)
 	keyd_answers(got.hdr.id, 1);
 	assert_int_equal(next_from(ffd), IPC_OK);
 	assert_int_equal(got.hdr.id, 55);
+	assert_friend_net(0xc, FRIEND_NET_GONE);
 	assert_null(friends_get(fs, 0));
 	assert_int_equal(friends_next_due(fs), 0);
 	assert_false(closed);
@@ -485,7 +506,7 @@ list_pages_and_load(void **state)
 	struct rd			r;
 	uint8_t				pb[2];
 	int				i, b, total = 0;
-	uint16_t			start = 0;
+	uint16_t			start = 0, t;
 
 	/* 40 friends in three batches, numbers as keyd gave them */
 	for (b = 0; b < 3; b++) {
@@ -521,6 +542,15 @@ list_pages_and_load(void **state)
 	assert_int_equal(total, 40);
 	/* the 20 with a request pending are due at once */
 	assert_true(friends_next_due(friend_ops_friends()) != 0);
+	/* and netd is to search for all 40, through keyd */
+	total = 0;
+	while (total < 40 && (t = next_from(kfd)) != 0)
+		if (t == IPC_FRIEND_NET) {
+			assert_int_equal(got.data[TOX_PK_LEN],
+			    FRIEND_NET_OFFLINE);
+			total++;
+		}
+	assert_int_equal(total, 40);
 }
 
 int

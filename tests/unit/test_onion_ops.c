@@ -25,6 +25,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_onion.h"
+#include "keyd/dhtpk_ops.h"
 #include "keyd/onion_ops.h"
 #include "keyd/profile_dispatch.h"
 
@@ -492,7 +493,9 @@ other_data_is_counted_and_dropped(void **state)
 	friend_req(plain, p->nospam, "hi", 2);
 	data_in(pk, other_sk, plain, 7);
 	assert_int_equal(next_on(cfd), 0);
-	assert_int_equal(onion_ops_stats.dhtpk_dropped, 1);
+	/* a DHT-PK from a stranger goes no further than keyd */
+	assert_int_equal(onion_ops_stats.dhtpk, 1);
+	assert_int_equal(dhtpk_ops_stats.in_stranger, 1);
 	assert_int_equal(onion_ops_stats.other_dropped, 1);
 	assert_int_equal(onion_ops_stats.data_unopened, 1);
 	assert_int_equal(onion_ops_stats.friend_requests, 0);
