@@ -90,7 +90,10 @@ INTEROP_SRCS	 = $(wildcard tests/interop/test_*.c)
 INTEROP_TOOLS	 = $(wildcard tests/interop/tool_*.c)
 # Test builds of roles (a compromised one, speaking the real IPC).
 INTEG_TOOLS	 = $(wildcard tests/integration/tool_*.c)
-TEST_HELPERS	 = $(wildcard tests/lib/*.c)
+# Helpers that call libtoxcore go only into the interop tests.
+INTEROP_HELPERS	 = tests/lib/toxpeer.c
+.SECONDARY: $(call obj,$(INTEROP_HELPERS))
+TEST_HELPERS	 = $(filter-out $(INTEROP_HELPERS),$(wildcard tests/lib/*.c))
 UNIT_BINS	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 INTEG_BINS	 = $(patsubst tests/integration/%.c,$(B)/tests/%,$(INTEG_SRCS))
 INTEROP_BINS	 = $(patsubst tests/interop/%.c,$(B)/tests/%,$(INTEROP_SRCS))
@@ -190,10 +193,10 @@ $(B)/tests/%: tests/integration/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST)) $(LDFLAGS) -o $@ $< $(TEST_LINK)
-$(B)/tests/%: tests/interop/%.c $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
+$(B)/tests/%: tests/interop/%.c $(call obj,$(INTEROP_HELPERS)) $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(call obj,$(INTEROP_HELPERS)) $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
 $(B)/obj/bench/%.o: bench/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
