@@ -1,7 +1,11 @@
 /* Watching a session's events: see bh_watch.h. */
+#include <sys/wait.h>
+
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/lib/bh_watch.h"
 
@@ -93,6 +97,30 @@ bh_onion_announced(struct bh *b)
 }
 
 int
+bh_all_announced(struct bh *const *bs, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (bh_onion_announced(bs[i]) != 1)
+			return 0;
+	return 1;
+}
+
+json_t *
+bh_call(struct bh *b, json_t *req, int timeout_ms)
+{
+	char	*line = json_dumps(req, JSON_COMPACT);
+	json_t	*r = NULL;
+
+	json_decref(req);
+	if (line != NULL)
+		r = bh_cmd(b, line, timeout_ms);
+	free(line);
+	return r;
+}
+
+int
 bh_address(struct bh *b, char out[77], int timeout_ms)
 {
 	json_t		*r = bh_cmd(b, "{\"cmd\":\"id\"}", timeout_ms);
@@ -110,15 +138,46 @@ bh_address(struct bh *b, char out[77], int timeout_ms)
 	return rc;
 }
 
+/* A new unencrypted profile in dir, as `bulkhead init` makes it. */
+static int
+init_profile(const char *dir)
+{
+	char		 prof[300], out[1024], err[1024];
+	const char	*args[] = { prof, "--no-passphrase", "init", NULL };
+	int		 st;
+
+	snprintf(prof, sizeof(prof), "--profile=%s/profile.tox", dir);
+	st = bh_run(args, NULL, out, sizeof(out), err, sizeof(err));
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "init: %s\n%s\n", out, err);
+		return -1;
+	}
+	return 0;
+}
+
 int
 bh_start_joined(struct bh *b, const char *dir, int port, const char *host,
     int node_port, const char *node_key)
 {
-	char		 p[32], bs[160];
+	char		 p[32], bs[160], scratch[64], path[300];
 	const char	*args[] = { p, bs, "--log-level=debug", NULL };
+	int		 rc;
 
+	if (dir == NULL) {
+		snprintf(scratch, sizeof(scratch), "/tmp/bh-test-XXXXXX");
+		if (mkdtemp(scratch) == NULL)
+			return -1;
+	}
+	snprintf(path, sizeof(path), "%s/profile.tox",
+	    dir != NULL ? dir : scratch);
+	if (access(path, F_OK) == -1 &&
+	    init_profile(dir != NULL ? dir : scratch) == -1)
+		return -1;
 	snprintf(p, sizeof(p), "--port=%d", port);
 	snprintf(bs, sizeof(bs), "--bootstrap=%s:%d:%s", host, node_port,
 	    node_key);
-	return bh_start_dir(b, dir, args);
+	rc = bh_start_dir(b, dir != NULL ? dir : scratch, args);
+	if (dir == NULL)
+		b->keep_dir = 0;	/* ours: bh_stop removes it */
+	return rc;
 }

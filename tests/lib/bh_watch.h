@@ -31,12 +31,17 @@ size_t	 bh_count(struct bh *, const char *name, const char *member,
 /* The last kept "onion" event's "announced": 1, 0, or -1 if none yet. */
 int	 bh_onion_announced(struct bh *);
 /*
- * Starts a session in dir (NULL: a scratch dir) on UDP port that knows
- * only the node host:node_port (key in hex), logging at debug so a
- * failing test can show what netd did.  As bh_start.
+ * Starts a session in dir (NULL: a scratch dir that bh_stop removes) on
+ * UDP port that knows only the node host:node_port (key in hex), logging
+ * at debug so a failing test can show what netd did.  A dir without a
+ * profile gets a new unencrypted one first.  0, or -1.
  */
 int	 bh_start_joined(struct bh *, const char *dir, int port,
 	    const char *host, int node_port, const char *node_key);
+/* All n sessions' last "onion" event says announced: 1, else 0. */
+int	 bh_all_announced(struct bh *const *, size_t n);
+/* bh_cmd with the request as JSON (taken: decref'd here). */
+json_t	*bh_call(struct bh *, json_t *req, int timeout_ms);
 /* The session's Tox ID (76 hex digits) from `id`; 0, or -1. */
 int	 bh_address(struct bh *, char out[77], int timeout_ms);
 
