@@ -25,6 +25,15 @@ static const char *const state_names[NET_DHT_STATE_MAX] = {
 static struct ipc_net_status	last;
 static int			have_last;
 
+/* {"announced", "nodes"}: findable by friends, and on how many nodes. */
+static json_t *
+onion_json(void)
+{
+	return json_pack("{s:b, s:i}", "announced",
+	    last.onion == NET_ONION_ANNOUNCED, "nodes",
+	    (int)last.onion_nodes);
+}
+
 json_t *
 net_status_json(void)
 {
@@ -33,25 +42,31 @@ net_status_json(void)
 	if (!have_last)
 		return json_null();
 	hex_encode(last.dht_pk, sizeof(last.dht_pk), pk);
-	return json_pack("{s:s, s:s, s:i, s:I}", "state",
+	return json_pack("{s:s, s:s, s:i, s:I, s:o}", "state",
 	    state_names[last.state], "dht_public_key", pk, "udp_port",
-	    (int)last.udp_port, "good_nodes", (json_int_t)last.good_nodes);
+	    (int)last.udp_port, "good_nodes", (json_int_t)last.good_nodes,
+	    "onion", onion_json());
 }
 
 int
 net_status_msg(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct ipc_net_status	st;
-	int			changed;
+	int			changed, onion_changed;
 
 	if (ipc_unpack_net_status(r, &st) == -1)
 		return -1;
-	/* An event when the connection state changes, not per node. */
+	/* An event when a state changes, not per node. */
 	changed = !have_last || st.state != last.state;
+	onion_changed = (have_last ? last.onion : NET_ONION_OFF) != st.onion &&
+	    (st.onion == NET_ONION_ANNOUNCED || (have_last &&
+	    last.onion == NET_ONION_ANNOUNCED));
 	last = st;
 	have_last = 1;
 	if (changed)
 		ui_event("dht", net_status_json());
+	if (onion_changed)
+		ui_event("onion", onion_json());
 	return 0;
 }
 

@@ -59,6 +59,7 @@ profile_event(enum keyd_profile_event ev, void *arg)
 	if (ev == KEYD_PROFILE_LOADED) {
 		net_relay_profile_loaded();
 		keyd_friends_profile_loaded();
+		onion_ops_tell_netd();
 	}
 }
 
@@ -123,8 +124,10 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 	rt_reopen_peer(peers[nc.role].c, m->fd, nc.role, peers[nc.role].tables,
 	    peer_closed);
 	m->fd = -1;
-	if (nc.role == ROLE_NETD)
+	if (nc.role == ROLE_NETD) {
 		net_relay_netd_up();
+		onion_ops_tell_netd();
+	}
 	if (nc.role == ROLE_CHATD)
 		keyd_friends_chatd_up();
 	log_info("new channel to restarted %s", role_name(nc.role));
@@ -212,6 +215,7 @@ main(int argc, char *argv[])
 	net_relay_init(&ch_netd, &ch_frontend);
 	onion_ops_init(&ch_netd, &ch_chatd);
 	net_relay_netd_up();
+	onion_ops_tell_netd();
 	keyd_friends_chatd_up();
 	rt_serve(&rt);
 }

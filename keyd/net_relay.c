@@ -181,7 +181,8 @@ static int
 same_status(const struct ipc_net_status *a, const struct ipc_net_status *b)
 {
 	return a->state == b->state && a->udp_port == b->udp_port &&
-	    a->good_nodes == b->good_nodes &&
+	    a->good_nodes == b->good_nodes && a->onion == b->onion &&
+	    a->onion_nodes == b->onion_nodes &&
 	    memcmp(a->dht_pk, b->dht_pk, sizeof(a->dht_pk)) == 0;
 }
 

@@ -362,3 +362,22 @@ onion_ops_init(struct chan *n, struct chan *c)
 	memset(recent, 0, sizeof(recent));
 	nrecent = recent_next = 0;
 }
+
+/*
+ * Whose key netd announces: the profile's public key, whenever there is a
+ * profile and a netd (at start, after an unlock or import, after netd
+ * restarts).  Public, it is in the Tox ID; the onion client starts on it.
+ */
+void
+onion_ops_tell_netd(void)
+{
+	struct profile	*p = unlocked();
+	uint8_t		 buf[IPC_ONION_SELF_LEN];
+	struct wr	 w;
+
+	if (p == NULL || netd == NULL || !netd->open)
+		return;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_onion_self(&w, p->pk);
+	(void)chan_send_wr(netd, IPC_ONION_SELF, 0, &w);
+}

@@ -51,6 +51,9 @@ extern struct onion_ops_stats	onion_ops_stats;
 /* The channels keyd answers on and forwards to; forgets the recent
  * requesters. */
 void	onion_ops_init(struct chan *netd, struct chan *chatd);
+/* Tells netd whose key to announce (ONION_SELF), if both are there:
+ * at start, when a profile loads, when netd comes back. */
+void	onion_ops_tell_netd(void);
 extern const struct chan_table	onion_ops_from_netd;
 extern const struct chan_table	onion_ops_from_chatd;
 

@@ -17,6 +17,7 @@
 #include "netd/netd_dht.h"
 #include "netd/netd_lan.h"
 #include "netd/netd_onion.h"
+#include "netd/netd_onion_client.h"
 #include "netd/netd_onion_out.h"
 #include "netd/nodes_feed.h"
 #include "sandbox/role_rt.h"
@@ -113,9 +114,10 @@ static const struct chan_handler nodes_from_keyd_rows[] = {
 };
 static const struct chan_table nodes_from_keyd = { CHAN_ROWS(nodes_from_keyd_rows), NULL };
 /* What netd handles from keyd: the DHT's rows, the nodes list's, onion
- * data to deliver. */
+ * data to deliver, whose key to announce. */
 static const struct chan_tables from_keyd = {
-	{ &netd_dht_from_keyd, &nodes_from_keyd, &netd_onion_out_from_keyd }
+	{ &netd_dht_from_keyd, &nodes_from_keyd, &netd_onion_out_from_keyd,
+	  &netd_oc_from_keyd }
 };
 
 static void
@@ -182,6 +184,7 @@ main(int argc, char *argv[])
 	netd_dht_serve(standalone ? NULL : &ch_keyd);	/* netd_dht.c */
 	netd_onion_serve();				/* netd_onion.c */
 	netd_announce_serve();				/* netd_announce.c */
+	netd_oc_serve(standalone ? NULL : &ch_keyd);	/* netd_onion_client.c */
 	netd_lan_serve();				/* netd_lan.c */
 	nodes_feed_init(&(struct nodes_feed_ops){ .bootstrap = feed_bootstrap });
 	rt_serve(&rt);

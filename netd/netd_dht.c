@@ -15,6 +15,7 @@
 #include "netd/dht_packet.h"
 #include "netd/net.h"
 #include "netd/netd_dht.h"
+#include "netd/netd_status.h"
 
 #define BOOT_MAX	DHT_BOOTSTRAP_MAX
 
@@ -35,8 +36,7 @@ static struct {
 	struct net_proto	 proto;
 	struct timer		 tick, save_t;
 	struct chan		*keyd;
-	struct ipc_net_status	 last;
-	uint64_t		 last_sent;
+	int			 was_connected;
 } g = { .proto = { "dht", dht_rx, dht_burst_end, NULL, 0 } };
 
 int
@@ -97,41 +97,23 @@ netd_dht_status(struct ipc_net_status *s)
 	s->good_nodes = dht_good_nodes(g.d);
 }
 
-/* Tells keyd when the state changes, and the count now and then. */
+/*
+ * Newly connected: hand keyd the nodes soon, not in five minutes, so even
+ * a short session leaves the next one somewhere to start.  Then the
+ * status, which netd_status.c sends if it changed.
+ */
 static void
 report(void)
 {
-	struct ipc_net_status	s;
-	uint8_t			buf[IPC_NET_STATUS_LEN];
-	struct wr		w;
-	uint64_t		now = mono_ms();
+	int		connected = dht_connected(g.d);
+	uint64_t	now = mono_ms();
 
-	netd_dht_status(&s);
-	if (s.state == g.last.state && s.good_nodes == g.last.good_nodes &&
-	    g.last_sent != 0)
-		return;
-	if (s.state == g.last.state && g.last_sent != 0 &&
-	    now < g.last_sent + NETD_STATUS_MIN_MS)
-		return;
-	if (s.state != g.last.state)
-		log_info("DHT %s, %u good nodes",
-		    s.state == NET_DHT_UDP ? "connected over UDP" :
-		    "not connected", s.good_nodes);
-	/*
-	 * Newly connected: hand keyd the nodes soon, not in five minutes,
-	 * so even a short session leaves the next one somewhere to start.
-	 */
-	if (s.state == NET_DHT_UDP && g.last.state != NET_DHT_UDP &&
+	if (connected && !g.was_connected &&
 	    (!timer_armed(&g.save_t) ||
 	    g.save_t.due > now + NETD_NODES_FIRST_SAVE_MS))
 		timer_after(&g.save_t, NETD_NODES_FIRST_SAVE_MS);
-	g.last = s;
-	g.last_sent = now;
-	if (g.keyd == NULL)
-		return;
-	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_net_status(&w, &s);
-	(void)chan_send_wr(g.keyd, IPC_NET_STATUS, 0, &w);
+	g.was_connected = connected;
+	netd_status_report();
 }
 
 static void
@@ -191,6 +173,7 @@ netd_dht_serve(struct chan *ch)
 	int	i;
 
 	g.keyd = ch;
+	netd_status_init(ch);
 	timer_init(&g.tick, tick_fn, NULL);
 	timer_init(&g.save_t, save_fn, NULL);
 	for (k = 0; k < sizeof(dht_kinds); k++)

@@ -32,8 +32,6 @@ enum {
  * the DHT first connects (a few more nodes answer in that time). */
 #define NETD_NODES_SAVE_MS	(5 * 60 * 1000)
 #define NETD_NODES_FIRST_SAVE_MS	(5 * 1000)
-/* Status messages when only the node count changed: at most this often. */
-#define NETD_STATUS_MIN_MS	2000
 
 /*
  * Handles one of the options above: 1 if it was ours, 0 if not.  A bad
@@ -51,7 +49,7 @@ void	netd_dht_start(void);
 void	netd_dht_serve(struct chan *ch);
 /* Handler rows of the NET_* messages from keyd. */
 extern const struct chan_table	netd_dht_from_keyd;
-/* The current status (what NET_STATUS carries). */
+/* The DHT's part of NET_STATUS (netd_status.c sends it). */
 void	netd_dht_status(struct ipc_net_status *);
 /* Adds a bootstrap node (from a nodes list); 0, or -1 if refused. */
 int	netd_dht_bootstrap(const struct packed_node *);

@@ -1,58 +1,49 @@
 /*
- * DRAFT, not called yet: the onion client engine (onion_client.h) on
- * netd's event loop.  One engine, one loop timer armed to its next
- * deadline, the raw answers 0x84 and 0x86 from the packet-kind switch
- * (net.c).  The codecs it needs (the relay's onion builder, the announce
- * codec, keyd's seal and open of the self-announce, handing onion data to
- * keyd) are other modules': whoever wires them fills struct
- * netd_oc_codecs; sending is net_send.
+ * The onion client (onion_client.h) on netd's event loop, wired to its
+ * codecs and to keyd:
  *
- * Intended order in netd.c, once the codecs exist:
+ *  - the relay's onion builder (onion_packet.c) and the announce codec
+ *    (common/announce_client.c) under netd's own keys (DHT key, path
+ *    keys, per-friend search keys);
+ *  - keyd seals and opens the self-announce with the long-term key
+ *    (ONION_ANNOUNCE_SEAL/OPEN, rule 1) and opens onion data that reaches
+ *    us (ONION_DATA_IN); netd opens only the outer layer, with its data
+ *    temp key;
+ *  - keyd's sealed friend requests (ONION_DATA_OUT, netd_onion_out.c) are
+ *    delivered once a search has found the friend's announce nodes.
  *
- *	after netd_dht_serve():	netd_oc_serve(real pk, &codecs);
- *	the DHT glue:		netd_oc_add_node() for good DHT nodes and
- *				bootstrap nodes
- *	keyd's answers:		netd_oc_self_sealed() / netd_oc_self_opened()
+ * The engine starts when keyd says whose key to announce (ONION_SELF) and
+ * starts again if that key changes.  One loop timer is armed to the
+ * engine's deadline, one feeds it path nodes from the DHT; nothing polls.
+ * netd --standalone has no keyd, so no client: it relays and stores.
+ *
+ * netd.c: after netd_dht_serve():	netd_oc_serve(&ch_keyd or NULL);
+ *	   keyd's tables include	netd_oc_from_keyd.
  */
 #ifndef BULKHEAD_NETD_NETD_ONION_CLIENT_H
 #define BULKHEAD_NETD_NETD_ONION_CLIENT_H
 
+#include "ipc/chan.h"
+#include "ipc/msg_net.h"
 #include "netd/onion_client.h"
 
-/* struct oc_ops without send; arg is passed back to every call. */
-struct netd_oc_codecs {
-	int	(*onion_pack)(void *, const struct oc_path *,
-		    const struct ip_port *, const uint8_t *, size_t,
-		    uint8_t *, size_t);
-	int	(*announce_pack)(void *, const uint8_t *, const uint8_t *,
-		    const uint8_t *, const uint8_t *, const uint8_t *,
-		    const uint8_t *, const uint8_t *, uint8_t *);
-	int	(*announce_open)(void *, const uint8_t *, const uint8_t *,
-		    const uint8_t *, size_t, struct oc_announce_result *);
-	void	(*self_seal)(void *, uint32_t, const uint8_t *,
-		    const uint8_t *, const uint8_t *, const uint8_t *);
-	void	(*self_open)(void *, uint32_t, const uint8_t *,
-		    const uint8_t *, size_t);
-	void	(*data_in)(void *, const uint8_t *, const uint8_t *,
-		    const uint8_t *, size_t);
-	void	*arg;
-};
+/* Friend-request destinations searched at once; the oldest idle goes. */
+#define NETD_OC_DESTS		64
+/* A destination with nothing queued for this long is no longer searched
+ * (chatd resends a pending request well within it). */
+#define NETD_OC_DEST_IDLE_MS	(30 * 60 * 1000)
+/* Path nodes from the DHT: while the pool is short, every few seconds. */
+#define NETD_OC_FEED_SHORT_MS	2000
+#define NETD_OC_FEED_MS		60000
+#define NETD_OC_FEED_NODES	8
 
-/*
- * Creates the engine for our real public key beside netd's DHT key,
- * registers 0x84 and 0x86 and arms the timer.  Fatal if out of memory.
- */
-void	netd_oc_serve(const uint8_t self_pk[ONION_PK_LEN],
-	    const struct netd_oc_codecs *);
-/* A path node (DHT or, bootstrap set, bootstrap); 0 or -1. */
-int	netd_oc_add_node(const uint8_t pk[ONION_PK_LEN],
-	    const struct ip_port *, int bootstrap);
-/* keyd's answers about the self-announce (NULL: keyd refused). */
-void	netd_oc_self_sealed(uint32_t ctx, const uint8_t *req, size_t len);
-void	netd_oc_self_opened(uint32_t ctx, const struct oc_announce_result *);
-/* The engine, for friends, onion data and status (NULL before serve). */
+/* Registers 0x84/0x86 and the timers; the engine waits for ONION_SELF. */
+void	netd_oc_serve(struct chan *keyd);
+/* Handler rows of keyd's channel: ONION_SELF. */
+extern const struct chan_table	netd_oc_from_keyd;
+/* The onion part of NET_STATUS. */
+void	netd_oc_status(struct ipc_net_status *);
+/* The engine (NULL before ONION_SELF), for tests and status. */
 struct onion_client *netd_oc(void);
-/* Re-arms the timer after the engine was fed from elsewhere. */
-void	netd_oc_changed(void);
 
 #endif

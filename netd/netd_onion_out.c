@@ -12,6 +12,7 @@ struct entry {
 static struct entry			q[NETD_ONION_OUT_MAX];
 static uint64_t				next_seq = 1;
 static struct netd_onion_out_stats	stats;
+static void				(*on_queue)(const uint8_t *);
 
 /* The oldest used entry, for dest or (dest NULL) of all; count gets how
  * many match. */
@@ -72,7 +73,15 @@ on_data_out(struct chan *c, struct ipc_msg *m, struct rd *r)
 	if (ipc_unpack_onion_data_out(r, &d) == -1)
 		return -1;
 	put(&d);
+	if (on_queue != NULL)
+		on_queue(d.dest_pk);
 	return 0;
+}
+
+void
+netd_onion_out_notify(void (*fn)(const uint8_t dest[ONION_PK_LEN]))
+{
+	on_queue = fn;
 }
 
 int

@@ -36,6 +36,9 @@ extern const struct chan_table	netd_onion_out_from_keyd;
  */
 int	netd_onion_out_take(const uint8_t dest[ONION_PK_LEN],
 	    struct ipc_onion_data_out *out);
+/* fn(dest) runs after each entry is queued: the onion client searches
+ * for dest and delivers when it can (NULL: nobody is told). */
+void	netd_onion_out_notify(void (*fn)(const uint8_t dest[ONION_PK_LEN]));
 /* How many entries wait for dest (NULL: for everyone). */
 size_t	netd_onion_out_pending(const uint8_t *dest);
 /* Forgets everything (a new keyd, a test). */

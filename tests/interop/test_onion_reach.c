@@ -3,7 +3,10 @@
  * node, and no other node at all, becomes reachable on the onion.  There
  * is nobody else in the test's network namespace, so every onion layer
  * (A, B and C of each path) and the announce store D is bulkhead: c-toxcore
- * reports TOX_CONNECTION_UDP only once its announces are stored.
+ * reports TOX_CONNECTION_UDP only once its announces are stored.  And the
+ * other way: bulkhead's onion client announces itself through that one
+ * libtoxcore node (its paths and its announce store are libtoxcore's), and
+ * says so with the "onion" event.
  *
  * libtoxcore counts 127/8 as LAN and then never reports UDP, hence the
  * namespace's own 198.18.0.1 (RFC 2544 range) on its lo.  How fast this
@@ -69,13 +72,17 @@ libtoxcore_reaches_the_onion_through_bulkhead_alone(void **state)
 	const char		*args[] = { port, NULL };
 	struct Tox_Options	*o;
 	struct bh		 b;
+	char			 dir[64], rm[96];
 	uint8_t			 key[32];
 	uint64_t		 start, deadline;
 	TOX_CONNECTION		 c = TOX_CONNECTION_NONE;
 	Tox			*t;
+	json_t			*ev;
+	int			 announced = 0;
 
 	snprintf(port, sizeof(port), "--port=%d", port_base);
-	assert_int_equal(bh_start(&b, args), 0);
+	assert_int_equal(bh_make_profile("reach", dir, sizeof(dir)), 0);
+	assert_int_equal(bh_start_dir(&b, dir, args), 0);
 	if (bulkhead_dht_key(&b, key) == -1)
 		bh_dump_log(&b);
 	o = tox_options_new(NULL);
@@ -96,11 +103,28 @@ libtoxcore_reaches_the_onion_through_bulkhead_alone(void **state)
 	}
 	fprintf(stderr, "libtoxcore connection status %d (2 = UDP) after "
 	    "%llu ms\n", c, (unsigned long long)(mono_ms() - start));
+	/* and bulkhead announces itself, through the libtoxcore node */
+	deadline = mono_ms() + T_LIBTOX_MS;
+	while (c == TOX_CONNECTION_UDP && !announced && mono_ms() < deadline) {
+		tox_iterate(t, NULL);
+		if ((ev = bh_event(&b, "onion",
+		    (int)tox_iteration_interval(t))) != NULL) {
+			announced = json_is_true(json_object_get(ev,
+			    "announced"));
+			json_decref(ev);
+		}
+	}
+	fprintf(stderr, "bulkhead announced: %d after %llu ms\n", announced,
+	    (unsigned long long)(mono_ms() - start));
 	tox_kill(t);
-	if (c != TOX_CONNECTION_UDP)
+	if (c != TOX_CONNECTION_UDP || !announced)
 		bh_dump_log(&b);
 	bh_stop(&b);
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
+	if (system(rm) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
 	assert_int_equal(c, TOX_CONNECTION_UDP);
+	assert_true(announced);
 }
 
 int

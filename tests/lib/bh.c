@@ -46,6 +46,25 @@ bh_start_bin(struct bh *b, const char *dir, const char *bin,
 }
 
 int
+bh_make_profile(const char *name, char *dir, size_t dirsz)
+{
+	char		 prof[300], out[4096], err[4096];
+	const char	*args[] = { prof, "--no-passphrase", "init", NULL };
+	int		 st;
+
+	if ((size_t)snprintf(dir, dirsz, "/tmp/bh-%s-XXXXXX", name) >=
+	    dirsz || mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(prof, sizeof(prof), "--profile=%s/profile.tox", dir);
+	st = bh_run(args, NULL, out, sizeof(out), err, sizeof(err));
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "init: %s\n%s\n", out, err);
+		return -1;
+	}
+	return 0;
+}
+
+int
 bh_start_errpipe(struct bh *b, const char *const args[])
 {
 	return start(b, NULL, args, 1, NULL);

@@ -33,6 +33,12 @@ int	 bh_start_bin(struct bh *, const char *dir, const char *bin,
 /* The same in an existing dir (a profile left by an earlier session),
  * which bh_stop then leaves in place. */
 int	 bh_start_dir(struct bh *, const char *dir, const char *const args[]);
+/*
+ * A new scratch dir (/tmp/bh-NAME-XXXXXX into dir) holding a new identity
+ * without a passphrase (bulkhead init), for bh_start_dir.  0, or -1 with
+ * init's output printed.  The caller removes dir.
+ */
+int	 bh_make_profile(const char *name, char *dir, size_t dirsz);
 /* As bh_start, but stderr is a pipe whose read end is left in errpipe:
  * a script that never reads the stderr it captures. */
 int	 bh_start_errpipe(struct bh *, const char *const args[]);
