@@ -67,14 +67,6 @@ cmd(struct bh *b, json_t *req)
 	return r;
 }
 
-/* A dir of the test's own, so the profile outlives a session. */
-static void
-make_dir(char *dir, size_t sz)
-{
-	snprintf(dir, sz, "/tmp/bh-frbb-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-}
-
 static void
 remove_dir(const char *dir)
 {
@@ -192,7 +184,7 @@ request_waits_for_a_restarted_peer(void **state)
 	struct want_event	 we = { &b, a_pk };
 	json_t			*r, *ev;
 
-	make_dir(dir, sizeof(dir));
+	assert_int_equal(bh_make_profile("frbb", dir, sizeof(dir)), 0);
 	assert_int_equal(bh_start_joined(&a, NULL, PORT_BH + 2, ADDR,
 	    PORT_BSD, bsd.key), 0);
 	assert_int_equal(bh_start_joined(&b, dir, PORT_BH + 3, ADDR,

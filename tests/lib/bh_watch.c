@@ -1,11 +1,8 @@
 /* Watching a session's events: see bh_watch.h. */
-#include <sys/wait.h>
-
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tests/lib/bh_watch.h"
 
@@ -138,40 +135,16 @@ bh_address(struct bh *b, char out[77], int timeout_ms)
 	return rc;
 }
 
-/* A new unencrypted profile in dir, as `bulkhead init` makes it. */
-static int
-init_profile(const char *dir)
-{
-	char		 prof[300], out[1024], err[1024];
-	const char	*args[] = { prof, "--no-passphrase", "init", NULL };
-	int		 st;
-
-	snprintf(prof, sizeof(prof), "--profile=%s/profile.tox", dir);
-	st = bh_run(args, NULL, out, sizeof(out), err, sizeof(err));
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "init: %s\n%s\n", out, err);
-		return -1;
-	}
-	return 0;
-}
-
 int
 bh_start_joined(struct bh *b, const char *dir, int port, const char *host,
     int node_port, const char *node_key)
 {
-	char		 p[32], bs[160], scratch[64], path[300];
+	char		 p[32], bs[160], scratch[64];
 	const char	*args[] = { p, bs, "--log-level=debug", NULL };
 	int		 rc;
 
-	if (dir == NULL) {
-		snprintf(scratch, sizeof(scratch), "/tmp/bh-test-XXXXXX");
-		if (mkdtemp(scratch) == NULL)
-			return -1;
-	}
-	snprintf(path, sizeof(path), "%s/profile.tox",
-	    dir != NULL ? dir : scratch);
-	if (access(path, F_OK) == -1 &&
-	    init_profile(dir != NULL ? dir : scratch) == -1)
+	if (dir == NULL && bh_make_profile("fr", scratch, sizeof(scratch)) ==
+	    -1)
 		return -1;
 	snprintf(p, sizeof(p), "--port=%d", port);
 	snprintf(bs, sizeof(bs), "--bootstrap=%s:%d:%s", host, node_port,

@@ -31,10 +31,10 @@ size_t	 bh_count(struct bh *, const char *name, const char *member,
 /* The last kept "onion" event's "announced": 1, 0, or -1 if none yet. */
 int	 bh_onion_announced(struct bh *);
 /*
- * Starts a session in dir (NULL: a scratch dir that bh_stop removes) on
- * UDP port that knows only the node host:node_port (key in hex), logging
- * at debug so a failing test can show what netd did.  A dir without a
- * profile gets a new unencrypted one first.  0, or -1.
+ * Starts a session in dir (a profile's, from bh_make_profile; NULL: a
+ * new one that bh_stop removes) on UDP port that knows only the node
+ * host:node_port (key in hex), logging at debug so a failing test can
+ * show what netd did.  0, or -1.
  */
 int	 bh_start_joined(struct bh *, const char *dir, int port,
 	    const char *host, int node_port, const char *node_key);
