@@ -4,7 +4,8 @@
  * tox-bootstrapd, bulkhead in JSON-lines mode).
  *
  * 4. A request with the wrong nospam never becomes an event or an inbox
- *    entry, however long its sender resends, while a right one does.
+ *    entry, however long its sender resends, while a right one does; and
+ *    the same sender's request with the right nospam then does.
  * 5. c-toxcore resends an unanswered request (5 s after the first send,
  *    then 10, 20, ... later: Messenger.c's check_friend_request_timed_out
  *    doubling FRIENDREQUEST_TIMEOUT); the user hears of it once.
@@ -180,6 +181,22 @@ wrong_nospam_is_dropped_right_one_kept(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 	    json_array_get(l, 0), "message")), "right nospam");
 	json_decref(r);
+
+	/*
+	 * The control: X itself could reach bulkhead all along.  With the
+	 * right nospam its request arrives, so the silence above was the
+	 * nospam's doing, not a path that never worked.
+	 */
+	assert_true(tox_friend_delete(x.tox, 0, NULL));
+	add_to(&x, good, "right nospam at last");
+	we.pk = x.pk_hex;
+	if (!toxpeer_run(ts, 2, bs, 1, T_DELIVER, request_from, &we)) {
+		bh_dump_log(&b);
+		fail_msg("X's request with the right nospam never came");
+	}
+	assert_string_equal(json_string_value(json_object_get(bh_peek(&b,
+	    "friend_request", "public_key", x.pk_hex), "message")),
+	    "right nospam at last");
 	toxpeer_stop(&x);
 	toxpeer_stop(&y);
 	bh_stop(&b);
