@@ -67,13 +67,8 @@ struct world {
 static json_t *
 cmd(struct world *w, json_t *req)
 {
-	char	*line = json_dumps(req, JSON_COMPACT);
-	json_t	*r;
+	json_t	*r = bh_call(&w->b, req, T_REPLY);
 
-	json_decref(req);
-	assert_non_null(line);
-	r = bh_cmd(&w->b, line, T_REPLY);
-	free(line);
 	if (r == NULL)
 		bh_dump_log(&w->b);
 	assert_non_null(r);
@@ -114,7 +109,7 @@ status_announced(struct world *w)
 static void
 world_start(struct world *w, int n)
 {
-	uint64_t	deadline;
+	uint64_t	deadline, now;
 
 	memset(w, 0, sizeof(*w));
 	w->bs[0] = &w->b;
@@ -125,8 +120,8 @@ world_start(struct world *w, int n)
 	    PORT_BSD, bsd.key), 0);
 	deadline = mono_ms() + T_ANNOUNCE;
 	for (;;) {
-		if (mono_ms() >= deadline || !toxpeer_run(w->ts, 1, w->bs, 1,
-		    (int)(deadline - mono_ms()), announced, &w->b)) {
+		if ((now = mono_ms()) >= deadline || !toxpeer_run(w->ts, 1,
+		    w->bs, 1, (int)(deadline - now), announced, &w->b)) {
 			bh_dump_log(&w->b);
 			fail_msg("bulkhead never said it was announced");
 		}

@@ -8,7 +8,8 @@
  *    and keyd drop it, as c-toxcore's friend_already_added filter does),
  *    so A first removes B, then B adds A and A hears it.
  * b. Across a restart: B is stopped, A adds B, B starts again later and
- *    still gets the request, from chatd's resends on its own schedule.
+ *    still gets the request: chatd asks again on its schedule (5 s, then
+ *    doubling) and netd sends once its search finds B's new announce.
  *
  * Deadlines, never measurements.
  */
