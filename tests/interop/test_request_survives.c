@@ -123,9 +123,10 @@ request_survives(int kill_chatd, int port_off)
 	assert_int_equal(kill(netd, SIGSTOP), 0);
 	assert_non_null(r = bh_cmd(&b, line, T_REPLY));
 	assert_true(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+	assert_non_null(r = bh_cmd(&b, "{\"cmd\":\"id\"}", T_REPLY));
 	snprintf(our_pk, sizeof(our_pk), "%s", json_string_value(
-	    json_object_get(bh_cmd(&b, "{\"cmd\":\"id\"}", T_REPLY),
-	    "public_key")));
+	    json_object_get(r, "public_key")));
 	json_decref(r);
 	assert_int_equal(kill(netd, SIGKILL), 0);
 	if (kill_chatd)
