@@ -26,6 +26,7 @@
 #include "tests/lib/bh.h"
 #include "tests/lib/netns.h"
 #include "tests/lib/bootstrapd.h"
+#include "tests/lib/toxpeer.h"
 
 #define ADDR		"198.18.0.1"
 #define T_DHT		60000		/* deadlines, not benchmarks */
@@ -77,13 +78,12 @@ bulkhead_joins_via_bootstrapd_and_libtoxcore_via_bulkhead(void **state)
 {
 	char			 port[32], bs[160];
 	const char		*args[] = { port, bs, NULL };
-	struct Tox_Options	*o;
-	struct bh		 b;
+	struct toxpeer		 p, *ps[1] = { &p };
+	struct bh		 b, *b1[1] = { &b };
 	json_t			*ev;
 	uint8_t			 key[32];
-	uint64_t		 deadline;
-	TOX_CONNECTION		 c = TOX_CONNECTION_NONE;
-	Tox			*t;
+	char			 key_hex[65];
+	TOX_CONNECTION		 c;
 	int			 our_port;
 
 	snprintf(port, sizeof(port), "--port=%d", port_base + 1);
@@ -99,26 +99,16 @@ bulkhead_joins_via_bootstrapd_and_libtoxcore_via_bulkhead(void **state)
 	assert_int_equal(our_port, port_base + 1);
 	assert_int_equal(hex_decode(json_string_value(json_object_get(ev,
 	    "dht_public_key")), 64, key, sizeof(key)), 0);
+	hex_encode(key, sizeof(key), key_hex);
 	json_decref(ev);
 
 	/* 2: libtoxcore knows only bulkhead's node */
-	o = tox_options_new(NULL);
-	tox_options_set_ipv6_enabled(o, false);
-	tox_options_set_local_discovery_enabled(o, false);
-	tox_options_set_start_port(o, (uint16_t)(port_base + 2));
-	tox_options_set_end_port(o, (uint16_t)(port_base + 3));
-	t = tox_new(o, NULL);
-	tox_options_free(o);
-	assert_non_null(t);
-	assert_true(tox_bootstrap(t, ADDR, (uint16_t)our_port, key, NULL));
-	deadline = mono_ms() + T_LIBTOX_MS;
-	while (mono_ms() < deadline &&
-	    (c = tox_self_get_connection_status(t)) != TOX_CONNECTION_UDP) {
-		tox_iterate(t, NULL);
-		usleep(tox_iteration_interval(t) * 1000);
-	}
+	assert_int_equal(toxpeer_start(&p, "c-toxcore", port_base + 2, ADDR,
+	    our_port, key_hex), 0);
+	toxpeer_run(ps, 1, b1, 1, T_LIBTOX_MS, toxpeer_on_udp, &p);
+	c = p.conn;
 	fprintf(stderr, "libtoxcore connection status: %d (2 = UDP)\n", c);
-	tox_kill(t);
+	toxpeer_stop(&p);
 	assert_int_equal(c, TOX_CONNECTION_UDP);
 	bh_stop(&b);
 }

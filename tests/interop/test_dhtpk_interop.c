@@ -35,6 +35,7 @@
 #include "tests/lib/bh.h"
 #include "tests/lib/bootstrapd.h"
 #include "tests/lib/netns.h"
+#include "tests/lib/toxpeer.h"
 
 #define ADDR		"198.18.0.1"
 #define T_REPLY		10000
@@ -87,30 +88,20 @@ static void
 dhtpk_both_ways(void **state)
 {
 	char			 port[32], bs[160], line[256], dir[64], rm[96];
-	char			 addr[2 * TOX_ADDRESS_SIZE + 1];
 	char			 hex[2 * TOX_PUBLIC_KEY_SIZE + 1];
 	char			 learned[160], searched[160];
 	const char		*args[] = { port, bs, "--log-level=info", NULL };
-	uint8_t			 a[TOX_ADDRESS_SIZE], pk[32], dht[32], bk[32];
-	struct Tox_Options	*o;
+	uint8_t			 pk[32], dht[32];
+	struct toxpeer		 p;
 	struct bh		 b;
 	json_t			*r;
-	Tox			*t;
 	uint64_t		 start, deadline;
 	int			 got_learned = 0, got_searched = 0;
 
 	/* libtoxcore first: bulkhead needs its address */
-	o = tox_options_new(NULL);
-	tox_options_set_ipv6_enabled(o, false);
-	tox_options_set_local_discovery_enabled(o, false);
-	tox_options_set_start_port(o, (uint16_t)(port_base + 2));
-	tox_options_set_end_port(o, (uint16_t)(port_base + 3));
-	t = tox_new(o, NULL);
-	tox_options_free(o);
-	assert_non_null(t);
-	tox_self_get_address(t, a);
-	hex_encode(a, sizeof(a), addr);
-	tox_self_get_dht_id(t, dht);
+	assert_int_equal(toxpeer_start(&p, "c-toxcore", port_base + 2, ADDR,
+	    port_base, bsd.key), 0);
+	tox_self_get_dht_id(p.tox, dht);
 	hex_encode(dht, sizeof(dht), hex);
 	snprintf(learned, sizeof(learned),
 	    "DHT-PK: friend's DHT key learned: %s", hex);
@@ -127,21 +118,18 @@ dhtpk_both_ways(void **state)
 	    "public_key")), 64, pk, sizeof(pk)), 0);
 	json_decref(r);
 	snprintf(line, sizeof(line), "{\"cmd\":\"add\",\"address\":\"%s\","
-	    "\"message\":\"dhtpk\"}", addr);
+	    "\"message\":\"dhtpk\"}", p.address_hex);
 	r = cmd(&b, line);
 	if (!json_is_true(json_object_get(r, "ok")))
 		fail_msg("add: %s", json_string_value(json_object_get(r,
 		    "error")));
 	json_decref(r);
 
-	assert_int_equal(tox_friend_add_norequest(t, pk, NULL), 0);
-	assert_int_equal(hex_decode(bsd.key, 64, bk, sizeof(bk)), 0);
-	assert_true(tox_bootstrap(t, ADDR, (uint16_t)port_base, bk, NULL));
+	assert_int_equal(tox_friend_add_norequest(p.tox, pk, NULL), 0);
 	start = mono_ms();
 	deadline = start + T_DHTPK_MS;
 	while (mono_ms() < deadline && !(got_learned && got_searched)) {
-		tox_iterate(t, NULL);
-		usleep(tox_iteration_interval(t) * 1000);
+		usleep((useconds_t)toxpeer_iterate(&p) * 1000);
 		if (!got_learned && (got_learned = logged(&b, learned)))
 			fprintf(stderr, "bulkhead learned libtoxcore's DHT "
 			    "key after %llu ms\n",
@@ -151,7 +139,7 @@ dhtpk_both_ways(void **state)
 			    "DHT key after %llu ms\n",
 			    (unsigned long long)(mono_ms() - start));
 	}
-	tox_kill(t);
+	toxpeer_stop(&p);
 	if (!got_learned || !got_searched)
 		bh_dump_log(&b);
 	bh_stop(&b);

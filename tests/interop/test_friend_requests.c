@@ -116,8 +116,8 @@ world_start(struct world *w, int n)
 	w->ts[0] = &w->t;
 	assert_int_equal(bh_start_joined(&w->b, NULL, PORT_BH + n, ADDR,
 	    PORT_BSD, bsd.key), 0);
-	assert_int_equal(toxpeer_start(&w->t, PORT_TOX + 2 * n, ADDR,
-	    PORT_BSD, bsd.key), 0);
+	assert_int_equal(toxpeer_start(&w->t, "c-toxcore", PORT_TOX + 2 * n,
+	    ADDR, PORT_BSD, bsd.key), 0);
 	deadline = mono_ms() + T_ANNOUNCE;
 	for (;;) {
 		if ((now = mono_ms()) >= deadline || !toxpeer_run(w->ts, 1,
@@ -155,12 +155,6 @@ request_from(void *arg)
 	    NULL;
 }
 
-static int
-peer_has_request(void *arg)
-{
-	return ((struct toxpeer *)arg)->nreq > 0;
-}
-
 static void
 libtoxcore_request_reaches_bulkhead_and_is_accepted(void **state)
 {
@@ -168,15 +162,12 @@ libtoxcore_request_reaches_bulkhead_and_is_accepted(void **state)
 	struct world		 w;
 	struct want_event	 we;
 	uint8_t			 addr[TOX_ADDRESS_SIZE];
-	Tox_Err_Friend_Add	 err;
 	json_t			*ev, *r, *l, *e;
 	int			 number;
 
 	world_start(&w, 1);
 	assert_int_equal(hex_decode(w.address, 76, addr, sizeof(addr)), 0);
-	tox_friend_add(w.t.tox, addr, (const uint8_t *)text, strlen(text),
-	    &err);
-	assert_int_equal(err, TOX_ERR_FRIEND_ADD_OK);
+	assert_int_equal(toxpeer_add(&w.t, addr, text), 0);
 	we.b = &w.b;
 	we.pk = w.t.pk_hex;
 	if (!toxpeer_run(w.ts, 1, w.bs, 1, T_DELIVER, request_from, &we)) {
@@ -238,7 +229,7 @@ bulkhead_sends(const char *text, int n)
 	assert_string_equal(json_string_value(json_object_get(r,
 	    "public_key")), w.t.pk_hex);
 	json_decref(r);
-	if (!toxpeer_run(w.ts, 1, w.bs, 1, T_DELIVER, peer_has_request,
+	if (!toxpeer_run(w.ts, 1, w.bs, 1, T_DELIVER, toxpeer_has_request,
 	    &w.t)) {
 		bh_dump_log(&w.b);
 		fail_msg("c-toxcore never had bulkhead's request");

@@ -113,17 +113,6 @@ request_from(void *arg)
 }
 
 static void
-add_to(struct toxpeer *t, const uint8_t addr[TOX_ADDRESS_SIZE],
-    const char *text)
-{
-	Tox_Err_Friend_Add	err;
-
-	tox_friend_add(t->tox, addr, (const uint8_t *)text, strlen(text),
-	    &err);
-	assert_int_equal(err, TOX_ERR_FRIEND_ADD_OK);
-}
-
-static void
 wrong_nospam_is_dropped_right_one_kept(void **state)
 {
 	struct bh		 b, *bs[1] = { &b };
@@ -138,9 +127,9 @@ wrong_nospam_is_dropped_right_one_kept(void **state)
 
 	assert_int_equal(bh_start_joined(&b, NULL, PORT_BH, ADDR, PORT_BSD,
 	    bsd.key), 0);
-	assert_int_equal(toxpeer_start(&x, PORT_TOX, ADDR, PORT_BSD,
+	assert_int_equal(toxpeer_start(&x, "X", PORT_TOX, ADDR, PORT_BSD,
 	    bsd.key), 0);
-	assert_int_equal(toxpeer_start(&y, PORT_TOX + 2, ADDR, PORT_BSD,
+	assert_int_equal(toxpeer_start(&y, "Y", PORT_TOX + 2, ADDR, PORT_BSD,
 	    bsd.key), 0);
 	we.pk = y.pk_hex;
 	wait_announced(ts, 2, &b);
@@ -157,8 +146,8 @@ wrong_nospam_is_dropped_right_one_kept(void **state)
 	toxid_make(bad, good, ns);
 	assert_memory_not_equal(bad, good, TOX_ADDRESS_SIZE);
 	t0 = mono_ms();
-	add_to(&x, bad, "wrong nospam");
-	add_to(&y, good, "right nospam");
+	assert_int_equal(toxpeer_add(&x, bad, "wrong nospam"), 0);
+	assert_int_equal(toxpeer_add(&y, good, "right nospam"), 0);
 
 	if (!toxpeer_run(ts, 2, bs, 1, T_DELIVER, request_from, &we)) {
 		bh_dump_log(&b);
@@ -188,7 +177,7 @@ wrong_nospam_is_dropped_right_one_kept(void **state)
 	 * nospam's doing, not a path that never worked.
 	 */
 	assert_true(tox_friend_delete(x.tox, 0, NULL));
-	add_to(&x, good, "right nospam at last");
+	assert_int_equal(toxpeer_add(&x, good, "right nospam at last"), 0);
 	we.pk = x.pk_hex;
 	if (!toxpeer_run(ts, 2, bs, 1, T_DELIVER, request_from, &we)) {
 		bh_dump_log(&b);
@@ -214,13 +203,13 @@ resent_request_is_one_event(void **state)
 
 	assert_int_equal(bh_start_joined(&b, NULL, PORT_BH + 1, ADDR,
 	    PORT_BSD, bsd.key), 0);
-	assert_int_equal(toxpeer_start(&t, PORT_TOX + 4, ADDR, PORT_BSD,
-	    bsd.key), 0);
+	assert_int_equal(toxpeer_start(&t, "c-toxcore", PORT_TOX + 4, ADDR,
+	    PORT_BSD, bsd.key), 0);
 	we.pk = t.pk_hex;
 	wait_announced(ts, 1, &b);
 	assert_int_equal(bh_address(&b, address, T_REPLY), 0);
 	assert_int_equal(hex_decode(address, 76, addr, sizeof(addr)), 0);
-	add_to(&t, addr, "once is enough");
+	assert_int_equal(toxpeer_add(&t, addr, "once is enough"), 0);
 	if (!toxpeer_run(ts, 1, bs, 1, T_DELIVER, request_from, &we)) {
 		bh_dump_log(&b);
 		fail_msg("no friend_request from c-toxcore's key");

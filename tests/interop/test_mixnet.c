@@ -36,7 +36,7 @@
 #include "tests/lib/bootstrapd.h"
 #include "tests/lib/netbridge.h"
 #include "tests/lib/netns.h"
-#include "tests/lib/toxclient.h"
+#include "tests/lib/toxpeer.h"
 
 /* Every node on its own host: the same port everywhere, as in the wild. */
 #define PORT		33445
@@ -79,6 +79,7 @@ struct session {
 	int		 started;	/* b is running */
 	char		 dir[64];
 	char		 address[2 * TOX_ADDRESS_SIZE + 1];
+	uint8_t		 id[TOX_ADDRESS_SIZE];	/* address, decoded */
 	uint8_t		 pk[TOX_PUBLIC_KEY_SIZE];
 	int		 announced;	/* an onion event said so */
 	json_t		*requests;	/* friend_request events seen */
@@ -87,7 +88,7 @@ struct session {
 struct mixnet {
 	struct bootstrapd	 bsd;
 	struct session		 s[2];		/* A, B */
-	struct toxclient	 t[2];		/* X, Y */
+	struct toxpeer		 t[2];		/* X, Y */
 };
 
 static struct mixnet	net;
@@ -119,8 +120,9 @@ session_start(struct session *s, const char *name, int host,
 	assert_non_null(a);
 	assert_int_equal(strlen(a), 2 * TOX_ADDRESS_SIZE);
 	memcpy(s->address, a, sizeof(s->address));
-	assert_int_equal(hex_decode(a, 2 * TOX_PUBLIC_KEY_SIZE, s->pk,
-	    sizeof(s->pk)), 0);
+	assert_int_equal(hex_decode(a, 2 * TOX_ADDRESS_SIZE, s->id,
+	    sizeof(s->id)), 0);
+	memcpy(s->pk, s->id, sizeof(s->pk));
 	json_decref(r);
 }
 
@@ -152,7 +154,7 @@ stop_all(void **state)
 	int	i;
 
 	for (i = 0; i < 2; i++) {
-		toxclient_stop(&net.t[i]);
+		toxpeer_stop(&net.t[i]);
 		session_stop(&net.s[i]);
 	}
 	if (net.bsd.pid > 0)
@@ -162,12 +164,12 @@ stop_all(void **state)
 }
 
 static void
-client_start(struct toxclient *t, const char *name, int host,
+client_start(struct toxpeer *t, const char *name, int host,
     const char *bsd_key)
 {
 	assert_int_equal(netbridge_enter(&nb, host), 0);
-	assert_int_equal(toxclient_start(t, name, PORT, host_addr[H_BSD],
-	    PORT, bsd_key), 0);
+	assert_int_equal(toxpeer_start(t, name, PORT, host_addr[H_BSD], PORT,
+	    bsd_key), 0);
 	assert_int_equal(netbridge_leave(&nb), 0);
 }
 
@@ -183,7 +185,7 @@ step(struct mixnet *m)
 	int	 i, wait = 50, w;
 
 	for (i = 0; i < 2; i++)
-		if ((w = toxclient_iterate(&m->t[i])) < wait)
+		if ((w = toxpeer_iterate(&m->t[i])) < wait)
 			wait = w;
 	for (i = 0; i < 2; i++) {
 		while ((e = bh_event(&m->s[i].b, "onion", 1)) != NULL) {
@@ -258,10 +260,10 @@ struct ring {
 };
 
 static int
-tox_got(const struct toxclient *t, const uint8_t *from, const char *msg,
+tox_got(const struct toxpeer *t, const uint8_t *from, const char *msg,
     int *right)
 {
-	const struct toxclient_req	*r = toxclient_request_from(t, from);
+	const struct toxpeer_req	*r = toxpeer_request_from(t, from);
 
 	if (r == NULL)
 		return 0;
@@ -364,11 +366,11 @@ every_client_announces_and_is_found(void **state)
 	ring = 0;
 	if (on) {
 		add_from_session(&net.s[0], net.t[0].address_hex, MSG_AX);
-		assert_int_equal(toxclient_add(&net.t[0], net.s[1].address,
-		    MSG_XB), 0);
+		assert_int_equal(toxpeer_add(&net.t[0], net.s[1].id, MSG_XB),
+		    0);
 		add_from_session(&net.s[1], net.t[1].address_hex, MSG_BY);
-		assert_int_equal(toxclient_add(&net.t[1], net.s[0].address,
-		    MSG_YA), 0);
+		assert_int_equal(toxpeer_add(&net.t[1], net.s[0].id, MSG_YA),
+		    0);
 		start = mono_ms();
 		deadline = start + T_RING;
 		while (!(ring = ring_done(&net, &g, start)) &&

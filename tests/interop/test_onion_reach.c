@@ -26,6 +26,7 @@
 #include "common/hex.h"
 #include "tests/lib/bh.h"
 #include "tests/lib/netns.h"
+#include "tests/lib/toxpeer.h"
 
 #define ADDR		"198.18.0.1"
 #define T_STATUS_MS	10000
@@ -40,10 +41,11 @@ setup(void **state)
 	return netns_private(ADDR);
 }
 
-/* bulkhead's DHT key, from `status` once netd has reported. */
+/* bulkhead's DHT key in hex, from `status` once netd has reported. */
 static int
-bulkhead_dht_key(struct bh *b, uint8_t key[32])
+bulkhead_dht_key(struct bh *b, char key[65])
 {
+	uint8_t		 k[32];
 	uint64_t	 deadline = mono_ms() + T_STATUS_MS;
 	json_t		*st, *dht;
 	const char	*hex;
@@ -56,8 +58,11 @@ bulkhead_dht_key(struct bh *b, uint8_t key[32])
 		dht = json_object_get(st, "dht");
 		hex = json_string_value(json_object_get(dht,
 		    "dht_public_key"));
-		if (hex != NULL && hex_decode(hex, 64, key, 32) == 0)
+		if (hex != NULL && strlen(hex) == 64 &&
+		    hex_decode(hex, 64, k, sizeof(k)) == 0) {
+			memcpy(key, hex, 65);
 			rc = 0;
+		}
 		json_decref(st);
 		if (rc == -1)
 			usleep(100 * 1000);
@@ -70,13 +75,11 @@ libtoxcore_reaches_the_onion_through_bulkhead_alone(void **state)
 {
 	char			 port[32];
 	const char		*args[] = { port, NULL };
-	struct Tox_Options	*o;
-	struct bh		 b;
-	char			 dir[64], rm[96];
-	uint8_t			 key[32];
+	struct toxpeer		 p, *ps[1] = { &p };
+	struct bh		 b, *b1[1] = { &b };
+	char			 dir[64], rm[96], key[65] = "";
 	uint64_t		 start, deadline;
-	TOX_CONNECTION		 c = TOX_CONNECTION_NONE;
-	Tox			*t;
+	TOX_CONNECTION		 c;
 	json_t			*ev;
 	int			 announced = 0;
 
@@ -85,30 +88,18 @@ libtoxcore_reaches_the_onion_through_bulkhead_alone(void **state)
 	assert_int_equal(bh_start_dir(&b, dir, args), 0);
 	if (bulkhead_dht_key(&b, key) == -1)
 		bh_dump_log(&b);
-	o = tox_options_new(NULL);
-	tox_options_set_ipv6_enabled(o, false);
-	tox_options_set_local_discovery_enabled(o, false);
-	tox_options_set_start_port(o, (uint16_t)(port_base + 1));
-	tox_options_set_end_port(o, (uint16_t)(port_base + 2));
-	t = tox_new(o, NULL);
-	tox_options_free(o);
-	assert_non_null(t);
-	assert_true(tox_bootstrap(t, ADDR, (uint16_t)port_base, key, NULL));
+	assert_int_equal(toxpeer_start(&p, "c-toxcore", port_base + 1, ADDR,
+	    port_base, key), 0);
 	start = mono_ms();
-	deadline = start + T_LIBTOX_MS;
-	while (mono_ms() < deadline &&
-	    (c = tox_self_get_connection_status(t)) != TOX_CONNECTION_UDP) {
-		tox_iterate(t, NULL);
-		usleep(tox_iteration_interval(t) * 1000);
-	}
+	toxpeer_run(ps, 1, b1, 1, T_LIBTOX_MS, toxpeer_on_udp, &p);
+	c = p.conn;
 	fprintf(stderr, "libtoxcore connection status %d (2 = UDP) after "
 	    "%llu ms\n", c, (unsigned long long)(mono_ms() - start));
 	/* and bulkhead announces itself, through the libtoxcore node */
 	deadline = mono_ms() + T_LIBTOX_MS;
 	while (c == TOX_CONNECTION_UDP && !announced && mono_ms() < deadline) {
-		tox_iterate(t, NULL);
-		if ((ev = bh_event(&b, "onion",
-		    (int)tox_iteration_interval(t))) != NULL) {
+		if ((ev = bh_event(&b, "onion", toxpeer_iterate(&p))) !=
+		    NULL) {
 			announced = json_is_true(json_object_get(ev,
 			    "announced"));
 			json_decref(ev);
@@ -116,7 +107,7 @@ libtoxcore_reaches_the_onion_through_bulkhead_alone(void **state)
 	}
 	fprintf(stderr, "bulkhead announced: %d after %llu ms\n", announced,
 	    (unsigned long long)(mono_ms() - start));
-	tox_kill(t);
+	toxpeer_stop(&p);
 	if (c != TOX_CONNECTION_UDP || !announced)
 		bh_dump_log(&b);
 	bh_stop(&b);

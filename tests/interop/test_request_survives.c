@@ -24,6 +24,7 @@
 #include "tests/lib/bh.h"
 #include "tests/lib/bootstrapd.h"
 #include "tests/lib/netns.h"
+#include "tests/lib/toxpeer.h"
 
 #define ADDR		"198.18.0.1"
 #define T_REPLY		15000
@@ -32,13 +33,6 @@
 
 static struct bootstrapd	bsd;
 static int			port_base;
-
-struct peer {
-	Tox	*t;
-	int	 got;
-	uint8_t	 from[TOX_PUBLIC_KEY_SIZE];
-	char	 msg[TOX_MAX_FRIEND_REQUEST_LENGTH + 1];
-};
 
 static int
 setup(void **state)
@@ -56,53 +50,21 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-on_request(Tox *t, const uint8_t *pk, const uint8_t *msg, size_t len,
-    void *arg)
-{
-	struct peer	*p = arg;
-
-	p->got++;
-	memcpy(p->from, pk, sizeof(p->from));
-	snprintf(p->msg, sizeof(p->msg), "%.*s", (int)len, (const char *)msg);
-}
-
-static void
-peer_start(struct peer *p, int port)
-{
-	struct Tox_Options	*o = tox_options_new(NULL);
-	uint8_t			 key[32];
-
-	memset(p, 0, sizeof(*p));
-	tox_options_set_ipv6_enabled(o, false);
-	tox_options_set_local_discovery_enabled(o, false);
-	tox_options_set_start_port(o, (uint16_t)port);
-	tox_options_set_end_port(o, (uint16_t)port);
-	p->t = tox_new(o, NULL);
-	tox_options_free(o);
-	assert_non_null(p->t);
-	assert_int_equal(hex_decode(bsd.key, 64, key, sizeof(key)), 0);
-	assert_true(tox_bootstrap(p->t, ADDR, (uint16_t)port_base, key, NULL));
-	tox_callback_friend_request(p->t, on_request);
-}
-
 /* Iterates the peer while waiting for a bulkhead event; NULL at the
  * deadline. */
 static json_t *
-event_while(struct bh *b, struct peer *p, const char *name, int ms)
+event_while(struct bh *b, struct toxpeer *p, const char *name, int ms)
 {
 	uint64_t	 deadline = mono_ms() + (uint64_t)ms;
 	json_t		*ev = NULL;
 
-	while (ev == NULL && mono_ms() < deadline) {
-		tox_iterate(p->t, p);
-		ev = bh_event(b, name, (int)tox_iteration_interval(p->t));
-	}
+	while (ev == NULL && mono_ms() < deadline)
+		ev = bh_event(b, name, toxpeer_iterate(p));
 	return ev;
 }
 
 static void
-wait_announced(struct bh *b, struct peer *p)
+wait_announced(struct bh *b, struct toxpeer *p)
 {
 	json_t	*ev;
 	int	 ok = 0;
@@ -134,14 +96,14 @@ role_pid(struct bh *b, const char *role)
 static void
 request_survives(int kill_chatd, int port_off)
 {
-	char		 dir[64], port[32], bs[160], line[400], tid[77];
+	char		 dir[64], port[32], bs[160], line[400];
 	char		 rm[96], our_pk[65];
 	const char	*args[] = { port, bs, NULL };
-	uint8_t		 addr[TOX_ADDRESS_SIZE], pk[TOX_PUBLIC_KEY_SIZE];
-	struct peer	 p;
-	struct bh	 b;
+	uint8_t		 pk[TOX_PUBLIC_KEY_SIZE];
+	struct toxpeer	 p, *ps[1] = { &p };
+	struct bh	 b, *b1[1] = { &b };
 	json_t		*r;
-	uint64_t	 deadline;
+	size_t		 i;
 	pid_t		 netd, chatd;
 	const char	*what = kill_chatd ? "netd and chatd" : "netd";
 
@@ -150,13 +112,12 @@ request_survives(int kill_chatd, int port_off)
 	    bsd.key);
 	assert_int_equal(bh_make_profile("survive", dir, sizeof(dir)), 0);
 	assert_int_equal(bh_start_dir(&b, dir, args), 0);
-	peer_start(&p, port_base + port_off + 1);
+	assert_int_equal(toxpeer_start(&p, "c-toxcore",
+	    port_base + port_off + 1, ADDR, port_base, bsd.key), 0);
 	wait_announced(&b, &p);
 
-	tox_self_get_address(p.t, addr);
-	hex_encode(addr, sizeof(addr), tid);
 	snprintf(line, sizeof(line), "{\"cmd\":\"add\",\"address\":\"%s\","
-	    "\"message\":\"still here after %s died\"}", tid, what);
+	    "\"message\":\"still here after %s died\"}", p.address_hex, what);
 	netd = role_pid(&b, "netd");
 	chatd = role_pid(&b, "chatd");
 	assert_int_equal(kill(netd, SIGSTOP), 0);
@@ -165,28 +126,26 @@ request_survives(int kill_chatd, int port_off)
 	json_decref(r);
 	assert_non_null(r = bh_cmd(&b, "{\"cmd\":\"id\"}", T_REPLY));
 	snprintf(our_pk, sizeof(our_pk), "%s", json_string_value(
-	    json_object_get(r, "public_key")) ?: "");
+	    json_object_get(r, "public_key")));
 	json_decref(r);
 	assert_int_equal(kill(netd, SIGKILL), 0);
 	if (kill_chatd)
 		assert_int_equal(kill(chatd, SIGKILL), 0);
 
-	deadline = mono_ms() + T_REQUEST;
-	while (p.got == 0 && mono_ms() < deadline) {
-		tox_iterate(p.t, &p);
-		usleep(tox_iteration_interval(p.t) * 1000);
-	}
-	if (p.got == 0)
+	if (!toxpeer_run(ps, 1, b1, 1, T_REQUEST, toxpeer_has_request, &p))
 		bh_dump_log(&b);
-	assert_true(p.got > 0);
+	assert_true(p.nreq > 0);
 	assert_true(role_pid(&b, "netd") != netd);	/* restarted */
 	if (kill_chatd)
 		assert_true(role_pid(&b, "chatd") != chatd);
 	snprintf(line, sizeof(line), "still here after %s died", what);
-	assert_string_equal(p.msg, line);
 	assert_int_equal(hex_decode(our_pk, 64, pk, sizeof(pk)), 0);
-	assert_memory_equal(p.from, pk, sizeof(pk));
-	tox_kill(p.t);
+	for (i = 0; i < p.nreq && i < TOXPEER_REQS; i++) {
+		assert_int_equal(p.req[i].len, strlen(line));
+		assert_memory_equal(p.req[i].msg, line, p.req[i].len);
+		assert_memory_equal(p.req[i].pk, pk, sizeof(pk));
+	}
+	toxpeer_stop(&p);
 	bh_stop(&b);
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
 	if (system(rm) != 0)

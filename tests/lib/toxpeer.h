@@ -1,9 +1,13 @@
 /*
- * A libtoxcore client for the interop tests: its own port range, no LAN
- * discovery, no IPv6, bootstrapped from one node; it records the friend
- * requests it receives.  Driven by the test's own loop (toxpeer_run),
- * which also reads a bulkhead session's output so neither side stalls
- * while the other is waited for.
+ * The one libtoxcore client for the interop tests, in the test's own
+ * process: its own port range, no LAN discovery, no IPv6, told of one
+ * node only.  It keeps the friend requests it is sent (sender and text)
+ * and its connection status as last reported, and does nothing unless
+ * the test iterates it: one step at a time (toxpeer_iterate) or until a
+ * condition or deadline while reading bulkhead sessions' output
+ * (toxpeer_run), so neither side stalls while the other is waited for.
+ * Its UDP socket is made in the network namespace the process is in at
+ * toxpeer_start.
  */
 #ifndef BULKHEAD_TEST_TOXPEER_H
 #define BULKHEAD_TEST_TOXPEER_H
@@ -24,22 +28,35 @@ struct toxpeer_req {
 
 struct toxpeer {
 	Tox			*tox;
+	char			 name[16];	/* for the test's messages */
 	uint8_t			 pk[TOX_PUBLIC_KEY_SIZE];
 	char			 pk_hex[2 * TOX_PUBLIC_KEY_SIZE + 1];
 	char			 address_hex[2 * TOX_ADDRESS_SIZE + 1];
+	TOX_CONNECTION		 conn;		/* as last reported */
 	size_t			 nreq;		/* callbacks seen */
 	struct toxpeer_req	 req[TOXPEER_REQS];
 };
 
 /*
- * Starts a client on ports [port, port + 1] that knows only the node at
- * host:node_port with DHT key node_key_hex.  0, or -1 (printed why).
+ * Starts a client called name on ports [port, port + 1] that knows only
+ * the node at host:node_port with DHT key node_key_hex.  0, or -1
+ * (printed why).
  */
-int	toxpeer_start(struct toxpeer *, int port, const char *host,
-	    int node_port, const char *node_key_hex);
+int	toxpeer_start(struct toxpeer *, const char *name, int port,
+	    const char *host, int node_port, const char *node_key_hex);
+/* Kills the client if it runs; harmless on a zeroed or stopped one. */
 void	toxpeer_stop(struct toxpeer *);
 /* One tox_iterate; returns the interval libtoxcore asks for, in ms. */
 int	toxpeer_iterate(struct toxpeer *);
+/* The first kept request from pk, or NULL if none came. */
+const struct toxpeer_req *toxpeer_request_from(const struct toxpeer *,
+	    const uint8_t pk[TOX_PUBLIC_KEY_SIZE]);
+/*
+ * Sends a friend request with text msg to the Tox ID addr.  0, or -1
+ * (printed libtoxcore's error).
+ */
+int	toxpeer_add(struct toxpeer *, const uint8_t addr[TOX_ADDRESS_SIZE],
+	    const char *msg);
 
 /*
  * Iterates the np peers and keeps reading the nb sessions' output (their
@@ -49,5 +66,8 @@ int	toxpeer_iterate(struct toxpeer *);
  */
 int	toxpeer_run(struct toxpeer *const *, size_t np, struct bh *const *,
 	    size_t nb, int timeout_ms, int (*done)(void *), void *arg);
+/* Conditions for toxpeer_run, arg a struct toxpeer: */
+int	toxpeer_has_request(void *);	/* a request came */
+int	toxpeer_on_udp(void *);		/* connected over UDP */
 
 #endif
