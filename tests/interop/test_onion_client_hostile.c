@@ -121,8 +121,8 @@ forged_answers_change_nothing(void **state)
 	assert_int_equal(bh_make_profile("hostile", dir, sizeof(dir)), 0);
 	assert_int_equal(bh_start_joined(&b, dir, port_base + 1, ADDR,
 	    port_base, bsd.key), 0);
-	assert_int_equal(toxpeer_start(&peer, port_base + 2, ADDR, port_base,
-	    bsd.key), 0);
+	assert_int_equal(toxpeer_start(&peer, "X", port_base + 2, ADDR,
+	    port_base, bsd.key), 0);
 	if (!toxpeer_run(&pp, 1, &bp, 1, T_ONION, announced, &b))
 		bh_dump_log(&b);
 	assert_int_equal(bh_onion_announced(&b), 1);
@@ -152,8 +152,7 @@ forged_answers_change_nothing(void **state)
 	assert_int_equal(bh_address(&b, tid, T_REPLY), 0);
 	assert_int_equal(sodium_hex2bin(addr, sizeof(addr), tid, 76, NULL,
 	    NULL, NULL), 0);
-	assert_true(tox_friend_add(peer.tox, addr,
-	    (const uint8_t *)"after the flood", 15, NULL) != UINT32_MAX);
+	assert_int_equal(toxpeer_add(&peer, addr, "after the flood"), 0);
 	w.b = &b;
 	w.pk_hex = peer.pk_hex;
 	if (!toxpeer_run(&pp, 1, &bp, 1, T_REQUEST, request_seen, &w))
