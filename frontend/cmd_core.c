@@ -62,8 +62,9 @@ status_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 			running++;
 		json_array_append_new(roles, e);
 	}
-	ui_reply_ok(ctx, json_pack("{s:i, s:o, s:o}", "processes", running,
-	    "roles", roles, "dht", net_status_json()));
+	ui_reply_ok(ctx, json_pack("{s:i, s:o, s:o, s:o}", "processes",
+	    running, "roles", roles, "dht", net_status_json(), "onion",
+	    net_onion_json()));
 }
 
 static void

@@ -25,10 +25,11 @@ static const char *const state_names[NET_DHT_STATE_MAX] = {
 static struct ipc_net_status	last;
 static int			have_last;
 
-/* {"announced", "nodes"}: findable by friends, and on how many nodes. */
-static json_t *
-onion_json(void)
+json_t *
+net_onion_json(void)
 {
+	if (!have_last)
+		return json_null();
 	return json_pack("{s:b, s:i}", "announced",
 	    last.onion == NET_ONION_ANNOUNCED, "nodes",
 	    (int)last.onion_nodes);
@@ -42,10 +43,9 @@ net_status_json(void)
 	if (!have_last)
 		return json_null();
 	hex_encode(last.dht_pk, sizeof(last.dht_pk), pk);
-	return json_pack("{s:s, s:s, s:i, s:I, s:o}", "state",
+	return json_pack("{s:s, s:s, s:i, s:I}", "state",
 	    state_names[last.state], "dht_public_key", pk, "udp_port",
-	    (int)last.udp_port, "good_nodes", (json_int_t)last.good_nodes,
-	    "onion", onion_json());
+	    (int)last.udp_port, "good_nodes", (json_int_t)last.good_nodes);
 }
 
 int
@@ -66,7 +66,7 @@ net_status_msg(struct chan *c, struct ipc_msg *m, struct rd *r)
 	if (changed)
 		ui_event("dht", net_status_json());
 	if (onion_changed)
-		ui_event("onion", onion_json());
+		ui_event("onion", net_onion_json());
 	return 0;
 }
 

@@ -12,5 +12,8 @@ struct rd;
 int	net_status_msg(struct chan *, struct ipc_msg *, struct rd *);
 /* The last status, for `status`; null before the first. */
 json_t	*net_status_json(void);
+/* {"announced", "nodes"}: findable by friends on the onion, and on how
+ * many live announce nodes (null until netd has reported). */
+json_t	*net_onion_json(void);
 
 #endif

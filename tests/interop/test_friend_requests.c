@@ -93,7 +93,7 @@ status_announced(struct world *w)
 	int	 yes;
 
 	st = cmd(w, json_pack("{s:s}", "cmd", "status"));
-	on = json_object_get(json_object_get(st, "dht"), "onion");
+	on = json_object_get(st, "onion");
 	yes = json_is_true(json_object_get(on, "announced")) &&
 	    json_integer_value(json_object_get(on, "nodes")) >= 1;
 	json_decref(st);
