@@ -146,7 +146,8 @@ struct nc_req {
  * for, or -1 (*out zeroed) if it is empty, longer than NC_DATA_MAX, not a
  * request, a window wider than NC_BUFFER_SLOTS, or a byte other than 0 after a run of 255.
  * Bytes left when the walk reaches buffer_end are ignored, as c-toxcore
- * does.  Unlike c-toxcore, which frees the packets it walked past before
+ * does.  (The check after a run of 255 cannot fire: a byte 1..254 would
+ * have matched earlier in the run; it stays as c-toxcore has it.)  Unlike c-toxcore, which frees the packets it walked past before
  * it meets a bad byte, nothing of a refused request may be applied.
  */
 int	nc_req_parse(const uint8_t *p, size_t len, uint32_t buffer_start,
