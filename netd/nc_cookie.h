@@ -88,7 +88,10 @@ int	nc_cookie_req_pack(struct dht_keys *dk,
 	    uint8_t *out, size_t cap);
 /*
  * Opens a received 0x18 with our DHT key.  0 and the sender's two keys
- * and echo id out, or -1 on a bad size, kind, key or MAC.
+ * and echo id out, or -1 on a bad size, kind, key or MAC.  One that came
+ * as a TCP relay's out-of-band packet counts only if ids->dht_pk is the
+ * key the relay names as its sender (c-toxcore checks); that is the
+ * caller's.
  */
 int	nc_cookie_req_open(struct dht_keys *dk, const uint8_t *pkt, size_t len,
 	    struct nc_cookie_ids *, uint8_t echo[NC_ECHO_LEN]);
