@@ -110,8 +110,39 @@ enum ipc_type {
 	IPC_FRIEND_DHTPK_IN	= 192,	/* keyd -> chatd: an opened DHT-PK */
 	IPC_FRIEND_DHT_LEARNED	= 193,	/* chatd -> keyd: a friend's DHT key */
 	IPC_AREA_FRIENDS_LAST	= 223,
+	/*
+	 * net_crypto: netd keeps connections and cookies, keyd the keys
+	 * (handshakes, sealing, opening), chatd the transport above.
+	 */
+	IPC_AREA_NC_FIRST	= 224,
+	IPC_NC_HS_MAKE		= 224,	/* netd -> keyd: build our handshake */
+	IPC_NC_HS_MADE		= 225,	/* keyd -> netd: the 385 bytes */
+	IPC_NC_HS_IN		= 226,	/* netd -> keyd: a friend's handshake */
+	IPC_NC_ABORT		= 227,	/* netd -> keyd: attempt given up */
+	IPC_NC_STATE		= 228,	/* keyd -> netd: session state */
+	IPC_NC_SESSION		= 229,	/* keyd -> chatd: session state */
+	IPC_NC_DATA_IN		= 230,	/* netd -> keyd: a 0x1b to open */
+	IPC_NC_DATA_OUT		= 231,	/* keyd -> netd: a sealed 0x1b */
+	IPC_NC_PLAIN_IN		= 232,	/* keyd -> chatd: what it held */
+	IPC_NC_PLAIN_OUT	= 233,	/* chatd -> keyd: to seal and send */
+	IPC_NC_KILL		= 234,	/* chatd -> keyd: end the session */
+	IPC_AREA_NC_LAST	= 255,
+	/* The messenger: the user's words, friends' words, the outbox. */
+	IPC_AREA_CHAT_FIRST	= 256,
+	IPC_CHAT_SEND		= 256,	/* frontend -> chatd: a message */
+	IPC_CHAT_SENT		= 257,	/* its message id (stored) */
+	IPC_CHAT_TYPING		= 258,	/* frontend -> chatd */
+	IPC_CHAT_MESSAGE	= 259,	/* chatd -> frontend: a friend's */
+	IPC_CHAT_RECEIPT	= 260,	/* chatd -> frontend: ours arrived */
+	IPC_CHAT_FRIEND		= 261,	/* chatd -> frontend: a change */
+	IPC_OUTBOX_PUT		= 262,	/* chatd -> keyd: store durably */
+	IPC_OUTBOX_STORED	= 263,	/* keyd -> chatd: its id */
+	IPC_OUTBOX_DEL		= 264,	/* chatd -> keyd: delivered */
+	IPC_OUTBOX_LOAD		= 265,	/* keyd -> chatd: one stored message */
+	IPC_SELF_INFO		= 266,	/* keyd -> chatd: name, status */
+	IPC_AREA_CHAT_LAST	= 319,
 
-	IPC_TYPE_MAX		= 256	/* size of the catalogue */
+	IPC_TYPE_MAX		= 320	/* size of the catalogue */
 };
 
 /* Where a list netd reads comes from (for its log lines). */

@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "ipc/ipc.h"
+#include "ipc/msg_chat.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
+#include "ipc/msg_nc.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_onion.h"
 #include "ipc/msg_profile.h"
@@ -49,6 +51,21 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_dhtpk_sealed		dsealed;
 		struct ipc_dhtpk_in		din;
 		struct ipc_friend_dhtpk_in	fdin;
+		struct ipc_nc_hs_make		nchm;
+		struct ipc_nc_hs_made		nchd;
+		struct ipc_nc_hs_in		nchi;
+		struct ipc_nc_state		ncst;
+		struct ipc_nc_data		ncd;
+		struct ipc_nc_plain		ncp;
+		struct ipc_chat_send		cs;
+		struct ipc_chat_id		cid;
+		struct ipc_chat_typing		cty;
+		struct ipc_chat_message		cm;
+		struct ipc_chat_friend		cf;
+		struct ipc_outbox_put		op;
+		struct ipc_outbox_load		ol;
+		struct ipc_self_info		si;
+		uint64_t			u64;
 		uint8_t				u8, key[32];
 	} v;
 	union {
@@ -101,10 +118,27 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_dhtpk_sealed, dsealed);
 	TRYV(ipc_unpack_dhtpk_in, din);
 	TRYV(ipc_unpack_friend_dhtpk_in, fdin);
+	TRYV(ipc_unpack_nc_hs_make, nchm);
+	TRYV(ipc_unpack_nc_hs_made, nchd);
+	TRYV(ipc_unpack_nc_hs_in, nchi);
+	TRYV(ipc_unpack_nc_state, ncst);
+	TRYV(ipc_unpack_nc_data, ncd);
+	TRYV(ipc_unpack_nc_plain, ncp);
+	TRYV(ipc_unpack_chat_send, cs);
+	TRYV(ipc_unpack_chat_id, cid);
+	TRYV(ipc_unpack_chat_typing, cty);
+	TRYV(ipc_unpack_chat_message, cm);
+	TRYV(ipc_unpack_chat_friend, cf);
+	TRYV(ipc_unpack_outbox_put, op);
+	TRYV(ipc_unpack_outbox_load, ol);
+	TRYV(ipc_unpack_self_info, si);
+	TRYV(ipc_unpack_outbox_id, u64);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_onion_self(&r, v.key);
+	rd_init(&r, p, n);
+	(void)ipc_unpack_nc_pk(&r, v.key);
 #undef TRYV
 }
 

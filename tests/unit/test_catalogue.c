@@ -14,9 +14,11 @@
 
 #include "common/topology.h"
 #include "ipc/ipc.h"
+#include "ipc/msg_chat.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
+#include "ipc/msg_nc.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_onion.h"
 #include "ipc/msg_nodes.h"
@@ -39,6 +41,8 @@ every_type_has_a_row_in_its_area(void **state)
 		{ IPC_AREA_NODES_FIRST, IPC_AREA_NODES_LAST },
 		{ IPC_AREA_ONION_FIRST, IPC_AREA_ONION_LAST },
 		{ IPC_AREA_FRIENDS_FIRST, IPC_AREA_FRIENDS_LAST },
+		{ IPC_AREA_NC_FIRST, IPC_AREA_NC_LAST },
+		{ IPC_AREA_CHAT_FIRST, IPC_AREA_CHAT_LAST },
 	};
 	size_t		i, j, rows = 0;
 	unsigned	t;
@@ -130,12 +134,14 @@ answers_are_answers_and_travel_back(void **state)
 	assert_false(ipc_answers(IPC_NET_STATUS, IPC_OK));
 }
 
+/* Passphrases and the words of a conversation are wiped after dispatch. */
 static void
-passphrases_are_secret(void **state)
+passphrases_and_words_are_secret(void **state)
 {
 	static const uint16_t secret[] = { IPC_PROFILE_UNLOCK,
 	    IPC_PROFILE_CREATE, IPC_PROFILE_IMPORT, IPC_PROFILE_EXPORT,
-	    IPC_PASSWD };
+	    IPC_PASSWD, IPC_NC_PLAIN_IN, IPC_NC_PLAIN_OUT, IPC_CHAT_SEND,
+	    IPC_CHAT_MESSAGE, IPC_OUTBOX_PUT, IPC_OUTBOX_LOAD };
 	unsigned	t;
 	size_t		i;
 	int		want;
@@ -728,6 +734,201 @@ pk_onion_self(int big)
 }
 
 static size_t
+pk_nc_hs_make(int big)
+{
+	static struct ipc_nc_hs_make	m;
+	struct wr			w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_hs_make(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_nc_hs_made(int big)
+{
+	static struct ipc_nc_hs_made	m;
+	struct wr			w;
+
+	m.hs[0] = NC_HS_KIND;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_hs_made(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_nc_hs_in(int big)
+{
+	static struct ipc_nc_hs_in	m;
+	struct wr			w;
+
+	m.hs[0] = NC_HS_KIND;
+	m.want_reply = big;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_hs_in(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_nc_state(int big)
+{
+	struct ipc_nc_state	m;
+	struct wr		w;
+
+	memset(&m, 0, sizeof(m));
+	m.state = big ? NC_STATE_ESTABLISHED : NC_STATE_NONE;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_state(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_nc_pk(int big)
+{
+	uint8_t		pk[IPC_NC_PK_LEN] = { 0 };
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_pk(&w, pk);
+	return done(&w);
+}
+
+static size_t
+pk_nc_data(int big)
+{
+	static struct ipc_nc_data	m;
+	struct wr			w;
+
+	m.len = big ? NC_PACKET_MAX : NC_DATA_PACKET_MIN + 1;
+	m.pkt[0] = NC_DATA_KIND;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_data(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_nc_plain(int big)
+{
+	static struct ipc_nc_plain	m;
+	struct wr			w;
+
+	m.len = big ? NC_DATA_MAX : 1;
+	m.data[0] = NC_ID_LOSSLESS_MIN;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_plain(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_chat_send(int big)
+{
+	static struct ipc_chat_send	m;
+	struct wr			w;
+
+	m.len = big ? CHAT_TEXT_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_chat_send(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_chat_id(int big)
+{
+	struct ipc_chat_id	m;
+	struct wr		w;
+
+	memset(&m, 0, sizeof(m));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_chat_id(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_chat_typing(int big)
+{
+	struct ipc_chat_typing	m;
+	struct wr		w;
+
+	memset(&m, 0, sizeof(m));
+	m.typing = big;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_chat_typing(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_chat_message(int big)
+{
+	static struct ipc_chat_message	m;
+	struct wr			w;
+
+	m.len = big ? MSG_TEXT_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_chat_message(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_chat_friend(int big)
+{
+	static struct ipc_chat_friend	m;
+	struct wr			w;
+
+	m.what = big ? CHAT_FRIEND_STATUS_MSG : CHAT_FRIEND_NAME;
+	m.len = big ? FRIEND_STATUSMSG_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_chat_friend(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_outbox_put(int big)
+{
+	static struct ipc_outbox_put	m;
+	struct wr			w;
+
+	m.len = big ? CHAT_TEXT_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_outbox_put(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_outbox_id(int big)
+{
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_outbox_id(&w, 7);
+	return done(&w);
+}
+
+static size_t
+pk_outbox_load(int big)
+{
+	static struct ipc_outbox_load	m;
+	struct wr			w;
+
+	m.m.len = big ? CHAT_TEXT_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_outbox_load(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_self_info(int big)
+{
+	static struct ipc_self_info	m;
+	struct wr			w;
+
+	m.name_len = big ? FRIEND_NAME_MAX : 0;
+	m.status_msg_len = big ? FRIEND_STATUSMSG_MAX : 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_self_info(&w, &m);
+	return done(&w);
+}
+
+static size_t
 pk_friend_net(int big)
 {
 	struct ipc_friend_net	m;
@@ -885,6 +1086,28 @@ static const struct {
 	{ IPC_FRIEND_NET, pk_friend_net },
 	{ IPC_FRIEND_DHTPK_IN, pk_friend_dhtpk_in },
 	{ IPC_FRIEND_DHT_LEARNED, pk_friend_dht },
+	{ IPC_NC_HS_MAKE, pk_nc_hs_make },
+	{ IPC_NC_HS_MADE, pk_nc_hs_made },
+	{ IPC_NC_HS_IN, pk_nc_hs_in },
+	{ IPC_NC_ABORT, pk_nc_pk },
+	{ IPC_NC_STATE, pk_nc_state },
+	{ IPC_NC_SESSION, pk_nc_state },
+	{ IPC_NC_DATA_IN, pk_nc_data },
+	{ IPC_NC_DATA_OUT, pk_nc_data },
+	{ IPC_NC_PLAIN_IN, pk_nc_plain },
+	{ IPC_NC_PLAIN_OUT, pk_nc_plain },
+	{ IPC_NC_KILL, pk_nc_pk },
+	{ IPC_CHAT_SEND, pk_chat_send },
+	{ IPC_CHAT_SENT, pk_chat_id },
+	{ IPC_CHAT_TYPING, pk_chat_typing },
+	{ IPC_CHAT_MESSAGE, pk_chat_message },
+	{ IPC_CHAT_RECEIPT, pk_chat_id },
+	{ IPC_CHAT_FRIEND, pk_chat_friend },
+	{ IPC_OUTBOX_PUT, pk_outbox_put },
+	{ IPC_OUTBOX_STORED, pk_outbox_id },
+	{ IPC_OUTBOX_DEL, pk_outbox_id },
+	{ IPC_OUTBOX_LOAD, pk_outbox_load },
+	{ IPC_SELF_INFO, pk_self_info },
 };
 
 static void
@@ -917,7 +1140,7 @@ main(void)
 		cmocka_unit_test(every_type_has_a_row_in_its_area),
 		cmocka_unit_test(every_edge_is_a_wired_channel),
 		cmocka_unit_test(answers_are_answers_and_travel_back),
-		cmocka_unit_test(passphrases_are_secret),
+		cmocka_unit_test(passphrases_and_words_are_secret),
 		cmocka_unit_test(bounds_equal_what_the_packers_write),
 	};
 
