@@ -30,18 +30,7 @@ need_profile(struct chan *c, const struct ipc_msg *m)
 }
 
 /* A friend stored in the profile; never our own key. */
-static int
-is_friend(const struct profile *p, const uint8_t pk[ONION_PK_LEN])
-{
-	size_t	i;
-
-	for (i = 0; i < p->nfriends; i++)
-		if (p->friends[i].status != FRIEND_NONE &&
-		    memcmp(p->friends[i].pk, pk, ONION_PK_LEN) == 0 &&
-		    memcmp(pk, p->pk, ONION_PK_LEN) != 0)
-			return 1;
-	return 0;
-}
+#define is_friend(p, pk)	profile_has_friend((p), (pk))
 
 static int
 to_netd(uint32_t type, struct wr *w)

@@ -7,6 +7,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_friend.h"
 #include "keyd/friends.h"
+#include "keyd/nc_session.h"
 #include "keyd/profile_dispatch.h"
 
 static struct chan	*to_chatd;
@@ -251,6 +252,8 @@ on_del(struct chan *c, struct ipc_msg *m, struct rd *r)
 	}
 	if ((n = num_of(pk)) != -1)
 		memset(&nums[n], 0, sizeof(nums[n]));
+	/* no session outlives the friendship: a kill packet goes now */
+	nc_session_forget(pk);
 	(void)chan_reply_ok(c, m->hdr.id);
 	return 0;
 }

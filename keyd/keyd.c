@@ -14,6 +14,7 @@
 #include "ipc/chan.h"
 #include "keyd/dhtpk_ops.h"
 #include "keyd/friends.h"
+#include "keyd/nc_session.h"
 #include "keyd/net_relay.h"
 #include "keyd/onion_ops.h"
 #include "keyd/profile_dispatch.h"
@@ -45,13 +46,14 @@ static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend }
 };
 static const struct chan_tables from_netd = {
-	{ &net_relay_from_netd, &onion_ops_from_netd, &dhtpk_ops_from_netd }
+	{ &net_relay_from_netd, &onion_ops_from_netd, &dhtpk_ops_from_netd,
+	  &nc_session_from_netd }
 };
-/* Friends and friend requests; the messenger's and calls' rows arrive
- * with their issues. */
+/* Friends, friend requests, sessions; calls' rows arrive with their
+ * issue. */
 static const struct chan_tables from_chatd = {
 	{ &keyd_friends_from_chatd, &onion_ops_from_chatd,
-	  &dhtpk_ops_from_chatd }
+	  &dhtpk_ops_from_chatd, &nc_session_from_chatd }
 };
 static const struct chan_tables from_mediad = { { NULL } };
 
@@ -85,6 +87,10 @@ peer_closed(struct chan *c, const char *why)
 {
 	/* netd, chatd and mediad come back through NEW_CHANNEL. */
 	log_info("%s channel closed: %s", role_name(c->peer), why);
+	if (c->peer == ROLE_CHATD)
+		nc_session_chatd_gone();
+	if (c->peer == ROLE_NETD)
+		nc_session_netd_gone();
 	if (c->peer != ROLE_FRONTEND)
 		return;
 	/*
@@ -201,6 +207,8 @@ main(int argc, char *argv[])
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot be initialised");
 	keyd_friends_init(&ch_chatd);
+	if (nc_session_init(&ch_netd, &ch_chatd) == -1)
+		fatalx("no memory for sessions");
 	if (keyd_profile_open(profile, profile_event, NULL) == -1)
 		fatal("cannot open the profile directory of %s", profile);
 	profile_dir(profile, dir, sizeof(dir));

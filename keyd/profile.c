@@ -59,3 +59,17 @@ profile_address(const struct profile *p, uint8_t addr[TOX_ADDRESS_LEN])
 {
 	toxid_make(addr, p->pk, p->nospam);
 }
+
+int
+profile_has_friend(const struct profile *p, const uint8_t pk[TOX_PK_LEN])
+{
+	size_t	i;
+
+	if (p == NULL || memcmp(pk, p->pk, TOX_PK_LEN) == 0)
+		return 0;
+	for (i = 0; i < p->nfriends; i++)
+		if (p->friends[i].status != FRIEND_NONE &&
+		    memcmp(p->friends[i].pk, pk, TOX_PK_LEN) == 0)
+			return 1;
+	return 0;
+}

@@ -93,5 +93,8 @@ struct profile	*profile_generate(void);
 /* The 38-byte Tox ID of the profile. */
 void		 profile_address(const struct profile *,
 		    uint8_t addr[TOX_ADDRESS_LEN]);
+/* 1 if pk is a friend stored in p (never our own key); p may be NULL. */
+int		 profile_has_friend(const struct profile *p,
+		    const uint8_t pk[TOX_PK_LEN]);
 
 #endif
