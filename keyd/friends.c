@@ -6,6 +6,7 @@
 #include "common/mono.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_friend.h"
+#include "ipc/msg_chat.h"
 #include "keyd/friends.h"
 #include "keyd/nc_session.h"
 #include "keyd/profile_dispatch.h"
@@ -142,6 +143,28 @@ keyd_friends_chatd_up(void)
 	}
 	ld.flags |= FRIENDS_LOAD_LAST;
 	send_batch(&ld);
+	keyd_self_info_tell();
+}
+
+void
+keyd_self_info_tell(void)
+{
+	static struct ipc_self_info	 si;
+	static uint8_t			 buf[IPC_SELF_INFO_MAX];
+	const struct profile		*p = loaded();
+	struct wr			 w;
+
+	if (p == NULL || to_chatd == NULL || !to_chatd->open)
+		return;
+	memset(&si, 0, sizeof(si));
+	si.userstatus = p->userstatus > 2 ? 0 : p->userstatus;
+	si.name_len = (uint8_t)p->name_len;
+	memcpy(si.name, p->name, p->name_len);
+	si.status_msg_len = (uint16_t)p->status_msg_len;
+	memcpy(si.status_msg, p->status_msg, p->status_msg_len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_self_info(&w, &si);
+	(void)chan_send_wr(to_chatd, IPC_SELF_INFO, 0, &w);
 }
 
 void

@@ -34,6 +34,9 @@ void	keyd_friends_init(struct chan *chatd);
 void	keyd_friends_profile_loaded(void);
 void	keyd_friends_chatd_up(void);
 void	keyd_friends_flush(void);
+/* What friends are told about us (SELF_INFO), after the list and on
+ * every change of name, status message or status. */
+void	keyd_self_info_tell(void);
 extern const struct chan_table	keyd_friends_from_chatd;
 
 /* For tests: profile writes done by this file. */

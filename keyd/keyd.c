@@ -66,6 +66,8 @@ profile_event(enum keyd_profile_event ev, void *arg)
 		onion_ops_tell_netd();
 		dhtpk_ops_netd_up();
 	}
+	if (ev == KEYD_PROFILE_SELF_CHANGED)
+		keyd_self_info_tell();
 }
 
 /* The directory part of a profile path, for Landlock. */
