@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "chatd/dhtpk_in.h"
+#include "chatd/fconn.h"
 #include "chatd/friend_ops.h"
+#include "chatd/messenger.h"
 #include "common/log.h"
 #include "ipc/chan.h"
 #include "sandbox/role_rt.h"
@@ -29,14 +31,15 @@ chatd_shutdown(void)
 	exit(0);
 }
 
-/* Friends and requests (chatd/friend_ops.c); the messenger's rows
- * arrive with the messenger issue.  A request no table handles is
+/* Friends and requests (chatd/friend_ops.c), sessions (fconn.c), the
+ * messenger and its outbox (messenger.c).  A request no table handles is
  * answered "not supported" by the channel. */
 static const struct chan_tables from_keyd = {
-	{ &friend_ops_from_keyd, &dhtpk_in_from_keyd }
+	{ &friend_ops_from_keyd, &dhtpk_in_from_keyd, &fconn_from_keyd,
+	  &messenger_from_keyd }
 };
 static const struct chan_tables from_frontend = {
-	{ &friend_ops_from_frontend }
+	{ &friend_ops_from_frontend, &messenger_from_frontend }
 };
 static const struct chan_tables from_peer = { { NULL } };
 
@@ -90,6 +93,7 @@ main(int argc, char *argv[])
 	rt.sup_table = &from_sup;
 	rt_lockdown(&rt, &sb);
 	friend_ops_init(&ch_keyd, &ch_frontend);
+	messenger_init(&ch_keyd, &ch_frontend);
 	rt_open_peer(&ch_keyd, FD_CHATD_KEYD, ROLE_KEYD, &from_keyd,
 	    peer_closed);
 	rt_open_peer(&ch_frontend, FD_CHATD_FRONTEND, ROLE_FRONTEND,

@@ -4,6 +4,7 @@
 
 #include "chatd/dhtpk_in.h"
 #include "chatd/friend_ops.h"
+#include "chatd/messenger.h"
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/mono.h"
@@ -198,6 +199,8 @@ removed(void *arg, struct ipc_msg *m, struct rd *r)
 	else {
 		if (op_friend(op) != NULL)
 			friends_del(&fs, op->number);
+		/* keyd ended the session and dropped its outbox copy */
+		messenger_forget(op->number, op->pk);
 		dhtpk_in_tell(op->pk, FRIEND_NET_GONE);
 		rearm();
 		(void)chan_reply_ok(to_frontend, op->reply_id);

@@ -17,6 +17,7 @@
 #include "netd/netd_dht.h"
 #include "netd/netd_dhtpk.h"
 #include "netd/netd_lan.h"
+#include "netd/netd_nc.h"
 #include "netd/netd_onion.h"
 #include "netd/netd_onion_client.h"
 #include "netd/netd_onion_out.h"
@@ -115,10 +116,11 @@ static const struct chan_handler nodes_from_keyd_rows[] = {
 };
 static const struct chan_table nodes_from_keyd = { CHAN_ROWS(nodes_from_keyd_rows), NULL };
 /* What netd handles from keyd: the DHT's rows, the nodes list's, onion
- * data to deliver, whose key to announce. */
+ * data to deliver, whose key to announce, net_crypto's handshakes,
+ * states and sealed packets. */
 static const struct chan_tables from_keyd = {
 	{ &netd_dht_from_keyd, &nodes_from_keyd, &netd_onion_out_from_keyd,
-	  &netd_oc_from_keyd, &netd_dhtpk_from_keyd }
+	  &netd_oc_from_keyd, &netd_dhtpk_from_keyd, &netd_nc_from_keyd }
 };
 
 static void
@@ -188,6 +190,7 @@ main(int argc, char *argv[])
 	netd_oc_serve(standalone ? NULL : &ch_keyd);	/* netd_onion_client.c */
 	netd_dhtpk_serve(standalone ? NULL : &ch_keyd);	/* netd_dhtpk.c */
 	netd_lan_serve();				/* netd_lan.c */
+	netd_nc_serve(standalone ? NULL : &ch_keyd);	/* netd_nc.c */
 	nodes_feed_init(&(struct nodes_feed_ops){ .bootstrap = feed_bootstrap });
 	rt_serve(&rt);
 }

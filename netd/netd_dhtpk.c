@@ -13,6 +13,7 @@
 #include "netd/dht_packet.h"
 #include "netd/netd_dht.h"
 #include "netd/netd_dhtpk.h"
+#include "netd/netd_nc.h"
 #include "netd/netd_onion_client.h"
 
 /* How long keyd may take to seal: a second late is a retry anyway. */
@@ -226,6 +227,7 @@ on_friend(struct chan *c, struct ipc_msg *m, struct rd *r)
 	else if (f.state == FRIEND_NET_GONE && gone.has_dht && d != NULL)
 		(void)dht_search_del(d, gone.dht_pk);
 	(void)netd_oc_friend(f.pk, f.state);
+	netd_nc_friend(f.pk, f.state == FRIEND_NET_GONE);
 	rearm();
 	return 0;
 }
@@ -256,6 +258,7 @@ on_friend_dht(struct chan *c, struct ipc_msg *m, struct rd *r)
 		hex_encode(f.dht_pk, DHT_PK_LEN, hex);
 		log_info("DHT-PK: friend's DHT key learned: %s", hex);
 	}
+	netd_nc_friend_dht(f.pk, f.dht_pk);
 	/* c-toxcore asks each node named for the nodes close to the key */
 	for (i = 0; i < f.n; i++)
 		if (ipp_from_node(&f.nodes[i], &ipp) == 0)

@@ -16,6 +16,7 @@
 #include "netd/dht.h"
 #include "netd/net.h"
 #include "netd/netd_dht.h"
+#include "netd/netd_nc.h"
 #include "netd/netd_onion_client.h"
 #include "netd/netd_onion_out.h"
 #include "netd/netd_status.h"
@@ -483,6 +484,7 @@ on_self(struct chan *c, struct ipc_msg *m, struct rd *r)
 		return -1;
 	if (dht_pk == NULL)
 		return 0;
+	netd_nc_self(pk);	/* net_crypto's cookie requests carry it */
 	if (g.oc != NULL) {
 		if (memcmp(g.oc->self_pk, pk, sizeof(pk)) == 0)
 			return 0;	/* the same user: keep going */

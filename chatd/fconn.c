@@ -1,0 +1,358 @@
+/* chatd's friend connections: see fconn.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "chatd/dhtpk_in.h"
+#include "chatd/fconn.h"
+#include "chatd/friend_ops.h"
+#include "chatd/msgr_wire.h"
+#include "chatd/nc_transport.h"
+#include "common/log.h"
+#include "common/loop.h"
+#include "common/mono.h"
+#include "ipc/msg_dhtpk.h"
+#include "ipc/msg_nc.h"
+
+struct fconn_stats	fconn_stats;
+
+struct fc {
+	uint8_t			used;
+	uint8_t			state;		/* enum nc_state */
+	uint8_t			pk[TOX_PK_LEN];
+	struct nct		*t;		/* while keyed */
+	uint64_t		next;		/* the transport's deadline */
+	uint64_t		alive_at;	/* our next ALIVE */
+	uint64_t		heard;		/* last packet from the friend */
+	uint8_t			nrelays;
+	struct packed_node	relays[FCONN_RELAYS_MAX];
+};
+
+static struct fc		 fcs[FRIEND_NUM_MAX];
+static struct chan		*to_keyd;
+static struct fconn_hooks	 hooks;
+static struct timer		 tick;
+
+static struct fc *
+by_pk(const uint8_t pk[TOX_PK_LEN])
+{
+	unsigned	i;
+
+	for (i = 0; i < FRIEND_NUM_MAX; i++)
+		if (fcs[i].used && memcmp(fcs[i].pk, pk, TOX_PK_LEN) == 0)
+			return &fcs[i];
+	return NULL;
+}
+
+static unsigned
+num_of(const struct fc *fc)
+{
+	return (unsigned)(fc - fcs);
+}
+
+static void
+rearm(void)
+{
+	uint64_t	due = 0, d;
+	unsigned	i;
+
+	for (i = 0; i < FRIEND_NUM_MAX; i++) {
+		if (!fcs[i].used || fcs[i].t == NULL)
+			continue;
+		d = fcs[i].next;
+		if (fcs[i].state == NC_STATE_ESTABLISHED) {
+			if (fcs[i].alive_at < d)
+				d = fcs[i].alive_at;
+			if (fcs[i].heard + FCONN_TIMEOUT_MS < d)
+				d = fcs[i].heard + FCONN_TIMEOUT_MS;
+		}
+		if (due == 0 || d < due)
+			due = d;
+	}
+	if (due == 0)
+		timer_cancel(&tick);
+	else
+		timer_at(&tick, due);
+}
+
+/* The transport's packets go to keyd to be sealed, in emit order. */
+static void
+emit(void *arg, uint32_t buffer_start, uint32_t number, const uint8_t *data,
+    size_t len)
+{
+	static struct ipc_nc_plain	p;
+	static uint8_t			buf[IPC_NC_PLAIN_MAX];
+	struct fc			*fc = arg;
+	struct wr			w;
+
+	if (to_keyd == NULL || !to_keyd->open || len < 1 || len > NC_DATA_MAX)
+		return;
+	memcpy(p.pk, fc->pk, sizeof(p.pk));
+	p.buffer_start = buffer_start;
+	p.number = number;
+	p.len = (uint16_t)len;
+	memcpy(p.data, data, len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_plain(&w, &p);
+	(void)chan_send_wr(to_keyd, IPC_NC_PLAIN_OUT, 0, &w);
+	sodium_memzero(p.data, len);
+	sodium_memzero(buf, w.len);
+}
+
+static void
+deliver(void *arg, const uint8_t *data, size_t len)
+{
+	struct fc	*fc = arg;
+	struct msgr_pkt	 pkt;
+
+	fc->heard = mono_ms();
+	switch (data[0]) {
+	case MSGR_ID_ALIVE:
+		return;
+	case MSGR_ID_SHARE_RELAYS:
+		if (msgr_parse(data, len, &pkt) == MSGR_SHARE_RELAYS) {
+			fc->nrelays = pkt.nrelays;
+			memcpy(fc->relays, pkt.relays, sizeof(fc->relays));
+		}
+		return;
+	}
+	if (hooks.packet != NULL && fc->state == NC_STATE_ESTABLISHED)
+		hooks.packet(num_of(fc), data, len);
+}
+
+static void
+acked(void *arg, uint32_t number)
+{
+	struct fc	*fc = arg;
+
+	if (hooks.acked != NULL)
+		hooks.acked(num_of(fc), number);
+}
+
+static void
+drop_transport(struct fc *fc)
+{
+	if (fc->t != NULL) {
+		sodium_memzero(fc->t, sizeof(*fc->t));
+		free(fc->t);
+		fc->t = NULL;
+	}
+}
+
+/* keyd's word on a session. */
+static void
+set_state(struct fc *fc, uint8_t state)
+{
+	static const struct nct_cb	 cb0 = { emit, deliver, acked, NULL };
+	struct nct_cb			 cb = cb0;
+	uint8_t				 was = fc->state;
+	uint64_t			 now = mono_ms();
+	unsigned			 n = num_of(fc);
+
+	fc->state = state;
+	if (state == NC_STATE_NONE) {
+		drop_transport(fc);
+		fc->used = 0;
+		if (was == NC_STATE_ESTABLISHED) {
+			if (hooks.down != NULL)
+				hooks.down(n);
+			dhtpk_in_tell(fc->pk, FRIEND_NET_OFFLINE);
+		}
+		return;
+	}
+	if (state == NC_STATE_NOT_CONFIRMED) {
+		/* new keys: the numbers start again from 0 */
+		if (was == NC_STATE_ESTABLISHED && hooks.down != NULL)
+			hooks.down(n);
+		drop_transport(fc);
+		if ((fc->t = calloc(1, sizeof(*fc->t))) == NULL) {
+			log_warnx("friend %u: no memory for a transport", n);
+			fconn_kill(n);
+			return;
+		}
+		cb.arg = fc;
+		nct_init(fc->t, &cb, now);
+		fc->next = now;
+		fconn_stats.sessions++;
+		return;
+	}
+	/* ESTABLISHED */
+	if (fc->t == NULL || was == NC_STATE_ESTABLISHED)
+		return;
+	fc->heard = now;
+	fc->alive_at = now;	/* an ALIVE goes at once, then every 8 s */
+	dhtpk_in_tell(fc->pk, FRIEND_NET_ONLINE);
+	if (hooks.up != NULL)
+		hooks.up(n);
+}
+
+static int
+on_session(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_nc_state	 st;
+	struct fc		*fc;
+	int			 n;
+
+	if (ipc_unpack_nc_state(r, &st) == -1)
+		return -1;
+	if ((fc = by_pk(st.pk)) == NULL) {
+		if (st.state == NC_STATE_NONE)
+			return 0;
+		/* a friend's number is its slot: the same here */
+		n = friends_find(friend_ops_friends(), st.pk);
+		if (n < 0 || fcs[n].used) {
+			log_debug("a session for no friend: ended");
+			fconn_kill_pk(st.pk);
+			return 0;
+		}
+		fc = &fcs[n];
+		memset(fc, 0, sizeof(*fc));
+		fc->used = 1;
+		memcpy(fc->pk, st.pk, sizeof(fc->pk));
+	}
+	set_state(fc, st.state);
+	rearm();
+	return 0;
+}
+
+static int
+on_plain_in(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	static struct ipc_nc_plain	 p;
+	static struct nc_data		 d;
+	struct fc			*fc;
+	int				 rv;
+
+	if (ipc_unpack_nc_plain(r, &p) == -1)
+		return -1;
+	if ((fc = by_pk(p.pk)) == NULL || fc->t == NULL) {
+		fconn_stats.unknown++;
+		sodium_memzero(p.data, p.len);
+		return 0;
+	}
+	d.buffer_start = p.buffer_start;
+	d.number = p.number;
+	d.cls = nc_data_id_class(p.data[0]);
+	d.len = p.len;
+	memcpy(d.data, p.data, p.len);
+	sodium_memzero(p.data, p.len);
+	rv = nct_recv(fc->t, &d, mono_ms());
+	sodium_memzero(d.data, d.len);
+	if (rv == NCT_RECV_KILL)	/* keyd saw it too and ends it */
+		return 0;
+	if (fc->t != NULL)
+		fc->next = nct_tick(fc->t, mono_ms());
+	rearm();
+	return 0;
+}
+
+static void
+tick_cb(struct timer *t)
+{
+	uint8_t		alive[8];
+	uint64_t	now = mono_ms();
+	unsigned	i;
+	int		len;
+
+	for (i = 0; i < FRIEND_NUM_MAX; i++) {
+		struct fc	*fc = &fcs[i];
+
+		if (!fc->used || fc->t == NULL)
+			continue;
+		if (fc->state == NC_STATE_ESTABLISHED) {
+			if (now >= fc->heard + FCONN_TIMEOUT_MS) {
+				log_info("friend %u: silent for %u s, "
+				    "reconnecting", i, FCONN_TIMEOUT_MS / 1000);
+				fconn_stats.timeouts++;
+				fconn_kill(i);
+				continue;
+			}
+			if (now >= fc->alive_at) {
+				len = msgr_build_alive(alive, sizeof(alive));
+				if (len > 0)
+					(void)nct_send(fc->t, alive,
+					    (size_t)len, 0, now);
+				fc->alive_at = now + FCONN_ALIVE_MS;
+			}
+		}
+		if (fc->t != NULL && now >= fc->next)
+			fc->next = nct_tick(fc->t, now);
+	}
+	rearm();
+}
+
+int
+fconn_up(unsigned number)
+{
+	return number < FRIEND_NUM_MAX && fcs[number].used &&
+	    fcs[number].state == NC_STATE_ESTABLISHED && fcs[number].t != NULL;
+}
+
+int64_t
+fconn_send(unsigned number, const uint8_t *p, size_t len)
+{
+	int64_t	rv;
+
+	if (!fconn_up(number))
+		return -1;
+	rv = nct_send(fcs[number].t, p, len, 0, mono_ms());
+	return rv;
+}
+
+void
+fconn_kill_pk(const uint8_t pk[TOX_PK_LEN])
+{
+	uint8_t		buf[IPC_NC_PK_MSG_LEN];
+	struct wr	w;
+
+	if (to_keyd == NULL || !to_keyd->open)
+		return;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_pk(&w, pk);
+	(void)chan_send_wr(to_keyd, IPC_NC_KILL, 0, &w);
+}
+
+void
+fconn_kill(unsigned number)
+{
+	struct fc	*fc;
+
+	if (number >= FRIEND_NUM_MAX || !(fc = &fcs[number])->used)
+		return;
+	/* the transport's kill packet carries the right ack and end; keyd
+	 * then seals its own as well, which the peer ignores if it is gone */
+	if (fc->t != NULL)
+		(void)nct_kill(fc->t);
+	fconn_kill_pk(fc->pk);
+	set_state(fc, NC_STATE_NONE);
+	rearm();
+}
+
+size_t
+fconn_relays(unsigned number, struct packed_node *out, size_t max)
+{
+	size_t	n;
+
+	if (number >= FRIEND_NUM_MAX || !fcs[number].used)
+		return 0;
+	n = fcs[number].nrelays < max ? fcs[number].nrelays : max;
+	memcpy(out, fcs[number].relays, n * sizeof(*out));
+	return n;
+}
+
+static const struct chan_handler from_keyd_rows[] = {
+	{ IPC_NC_SESSION,	0,	on_session },
+	{ IPC_NC_PLAIN_IN,	0,	on_plain_in },
+};
+const struct chan_table fconn_from_keyd = {
+	CHAN_ROWS(from_keyd_rows), NULL
+};
+
+void
+fconn_init(struct chan *keyd, const struct fconn_hooks *h)
+{
+	to_keyd = keyd;
+	hooks = *h;
+	timer_init(&tick, tick_cb, NULL);
+}
