@@ -158,7 +158,9 @@ int	msgr_build_action(const uint8_t *text, size_t len, uint8_t *out,
 	    size_t cap);
 /*
  * Builds the packet a parsed msgr_pkt stands for (its kind picks the
- * builder above); -1 for MSGR_UNKNOWN, MSGR_DROP or bad fields.
+ * builder above); -1 for MSGR_UNKNOWN, MSGR_DROP, bad fields, and a
+ * SHARE_RELAYS without a node (taken, but never sent).  TYPING comes out
+ * as 0 or 1 and SHARE_RELAYS without what followed the third node.
  */
 int	msgr_build(const struct msgr_pkt *, uint8_t *out, size_t cap);
 
