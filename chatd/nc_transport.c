@@ -26,6 +26,26 @@ emit(struct nct *n, uint32_t number, const uint8_t *data, size_t len)
 	n->cb.emit(n->cb.arg, n->recv_start, number, data, len);
 }
 
+/* Whether a bulk packet the peer asked for waits for a token. */
+static int
+bulk_waiting(struct nct *n)
+{
+	uint32_t	i;
+
+	for (i = n->send_start; i != n->send_end; i++)
+		if ((send_slot(n, i)->flags & (NCT_F_RESEND | NCT_F_BULK)) ==
+		    (NCT_F_RESEND | NCT_F_BULK))
+			return 1;
+	return 0;
+}
+
+/* A token, give or take rounding, so nct_bulk_at() is exact. */
+static int
+has_token(const struct nct *n)
+{
+	return n->tokens >= 1.0 - 1e-6;
+}
+
 /* Tops the bulk bucket up for the time gone by since the last call. */
 static void
 tokens_fill(struct nct *n, uint64_t now_ms)
@@ -42,16 +62,31 @@ tokens_fill(struct nct *n, uint64_t now_ms)
 	n->tok_ms = now_ms;
 }
 
-/* The bulk rate from the acks of the last NCT_SAMPLES samples. */
+/*
+ * The bulk rate as c-toxcore computes it every 50 ms: what went out over
+ * the last NCT_SAMPLES samples less what the queue grew by (so, what the
+ * peer took), 1.2 times that, or 0.9 times after a congestion event, cut
+ * when the queue holds more than NCT_QUEUE_RATIO s of it.
+ */
 static void
 rate_update(struct nct *n, uint64_t now_ms)
 {
-	double		acked = 0, base, queue, rate;
+	double		sent = 0, base, queue, rate;
+	int64_t		grew;
 	unsigned	i;
 
 	for (i = 0; i < NCT_SAMPLES; i++)
-		acked += n->hist[i];
-	base = acked * 1000.0 / (NCT_SAMPLES * NCT_SAMPLE_MS);
+		sent += n->hist_sent[i];
+	grew = (int64_t)n->hist_q[n->hist_pos] -
+	    (int64_t)n->hist_q[(n->hist_pos + 1) % NCT_SAMPLES];
+	/*
+	 * A queue under NCT_QUEUE_MIN is acks on their way, not a link
+	 * falling behind: c-toxcore subtracts it too and so crawls while
+	 * the peer's acks come once a second.
+	 */
+	if (grew > 0 && n->hist_q[n->hist_pos] > NCT_QUEUE_MIN)
+		sent -= (double)grew;
+	base = sent * 1000.0 / (NCT_SAMPLES * NCT_SAMPLE_MS);
 	if (base < NCT_RATE_MIN)
 		base = NCT_RATE_MIN;
 	queue = (double)(n->send_end - n->send_start);
@@ -67,18 +102,21 @@ rate_update(struct nct *n, uint64_t now_ms)
 }
 
 /*
- * Closes the samples that ended by now_ms, each recomputing the rate as
- * c-toxcore does every 50 ms; after a long quiet spell the history is
- * simply empty.  Lazy, so an idle engine needs no timer for it.
+ * Closes the samples that ended by now_ms.  Lazy, so an idle engine
+ * needs no timer for it; after a long quiet spell the history is simply
+ * empty.
  */
 static void
 samples_advance(struct nct *n, uint64_t now_ms)
 {
+	uint32_t	queue = n->send_end - n->send_start;
 	unsigned	steps = 0;
 
 	tokens_fill(n, now_ms);
 	if (now_ms - n->hist_ms >= (uint64_t)NCT_SAMPLE_MS * NCT_SAMPLES * 2) {
-		memset(n->hist, 0, sizeof(n->hist));
+		memset(n->hist_sent, 0, sizeof(n->hist_sent));
+		for (steps = 0; steps < NCT_SAMPLES; steps++)
+			n->hist_q[steps] = queue;
 		n->hist_ms = now_ms;
 		rate_update(n, now_ms);
 		return;
@@ -86,9 +124,19 @@ samples_advance(struct nct *n, uint64_t now_ms)
 	while (now_ms - n->hist_ms >= NCT_SAMPLE_MS && steps++ <
 	    NCT_SAMPLES * 2) {
 		n->hist_ms += NCT_SAMPLE_MS;
-		n->hist_pos = (n->hist_pos + 1) % NCT_SAMPLES;
-		n->hist[n->hist_pos] = 0;
+		/*
+		 * c-toxcore's congestion event is resends wanting more than
+		 * the allowance; ours, resends still waiting for tokens a
+		 * whole sample on (new bulk sends wait behind them anyway).
+		 */
+		if (bulk_waiting(n)) {
+			n->cong = 1;
+			n->cong_ms = n->hist_ms;
+		}
+		n->hist_q[n->hist_pos] = queue;
 		rate_update(n, n->hist_ms);
+		n->hist_pos = (n->hist_pos + 1) % NCT_SAMPLES;
+		n->hist_sent[n->hist_pos] = 0;
 	}
 }
 
@@ -183,28 +231,19 @@ resend(struct nct *n, uint64_t now_ms)
 		if (!(s->flags & NCT_F_RESEND))
 			continue;
 		if (s->flags & NCT_F_BULK) {
-			if (n->tokens < 1.0)
+			if (!has_token(n))
 				continue;
 			n->tokens -= 1.0;
 		}
 		s->flags &= ~NCT_F_RESEND;
 		s->sent_ms = now_ms;
 		n->stats.resent++;
+		/* what the link carried, as c-toxcore's requested rate */
+		n->hist_sent[n->hist_pos]++;
 		emit(n, i, s->data, s->len);
 	}
 }
 
-static int
-bulk_waiting(struct nct *n)
-{
-	uint32_t	i;
-
-	for (i = n->send_start; i != n->send_end; i++)
-		if ((send_slot(n, i)->flags & (NCT_F_RESEND | NCT_F_BULK)) ==
-		    (NCT_F_RESEND | NCT_F_BULK))
-			return 1;
-	return 0;
-}
 
 void
 nct_init(struct nct *n, const struct nct_cb *cb, uint64_t now_ms)
@@ -233,7 +272,9 @@ nct_send(struct nct *n, const uint8_t *data, size_t len, int bulk,
 		return -1;
 	samples_advance(n, now_ms);
 	if (bulk) {
-		if (n->tokens < 1.0)
+		/* what the peer waits for goes first, or it starves */
+		resend(n, now_ms);
+		if (!has_token(n))
 			return -1;
 		n->tokens -= 1.0;
 	}
@@ -244,6 +285,7 @@ nct_send(struct nct *n, const uint8_t *data, size_t len, int bulk,
 	s->flags = bulk ? NCT_F_BULK : 0;
 	s->sent_ms = now_ms;
 	n->stats.sent++;
+	n->hist_sent[n->hist_pos]++;
 	emit(n, num, s->data, s->len);
 	return num;
 }
@@ -278,7 +320,6 @@ ack_upto(struct nct *n, uint32_t bs, uint64_t *rtt_from, int *rtt_ok)
 		s->len = 0;
 		s->flags = 0;
 		num = n->send_start++;
-		n->hist[n->hist_pos]++;
 		if (n->cb.acked != NULL)
 			n->cb.acked(n->cb.arg, num);
 	}
@@ -303,12 +344,8 @@ take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
 			/* c-toxcore: not what it already said it has */
 			if (s->flags & NCT_F_HAVE)
 				continue;
-			if (s->sent_ms + n->rtt_ms < now_ms) {
-				/* lost: the bulk rate backs off a while */
+			if (s->sent_ms + n->rtt_ms < now_ms)
 				s->flags |= NCT_F_RESEND;
-				n->cong = 1;
-				n->cong_ms = now_ms;
-			}
 			continue;
 		}
 		if (s->flags & NCT_F_HAVE)
@@ -450,13 +487,17 @@ nct_tick(struct nct *n, uint64_t now_ms)
 uint64_t
 nct_bulk_at(struct nct *n, uint64_t now_ms)
 {
-	double	wait;
+	double		wait;
+	uint64_t	w;
 
 	samples_advance(n, now_ms);
-	if (n->tokens >= 1.0)
+	if (has_token(n))
 		return now_ms;
 	wait = (1.0 - n->tokens) * 1000.0 / n->rate;
-	return now_ms + (uint64_t)wait + 1;
+	w = (uint64_t)wait;
+	if ((double)w < wait)
+		w++;
+	return now_ms + w;
 }
 
 int

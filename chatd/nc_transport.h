@@ -33,18 +33,20 @@
  * Congestion: like c-toxcore, only "bulk" packets (file data, later) are
  * rate-limited; other lossless packets, and any resend of one, leave at
  * once.  The bulk limit is a token bucket: it starts with NCT_QUEUE_MIN
- * tokens; its rate is recomputed every NCT_SAMPLE_MS from what the peer
- * acked over the last NCT_SAMPLES samples: 1.2 times that (0.9 times
- * within NCT_CONGESTION_MS of the peer asking for a packet again), cut
- * when more than NCT_QUEUE_MIN packets wait for an ack and that is more
- * than 2 s of the rate, never below NCT_RATE_MIN packets a second
- * (c-toxcore's constants; its measure is sent minus queue growth, ours
- * the acks themselves).  A bulk send without a token returns -1;
+ * tokens; its rate is recomputed every NCT_SAMPLE_MS as c-toxcore does:
+ * the lossless packets sent over the last NCT_SAMPLES samples less what
+ * the unacked queue grew by, times 1.2 (0.9 within NCT_CONGESTION_MS of
+ * bulk resends waiting for tokens at the end of a sample), cut when more than NCT_QUEUE_MIN
+ * packets wait for an ack and that is more than 2 s of the rate, never
+ * below NCT_RATE_MIN packets a second.  Unlike c-toxcore we count every
+ * lossless send, not only bulk ones, and do not look back one RTT, so
+ * the rate is never lower than its.  Resends come before new bulk
+ * packets.  A bulk send without a token returns -1;
  * nct_bulk_at() says when one will be there; bulk resends wait for
  * tokens too.
  *
  * Pure: no I/O, no clock (now_ms is monotonic milliseconds), no
- * allocation; the struct holds both windows (about 1 MB: allocate it).
+ * allocation; the struct holds both windows (about 700 kB: allocate it).
  * Callbacks may call nct_send and nct_send_lossy on the same engine, not
  * nct_recv, nct_tick or nct_kill.
  */
@@ -56,7 +58,7 @@
 
 #include "common/nc_data.h"
 
-#define NCT_SEND_SLOTS		512	/* c-toxcore: 32768 */
+#define NCT_SEND_SLOTS		256	/* c-toxcore: 32768; not above ours to take */
 #define NCT_RECV_SLOTS		256	/* c-toxcore: 32768 */
 #define NCT_RTT_START_MS	1000	/* DEFAULT_PING_CONNECTION (UDP) */
 #define NCT_REQ_MAX_MS		1000	/* CRYPTO_SEND_PACKET_INTERVAL */
@@ -120,7 +122,8 @@ struct nct {
 	uint64_t	tok_ms;		/* tokens last topped up */
 	uint64_t	cong_ms;	/* the peer last asked for a resend */
 	int		cong;		/* cong_ms is set */
-	uint32_t	hist[NCT_SAMPLES];	/* acks per sample */
+	uint32_t	hist_sent[NCT_SAMPLES];	/* first sends per sample */
+	uint32_t	hist_q[NCT_SAMPLES];	/* unacked as each closed */
 	unsigned	hist_pos;
 	uint64_t	hist_ms;	/* the current sample began */
 
