@@ -664,6 +664,60 @@ hostile_handshakes_dropped(void **state)
 	assert_int_equal(A->hs_make + A->data_in + A->aborts, 0);
 }
 
+/*
+ * keyd's answer to a handshake counts only while that handshake's cookie
+ * could (15 s): one that comes later changes nothing.  The handshake is
+ * B's own (B's real key seals it) on a cookie naming another DHT key.
+ */
+static void
+late_keyd_answer_ignored(void **state)
+{
+	uint8_t		cookie[NC_COOKIE_LEN], other[NC_COOKIE_LEN];
+	struct ev	pkt;
+
+	befriend(A, B, 1);
+	get_cookie(A, B->real_pk, cookie);
+	memset(other, 9, sizeof(other));
+	keyd_build(B, A->real_pk, cookie, other);
+	assert_int_equal(qtail, 1);
+	pkt = q[0];
+	qhead = qtail = 0;
+	ncc_udp_in(&A->e, &C->at, pkt.b, pkt.len, now);
+	assert_int_equal(A->hs_in, 1);
+	now += NC_COOKIE_TIMEOUT_MS + 1;
+	pump();
+	assert_int_equal(A->hs_in_bad, 0);
+	assert_int_equal(A->hs_in_reply, 1);
+	assert_int_equal(A->dht_changed, 0);
+	assert_int_equal(A->e.stats.drop[NCC_DROP_MADE], 1);
+	assert_int_equal(st_of(A, B), NCC_NONE);
+	assert_int_equal(ncc_find(&A->e, B->real_pk)->naddr, 0);
+	assert_int_equal(nsent, 1);	/* the cookie answer only */
+}
+
+/* The same in time: A takes the DHT key the cookie names, and C's address. */
+static void
+keyd_answer_in_time_taken(void **state)
+{
+	uint8_t		cookie[NC_COOKIE_LEN], other[NC_COOKIE_LEN];
+	struct ev	pkt;
+
+	befriend(A, B, 1);
+	get_cookie(A, B->real_pk, cookie);
+	memset(other, 9, sizeof(other));
+	keyd_build(B, A->real_pk, cookie, other);
+	pkt = q[0];
+	qhead = qtail = 0;
+	ncc_udp_in(&A->e, &C->at, pkt.b, pkt.len, now);
+	now += NC_COOKIE_TIMEOUT_MS;
+	pump();
+	assert_int_equal(A->dht_changed, 1);
+	assert_memory_equal(A->changed_to, C->dk.pk, 32);
+	assert_int_equal(st_of(A, B), NCC_NOT_CONFIRMED);
+	assert_true(ipp_equal(&sent[nsent - 1].dst, &C->at));
+	assert_int_equal(sent[nsent - 1].b[0], NC_HS_KIND);
+}
+
 static void
 replay_in_established_dropped(void **state)
 {
@@ -859,6 +913,8 @@ main(void)
 		cmocka_unit_test_setup(cookie_requests_time_out, setup),
 		cmocka_unit_test_setup(handshake_resends_then_abort, setup),
 		cmocka_unit_test_setup(hostile_handshakes_dropped, setup),
+		cmocka_unit_test_setup(late_keyd_answer_ignored, setup),
+		cmocka_unit_test_setup(keyd_answer_in_time_taken, setup),
 		cmocka_unit_test_setup(replay_in_established_dropped, setup),
 		cmocka_unit_test_setup(untied_data_dropped, setup),
 		cmocka_unit_test_setup(dht_key_change_resets, setup),
