@@ -535,6 +535,36 @@ ncc_next(const struct ncc *t)
 	return next;
 }
 
+int
+ncc_kick(struct ncc *t, const uint8_t dht_pk[NC_PK_LEN], uint64_t now)
+{
+	struct ncc_friend	*f;
+	int			 i, n = 0;
+
+	for (i = 0; i < NCC_MAX; i++) {
+		f = &t->f[i];
+		/* Not one in backoff: only the wait for an address ends. */
+		if (!f->used || !f->want || !f->has_dht || f->st != NCC_NONE ||
+		    f->backoff != 0 || f->due <= now ||
+		    memcmp(f->dht_pk, dht_pk, NC_PK_LEN) != 0)
+			continue;
+		f->due = STAMP(now);
+		n++;
+	}
+	return n;
+}
+
+void
+ncc_count(const struct ncc *t, unsigned int n[NCC_ST_COUNT])
+{
+	int	i;
+
+	memset(n, 0, NCC_ST_COUNT * sizeof(n[0]));
+	for (i = 0; i < NCC_MAX; i++)
+		if (t->f[i].used && t->f[i].st < NCC_ST_COUNT)
+			n[t->f[i].st]++;
+}
+
 uint64_t
 ncc_tick(struct ncc *t, uint64_t now)
 {

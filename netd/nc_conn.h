@@ -107,7 +107,7 @@ struct ncc_stats {
 	uint64_t	hs_taken;		/* of those, keyd opened */
 	uint64_t	data_in, data_out;
 	uint64_t	attempts;		/* 0x18 first sends */
-	uint64_t	timeouts;		/* attempts killed after NCC_TRIES */
+	uint64_t	timeouts;		/* killed after NCC_TRIES sends */
 	uint64_t	dht_changes;
 	uint64_t	reached[NCC_ST_COUNT];	/* entries into each state */
 };
@@ -115,7 +115,7 @@ struct ncc_stats {
 /* A handshake sent to keyd, not yet known to have opened. */
 struct ncc_pend {
 	uint8_t		used, want_reply, new_dht;
-	uint8_t		taken;		/* keyd opened it; its reply may follow */
+	uint8_t		taken;		/* keyd opened it; a reply may follow */
 	uint8_t		dht_pk[NC_PK_LEN];
 	struct ip_port	from;
 	uint64_t	at;
@@ -135,7 +135,7 @@ struct ncc_friend {
 	uint8_t		made_cookie[NC_COOKIE_LEN];
 	struct ip_port	addr[NCC_ADDRS];
 	struct ncc_pend	pend;
-	uint64_t	due;		/* next temp send, or next try; 0: none */
+	uint64_t	due;		/* next send or next try; 0: none */
 	size_t		temp_len;
 	uint8_t		temp[NC_HS_LEN];	/* 0x18 or 0x1a, as sent */
 };
@@ -199,6 +199,14 @@ int	ncc_data_out(struct ncc *, const uint8_t pk[NC_PK_LEN],
 uint64_t ncc_tick(struct ncc *, uint64_t now_ms);
 /* The next deadline without running anything (after ncc_udp_in etc.). */
 uint64_t ncc_next(const struct ncc *);
+/*
+ * The DHT has just found an address for dht_pk: a friend with that key
+ * and no connection, waiting NCC_ADDR_RETRY_MS for one, is due now.
+ * Returns how many were.
+ */
+int	ncc_kick(struct ncc *, const uint8_t dht_pk[NC_PK_LEN], uint64_t now_ms);
+/* How many friends are in each state, for status. */
+void	ncc_count(const struct ncc *, unsigned int n[NCC_ST_COUNT]);
 
 const char *ncc_st_name(int);
 

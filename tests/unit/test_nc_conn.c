@@ -871,6 +871,32 @@ no_address_waits(void **state)
 	assert_int_equal(st_of(A, B), NCC_COOKIE_REQUESTING);
 }
 
+/* The DHT found the address: no need to wait out the retry. */
+static void
+kick_when_address_found(void **state)
+{
+	unsigned int	n[NCC_ST_COUNT];
+
+	befriend(A, C, 0);		/* no DHT key: nothing to kick */
+	befriend(A, B, 1);
+	A->addr_answer = 0;
+	ncc_tick(&A->e, now);
+	now += 10;
+	assert_int_equal(ncc_kick(&A->e, C->dk.pk, now), 0);
+	assert_int_equal(ncc_kick(&A->e, B->dk.pk, now), 1);
+	assert_int_equal(ncc_next(&A->e), now);
+	A->addr_answer = 1;
+	ncc_tick(&A->e, now);
+	assert_int_equal(st_of(A, B), NCC_COOKIE_REQUESTING);
+	assert_int_equal(st_of(A, C), NCC_NONE);
+	/* Asking already: a kick changes nothing. */
+	assert_int_equal(ncc_kick(&A->e, B->dk.pk, now), 0);
+	ncc_count(&A->e, n);
+	assert_int_equal(n[NCC_NONE], 1);
+	assert_int_equal(n[NCC_COOKIE_REQUESTING], 1);
+	assert_int_equal(n[NCC_ESTABLISHED], 0);
+}
+
 /* The table is fixed: the 257th friend is refused, a flood allocates none. */
 static void
 table_full_and_flood(void **state)
@@ -922,6 +948,7 @@ main(void)
 		cmocka_unit_test_setup(peer_restart_new_dht, setup),
 		cmocka_unit_test_setup(state_none_reconnects, setup),
 		cmocka_unit_test_setup(no_address_waits, setup),
+		cmocka_unit_test_setup(kick_when_address_found, setup),
 		cmocka_unit_test_setup(table_full_and_flood, setup),
 	};
 
