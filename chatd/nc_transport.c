@@ -1,0 +1,525 @@
+/* The lossless transport above net_crypto data packets: see nc_transport.h. */
+#include <string.h>
+
+#include "chatd/nc_transport.h"
+#include "common/nc_data.h"
+
+#define NCT_F_RESEND	0x01	/* the peer asked for it: send again */
+#define NCT_F_HAVE	0x02	/* a request said the peer has it */
+#define NCT_F_BULK	0x04
+
+static struct nct_slot *
+send_slot(struct nct *n, uint32_t num)
+{
+	return &n->send[num % NCT_SEND_SLOTS];
+}
+
+static struct nct_slot *
+recv_slot(struct nct *n, uint32_t num)
+{
+	return &n->recv[num % NCT_RECV_SLOTS];
+}
+
+static void
+emit(struct nct *n, uint32_t number, const uint8_t *data, size_t len)
+{
+	n->cb.emit(n->cb.arg, n->recv_start, number, data, len);
+}
+
+/* Whether a bulk packet the peer asked for waits for a token. */
+static int
+bulk_waiting(struct nct *n)
+{
+	uint32_t	i;
+
+	for (i = n->send_start; i != n->send_end; i++)
+		if ((send_slot(n, i)->flags & (NCT_F_RESEND | NCT_F_BULK)) ==
+		    (NCT_F_RESEND | NCT_F_BULK))
+			return 1;
+	return 0;
+}
+
+/* A token, give or take rounding, so nct_bulk_at() is exact. */
+static int
+has_token(const struct nct *n)
+{
+	return n->tokens >= 1.0 - 1e-6;
+}
+
+/* Tops the bulk bucket up for the time gone by since the last call. */
+static void
+tokens_fill(struct nct *n, uint64_t now_ms)
+{
+	double	cap;
+
+	if (now_ms <= n->tok_ms)
+		return;
+	/* a quarter second of burst on top of c-toxcore's minimum queue */
+	cap = NCT_QUEUE_MIN + n->rate / 4.0;
+	n->tokens += n->rate * (double)(now_ms - n->tok_ms) / 1000.0;
+	if (n->tokens > cap)
+		n->tokens = cap;
+	n->tok_ms = now_ms;
+}
+
+/*
+ * The bulk rate as c-toxcore computes it every 50 ms: what went out over
+ * the last NCT_SAMPLES samples less what the queue grew by (so, what the
+ * peer took), 1.2 times that, or 0.9 times after a congestion event, cut
+ * when the queue holds more than NCT_QUEUE_RATIO s of it.
+ */
+static void
+rate_update(struct nct *n, uint64_t now_ms)
+{
+	double		sent = 0, base, queue, rate;
+	int64_t		grew;
+	unsigned	i;
+
+	for (i = 0; i < NCT_SAMPLES; i++)
+		sent += n->hist_sent[i];
+	grew = (int64_t)n->hist_q[n->hist_pos] -
+	    (int64_t)n->hist_q[(n->hist_pos + 1) % NCT_SAMPLES];
+	/*
+	 * A queue under NCT_QUEUE_MIN is acks on their way, not a link
+	 * falling behind: c-toxcore subtracts it too and so crawls while
+	 * the peer's acks come once a second.
+	 */
+	if (grew > 0 && n->hist_q[n->hist_pos] > NCT_QUEUE_MIN)
+		sent -= (double)grew;
+	base = sent * 1000.0 / (NCT_SAMPLES * NCT_SAMPLE_MS);
+	if (base < NCT_RATE_MIN)
+		base = NCT_RATE_MIN;
+	queue = (double)(n->send_end - n->send_start);
+	if (queue > NCT_QUEUE_MIN && queue / base > NCT_QUEUE_RATIO)
+		rate = base * NCT_QUEUE_RATIO / (queue / base);
+	else if (n->cong && now_ms - n->cong_ms < NCT_CONGESTION_MS)
+		rate = base * 0.9;
+	else
+		rate = base * 1.2;
+	if (rate < NCT_RATE_MIN)
+		rate = NCT_RATE_MIN;
+	n->rate = rate;
+}
+
+/*
+ * Closes the samples that ended by now_ms.  Lazy, so an idle engine
+ * needs no timer for it; after a long quiet spell the history is simply
+ * empty.
+ */
+static void
+samples_advance(struct nct *n, uint64_t now_ms)
+{
+	uint32_t	queue = n->send_end - n->send_start;
+	unsigned	steps = 0;
+
+	tokens_fill(n, now_ms);
+	if (now_ms - n->hist_ms >= (uint64_t)NCT_SAMPLE_MS * NCT_SAMPLES * 2) {
+		memset(n->hist_sent, 0, sizeof(n->hist_sent));
+		for (steps = 0; steps < NCT_SAMPLES; steps++)
+			n->hist_q[steps] = queue;
+		n->hist_ms = now_ms;
+		rate_update(n, now_ms);
+		return;
+	}
+	while (now_ms - n->hist_ms >= NCT_SAMPLE_MS && steps++ <
+	    NCT_SAMPLES * 2) {
+		n->hist_ms += NCT_SAMPLE_MS;
+		/*
+		 * c-toxcore's congestion event is resends wanting more than
+		 * the allowance; ours, resends still waiting for tokens a
+		 * whole sample on (new bulk sends wait behind them anyway).
+		 */
+		if (bulk_waiting(n)) {
+			n->cong = 1;
+			n->cong_ms = n->hist_ms;
+		}
+		n->hist_q[n->hist_pos] = queue;
+		rate_update(n, n->hist_ms);
+		n->hist_pos = (n->hist_pos + 1) % NCT_SAMPLES;
+		n->hist_sent[n->hist_pos] = 0;
+	}
+}
+
+/* c-toxcore's packet_recv_rate, measured over at least 50 ms. */
+static void
+recv_rate_update(struct nct *n, uint64_t now_ms)
+{
+	uint64_t	dt;
+
+	if (now_ms < n->cnt_set_ms)
+		return;
+	dt = now_ms - n->cnt_set_ms;
+	if (dt <= NCT_SAMPLE_MS)
+		return;
+	n->recv_rate = (double)n->cnt / ((double)dt / 1000.0);
+	n->cnt = 0;
+	n->cnt_set_ms = now_ms;
+}
+
+/*
+ * The wait between requests: NCT_REQ_MAX_MS until the peer is heard
+ * from; then c-toxcore's rule, shorter while packets pour in and the
+ * receive window fills.
+ */
+static uint64_t
+req_interval(const struct nct *n)
+{
+	double	ivl, ivl2;
+
+	if (!n->confirmed || n->recv_rate <= NCT_RATE_MIN)
+		return NCT_REQ_MAX_MS;
+	ivl = NCT_REQ_CONSTANT / (((double)(n->recv_end - n->recv_start) +
+	    1.0) / (n->recv_rate + 1.0));
+	ivl2 = NCT_RATE_MIN / n->recv_rate * NCT_REQ_MAX_MS + NCT_REQ_MIN_MS;
+	if (ivl2 < ivl)
+		ivl = ivl2;
+	if (ivl < NCT_REQ_MIN_MS)
+		ivl = NCT_REQ_MIN_MS;
+	if (ivl > NCT_REQ_MAX_MS)
+		ivl = NCT_REQ_MAX_MS;
+	return (uint64_t)ivl;
+}
+
+static int
+have_recv(void *arg, uint32_t num)
+{
+	struct nct	*n = arg;
+
+	return recv_slot(n, num)->len != 0;
+}
+
+static void
+send_request(struct nct *n, uint64_t now_ms)
+{
+	uint8_t		buf[NC_DATA_MAX];
+	uint32_t	width;
+	int		len;
+
+	/*
+	 * Only over our own window: gaps past it are not asked for yet,
+	 * so the peer keeps them (its walk stops where our bytes do) and
+	 * sends them when we ask, once the window has moved on.
+	 */
+	width = n->recv_end - n->recv_start;
+	if (width > NCT_RECV_SLOTS)
+		width = NCT_RECV_SLOTS;
+	len = nc_req_build(n->recv_start, n->recv_start + width, have_recv, n,
+	    buf, sizeof(buf));
+	if (len < 1)
+		return;
+	emit(n, n->send_end, buf, (size_t)len);
+	n->stats.requests++;
+	n->req_last_ms = now_ms;
+	n->req_sent = 1;
+}
+
+/*
+ * Sends again what the peer asked for, oldest first.  Bulk packets take a
+ * token each and wait for one; others go at once.
+ */
+static void
+resend(struct nct *n, uint64_t now_ms)
+{
+	struct nct_slot	*s;
+	uint32_t	 i;
+
+	if (!n->confirmed)
+		return;
+	tokens_fill(n, now_ms);
+	for (i = n->send_start; i != n->send_end; i++) {
+		s = send_slot(n, i);
+		if (!(s->flags & NCT_F_RESEND))
+			continue;
+		if (s->flags & NCT_F_BULK) {
+			if (!has_token(n))
+				continue;
+			n->tokens -= 1.0;
+		}
+		s->flags &= ~NCT_F_RESEND;
+		s->sent_ms = now_ms;
+		n->stats.resent++;
+		/* what the link carried, as c-toxcore's requested rate */
+		n->hist_sent[n->hist_pos]++;
+		emit(n, i, s->data, s->len);
+	}
+}
+
+
+void
+nct_init(struct nct *n, const struct nct_cb *cb, uint64_t now_ms)
+{
+	memset(n, 0, sizeof(*n));
+	n->cb = *cb;
+	n->rtt_ms = NCT_RTT_START_MS;
+	n->rate = NCT_RATE_MIN;
+	n->tokens = NCT_QUEUE_MIN;
+	n->tok_ms = now_ms;
+	n->hist_ms = now_ms;
+	n->cnt_set_ms = now_ms;
+}
+
+int64_t
+nct_send(struct nct *n, const uint8_t *data, size_t len, int bulk,
+    uint64_t now_ms)
+{
+	struct nct_slot	*s;
+	uint32_t	 num;
+
+	if (n->killed || len == 0 || len > NC_DATA_MAX ||
+	    nc_data_id_class(data[0]) != NC_CLASS_LOSSLESS)
+		return -1;
+	if (n->send_end - n->send_start >= NCT_SEND_SLOTS)
+		return -1;
+	samples_advance(n, now_ms);
+	if (bulk) {
+		/* what the peer waits for goes first, or it starves */
+		resend(n, now_ms);
+		if (!has_token(n))
+			return -1;
+		n->tokens -= 1.0;
+	}
+	num = n->send_end++;
+	s = send_slot(n, num);
+	memcpy(s->data, data, len);
+	s->len = (uint16_t)len;
+	s->flags = bulk ? NCT_F_BULK : 0;
+	s->sent_ms = now_ms;
+	n->stats.sent++;
+	n->hist_sent[n->hist_pos]++;
+	emit(n, num, s->data, s->len);
+	return num;
+}
+
+int
+nct_send_lossy(struct nct *n, const uint8_t *data, size_t len)
+{
+	if (n->killed || len == 0 || len > NC_DATA_MAX ||
+	    nc_data_id_class(data[0]) != NC_CLASS_LOSSY)
+		return -1;
+	emit(n, n->send_end, data, len);
+	return 0;
+}
+
+/*
+ * Frees our packets below the peer's buffer_start, reporting each.  The
+ * sample for the RTT is the send time of the oldest, as c-toxcore takes.
+ */
+static void
+ack_upto(struct nct *n, uint32_t bs, uint64_t *rtt_from, int *rtt_ok)
+{
+	struct nct_slot	*s;
+	uint32_t	 num;
+
+	s = send_slot(n, n->send_start);
+	if (!(s->flags & NCT_F_RESEND)) {
+		*rtt_from = s->sent_ms;
+		*rtt_ok = 1;
+	}
+	while (n->send_start != bs) {
+		s = send_slot(n, n->send_start);
+		s->len = 0;
+		s->flags = 0;
+		num = n->send_start++;
+		if (n->cb.acked != NULL)
+			n->cb.acked(n->cb.arg, num);
+	}
+}
+
+/* A request from the peer: 0, or -1 if it does not parse. */
+static int
+take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
+    uint64_t *rtt_from, int *rtt_ok)
+{
+	struct nct_slot	*s;
+	uint32_t	 i;
+	uint16_t	 j = 0;
+
+	if (nc_req_parse(d->data, d->len, n->send_start, n->send_end,
+	    &n->req) == -1)
+		return -1;
+	for (i = n->send_start; i != n->req.walk_end; i++) {
+		s = send_slot(n, i);
+		if (j < n->req.n && n->req.num[j] == i) {
+			j++;
+			/* c-toxcore: not what it already said it has */
+			if (s->flags & NCT_F_HAVE)
+				continue;
+			if (s->sent_ms + n->rtt_ms < now_ms)
+				s->flags |= NCT_F_RESEND;
+			continue;
+		}
+		if (s->flags & NCT_F_HAVE)
+			continue;
+		/* the latest send among what it now has, for the RTT */
+		if (!(s->flags & NCT_F_RESEND) &&
+		    (!*rtt_ok || s->sent_ms > *rtt_from)) {
+			*rtt_from = s->sent_ms;
+			*rtt_ok = 1;
+		}
+		s->flags = (s->flags & NCT_F_BULK) | NCT_F_HAVE;
+	}
+	return 0;
+}
+
+/* c-toxcore's set_buffer_end: forward only, within its 32768. */
+static void
+recv_end_to(struct nct *n, uint32_t num)
+{
+	if (num - n->recv_start > NC_BUFFER_SLOTS ||
+	    num - n->recv_end > NC_BUFFER_SLOTS)
+		return;
+	n->recv_end = num;
+}
+
+/* A lossless packet: -1 if outside our window or a duplicate. */
+static int
+take_lossless(struct nct *n, const struct nc_data *d)
+{
+	struct nct_slot	*s;
+	uint32_t	 off = d->number - n->recv_start;
+
+	if (off >= NCT_RECV_SLOTS)
+		return -1;
+	s = recv_slot(n, d->number);
+	if (s->len != 0)
+		return -1;
+	memcpy(s->data, d->data, d->len);
+	s->len = d->len;
+	if (off >= n->recv_end - n->recv_start)
+		n->recv_end = d->number + 1;
+	n->cnt++;
+	while ((s = recv_slot(n, n->recv_start))->len != 0) {
+		n->recv_start++;
+		n->stats.delivered++;
+		/* the slot stays filled until the callback is done with it */
+		n->cb.deliver(n->cb.arg, s->data, s->len);
+		s->len = 0;
+	}
+	return 0;
+}
+
+int
+nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms)
+{
+	enum nc_id_class cls;
+	uint64_t	 rtt_from = 0;
+	uint32_t	 ahead, unacked;
+	int		 rtt_ok = 0, stale = 0;
+
+	if (n->killed || d->len == 0 || d->len > NC_DATA_MAX)
+		goto drop;
+	samples_advance(n, now_ms);
+	recv_rate_update(n, now_ms);
+	cls = nc_data_id_class(d->data[0]);
+
+	ahead = d->buffer_start - n->send_start;
+	unacked = n->send_end - n->send_start;
+	if (ahead > unacked) {
+		/* behind us: a packet overtaken by a later one */
+		if (n->send_start - d->buffer_start > NC_BUFFER_SLOTS)
+			goto drop;
+		stale = 1;
+	} else if (ahead != 0)
+		ack_upto(n, d->buffer_start, &rtt_from, &rtt_ok);
+
+	if (cls == NC_CLASS_KILL) {
+		n->killed = 1;
+		return NCT_RECV_KILL;
+	}
+	n->confirmed = 1;
+
+	switch (cls) {
+	case NC_CLASS_REQUEST:
+		if (stale)
+			goto drop;
+		if (take_request(n, d, now_ms, &rtt_from, &rtt_ok) == -1)
+			goto drop;
+		recv_end_to(n, d->number);
+		break;
+	case NC_CLASS_LOSSLESS:
+		if (take_lossless(n, d) == -1)
+			goto drop;
+		break;
+	case NC_CLASS_LOSSY:
+		recv_end_to(n, d->number);
+		n->stats.delivered++;
+		n->cb.deliver(n->cb.arg, d->data, d->len);
+		break;
+	default:
+		/* c-toxcore took the ack and the confirmation, not the data */
+		goto drop;
+	}
+	if (rtt_ok && now_ms >= rtt_from && now_ms - rtt_from < n->rtt_ms)
+		n->rtt_ms = now_ms - rtt_from;
+	if (cls == NC_CLASS_REQUEST)
+		resend(n, now_ms);
+	return NCT_RECV_OK;
+drop:
+	n->stats.dropped++;
+	return NCT_RECV_DROP;
+}
+
+uint64_t
+nct_tick(struct nct *n, uint64_t now_ms)
+{
+	uint64_t	due, at;
+
+	if (n->killed)
+		return now_ms + NCT_REQ_MAX_MS;
+	samples_advance(n, now_ms);
+	recv_rate_update(n, now_ms);
+	if (!n->req_sent || now_ms - n->req_last_ms >= req_interval(n))
+		send_request(n, now_ms);
+	resend(n, now_ms);
+	due = n->req_last_ms + req_interval(n);
+	if (due <= now_ms)
+		due = now_ms + 1;
+	if (bulk_waiting(n)) {
+		at = nct_bulk_at(n, now_ms);
+		if (at <= now_ms)
+			at = now_ms + 1;
+		if (at < due)
+			due = at;
+	}
+	return due;
+}
+
+uint64_t
+nct_bulk_at(struct nct *n, uint64_t now_ms)
+{
+	double		wait;
+	uint64_t	w;
+
+	samples_advance(n, now_ms);
+	if (has_token(n))
+		return now_ms;
+	wait = (1.0 - n->tokens) * 1000.0 / n->rate;
+	w = (uint64_t)wait;
+	if ((double)w < wait)
+		w++;
+	return now_ms + w;
+}
+
+int
+nct_kill(struct nct *n)
+{
+	uint8_t	id = NC_ID_KILL;
+
+	if (n->killed)
+		return -1;
+	emit(n, n->send_end, &id, 1);
+	n->killed = 1;
+	return 0;
+}
+
+size_t
+nct_unacked(const struct nct *n)
+{
+	return n->send_end - n->send_start;
+}
+
+int
+nct_was_acked(const struct nct *n, uint32_t num)
+{
+	return num - n->send_start > n->send_end - n->send_start;
+}

@@ -1,0 +1,190 @@
+/*
+ * The lossless transport above net_crypto data packets (map §7), one
+ * struct nct per connected friend, as c-toxcore 0.2.18's net_crypto.c
+ * runs it.  keyd seals and opens the 0x1b packets; this engine decides
+ * what goes into them: it hands out (buffer_start, number, id || data)
+ * tuples through emit and takes opened ones (struct nc_data) in nct_recv.
+ *
+ * Send side: lossless packets (ids 16-191) get consecutive numbers from 0
+ * (u32, wrapping) and stay in the send window until the peer's
+ * buffer_start passes them; that is the receipt (gotcha 12), reported in
+ * order through acked.  The window holds NCT_SEND_SLOTS packets; a send
+ * when it is full returns -1 and the caller queues.  Every packet we emit
+ * carries our receive buffer_start (our ack) and a number: its lossless
+ * number, or our send buffer_end for lossy, request and kill packets
+ * (gotcha 18: the peer sets its receive end from it).
+ *
+ * Receive side: lossless numbers outside [recv_start, recv_start +
+ * NCT_RECV_SLOTS) and duplicates are dropped (our window is smaller than
+ * c-toxcore's 32768 to bound memory; what we drop the peer is asked for
+ * again once the window moves), lossless data is delivered strictly in
+ * order, lossy data at once.  A request (id 1) frees what it says the
+ * peer has and marks what it asks for to be sent again, but only if it
+ * was last sent more than one RTT ago (c-toxcore's rule).  The RTT is
+ * c-toxcore's: 1000 ms at first, then the smallest delay seen between
+ * sending a packet and its ack.
+ *
+ * Requests are sent at once after nct_init (c-toxcore's first packet on a
+ * new connection is one, and any data packet confirms a connection at
+ * the peer), then at least every NCT_REQ_MAX_MS; once the peer has been
+ * heard from, as often as c-toxcore's receive-rate rule says (50..1000
+ * ms, faster while many packets come in).
+ *
+ * Congestion: like c-toxcore, only "bulk" packets (file data, later) are
+ * rate-limited; other lossless packets, and any resend of one, leave at
+ * once.  The bulk limit is a token bucket: it starts with NCT_QUEUE_MIN
+ * tokens; its rate is recomputed every NCT_SAMPLE_MS as c-toxcore does:
+ * the lossless packets sent over the last NCT_SAMPLES samples less what
+ * the unacked queue grew by, times 1.2 (0.9 within NCT_CONGESTION_MS of
+ * bulk resends waiting for tokens at the end of a sample), cut when more than NCT_QUEUE_MIN
+ * packets wait for an ack and that is more than 2 s of the rate, never
+ * below NCT_RATE_MIN packets a second.  Unlike c-toxcore we count every
+ * lossless send, not only bulk ones, and do not look back one RTT, so
+ * the rate is never lower than its.  Resends come before new bulk
+ * packets.  A bulk send without a token returns -1;
+ * nct_bulk_at() says when one will be there; bulk resends wait for
+ * tokens too.
+ *
+ * Pure: no I/O, no clock (now_ms is monotonic milliseconds), no
+ * allocation; the struct holds both windows (about 700 kB: allocate it).
+ * Callbacks may call nct_send and nct_send_lossy on the same engine, not
+ * nct_recv, nct_tick or nct_kill.
+ */
+#ifndef BULKHEAD_CHATD_NC_TRANSPORT_H
+#define BULKHEAD_CHATD_NC_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/nc_data.h"
+
+#define NCT_SEND_SLOTS		256	/* c-toxcore: 32768; not above ours to take */
+#define NCT_RECV_SLOTS		256	/* c-toxcore: 32768 */
+#define NCT_RTT_START_MS	1000	/* DEFAULT_PING_CONNECTION (UDP) */
+#define NCT_REQ_MAX_MS		1000	/* CRYPTO_SEND_PACKET_INTERVAL */
+#define NCT_REQ_MIN_MS		50	/* PACKET_COUNTER_AVERAGE_INTERVAL */
+#define NCT_REQ_CONSTANT	12.5	/* REQUEST_PACKETS_COMPARE_CONSTANT */
+#define NCT_SAMPLE_MS		50	/* PACKET_COUNTER_AVERAGE_INTERVAL */
+#define NCT_SAMPLES		12	/* CONGESTION_QUEUE_ARRAY_SIZE */
+#define NCT_RATE_MIN		4.0	/* CRYPTO_PACKET_MIN_RATE, pkt/s */
+#define NCT_QUEUE_MIN		64	/* CRYPTO_MIN_QUEUE_LENGTH */
+#define NCT_CONGESTION_MS	1000	/* CONGESTION_EVENT_TIMEOUT */
+#define NCT_QUEUE_RATIO		2.0	/* SEND_QUEUE_RATIO, seconds */
+
+struct nct_cb {
+	/* a packet leaves: keyd seals it (one nonce each: order matters) */
+	void	(*emit)(void *arg, uint32_t buffer_start, uint32_t number,
+		    const uint8_t *data, size_t len);
+	/* lossless (in order) and lossy id || data from the peer */
+	void	(*deliver)(void *arg, const uint8_t *data, size_t len);
+	/* the peer's buffer_start passed our lossless packet number */
+	void	(*acked)(void *arg, uint32_t number);
+	void	*arg;
+};
+
+struct nct_slot {
+	uint64_t	sent_ms;	/* last (re)sent; send window only */
+	uint16_t	len;		/* of id || data; 0: slot free */
+	uint8_t		flags;		/* NCT_F_* */
+	uint8_t		data[NC_DATA_MAX];
+};
+
+struct nct_stats {
+	uint64_t	sent;		/* lossless, first sends */
+	uint64_t	resent;
+	uint64_t	requests;	/* request packets emitted */
+	uint64_t	delivered;	/* lossless and lossy */
+	uint64_t	dropped;	/* packets nct_recv refused */
+};
+
+struct nct {
+	struct nct_cb	cb;
+	int		killed;		/* either side sent a kill */
+	int		confirmed;	/* heard a valid packet from the peer */
+
+	uint32_t	send_start;	/* oldest unacked lossless number */
+	uint32_t	send_end;	/* the next lossless number */
+	uint32_t	recv_start;	/* every packet below it delivered */
+	uint32_t	recv_end;	/* our view of the peer's send_end */
+
+	uint64_t	rtt_ms;
+	uint64_t	req_last_ms;
+	int		req_sent;	/* a request went out at req_last_ms */
+
+	/* the peer's lossless packet rate, for the request interval */
+	uint64_t	cnt_set_ms;
+	uint32_t	cnt;
+	double		recv_rate;
+
+	/* the bulk token bucket */
+	double		rate;		/* packets a second */
+	double		tokens;
+	uint64_t	tok_ms;		/* tokens last topped up */
+	uint64_t	cong_ms;	/* the peer last asked for a resend */
+	int		cong;		/* cong_ms is set */
+	uint32_t	hist_sent[NCT_SAMPLES];	/* first sends per sample */
+	uint32_t	hist_q[NCT_SAMPLES];	/* unacked as each closed */
+	unsigned	hist_pos;
+	uint64_t	hist_ms;	/* the current sample began */
+
+	struct nct_stats stats;
+	struct nc_req	req;		/* scratch for nct_recv */
+	struct nct_slot	send[NCT_SEND_SLOTS];
+	struct nct_slot	recv[NCT_RECV_SLOTS];
+};
+
+/* What nct_recv did with a packet. */
+enum nct_recv_ret {
+	NCT_RECV_DROP = -1,	/* refused: changed nothing or only the ack */
+	NCT_RECV_OK = 0,
+	NCT_RECV_KILL = 1,	/* the peer closed the connection */
+};
+
+/*
+ * Readies n for a connection whose keys were just set (numbers from 0).
+ * cb is copied.  Call nct_tick() next: it sends the first request.
+ */
+void	nct_init(struct nct *n, const struct nct_cb *cb, uint64_t now_ms);
+
+/*
+ * Queues and emits a lossless packet (data[0] an id 16..191, len
+ * 1..NC_DATA_MAX).  Returns its number (0..UINT32_MAX), or -1 when the
+ * send window is full, the bucket has no token for a bulk packet, the
+ * connection was killed, or the packet is not lossless.
+ */
+int64_t	nct_send(struct nct *n, const uint8_t *data, size_t len, int bulk,
+	    uint64_t now_ms);
+
+/* Emits a lossy packet (id 192..254) at once: 0, or -1 if it is not one. */
+int	nct_send_lossy(struct nct *n, const uint8_t *data, size_t len);
+
+/*
+ * Takes an opened data packet.  Returns enum nct_recv_ret.  A buffer_start
+ * ahead of our send_end drops the packet (c-toxcore does); one behind our
+ * send_start (a reordered packet) is an old ack: ignored, and the packet
+ * is used unless it is a request, whose gaps count from that old ack.
+ */
+int	nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms);
+
+/*
+ * Sends what is due (a request; resends that waited for bulk tokens) and
+ * returns the next deadline (> now_ms) at which to call it again.
+ */
+uint64_t nct_tick(struct nct *n, uint64_t now_ms);
+
+/* When a bulk nct_send will have a token: now_ms if it has one now. */
+uint64_t nct_bulk_at(struct nct *n, uint64_t now_ms);
+
+/*
+ * Emits a kill packet (id 2) and stops the engine: later sends fail,
+ * received packets are dropped.  0, or -1 if it was already killed.
+ */
+int	nct_kill(struct nct *n);
+
+/* Lossless packets sent and not yet acked. */
+size_t	nct_unacked(const struct nct *n);
+
+/* Whether lossless number num was acked (c-toxcore's cryptpacket_received). */
+int	nct_was_acked(const struct nct *n, uint32_t num);
+
+#endif

@@ -1,0 +1,878 @@
+/*
+ * chatd's lossless transport (chatd/nc_transport.c): two engines back to
+ * back over a simulated link that drops, reorders and duplicates deliver
+ * every message once and in order and report every ack once; the window
+ * and the bulk bucket refuse when full; a hostile peer's packets change
+ * nothing they must not; requests go through the nc_data codec; and the
+ * engine meets packets shaped as c-toxcore 0.2.18 sends them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "chatd/nc_transport.h"
+#include "common/nc_data.h"
+
+#define MSG_ID		64	/* PACKET_ID_MESSAGE */
+#define FILE_ID		82	/* PACKET_ID_FILE_DATA */
+#define LINK_MAX	8192
+
+/* ---- a recording peer: every emit, delivery and ack kept ---- */
+
+struct rec {
+	size_t		nemit;
+	struct nc_data	emit[64];
+	size_t		ndeliver;
+	uint8_t		deliver[64][8];
+	size_t		deliver_len[64];
+	size_t		nacked;
+	uint32_t	acked[1024];
+};
+
+static void
+rec_emit(void *arg, uint32_t bs, uint32_t num, const uint8_t *p, size_t len)
+{
+	struct rec	*r = arg;
+	struct nc_data	*d;
+
+	assert_true(len >= 1 && len <= NC_DATA_MAX);
+	if (r->nemit >= sizeof(r->emit) / sizeof(r->emit[0]))
+		return;
+	d = &r->emit[r->nemit++];
+	d->buffer_start = bs;
+	d->number = num;
+	d->len = (uint16_t)len;
+	d->cls = nc_data_id_class(p[0]);
+	memcpy(d->data, p, len);
+}
+
+static void
+rec_deliver(void *arg, const uint8_t *p, size_t len)
+{
+	struct rec	*r = arg;
+
+	if (r->ndeliver < 64) {
+		memcpy(r->deliver[r->ndeliver], p, len < 8 ? len : 8);
+		r->deliver_len[r->ndeliver] = len;
+	}
+	r->ndeliver++;
+}
+
+static void
+rec_acked(void *arg, uint32_t num)
+{
+	struct rec	*r = arg;
+
+	assert_true(r->nacked < 1024);
+	r->acked[r->nacked++] = num;
+}
+
+struct fix {
+	struct nct	*n;
+	struct rec	 r;
+};
+
+static int
+fix_setup(void **state)
+{
+	struct fix	*f;
+	struct nct_cb	 cb = { rec_emit, rec_deliver, rec_acked, NULL };
+
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->n = calloc(1, sizeof(*f->n))) == NULL)
+		return -1;
+	cb.arg = &f->r;
+	nct_init(f->n, &cb, 10000);
+	*state = f;
+	return 0;
+}
+
+static int
+fix_teardown(void **state)
+{
+	struct fix	*f = *state;
+
+	free(f->n);
+	free(f);
+	return 0;
+}
+
+static struct nc_data
+pkt(uint32_t bs, uint32_t num, const uint8_t *p, size_t len)
+{
+	struct nc_data	d;
+
+	memset(&d, 0, sizeof(d));
+	d.buffer_start = bs;
+	d.number = num;
+	d.len = (uint16_t)len;
+	d.cls = nc_data_id_class(p[0]);
+	memcpy(d.data, p, len);
+	return d;
+}
+
+static struct nc_data
+msg(uint32_t bs, uint32_t num, uint8_t tag)
+{
+	uint8_t	p[2] = { MSG_ID, tag };
+
+	return pkt(bs, num, p, sizeof(p));
+}
+
+/* Sends k messages tagged 0..k-1 and forgets their emits. */
+static void
+send_k(struct fix *f, int k, uint64_t now)
+{
+	uint8_t		p[2] = { MSG_ID, 0 };
+	uint32_t	want;
+	int		i;
+
+	for (i = 0; i < k; i++) {
+		p[1] = (uint8_t)i;
+		want = f->n->send_end;
+		assert_int_equal(nct_send(f->n, p, sizeof(p), 0, now), want);
+	}
+	f->r.nemit = 0;
+}
+
+/* ---- the simulated link between two engines ---- */
+
+struct link_pkt {
+	uint64_t	at;
+	int		to;
+	struct nc_data	d;
+};
+
+struct sim;
+struct side {
+	struct sim	*s;
+	int		id;
+	struct nct	*n;
+	uint32_t	next_in;	/* next message number expected */
+	uint32_t	next_ack;	/* next lossless number to be acked */
+	uint32_t	sent;		/* messages handed to nct_send */
+	uint32_t	first;		/* the engine's first lossless number */
+	uint64_t	due;
+};
+
+struct sim {
+	struct side	side[2];
+	struct link_pkt	*q;
+	size_t		nq;
+	uint64_t	now;
+	uint64_t	rng;
+	uint32_t	emitted;
+	int		drop_k;		/* drop every k-th packet; 0: none */
+	int		dup_k;		/* duplicate every k-th; 0: none */
+	int		drop_pct;	/* and drop this many in 100 at random */
+	int		jitter;		/* extra random delay, ms: reorders */
+	int		bulk;
+	uint64_t	lost;
+	double		peak_rate;	/* side 0's bulk rate */
+};
+
+static uint32_t
+sim_rand(struct sim *s)
+{
+	s->rng ^= s->rng << 13;
+	s->rng ^= s->rng >> 7;
+	s->rng ^= s->rng << 17;
+	return (uint32_t)(s->rng >> 11);
+}
+
+static void
+sim_push(struct sim *s, int to, uint32_t bs, uint32_t num, const uint8_t *p,
+    size_t len)
+{
+	struct link_pkt	*l;
+
+	if (s->nq >= LINK_MAX) {
+		s->lost++;
+		return;
+	}
+	l = &s->q[s->nq++];
+	l->at = s->now + 10 + (s->jitter ? sim_rand(s) % s->jitter : 0);
+	l->to = to;
+	l->d = pkt(bs, num, p, len);
+}
+
+static void
+sim_emit(void *arg, uint32_t bs, uint32_t num, const uint8_t *p, size_t len)
+{
+	struct side	*sd = arg;
+	struct sim	*s = sd->s;
+
+	s->emitted++;
+	if ((s->drop_k && s->emitted % s->drop_k == 0) ||
+	    (s->drop_pct && (int)(sim_rand(s) % 100) < s->drop_pct)) {
+		s->lost++;
+		return;
+	}
+	sim_push(s, !sd->id, bs, num, p, len);
+	if (s->dup_k && s->emitted % s->dup_k == 0)
+		sim_push(s, !sd->id, bs, num, p, len);
+}
+
+static void
+sim_deliver(void *arg, const uint8_t *p, size_t len)
+{
+	struct side	*sd = arg;
+	uint32_t	 seq;
+	size_t		 i;
+
+	assert_true(len >= 5);
+	assert_true(p[0] == MSG_ID || p[0] == FILE_ID);
+	seq = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 8 | p[4];
+	/* in order, exactly once */
+	assert_int_equal(seq, sd->next_in);
+	assert_int_equal(len, 5 + seq % 97);
+	for (i = 5; i < len; i++)
+		assert_int_equal(p[i], (uint8_t)(seq + i));
+	sd->next_in++;
+}
+
+static void
+sim_acked(void *arg, uint32_t num)
+{
+	struct side	*sd = arg;
+
+	/* in order, exactly once, and only what was sent */
+	assert_int_equal(num, sd->first + sd->next_ack);
+	assert_true(sd->next_ack < sd->sent);
+	sd->next_ack++;
+}
+
+static void
+sim_init(struct sim *s, uint32_t start)
+{
+	struct nct_cb	cb = { sim_emit, sim_deliver, sim_acked, NULL };
+	int		i;
+
+	memset(s, 0, sizeof(*s));
+	s->q = calloc(LINK_MAX, sizeof(*s->q));
+	assert_non_null(s->q);
+	s->rng = 0x9e3779b97f4a7c15ULL;
+	s->now = 5000;
+	for (i = 0; i < 2; i++) {
+		s->side[i].s = s;
+		s->side[i].id = i;
+		s->side[i].n = calloc(1, sizeof(struct nct));
+		assert_non_null(s->side[i].n);
+		cb.arg = &s->side[i];
+		nct_init(s->side[i].n, &cb, s->now);
+		/* both ends agree on where the numbers start */
+		s->side[i].n->send_start = s->side[i].n->send_end = start;
+		s->side[i].n->recv_start = s->side[i].n->recv_end = start;
+		s->side[i].first = start;
+	}
+}
+
+static void
+sim_free(struct sim *s)
+{
+	free(s->side[0].n);
+	free(s->side[1].n);
+	free(s->q);
+}
+
+static void
+sim_fill(struct side *sd, uint32_t total, int bulk, uint64_t now)
+{
+	uint8_t		p[5 + 97];
+	uint32_t	seq;
+	size_t		len, i;
+	int64_t		num;
+
+	while (sd->sent < total) {
+		seq = sd->sent;
+		p[0] = bulk ? FILE_ID : MSG_ID;
+		p[1] = (uint8_t)(seq >> 24);
+		p[2] = (uint8_t)(seq >> 16);
+		p[3] = (uint8_t)(seq >> 8);
+		p[4] = (uint8_t)seq;
+		len = 5 + seq % 97;
+		for (i = 5; i < len; i++)
+			p[i] = (uint8_t)(seq + i);
+		if ((num = nct_send(sd->n, p, len, bulk, now)) == -1)
+			break;
+		assert_int_equal((uint32_t)num, sd->first + seq);
+		sd->sent++;
+	}
+}
+
+/*
+ * Runs both engines, each sending `total` messages, until both sides
+ * have every message and every ack, or the simulated clock passes
+ * limit_ms (then the test fails).  Returns the simulated time taken.
+ */
+static uint64_t
+sim_run(struct sim *s, uint32_t total, uint64_t limit_ms)
+{
+	uint64_t	start = s->now, next;
+	size_t		i;
+	int		k, done;
+
+	for (;;) {
+		for (k = 0; k < 2; k++) {
+			sim_fill(&s->side[k], total, s->bulk, s->now);
+			s->side[k].due = nct_tick(s->side[k].n, s->now);
+			assert_true(s->side[k].due > s->now);
+		}
+		done = 1;
+		for (k = 0; k < 2; k++)
+			if (s->side[k].next_in != total ||
+			    s->side[k].next_ack != total)
+				done = 0;
+		if (done)
+			break;
+		if (s->now - start >= limit_ms) {
+			for (k = 0; k < 2; k++)
+				print_message("side %d: in %u ack %u sent %u "
+				    "send %u..%u recv %u..%u rtt %llu resent %llu\n",
+				    k, s->side[k].next_in, s->side[k].next_ack,
+				    s->side[k].sent, s->side[k].n->send_start,
+				    s->side[k].n->send_end,
+				    s->side[k].n->recv_start,
+				    s->side[k].n->recv_end,
+				    (unsigned long long)s->side[k].n->rtt_ms,
+				    (unsigned long long)s->side[k].n->stats.resent);
+			fail_msg("not done after %llu ms",
+			    (unsigned long long)limit_ms);
+		}
+		next = s->side[0].due < s->side[1].due ? s->side[0].due :
+		    s->side[1].due;
+		for (i = 0; i < s->nq; i++)
+			if (s->q[i].at < next)
+				next = s->q[i].at;
+		if (s->side[0].n->rate > s->peak_rate)
+			s->peak_rate = s->side[0].n->rate;
+		s->now = next;
+		/* everything due now, in queue order; jitter reorders */
+		for (i = 0; i < s->nq; ) {
+			struct link_pkt	l;
+
+			if (s->q[i].at > s->now) {
+				i++;
+				continue;
+			}
+			l = s->q[i];
+			s->q[i] = s->q[--s->nq];
+			(void)nct_recv(s->side[l.to].n, &l.d, s->now);
+		}
+	}
+	for (k = 0; k < 2; k++)
+		assert_int_equal(nct_unacked(s->side[k].n), 0);
+	return s->now - start;
+}
+
+static void
+nct_clean_link_delivers(void **state)
+{
+	struct sim	s;
+
+	sim_init(&s, 0);
+	(void)sim_run(&s, 10000, 600000);
+	assert_int_equal(s.lost, 0);
+	/* nothing lost: nothing was sent twice */
+	assert_int_equal(s.side[0].n->stats.resent, 0);
+	sim_free(&s);
+}
+
+static void
+nct_lossy_link_delivers_in_order_once(void **state)
+{
+	struct sim	s;
+
+	sim_init(&s, 0);
+	s.drop_k = 7;
+	s.dup_k = 11;
+	s.jitter = 30;
+	(void)sim_run(&s, 10000, 3600000);
+	assert_true(s.lost > 1000);
+	assert_true(s.side[0].n->stats.resent > 0);
+	assert_true(s.side[1].n->stats.resent > 0);
+	sim_free(&s);
+}
+
+static void
+nct_heavy_loss_still_delivers(void **state)
+{
+	struct sim	s;
+
+	sim_init(&s, 0);
+	/* at random: a fixed period can hit the same packet every cycle */
+	s.drop_pct = 33;
+	s.jitter = 100;
+	(void)sim_run(&s, 2000, 3600000);
+	sim_free(&s);
+}
+
+static void
+nct_numbers_wrap_at_2_32(void **state)
+{
+	struct sim	s;
+
+	sim_init(&s, UINT32_MAX - 700);
+	s.drop_k = 5;
+	s.jitter = 20;
+	(void)sim_run(&s, 1500, 3600000);
+	assert_true(s.side[0].n->send_start < 1000);
+	sim_free(&s);
+}
+
+static void
+nct_bulk_link_delivers(void **state)
+{
+	struct sim	s;
+
+	sim_init(&s, 0);
+	s.bulk = 1;
+	s.drop_k = 9;
+	s.jitter = 10;
+	/* at the 4 packets a second floor this would take 750 s */
+	assert_true(sim_run(&s, 3000, 3600000) < 300000);
+	/* the bucket grew past its floor while the acks came back */
+	assert_true(s.peak_rate > 100.0);
+	sim_free(&s);
+}
+
+/* ---- the window, the bucket, the kill ---- */
+
+static void
+nct_window_full_returns_minus_one(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 p[2] = { MSG_ID, 1 };
+	uint8_t		 lossy = 200;
+	struct nc_data	 d;
+	int		 i;
+
+	for (i = 0; i < NCT_SEND_SLOTS; i++)
+		assert_int_equal(nct_send(f->n, p, 2, 0, 10000), i);
+	assert_int_equal(nct_send(f->n, p, 2, 0, 10000), -1);
+	assert_int_equal(nct_unacked(f->n), NCT_SEND_SLOTS);
+	assert_int_equal(f->r.nemit, 64);	/* rec keeps only 64 */
+	/* the peer acks 10 through a lossy packet: room for 10 more */
+	d = pkt(10, 0, &lossy, 1);
+	assert_int_equal(nct_recv(f->n, &d, 10100), NCT_RECV_OK);
+	assert_int_equal(f->r.nacked, 10);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(f->r.acked[i], i);
+	assert_true(nct_was_acked(f->n, 9));
+	assert_false(nct_was_acked(f->n, 10));
+	for (i = 0; i < 10; i++)
+		assert_int_equal(nct_send(f->n, p, 2, 0, 10100),
+		    NCT_SEND_SLOTS + i);
+	assert_int_equal(nct_send(f->n, p, 2, 0, 10100), -1);
+}
+
+static void
+nct_send_refuses_what_is_not_lossless(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 big[NC_DATA_MAX + 1];
+	uint8_t		 p[2] = { 0, 0 };
+	int		 id;
+
+	for (id = 0; id < 256; id++) {
+		p[0] = (uint8_t)id;
+		if (id >= 16 && id <= 191)
+			continue;
+		assert_int_equal(nct_send(f->n, p, 2, 0, 10000), -1);
+		assert_int_equal(nct_send_lossy(f->n, p, 2),
+		    id >= 192 && id <= 254 ? 0 : -1);
+	}
+	memset(big, MSG_ID, sizeof(big));
+	assert_int_equal(nct_send(f->n, big, 0, 0, 10000), -1);
+	assert_int_equal(nct_send(f->n, big, sizeof(big), 0, 10000), -1);
+	assert_int_equal(nct_send(f->n, big, NC_DATA_MAX, 0, 10000), 0);
+	assert_int_equal(nct_unacked(f->n), 1);
+}
+
+static void
+nct_lossy_carries_send_end(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 av[3] = { 192, 1, 2 };
+
+	send_k(f, 5, 10000);
+	f->n->recv_start = 77;		/* as if 77 had come in */
+	assert_int_equal(nct_send_lossy(f->n, av, sizeof(av)), 0);
+	assert_int_equal(f->r.nemit, 1);
+	assert_int_equal(f->r.emit[0].buffer_start, 77);
+	assert_int_equal(f->r.emit[0].number, 5);	/* gotcha 18 */
+	assert_memory_equal(f->r.emit[0].data, av, sizeof(av));
+}
+
+static void
+nct_bulk_bucket_limits_bulk_only(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 p[2] = { FILE_ID, 0 };
+	uint64_t	 at;
+	int		 i;
+
+	for (i = 0; i < NCT_QUEUE_MIN; i++)
+		assert_int_equal(nct_send(f->n, p, 2, 1, 10000), i);
+	assert_int_equal(nct_send(f->n, p, 2, 1, 10000), -1);
+	/* a message is never held back by the bucket */
+	p[0] = MSG_ID;
+	assert_int_equal(nct_send(f->n, p, 2, 0, 10000), NCT_QUEUE_MIN);
+	at = nct_bulk_at(f->n, 10000);
+	assert_true(at > 10000);
+	p[0] = FILE_ID;
+	assert_int_equal(nct_send(f->n, p, 2, 1, at - 1), -1);
+	assert_int_equal(nct_send(f->n, p, 2, 1, at), NCT_QUEUE_MIN + 1);
+}
+
+static void
+nct_kill_emits_and_stops(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 p[2] = { MSG_ID, 0 };
+	struct nc_data	 d;
+
+	send_k(f, 3, 10000);
+	assert_int_equal(nct_kill(f->n), 0);
+	assert_int_equal(f->r.nemit, 1);
+	assert_int_equal(f->r.emit[0].len, 1);
+	assert_int_equal(f->r.emit[0].data[0], NC_ID_KILL);
+	assert_int_equal(f->r.emit[0].number, 3);
+	assert_int_equal(nct_kill(f->n), -1);
+	assert_int_equal(nct_send(f->n, p, 2, 0, 10000), -1);
+	d = msg(0, 0, 1);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_DROP);
+	assert_int_equal(f->r.ndeliver, 0);
+}
+
+static void
+nct_kill_received(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 k = NC_ID_KILL;
+	struct nc_data	 d;
+
+	send_k(f, 3, 10000);
+	d = pkt(2, 0, &k, 1);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_KILL);
+	/* its ack still counted: the peer did get those two */
+	assert_int_equal(f->r.nacked, 2);
+	assert_int_equal(nct_send_lossy(f->n, (const uint8_t *)"\xc8", 1), -1);
+}
+
+/* ---- a hostile peer ---- */
+
+static void
+nct_hostile_numbers_outside_window(void **state)
+{
+	struct fix	*f = *state;
+	struct nc_data	 d;
+	uint32_t	 bad[] = { NCT_RECV_SLOTS, NCT_RECV_SLOTS + 1, 40000,
+	    UINT32_MAX / 2, UINT32_MAX - 1, UINT32_MAX };
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		d = msg(0, bad[i], 9);
+		assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_DROP);
+	}
+	assert_int_equal(f->n->recv_start, 0);
+	assert_int_equal(f->n->recv_end, 0);
+	assert_int_equal(f->r.ndeliver, 0);
+	/* the edge of the window is taken, the message waits for 0 */
+	d = msg(0, NCT_RECV_SLOTS - 1, 9);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_OK);
+	assert_int_equal(f->r.ndeliver, 0);
+	/* a lossy number far ahead does not move our view of its end */
+	d = pkt(0, 100000, (const uint8_t *)"\xc8", 1);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_OK);
+	assert_int_equal(f->n->recv_end, NCT_RECV_SLOTS);
+}
+
+static void
+nct_hostile_duplicates_dropped(void **state)
+{
+	struct fix	*f = *state;
+	struct nc_data	 d;
+
+	d = msg(0, 1, 1);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_OK);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_DROP);
+	d = msg(0, 0, 0);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_OK);
+	assert_int_equal(f->r.ndeliver, 2);
+	assert_int_equal(f->r.deliver[0][1], 0);
+	assert_int_equal(f->r.deliver[1][1], 1);
+	/* both delivered: a replay of either is below the window */
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_DROP);
+	d = msg(0, 1, 1);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_DROP);
+	assert_int_equal(f->r.ndeliver, 2);
+}
+
+static void
+nct_hostile_ack_ahead_of_sent(void **state)
+{
+	struct fix	*f = *state;
+	struct nc_data	 d;
+	uint32_t	 bad[] = { 4, 5, 1000, 1u << 31, UINT32_MAX - 40000 };
+	size_t		 i;
+
+	send_k(f, 3, 10000);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		d = msg(bad[i], 0, 1);
+		assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_DROP);
+	}
+	assert_int_equal(f->r.nacked, 0);
+	assert_int_equal(f->r.ndeliver, 0);
+	assert_int_equal(nct_unacked(f->n), 3);
+	/* acking exactly what was sent is fine */
+	d = msg(3, 0, 1);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_OK);
+	assert_int_equal(f->r.nacked, 3);
+	assert_int_equal(nct_unacked(f->n), 0);
+	/* an old ack afterwards is stale: its data is used, no ack twice */
+	d = msg(1, 1, 2);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_OK);
+	assert_int_equal(f->r.nacked, 3);
+	assert_int_equal(f->r.ndeliver, 2);
+}
+
+static void
+nct_hostile_request_for_unsent(void **state)
+{
+	struct fix	*f = *state;
+	/* asks for 0, then 2 after it (2), then far past the end */
+	uint8_t		 rq[] = { NC_ID_REQUEST, 1, 2, 200, 0, 0 };
+	struct nc_data	 d;
+
+	send_k(f, 3, 10000);
+	d = pkt(0, 0, rq, sizeof(rq));
+	assert_int_equal(nct_recv(f->n, &d, 12000), NCT_RECV_OK);
+	/* 0 and 2 go again (sent 2 s ago > RTT), nothing unsent does */
+	assert_int_equal(f->r.nemit, 2);
+	assert_int_equal(f->r.emit[0].number, 0);
+	assert_int_equal(f->r.emit[1].number, 2);
+	assert_int_equal(f->n->send_end, 3);
+	assert_int_equal(f->r.nacked, 0);
+	/* 1, which it said it has, is not sent again when asked for */
+	d = pkt(0, 0, (const uint8_t *)"\x01\x02", 2);
+	f->r.nemit = 0;
+	assert_int_equal(nct_recv(f->n, &d, 20000), NCT_RECV_OK);
+	assert_int_equal(f->r.nemit, 0);
+	/* a request longer than a data packet is refused */
+	{
+		struct nc_data	big;
+
+		memset(&big, 0, sizeof(big));
+		big.data[0] = NC_ID_REQUEST;
+		big.len = NC_DATA_MAX + 1;
+		assert_int_equal(nct_recv(f->n, &big, 20000), NCT_RECV_DROP);
+	}
+	/* a request whose ack is stale is not read against our window */
+	d = pkt(3, 0, (const uint8_t *)"\x01", 1);
+	assert_int_equal(nct_recv(f->n, &d, 20000), NCT_RECV_OK);
+	assert_int_equal(f->r.nacked, 3);
+	d = pkt(0, 0, rq, 3);
+	f->r.nemit = 0;
+	assert_int_equal(nct_recv(f->n, &d, 30000), NCT_RECV_DROP);
+	assert_int_equal(f->r.nemit, 0);
+}
+
+static void
+nct_hostile_invalid_id_takes_ack_only(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 p[2] = { 3, 0 };
+	struct nc_data	 d;
+
+	send_k(f, 2, 10000);
+	d = pkt(1, 0, p, 2);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_DROP);
+	assert_int_equal(f->r.nacked, 1);
+	assert_int_equal(f->r.ndeliver, 0);
+	assert_int_equal(f->n->confirmed, 1);
+	d.len = 0;
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_DROP);
+}
+
+/* ---- requests through the codec ---- */
+
+static void
+nct_request_built_for_gaps(void **state)
+{
+	struct fix	*f = *state;
+	struct nc_data	 d;
+	struct nc_req	 rq;
+	uint32_t	 have[] = { 0, 1, 3, 5, 300 };
+	size_t		 i;
+
+	for (i = 0; i < sizeof(have) / sizeof(have[0]); i++) {
+		d = msg(0, have[i], (uint8_t)have[i]);
+		(void)nct_recv(f->n, &d, 10000);
+	}
+	assert_int_equal(f->r.ndeliver, 2);
+	assert_int_equal(f->n->recv_start, 2);
+	send_k(f, 4, 10000);
+	(void)nct_tick(f->n, 10000);
+	assert_int_equal(f->r.nemit, 1);
+	d = f->r.emit[0];
+	assert_int_equal(d.buffer_start, 2);
+	assert_int_equal(d.number, 4);
+	assert_int_equal(d.data[0], NC_ID_REQUEST);
+	assert_int_equal(nc_req_parse(d.data, d.len, 2, 6, &rq), 2);
+	assert_int_equal(rq.num[0], 2);
+	assert_int_equal(rq.num[1], 4);
+	assert_int_equal(rq.walk_end, 5);	/* it stops at the last gap */
+
+	/* the peer says it sent up to 700: the walk stops at our window */
+	d = pkt(0, 700, (const uint8_t *)"\x01", 1);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_OK);
+	assert_int_equal(f->n->recv_end, 700);
+	f->r.nemit = 0;
+	(void)nct_tick(f->n, 11000);
+	assert_int_equal(f->r.nemit, 1);
+	d = f->r.emit[0];
+	assert_int_equal(nc_req_parse(d.data, d.len, 2, 700, &rq),
+	    NCT_RECV_SLOTS - 2);
+	assert_int_equal(rq.walk_end, 2 + NCT_RECV_SLOTS);
+	assert_int_equal(rq.num[0], 2);
+	assert_int_equal(rq.num[1], 4);
+	assert_int_equal(rq.num[2], 6);
+}
+
+static void
+nct_requests_every_second_at_most(void **state)
+{
+	struct fix	*f = *state;
+	uint64_t	 t = 10000, due;
+	int		 i;
+
+	for (i = 0; i < 5; i++) {
+		due = nct_tick(f->n, t);
+		assert_true(due > t);
+		assert_true(due - t <= NCT_REQ_MAX_MS);
+		t = due;
+	}
+	assert_true(f->r.nemit >= 5);
+	assert_int_equal(f->n->stats.requests, f->r.nemit);
+	/* nothing extra when ticked early */
+	f->r.nemit = 0;
+	(void)nct_tick(f->n, t - 1 - NCT_REQ_MAX_MS / 2);
+	assert_int_equal(f->r.nemit, 0);
+}
+
+/* ---- c-toxcore-shaped traffic ---- */
+
+static void
+nct_first_packets_match_ctoxcore(void **state)
+{
+	struct fix	*f = *state;
+	struct nc_data	 d;
+
+	/* ours: what c-toxcore sends first, 0 0 || 0x01 */
+	(void)nct_tick(f->n, 10000);
+	assert_int_equal(f->r.nemit, 1);
+	assert_int_equal(f->r.emit[0].buffer_start, 0);
+	assert_int_equal(f->r.emit[0].number, 0);
+	assert_int_equal(f->r.emit[0].len, 1);
+	assert_int_equal(f->r.emit[0].data[0], NC_ID_REQUEST);
+	/* theirs: confirms, asks for nothing, delivers nothing */
+	assert_int_equal(f->n->confirmed, 0);
+	d = pkt(0, 0, (const uint8_t *)"\x01", 1);
+	assert_int_equal(nct_recv(f->n, &d, 10010), NCT_RECV_OK);
+	assert_int_equal(f->n->confirmed, 1);
+	assert_int_equal(f->r.nemit, 1);
+	assert_int_equal(f->r.ndeliver, 0);
+	assert_int_equal(f->r.nacked, 0);
+}
+
+static void
+nct_ctoxcore_request_resends_after_rtt(void **state)
+{
+	struct fix	*f = *state;
+	/* c-toxcore after 0..4 sent, 1 2 4 in: missing 0, then 3 after it */
+	uint8_t		 rq[] = { NC_ID_REQUEST, 1, 3 };
+	struct nc_data	 d;
+
+	send_k(f, 5, 10000);
+	/* within the RTT (1000 ms at first): marked, not resent */
+	d = pkt(0, 0, rq, sizeof(rq));
+	assert_int_equal(nct_recv(f->n, &d, 10500), NCT_RECV_OK);
+	assert_int_equal(f->r.nemit, 0);
+	assert_int_equal(nct_recv(f->n, &d, 11500), NCT_RECV_OK);
+	assert_int_equal(f->r.nemit, 2);
+	assert_int_equal(f->r.emit[0].number, 0);
+	assert_int_equal(f->r.emit[1].number, 3);
+	assert_int_equal(f->r.emit[0].data[1], 0);	/* its bytes */
+	assert_int_equal(f->r.emit[1].data[1], 3);
+	/* the same request again at once: just resent, so not again */
+	assert_int_equal(nct_recv(f->n, &d, 11600), NCT_RECV_OK);
+	assert_int_equal(f->r.nemit, 2);
+	/* 0 arrives: its ack frees 0, 1, 2; 3 is still out */
+	d = pkt(3, 0, (const uint8_t *)"\x01", 1);
+	assert_int_equal(nct_recv(f->n, &d, 11700), NCT_RECV_OK);
+	assert_int_equal(f->r.nacked, 3);
+	assert_int_equal(nct_unacked(f->n), 2);
+	/* the RTT came down from what those acks measured */
+	assert_true(f->n->rtt_ms < NCT_RTT_START_MS);
+	d = pkt(5, 0, (const uint8_t *)"\x01", 1);
+	assert_int_equal(nct_recv(f->n, &d, 11800), NCT_RECV_OK);
+	assert_int_equal(f->r.nacked, 5);
+	assert_int_equal(f->r.acked[4], 4);
+}
+
+static void
+nct_ctoxcore_burst_beyond_window(void **state)
+{
+	struct fix	*f = *state;
+	struct nc_data	 d;
+	uint32_t	 i;
+
+	/* c-toxcore may send 32768 ahead; we keep our window's worth */
+	for (i = 0; i < NCT_RECV_SLOTS + 40; i++) {
+		d = msg(0, i + 1, (uint8_t)i);
+		(void)nct_recv(f->n, &d, 10000);
+	}
+	assert_int_equal(f->r.ndeliver, 0);
+	d = msg(0, 0, 0);
+	assert_int_equal(nct_recv(f->n, &d, 10000), NCT_RECV_OK);
+	assert_int_equal(f->n->recv_start, NCT_RECV_SLOTS);
+	assert_int_equal(f->n->stats.delivered, NCT_RECV_SLOTS);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(nct_clean_link_delivers),
+		cmocka_unit_test(nct_lossy_link_delivers_in_order_once),
+		cmocka_unit_test(nct_heavy_loss_still_delivers),
+		cmocka_unit_test(nct_numbers_wrap_at_2_32),
+		cmocka_unit_test(nct_bulk_link_delivers),
+#define T(x)	cmocka_unit_test_setup_teardown(x, fix_setup, fix_teardown)
+		T(nct_window_full_returns_minus_one),
+		T(nct_send_refuses_what_is_not_lossless),
+		T(nct_lossy_carries_send_end),
+		T(nct_bulk_bucket_limits_bulk_only),
+		T(nct_kill_emits_and_stops),
+		T(nct_kill_received),
+		T(nct_hostile_numbers_outside_window),
+		T(nct_hostile_duplicates_dropped),
+		T(nct_hostile_ack_ahead_of_sent),
+		T(nct_hostile_request_for_unsent),
+		T(nct_hostile_invalid_id_takes_ack_only),
+		T(nct_request_built_for_gaps),
+		T(nct_requests_every_second_at_most),
+		T(nct_first_packets_match_ctoxcore),
+		T(nct_ctoxcore_request_resends_after_rtt),
+		T(nct_ctoxcore_burst_beyond_window),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
