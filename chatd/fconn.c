@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
 
 #include "chatd/dhtpk_in.h"
 #include "chatd/fconn.h"
@@ -96,8 +95,8 @@ emit(void *arg, uint32_t buffer_start, uint32_t number, const uint8_t *data,
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_nc_plain(&w, &p);
 	(void)chan_send_wr(to_keyd, IPC_NC_PLAIN_OUT, 0, &w);
-	sodium_memzero(p.data, len);
-	sodium_memzero(buf, w.len);
+	explicit_bzero(p.data, len);
+	explicit_bzero(buf, w.len);
 }
 
 static void
@@ -134,7 +133,7 @@ static void
 drop_transport(struct fc *fc)
 {
 	if (fc->t != NULL) {
-		sodium_memzero(fc->t, sizeof(*fc->t));
+		explicit_bzero(fc->t, sizeof(*fc->t));
 		free(fc->t);
 		fc->t = NULL;
 	}
@@ -228,7 +227,7 @@ on_plain_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 		return -1;
 	if ((fc = by_pk(p.pk)) == NULL || fc->t == NULL) {
 		fconn_stats.unknown++;
-		sodium_memzero(p.data, p.len);
+		explicit_bzero(p.data, p.len);
 		return 0;
 	}
 	d.buffer_start = p.buffer_start;
@@ -236,9 +235,9 @@ on_plain_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 	d.cls = nc_data_id_class(p.data[0]);
 	d.len = p.len;
 	memcpy(d.data, p.data, p.len);
-	sodium_memzero(p.data, p.len);
+	explicit_bzero(p.data, p.len);
 	rv = nct_recv(fc->t, &d, mono_ms());
-	sodium_memzero(d.data, d.len);
+	explicit_bzero(d.data, d.len);
 	if (rv == NCT_RECV_KILL)	/* keyd saw it too and ends it */
 		return 0;
 	if (fc->t != NULL)

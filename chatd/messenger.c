@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
 
 #include "chatd/fconn.h"
 #include "chatd/friend_ops.h"
@@ -176,7 +175,7 @@ flush(unsigned n)
 				break;
 			}
 			if ((num = fconn_send(n, p, (size_t)len)) < 0) {
-				sodium_memzero(p, sizeof(p));
+				explicit_bzero(p, sizeof(p));
 				return;		/* window full: after an ack */
 			}
 			e->sent = (uint16_t)(e->sent + chunk);
@@ -184,13 +183,13 @@ flush(unsigned n)
 		}
 		e->all_sent = 1;
 	}
-	sodium_memzero(p, sizeof(p));
+	explicit_bzero(p, sizeof(p));
 }
 
 static void
 entry_free(size_t i)
 {
-	sodium_memzero(ob[i].text, ob[i].len);
+	explicit_bzero(ob[i].text, ob[i].len);
 	free(ob[i].text);
 	memmove(&ob[i], &ob[i + 1], (nob - i - 1) * sizeof(ob[0]));
 	nob--;
@@ -301,8 +300,8 @@ message_in(unsigned n, const struct msgr_pkt *pkt)
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_chat_message(&w, &e);
 	(void)chan_send_wr(to_frontend, IPC_CHAT_MESSAGE, 0, &w);
-	sodium_memzero(e.text, e.len);
-	sodium_memzero(buf, w.len);
+	explicit_bzero(e.text, e.len);
+	explicit_bzero(buf, w.len);
 }
 
 static void
@@ -351,7 +350,7 @@ conn_packet(unsigned n, const uint8_t *p, size_t len)
 	default:	/* requests over a connection, files, calls: later */
 		break;
 	}
-	sodium_memzero(pkt.text, pkt.len);
+	explicit_bzero(pkt.text, pkt.len);
 }
 
 static void
@@ -437,7 +436,7 @@ stored(void *arg, struct ipc_msg *m, struct rd *r)
 	if ((n = friends_find(friend_ops_friends(), pu->pk)) >= 0)
 		flush((unsigned)n);
 out:
-	sodium_memzero(pu->text, pu->len);
+	explicit_bzero(pu->text, pu->len);
 	free(pu);
 }
 
@@ -480,13 +479,13 @@ on_send(struct chan *c, struct ipc_msg *m, struct rd *r)
 	if (chan_call_wr(to_keyd, IPC_OUTBOX_PUT, &w, 0, stored, pu) == -1) {
 		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,
 		    "keyd is not reachable");
-		sodium_memzero(pu->text, pu->len);
+		explicit_bzero(pu->text, pu->len);
 		free(pu);
 	}
-	sodium_memzero(buf, w.len);
-	sodium_memzero(op.text, op.len);
+	explicit_bzero(buf, w.len);
+	explicit_bzero(op.text, op.len);
 out:
-	sodium_memzero(s.text, s.len);
+	explicit_bzero(s.text, s.len);
 	return 0;
 }
 
@@ -530,14 +529,14 @@ on_outbox_load(struct chan *c, struct ipc_msg *m, struct rd *r)
 	}
 	memcpy(text, ld.m.text, ld.m.len);
 	if (entry_add(ld.id, ld.m.pk, ld.m.action, text, ld.m.len) == -1) {
-		sodium_memzero(text, ld.m.len);
+		explicit_bzero(text, ld.m.len);
 		free(text);
 		goto out;
 	}
 	if ((n = friends_find(friend_ops_friends(), ld.m.pk)) >= 0)
 		flush((unsigned)n);
 out:
-	sodium_memzero(ld.m.text, ld.m.len);
+	explicit_bzero(ld.m.text, ld.m.len);
 	return 0;
 }
 
