@@ -37,6 +37,7 @@ extern const struct cmd	cmds_profile[];
 extern const struct cmd	cmds_store[];
 extern const struct cmd	cmds_net[];
 extern const struct cmd	cmds_friends[];
+extern const struct cmd	cmds_chat[];
 
 const struct cmd *cmd_find(const char *name);
 /* Runs cmd with args (a request object: "cmd", "id", arguments). */

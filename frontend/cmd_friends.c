@@ -12,6 +12,7 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/toxid.h"
+#include "frontend/chat_view.h"
 #include "frontend/cmd.h"
 #include "frontend/cmd_friends.h"
 #include "frontend/frontend.h"
@@ -133,6 +134,8 @@ cmd_add(struct cmd_ctx *ctx, json_t *args)
 static json_t *
 entry_json(const struct ipc_friend_entry *e)
 {
+	/* the CLI's conversation lines show it (chat_view.h) */
+	chat_view_name(e->number, e->pk, (const char *)e->name, e->name_len);
 	return json_pack("{s:i, s:o, s:o, s:o, s:s, s:s, s:b}",
 	    "friend", (int)e->number, "public_key", pk_json(e->pk),
 	    "name", safe_json(e->name, e->name_len),
@@ -260,39 +263,46 @@ cmd_decline(struct cmd_ctx *ctx, json_t *args)
 	pk_request(ctx, args, IPC_FRIEND_DECLINE, ui_reply_from_ok);
 }
 
-/* {"friend": a number, or a 64-digit public key (the CLI gives words,
- * so "3" is a number too)}. */
-static void
-cmd_remove(struct cmd_ctx *ctx, json_t *args)
+int
+friend_ref_arg(struct cmd_ctx *ctx, json_t *args, struct ipc_friend_remove *ref)
 {
-	struct ipc_friend_remove	 rm;
-	json_t				*v = json_object_get(args, "friend");
-	const char			*s;
-	uint8_t				 buf[IPC_FRIEND_REMOVE_LEN];
-	struct wr			 w;
-	char				*end;
-	long long			 n = -1;
+	json_t		*v = json_object_get(args, "friend");
+	const char	*s;
+	char		*end;
+	long long	 n = -1;
 
-	memset(&rm, 0, sizeof(rm));
+	memset(ref, 0, sizeof(*ref));
 	if (json_is_integer(v))
 		n = json_integer_value(v);
 	else if (json_is_string(v) && (s = json_string_value(v)) != NULL) {
 		if (json_string_length(v) == TOX_PK_HEX_LEN &&
-		    hex_decode(s, TOX_PK_HEX_LEN, rm.pk, TOX_PK_LEN) == 0)
-			rm.by_pk = 1;
+		    hex_decode(s, TOX_PK_HEX_LEN, ref->pk, TOX_PK_LEN) == 0)
+			ref->by_pk = 1;
 		else if (*s >= '0' && *s <= '9' && strlen(s) <= 5) {
 			n = strtoll(s, &end, 10);
 			if (*end != '\0')
 				n = -1;
 		}
 	}
-	if (!rm.by_pk && (n < 0 || n >= FRIEND_NUM_MAX)) {
+	if (!ref->by_pk && (n < 0 || n >= FRIEND_NUM_MAX)) {
 		ui_reply_err(ctx, "\"friend\" is a friend's number (0 to %d) "
 		    "or 64-digit public key", FRIEND_NUM_MAX - 1);
-		return;
+		return -1;
 	}
-	if (!rm.by_pk)
-		rm.number = (uint16_t)n;
+	if (!ref->by_pk)
+		ref->number = (uint16_t)n;
+	return 0;
+}
+
+static void
+cmd_remove(struct cmd_ctx *ctx, json_t *args)
+{
+	struct ipc_friend_remove	 rm;
+	uint8_t				 buf[IPC_FRIEND_REMOVE_LEN];
+	struct wr			 w;
+
+	if (friend_ref_arg(ctx, args, &rm) == -1)
+		return;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_friend_remove(&w, &rm);
 	ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_FRIEND_REMOVE, buf,

@@ -13,6 +13,7 @@ static const struct cmd *const tables[] = {
 	cmds_store,
 	cmds_net,
 	cmds_friends,
+	cmds_chat,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))

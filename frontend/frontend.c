@@ -13,6 +13,7 @@
 #include "common/loop.h"
 #include "common/rd.h"
 #include "frontend/cmd.h"
+#include "frontend/cmd_chat.h"
 #include "frontend/cmd_friends.h"
 #include "frontend/cmd_net.h"
 #include "frontend/frontend.h"
@@ -185,9 +186,10 @@ static const struct chan_table from_keyd_table = {
 };
 static const struct chan_tables from_keyd = { { &from_keyd_table } };
 /* mediad sends nothing yet: calls arrive in a later issue.  chatd's
- * events: friend requests (cmd_friends.c). */
+ * events: friend requests (cmd_friends.c), conversations (cmd_chat.c). */
 static const struct chan_tables from_mediad = { { NULL } };
-static const struct chan_tables from_chatd = { { &cmd_friends_from_chatd } };
+static const struct chan_tables from_chatd = { { &cmd_friends_from_chatd,
+    &cmd_chat_from_chatd } };
 
 static int
 on_session_end(struct chan *c, struct ipc_msg *m, struct rd *r)

@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "common/rd.h"
+#include "frontend/chat_view.h"
 #include "frontend/sanitize.h"
 #include "frontend/ui.h"
 #include "ipc/msg_core.h"
@@ -88,6 +89,9 @@ render_event(const char *name, json_t *obj)
 	const char	*k, *sep = ": ";
 	json_t		*v;
 
+	/* a conversation reads as one, not as a list of members */
+	if (chat_view_render(name, obj))
+		return;
 	printf("* %s", name);
 	json_object_foreach(obj, k, v) {
 		printf("%s%s ", sep, k);

@@ -80,6 +80,42 @@ bh_count(struct bh *b, const char *name, const char *member,
 	return n;
 }
 
+/* e has every member of want, equal. */
+static int
+like(json_t *e, json_t *want)
+{
+	const char	*k;
+	json_t		*v;
+
+	json_object_foreach(want, k, v)
+		if (!json_equal(json_object_get(e, k), v))
+			return 0;
+	return 1;
+}
+
+json_t *
+bh_find(struct bh *b, size_t from, json_t *want)
+{
+	size_t	i;
+
+	for (i = from; i < json_array_size(b->events); i++)
+		if (like(json_array_get(b->events, i), want))
+			return json_array_get(b->events, i);
+	return NULL;
+}
+
+size_t
+bh_count_like(struct bh *b, json_t *want)
+{
+	json_t	*e;
+	size_t	 i, n = 0;
+
+	json_array_foreach(b->events, i, e)
+		if (like(e, want))
+			n++;
+	return n;
+}
+
 int
 bh_onion_announced(struct bh *b)
 {

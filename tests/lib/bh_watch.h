@@ -28,6 +28,14 @@ json_t	*bh_peek(struct bh *, const char *name, const char *member,
 /* How many kept events match, as bh_peek. */
 size_t	 bh_count(struct bh *, const char *name, const char *member,
 	    const char *value);
+/*
+ * The first kept event (from the index'th on) that has every member of
+ * want with an equal value (want's "event" names it); borrowed, or NULL.
+ * want stays the caller's.
+ */
+json_t	*bh_find(struct bh *, size_t from, json_t *want);
+/* How many kept events match, as bh_find from the first. */
+size_t	 bh_count_like(struct bh *, json_t *want);
 /* The last kept "onion" event's "announced": 1, 0, or -1 if none yet. */
 int	 bh_onion_announced(struct bh *);
 /*

@@ -1,0 +1,724 @@
+/*
+ * Issue 10 end to end: messages between bulkhead and c-toxcore 0.2.18,
+ * real processes on both sides, bulkhead driven in JSON-lines mode as a
+ * script would, both joined through one tox-bootstrapd in the test's
+ * private namespace (non-LAN 198.18.0.1, so c-toxcore reports UDP).
+ *
+ * a. c-toxcore adds bulkhead, bulkhead accepts; both see the friend
+ *    connected (bulkhead's friend_connection "udp", c-toxcore's friend
+ *    connection callback).  Then, one test each, on that friendship:
+ *    messages and actions both ways with exact texts (multibyte UTF-8
+ *    among them) and receipts both ways; the longest text (1372 bytes)
+ *    both ways; 3000 bytes from bulkhead, which it must split and
+ *    c-toxcore receives as parts in order that join to the original;
+ *    names (set before the friendship and changed after), status
+ *    messages, status and typing crossing both ways.
+ * b. bulkhead adds c-toxcore, c-toxcore accepts; one message each way.
+ * c. The outbox: bulkhead sends to a friend that is not running, quits,
+ *    starts again on the same profile; c-toxcore comes up; the message
+ *    arrives once and its receipt (same message_id) comes.
+ *
+ * Every wait is a deadline for a broken build, not a measurement.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "common/hex.h"
+#include "common/mono.h"
+#include "tests/lib/bh.h"
+#include "tests/lib/bh_chat.h"
+#include "tests/lib/bh_watch.h"
+#include "tests/lib/bootstrapd.h"
+#include "tests/lib/netns.h"
+#include "tests/lib/toxpeer.h"
+
+#define ADDR		"198.18.0.1"
+#define PORT_BSD	33445
+#define PORT_BH		33500	/* the session of each world: + n */
+#define PORT_TOX	33600	/* c-toxcore's: + 2 * n */
+#define T_REPLY		15000
+#define T_ANNOUNCE	180000	/* deadlines, not benchmarks */
+#define T_DELIVER	240000	/* a friend request, a restarted friend */
+#define T_CONNECT	180000	/* friends connect once both are friends */
+#define T_MESSAGE	60000	/* a message, receipt or change, connected */
+#define T_SETTLE	10000	/* how long a duplicate has to show */
+#define SPLIT_LEN	3000	/* a text bulkhead must split */
+
+static struct bootstrapd	bsd;
+
+struct world {
+	int		 up;
+	struct bh	 b;
+	struct bh	*bs[1];
+	struct toxpeer	 t;
+	struct toxpeer	*ts[1];
+	char		 address[77];	/* bulkhead's Tox ID */
+	char		 pk[65];	/* bulkhead's key, hex */
+	uint8_t		 pk_bin[TOX_PUBLIC_KEY_SIZE];
+	int		 number;	/* c-toxcore on bulkhead's list */
+	uint32_t	 tnum;		/* bulkhead on c-toxcore's */
+};
+
+/* a's world, shared by its tests; connected once a_connect passed.
+ * b's and c's are here too so that teardown ends what a failure left. */
+static struct world	wa, wb, wc;
+static int		wa_connected;
+
+static void	world_stop(struct world *);
+
+static int
+setup(void **state)
+{
+	if (netns_private(ADDR) == -1)
+		return -1;
+	return bootstrapd_start(&bsd, PORT_BSD);
+}
+
+static int
+teardown(void **state)
+{
+	world_stop(&wa);
+	world_stop(&wb);
+	world_stop(&wc);
+	bootstrapd_stop(&bsd);
+	return 0;
+}
+
+static json_t *
+cmd(struct world *w, json_t *req)
+{
+	json_t	*r = bh_call(&w->b, req, T_REPLY);
+
+	if (r == NULL)
+		bh_dump_log(&w->b);
+	assert_non_null(r);
+	if (!json_is_true(json_object_get(r, "ok")))
+		fail_msg("%s: %s", json_string_value(json_object_get(r,
+		    "reply")), json_string_value(json_object_get(r,
+		    "error")));
+	return r;
+}
+
+static void
+cmd_ok(struct world *w, json_t *req)
+{
+	json_decref(cmd(w, req));
+}
+
+static int
+announced(void *arg)
+{
+	return bh_onion_announced(arg) == 1;
+}
+
+static int
+status_announced(struct world *w)
+{
+	json_t	*st, *on;
+	int	 yes;
+
+	st = cmd(w, json_pack("{s:s}", "cmd", "status"));
+	on = json_object_get(st, "onion");
+	yes = json_is_true(json_object_get(on, "announced")) &&
+	    json_integer_value(json_object_get(on, "nodes")) >= 1;
+	json_decref(st);
+	return yes;
+}
+
+/* Until bulkhead's onion event and its status agree it is announced. */
+static void
+wait_announced(struct world *w)
+{
+	uint64_t	deadline, now;
+
+	deadline = mono_ms() + T_ANNOUNCE;
+	for (;;) {
+		if ((now = mono_ms()) >= deadline || !toxpeer_run(w->ts,
+		    w->t.tox != NULL, w->bs, 1, (int)(deadline - now),
+		    announced, &w->b)) {
+			bh_dump_log(&w->b);
+			fail_msg("bulkhead never said it was announced");
+		}
+		if (status_announced(w))
+			break;
+		toxpeer_run(w->ts, w->t.tox != NULL, w->bs, 1, 200, NULL,
+		    NULL);
+	}
+}
+
+/* The session, in dir if not NULL (a profile kept across restarts). */
+static void
+bulkhead_start(struct world *w, const char *dir, int n)
+{
+	w->bs[0] = &w->b;
+	assert_int_equal(bh_start_joined(&w->b, dir, PORT_BH + n, ADDR,
+	    PORT_BSD, bsd.key), 0);
+	w->up |= 1;
+}
+
+static void
+bulkhead_stop(struct world *w)
+{
+	if (w->up & 1)
+		bh_stop(&w->b);
+	w->up &= ~1;
+}
+
+static void
+peer_start(struct world *w, int n, const uint8_t *save, size_t len)
+{
+	w->ts[0] = &w->t;
+	assert_int_equal(toxpeer_start_saved(&w->t, "c-toxcore",
+	    PORT_TOX + 2 * n, ADDR, PORT_BSD, bsd.key, save, len), 0);
+	w->up |= 2;
+}
+
+static void
+peer_stop(struct world *w)
+{
+	toxpeer_stop(&w->t);
+	w->up &= ~2;
+}
+
+/* Both sides up and bulkhead announced; its address and key known. */
+static void
+world_start(struct world *w, int n)
+{
+	memset(w, 0, sizeof(*w));
+	w->number = -1;
+	bulkhead_start(w, NULL, n);
+	peer_start(w, n, NULL, 0);
+	wait_announced(w);
+	assert_int_equal(bh_address(&w->b, w->address, T_REPLY), 0);
+	memcpy(w->pk, w->address, 64);
+	w->pk[64] = '\0';
+	assert_int_equal(hex_decode(w->pk, 64, w->pk_bin, sizeof(w->pk_bin)),
+	    0);
+}
+
+static void
+world_stop(struct world *w)
+{
+	peer_stop(w);
+	bulkhead_stop(w);
+}
+
+/* Runs both sides until cond(arg), or fails with why and the log. */
+static void
+run_until(struct world *w, int ms, int (*cond)(void *), void *arg,
+    const char *why)
+{
+	if (!toxpeer_run(w->ts, (w->up & 2) != 0, w->bs, 1, ms, cond, arg)) {
+		bh_dump_log(&w->b);
+		fail_msg("%s", why);
+	}
+}
+
+/*
+ * Runs both sides until bulkhead has an event like want (taken); fails
+ * with why, showing the events of that name that did come.
+ */
+static json_t *
+await_event(struct world *w, json_t *want, int ms, const char *why)
+{
+	struct bh_want	 bw = { &w->b, want, 1 };
+	json_t		*e;
+	char		*s;
+	size_t		 i;
+
+	if (!toxpeer_run(w->ts, (w->up & 2) != 0, w->bs, 1, ms, bh_has,
+	    &bw)) {
+		bh_dump_log(&w->b);
+		json_array_foreach(w->b.events, i, e) {
+			if (!json_equal(json_object_get(e, "event"),
+			    json_object_get(want, "event")))
+				continue;
+			s = json_dumps(e, JSON_COMPACT);
+			fprintf(stderr, "had instead: %s\n", s);
+			free(s);
+		}
+		json_decref(want);
+		fail_msg("%s", why);
+	}
+	e = bh_find(&w->b, 0, want);
+	json_decref(want);
+	return e;
+}
+
+/* c-toxcore adds bulkhead; its request reaches bulkhead, which accepts. */
+static void
+libtoxcore_adds(struct world *w, const char *text)
+{
+	uint8_t	 addr[TOX_ADDRESS_SIZE];
+
+	assert_int_equal(hex_decode(w->address, 76, addr, sizeof(addr)), 0);
+	assert_int_equal(toxpeer_add(&w->t, addr, text), 0);
+	w->tnum = (uint32_t)toxpeer_friend(&w->t, w->pk_bin);
+	assert_true(w->tnum < TOXPEER_FRIENDS);
+	(void)await_event(w, json_pack("{s:s, s:s}", "event",
+	    "friend_request", "public_key", w->t.pk_hex), T_DELIVER,
+	    "no friend_request from c-toxcore's key");
+}
+
+static void
+bulkhead_accepts(struct world *w)
+{
+	json_t	*r;
+
+	r = cmd(w, json_pack("{s:s, s:s}", "cmd", "accept", "public_key",
+	    w->t.pk_hex));
+	assert_true(json_is_integer(json_object_get(r, "friend")));
+	w->number = (int)json_integer_value(json_object_get(r, "friend"));
+	json_decref(r);
+}
+
+/* Both sides say the friend is connected, bulkhead over UDP. */
+static void
+both_connected(struct world *w)
+{
+	struct toxpeer_want	 tw = { &w->t, w->tnum, 0, 0, NULL, 0 };
+	json_t			*e;
+
+	e = await_event(w, json_pack("{s:s, s:s, s:s}", "event",
+	    "friend_connection", "public_key", w->t.pk_hex, "connection",
+	    "udp"), T_CONNECT, "bulkhead never said friend_connection udp "
+	    "for c-toxcore");
+	assert_true(json_is_integer(json_object_get(e, "friend")));
+	assert_int_equal(json_integer_value(json_object_get(e, "friend")),
+	    w->number);
+	run_until(w, T_CONNECT, toxpeer_friend_connected, &tw,
+	    "c-toxcore's friend connection callback never said bulkhead "
+	    "connected");
+	if (w->t.fr[w->tnum].conn != TOX_CONNECTION_UDP)
+		fail_msg("c-toxcore has bulkhead over %s, not UDP",
+		    w->t.fr[w->tnum].conn == TOX_CONNECTION_TCP ? "TCP" :
+		    "nothing");
+	e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY);
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e,
+	    "connection")), "udp");
+	json_decref(e);
+}
+
+/*
+ * c-toxcore sends text (an action if asked); bulkhead's message event
+ * has it exactly, from c-toxcore's key and number, with a message_id;
+ * then c-toxcore gets its read receipt.
+ */
+static void
+libtoxcore_says(struct world *w, int action, const char *text)
+{
+	struct toxpeer_want	 tw = { &w->t, w->tnum, 0, 0, NULL, 0 };
+	json_t			*e;
+	long			 id;
+	char			 why[128];
+
+	assert_true((id = toxpeer_send(&w->t, w->tnum, action, text)) >= 0);
+	snprintf(why, sizeof(why), "bulkhead never had c-toxcore's %zu-byte "
+	    "%s", strlen(text), action ? "action" : "message");
+	e = await_event(w, json_pack("{s:s, s:s, s:s, s:b}", "event",
+	    "message", "public_key", w->t.pk_hex, "text", text, "action",
+	    action), T_MESSAGE, why);
+	assert_int_equal(json_integer_value(json_object_get(e, "friend")),
+	    w->number);
+	assert_true(json_is_integer(json_object_get(e, "message_id")));
+	tw.id = (uint32_t)id;
+	run_until(w, T_MESSAGE, toxpeer_has_receipt, &tw,
+	    "c-toxcore never had the read receipt for its message");
+}
+
+/*
+ * bulkhead sends text to c-toxcore, naming it by key or by number;
+ * c-toxcore gets the parts (one if it fits) in order, of the right type,
+ * joining to text; then bulkhead's receipt event names the message_id
+ * the send reply gave.  Returns that id.
+ */
+static long long
+bulkhead_says(struct world *w, int by_number, int action, const char *text)
+{
+	struct toxpeer_want		 tw = { &w->t, w->tnum, 0, 0, NULL,
+					     0 };
+	const struct toxpeer_msg	*m;
+	static char			 got[SPLIT_LEN];
+	size_t				 first = w->t.nmsg, len = 0, i;
+	long long			 id;
+	char				 why[128];
+
+	assert_true(strlen(text) <= SPLIT_LEN);
+	id = bh_send(&w->b, by_number ? json_integer(w->number) :
+	    json_string(w->t.pk_hex), action, text, T_REPLY);
+	if (id < 0)
+		fail_msg("send of %zu bytes had no message_id",
+		    strlen(text));
+	/* parts until they are as long as the text, or one is wrong */
+	for (i = first; len < strlen(text); i++) {
+		tw.n = i + 1;
+		snprintf(why, sizeof(why), "c-toxcore had %zu of bulkhead's "
+		    "%zu bytes", len, strlen(text));
+		run_until(w, T_MESSAGE, toxpeer_has_msgs, &tw, why);
+		if ((m = toxpeer_msg(&w->t, i)) == NULL)
+			fail_msg("c-toxcore's message %zu left its ring", i);
+		assert_int_equal(m->friend, w->tnum);
+		assert_int_equal(m->type, action ? TOX_MESSAGE_TYPE_ACTION :
+		    TOX_MESSAGE_TYPE_NORMAL);
+		assert_true(m->len > 0 && m->len <= TOX_MAX_MESSAGE_LENGTH);
+		assert_true(len + m->len <= strlen(text));
+		memcpy(got + len, m->text, m->len);
+		len += m->len;
+	}
+	assert_int_equal(len, strlen(text));
+	assert_memory_equal(got, text, len);
+	(void)await_event(w, json_pack("{s:s, s:s, s:I}", "event", "receipt",
+	    "public_key", w->t.pk_hex, "message_id", (json_int_t)id),
+	    T_MESSAGE, "no receipt event for the message_id send gave");
+	return id;
+}
+
+/* A text of exactly n bytes, with multibyte UTF-8 in it and every
+ * position telling from its neighbours, so a cut or shift shows. */
+static void
+fill_text(char *s, size_t n, unsigned seed)
+{
+	static const char	*pieces[] = { "é", "✓", "日本", "🚀", "abc",
+				    "xyz ", "0123", "Ωmega" };
+	size_t			 i = 0, l;
+	unsigned		 k = seed;
+
+	while (i < n) {
+		l = strlen(pieces[k % 8]);
+		if (i + l > n) {
+			s[i++] = (char)('a' + k % 26);
+		} else {
+			memcpy(s + i, pieces[k % 8], l);
+			i += l;
+		}
+		k = k * 1103515245u + 12345u;
+	}
+	s[n] = '\0';
+}
+
+/* a: the friendship and connection the other a tests use. */
+static void
+a_connect(void **state)
+{
+	json_t	*r, *l;
+
+	world_start(&wa, 1);
+	/* names set before the friendship: sent when they connect */
+	assert_int_equal(toxpeer_set_name(&wa.t, "c-toxcore ✓ peer"), 0);
+	cmd_ok(&wa, json_pack("{s:s, s:s}", "cmd", "set_name", "name",
+	    "bulkhead Ω side"));
+	libtoxcore_adds(&wa, "messages, please");
+	bulkhead_accepts(&wa);
+	r = cmd(&wa, json_pack("{s:s}", "cmd", "friends"));
+	l = json_object_get(r, "friends");
+	assert_int_equal(json_array_size(l), 1);
+	json_decref(r);
+	both_connected(&wa);
+	wa_connected = 1;
+}
+
+static void
+need_a(void)
+{
+	if (!wa_connected)
+		fail_msg("no connection: a_connect failed");
+}
+
+static void
+a_messages_both_ways(void **state)
+{
+	long long	id1, id2, id3;
+
+	need_a();
+	libtoxcore_says(&wa, 0, "hello bulkhead");
+	libtoxcore_says(&wa, 0, "héllo wörld ✓ 日本語 🚀");
+	libtoxcore_says(&wa, 1, "waves 👋");
+	id1 = bulkhead_says(&wa, 0, 0, "hello c-toxcore");
+	id2 = bulkhead_says(&wa, 1, 0, "ünïcödé ✓ 中文 🎉");
+	id3 = bulkhead_says(&wa, 0, 1, "waves back 🙌");
+	assert_true(id1 != id2 && id2 != id3 && id1 != id3);
+	/* each text once on bulkhead's side */
+	assert_int_equal(bh_messages_from(&wa.b, wa.t.pk_hex, 0, NULL, 0,
+	    NULL), 3);
+}
+
+static void
+a_longest_and_split(void **state)
+{
+	static char	text[SPLIT_LEN + 1];
+
+	need_a();
+	fill_text(text, TOX_MAX_MESSAGE_LENGTH, 1);
+	libtoxcore_says(&wa, 0, text);
+	fill_text(text, TOX_MAX_MESSAGE_LENGTH, 2);
+	(void)bulkhead_says(&wa, 0, 0, text);
+	fill_text(text, SPLIT_LEN, 3);
+	(void)bulkhead_says(&wa, 0, 0, text);
+	fill_text(text, SPLIT_LEN, 4);
+	(void)bulkhead_says(&wa, 1, 1, text);
+}
+
+/* c-toxcore's friend_name (etc.) event on bulkhead: key, number, value. */
+static void
+bulkhead_hears(const char *event, const char *member, json_t *value,
+    const char *why)
+{
+	json_t	*e;
+
+	e = await_event(&wa, json_pack("{s:s, s:s, s:o}", "event", event,
+	    "public_key", wa.t.pk_hex, member, value), T_MESSAGE, why);
+	assert_int_equal(json_integer_value(json_object_get(e, "friend")),
+	    wa.number);
+}
+
+static void
+a_names_cross(void **state)
+{
+	struct toxpeer_want	tw = { &wa.t, 0, 0, 0, NULL, 0 };
+
+	need_a();
+	tw.friend = wa.tnum;
+	/* the names set before they were friends */
+	tw.text = "bulkhead Ω side";
+	run_until(&wa, T_MESSAGE, toxpeer_friend_named, &tw,
+	    "c-toxcore never had the name bulkhead set before");
+	bulkhead_hears("friend_name", "name", json_string("c-toxcore ✓ peer"),
+	    "bulkhead never had the name c-toxcore set before");
+	/* and changed while connected */
+	cmd_ok(&wa, json_pack("{s:s, s:s}", "cmd", "set_name", "name",
+	    "bulkhead, renamed 🚢"));
+	tw.text = "bulkhead, renamed 🚢";
+	run_until(&wa, T_MESSAGE, toxpeer_friend_named, &tw,
+	    "c-toxcore never had bulkhead's new name");
+	assert_int_equal(toxpeer_set_name(&wa.t, "c-toxcore renamed ✓"), 0);
+	bulkhead_hears("friend_name", "name", json_string(
+	    "c-toxcore renamed ✓"), "bulkhead never had c-toxcore's new name");
+}
+
+static void
+a_status_messages_cross(void **state)
+{
+	struct toxpeer_want	tw = { &wa.t, 0, 0, 0, NULL, 0 };
+
+	need_a();
+	tw.friend = wa.tnum;
+	cmd_ok(&wa, json_pack("{s:s, s:s}", "cmd", "set_status_message",
+	    "status_message", "at sea ⚓ until Friday"));
+	tw.text = "at sea ⚓ until Friday";
+	run_until(&wa, T_MESSAGE, toxpeer_friend_says, &tw,
+	    "c-toxcore never had bulkhead's status message");
+	assert_int_equal(toxpeer_set_status_message(&wa.t,
+	    "on shore 🏖 all week"), 0);
+	bulkhead_hears("friend_status_message", "status_message",
+	    json_string("on shore 🏖 all week"),
+	    "bulkhead never had c-toxcore's status message");
+}
+
+static void
+a_status_cross(void **state)
+{
+	struct toxpeer_want	tw = { &wa.t, 0, 0, 0, NULL, 0 };
+
+	need_a();
+	tw.friend = wa.tnum;
+	cmd_ok(&wa, json_pack("{s:s, s:s}", "cmd", "set_status", "status",
+	    "busy"));
+	tw.value = TOX_USER_STATUS_BUSY;
+	run_until(&wa, T_MESSAGE, toxpeer_friend_status, &tw,
+	    "c-toxcore never saw bulkhead busy");
+	cmd_ok(&wa, json_pack("{s:s, s:s}", "cmd", "set_status", "status",
+	    "away"));
+	tw.value = TOX_USER_STATUS_AWAY;
+	run_until(&wa, T_MESSAGE, toxpeer_friend_status, &tw,
+	    "c-toxcore never saw bulkhead away");
+	assert_int_equal(toxpeer_set_status(&wa.t, TOX_USER_STATUS_AWAY), 0);
+	bulkhead_hears("friend_status", "status", json_string("away"),
+	    "bulkhead never saw c-toxcore away");
+	assert_int_equal(toxpeer_set_status(&wa.t, TOX_USER_STATUS_BUSY), 0);
+	bulkhead_hears("friend_status", "status", json_string("busy"),
+	    "bulkhead never saw c-toxcore busy");
+}
+
+static void
+a_typing_cross(void **state)
+{
+	struct toxpeer_want	tw = { &wa.t, 0, 0, 0, NULL, 0 };
+
+	need_a();
+	tw.friend = wa.tnum;
+	cmd_ok(&wa, json_pack("{s:s, s:s, s:b}", "cmd", "typing", "friend",
+	    wa.t.pk_hex, "typing", 1));
+	tw.value = 1;
+	run_until(&wa, T_MESSAGE, toxpeer_friend_typing, &tw,
+	    "c-toxcore never saw bulkhead typing");
+	cmd_ok(&wa, json_pack("{s:s, s:i, s:b}", "cmd", "typing", "friend",
+	    wa.number, "typing", 0));
+	tw.value = 0;
+	run_until(&wa, T_MESSAGE, toxpeer_friend_typing, &tw,
+	    "c-toxcore never saw bulkhead stop typing");
+	assert_int_equal(toxpeer_set_typing(&wa.t, wa.tnum, 1), 0);
+	bulkhead_hears("friend_typing", "typing", json_true(),
+	    "bulkhead never saw c-toxcore typing");
+	assert_int_equal(toxpeer_set_typing(&wa.t, wa.tnum, 0), 0);
+	bulkhead_hears("friend_typing", "typing", json_false(),
+	    "bulkhead never saw c-toxcore stop typing");
+	world_stop(&wa);
+	wa_connected = 0;
+}
+
+/* b: bulkhead adds c-toxcore; c-toxcore accepts; one message each way. */
+static void
+b_bulkhead_adds_libtoxcore(void **state)
+{
+	struct world	*w = &wb;
+	json_t		*r;
+	long		 f;
+
+	world_stop(&wa);	/* if a failed half way */
+	world_start(w, 2);
+	r = cmd(w, json_pack("{s:s, s:s, s:s}", "cmd", "add", "address",
+	    w->t.address_hex, "message", "be my friend"));
+	assert_true(json_is_integer(json_object_get(r, "friend")));
+	w->number = (int)json_integer_value(json_object_get(r, "friend"));
+	json_decref(r);
+	run_until(w, T_DELIVER, toxpeer_has_request, &w->t,
+	    "c-toxcore never had bulkhead's request");
+	assert_memory_equal(w->t.req[0].pk, w->pk_bin, TOX_PUBLIC_KEY_SIZE);
+	assert_true((f = toxpeer_accept(&w->t, w->pk_bin)) >= 0);
+	w->tnum = (uint32_t)f;
+	assert_true(w->tnum < TOXPEER_FRIENDS);
+	both_connected(w);
+	(void)bulkhead_says(w, 0, 0, "first words from bulkhead ✓");
+	libtoxcore_says(w, 0, "first words from c-toxcore ✓");
+	world_stop(w);
+}
+
+static int
+remove_dir(const char *dir)
+{
+	char	c[128];
+
+	snprintf(c, sizeof(c), "rm -rf '%s'", dir);
+	return system(c);
+}
+
+/*
+ * c: a message to a friend that is not running waits in the outbox
+ * across bulkhead's restart and arrives once c-toxcore is back.
+ */
+static void
+c_outbox_survives_restart(void **state)
+{
+	static const char	 text[] = "written while you were away ✓";
+	static uint8_t		 save[65536];
+	struct world		*w = &wc;
+	struct toxpeer_want	 tw;
+	char			 dir[64];
+	size_t			 save_len, i, n;
+	long long		 id;
+	json_t			*e, *r;
+
+	world_stop(&wb);
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(bh_make_profile("outbox", dir, sizeof(dir)), 0);
+	w->number = -1;
+	bulkhead_start(w, dir, 3);
+	peer_start(w, 3, NULL, 0);
+	wait_announced(w);
+	assert_int_equal(bh_address(&w->b, w->address, T_REPLY), 0);
+	memcpy(w->pk, w->address, 64);
+	assert_int_equal(hex_decode(w->pk, 64, w->pk_bin, sizeof(w->pk_bin)), 0);
+
+	/* friends, but c-toxcore is gone before they can connect */
+	libtoxcore_adds(w, "keep my messages");
+	assert_true((save_len = toxpeer_save(&w->t, save, sizeof(save))) > 0);
+	peer_stop(w);
+	bulkhead_accepts(w);
+
+	id = bh_send(&w->b, json_string(w->t.pk_hex), 0, text, T_REPLY);
+	if (id < 0)
+		fail_msg("send to an offline friend had no message_id");
+	e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY);
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e,
+	    "connection")), "none");
+	if (!json_is_integer(json_object_get(e, "outbox")))
+		fail_msg("friends has no \"outbox\" count for c-toxcore");
+	assert_int_equal(json_integer_value(json_object_get(e, "outbox")), 1);
+	json_decref(e);
+
+	/* bulkhead quits and comes back on the same profile */
+	r = cmd(w, json_pack("{s:s}", "cmd", "quit"));
+	json_decref(r);
+	assert_true(WIFEXITED(bh_wait(&w->b, T_REPLY)));
+	bulkhead_stop(w);
+	bulkhead_start(w, dir, 3);
+	e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY);
+	assert_non_null(e);
+	assert_int_equal(json_integer_value(json_object_get(e, "outbox")), 1);
+	json_decref(e);
+
+	/* c-toxcore is back: the message arrives, then the receipt */
+	peer_start(w, 3, save, save_len);
+	assert_true(toxpeer_friend(&w->t, w->pk_bin) == (long)w->tnum);
+	memset(&tw, 0, sizeof(tw));
+	tw.p = &w->t;
+	tw.friend = w->tnum;
+	tw.n = 1;
+	run_until(w, T_DELIVER, toxpeer_has_msgs, &tw,
+	    "the outbox message never reached c-toxcore");
+	(void)await_event(w, json_pack("{s:s, s:s, s:I}", "event", "receipt",
+	    "public_key", w->t.pk_hex, "message_id", (json_int_t)id),
+	    T_MESSAGE, "no receipt event with the message_id send gave "
+	    "before the restart");
+	/* once: nothing more comes while both run a while longer */
+	toxpeer_run(w->ts, 1, w->bs, 1, T_SETTLE, NULL, NULL);
+	for (i = 0, n = 0; i < w->t.nmsg; i++) {
+		const struct toxpeer_msg *m = toxpeer_msg(&w->t, i);
+
+		assert_non_null(m);
+		assert_int_equal(m->friend, w->tnum);
+		assert_int_equal(m->len, strlen(text));
+		assert_memory_equal(m->text, text, m->len);
+		n++;
+	}
+	if (n != 1)
+		fail_msg("c-toxcore had the outbox message %zu times", n);
+	e = json_pack("{s:s, s:s}", "event", "receipt", "public_key",
+	    w->t.pk_hex);
+	n = bh_count_like(&w->b, e);
+	json_decref(e);
+	if (n != 1)
+		fail_msg("%zu receipt events for one message", n);
+	e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY);
+	assert_non_null(e);
+	assert_int_equal(json_integer_value(json_object_get(e, "outbox")), 0);
+	json_decref(e);
+	world_stop(w);
+	(void)remove_dir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_connect),
+		cmocka_unit_test(a_messages_both_ways),
+		cmocka_unit_test(a_longest_and_split),
+		cmocka_unit_test(a_names_cross),
+		cmocka_unit_test(a_status_messages_cross),
+		cmocka_unit_test(a_status_cross),
+		cmocka_unit_test(a_typing_cross),
+		cmocka_unit_test(b_bulkhead_adds_libtoxcore),
+		cmocka_unit_test(c_outbox_survives_restart),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,511 @@
+/*
+ * Issue 10 between two bulkhead sessions (separate profiles and ports),
+ * joined through one tox-bootstrapd in the test's private namespace,
+ * driven in JSON-lines mode as a script drives them.
+ *
+ * A adds B, B accepts; each says friend_connection "udp" for the other.
+ * Then, one test each, on that friendship: messages and actions both
+ * ways with exact texts (multibyte UTF-8 among them) and receipts for
+ * the message_ids the sends gave; the longest packet text (1372 bytes);
+ * 3000 bytes, which the sender splits and the receiver gets as message
+ * events in order that join to the original; names, status messages,
+ * status and typing crossing both ways; and a stream of 1000 messages
+ * from A that B gets in order, each exactly once, with a receipt for
+ * every one on A.
+ *
+ * Deadlines, never measurements.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/lib/bh.h"
+#include "tests/lib/bh_chat.h"
+#include "tests/lib/bh_watch.h"
+#include "tests/lib/bootstrapd.h"
+#include "tests/lib/netns.h"
+#include "tests/lib/toxpeer.h"
+
+#define ADDR		"198.18.0.1"
+#define PORT_BSD	33445
+#define PORT_BH		33500
+#define T_REPLY		15000
+#define T_ANNOUNCE	180000	/* deadlines, not benchmarks */
+#define T_DELIVER	240000
+#define T_CONNECT	180000
+#define T_MESSAGE	60000
+#define T_STREAM	600000	/* the whole stream */
+#define TEXT_MAX	1372	/* one packet's text */
+#define SPLIT_LEN	3000
+#define STREAM_N	1000
+
+static struct bootstrapd	bsd;
+
+/* The two sessions; the friendship the tests share. */
+struct side {
+	struct bh	 b;
+	char		 address[77];
+	char		 pk[65];
+	int		 number;	/* the other on this side's list */
+};
+
+static struct side	sa, sb;
+static struct bh	*both[2] = { &sa.b, &sb.b };
+static int		 up, connected;
+
+static int
+setup(void **state)
+{
+	if (netns_private(ADDR) == -1)
+		return -1;
+	return bootstrapd_start(&bsd, PORT_BSD);
+}
+
+static int
+teardown(void **state)
+{
+	if (up) {
+		bh_stop(&sa.b);
+		bh_stop(&sb.b);
+	}
+	up = 0;
+	bootstrapd_stop(&bsd);
+	return 0;
+}
+
+static json_t *
+cmd(struct side *s, json_t *req)
+{
+	json_t	*r = bh_call(&s->b, req, T_REPLY);
+
+	if (r == NULL)
+		bh_dump_log(&s->b);
+	assert_non_null(r);
+	if (!json_is_true(json_object_get(r, "ok")))
+		fail_msg("%s: %s", json_string_value(json_object_get(r,
+		    "reply")), json_string_value(json_object_get(r,
+		    "error")));
+	return r;
+}
+
+static void
+cmd_ok(struct side *s, json_t *req)
+{
+	json_decref(cmd(s, req));
+}
+
+static void
+dump_both(void)
+{
+	bh_dump_log(&sa.b);
+	bh_dump_log(&sb.b);
+}
+
+static int
+announced(void *arg)
+{
+	return bh_all_announced(both, 2);
+}
+
+/*
+ * Runs both until s has an event like want (taken); fails with why,
+ * showing the events of that name that did come.
+ */
+static json_t *
+await_event(struct side *s, json_t *want, int ms, const char *why)
+{
+	struct bh_want	 bw = { &s->b, want, 1 };
+	json_t		*e;
+	char		*line;
+	size_t		 i;
+
+	if (!toxpeer_run(NULL, 0, both, 2, ms, bh_has, &bw)) {
+		dump_both();
+		json_array_foreach(s->b.events, i, e) {
+			if (!json_equal(json_object_get(e, "event"),
+			    json_object_get(want, "event")))
+				continue;
+			line = json_dumps(e, JSON_COMPACT);
+			fprintf(stderr, "had instead: %s\n", line);
+			free(line);
+		}
+		json_decref(want);
+		fail_msg("%s", why);
+	}
+	e = bh_find(&s->b, 0, want);
+	json_decref(want);
+	return e;
+}
+
+static void
+need_friends(void)
+{
+	if (!connected)
+		fail_msg("no connection: friends_connect failed");
+}
+
+static void
+start_side(struct side *s, int port)
+{
+	assert_int_equal(bh_start_joined(&s->b, NULL, port, ADDR, PORT_BSD,
+	    bsd.key), 0);
+}
+
+/* from's friend_connection event for to says udp, with to's number. */
+static void
+sees_udp(struct side *from, struct side *to, const char *why)
+{
+	json_t	*e;
+
+	e = await_event(from, json_pack("{s:s, s:s, s:s}", "event",
+	    "friend_connection", "public_key", to->pk, "connection", "udp"),
+	    T_CONNECT, why);
+	assert_int_equal(json_integer_value(json_object_get(e, "friend")),
+	    from->number);
+	e = bh_friend_entry(&from->b, to->pk, T_REPLY);
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e,
+	    "connection")), "udp");
+	json_decref(e);
+}
+
+static void
+friends_connect(void **state)
+{
+	json_t	*r;
+
+	start_side(&sa, PORT_BH);
+	start_side(&sb, PORT_BH + 1);
+	up = 1;
+	if (!toxpeer_run(NULL, 0, both, 2, T_ANNOUNCE, announced, NULL)) {
+		dump_both();
+		fail_msg("a session never said it was announced");
+	}
+	assert_int_equal(bh_address(&sa.b, sa.address, T_REPLY), 0);
+	assert_int_equal(bh_address(&sb.b, sb.address, T_REPLY), 0);
+	memcpy(sa.pk, sa.address, 64);
+	memcpy(sb.pk, sb.address, 64);
+	/* A's name before the friendship: sent when they connect */
+	cmd_ok(&sa, json_pack("{s:s, s:s}", "cmd", "set_name", "name",
+	    "Alpha ✓"));
+
+	r = cmd(&sa, json_pack("{s:s, s:s, s:s}", "cmd", "add", "address",
+	    sb.address, "message", "from A"));
+	sa.number = (int)json_integer_value(json_object_get(r, "friend"));
+	json_decref(r);
+	(void)await_event(&sb, json_pack("{s:s, s:s}", "event",
+	    "friend_request", "public_key", sa.pk), T_DELIVER,
+	    "B never had A's request");
+	r = cmd(&sb, json_pack("{s:s, s:s}", "cmd", "accept", "public_key",
+	    sa.pk));
+	sb.number = (int)json_integer_value(json_object_get(r, "friend"));
+	json_decref(r);
+	sees_udp(&sa, &sb, "A never said friend_connection udp for B");
+	sees_udp(&sb, &sa, "B never said friend_connection udp for A");
+	connected = 1;
+}
+
+/* e is a message event from pk. */
+static int
+is_message_from(json_t *e, const char *pk)
+{
+	const char	*s;
+
+	s = json_string_value(json_object_get(e, "event"));
+	if (s == NULL || strcmp(s, "message") != 0)
+		return 0;
+	s = json_string_value(json_object_get(e, "public_key"));
+	return s != NULL && strcmp(s, pk) == 0;
+}
+
+/*
+ * from sends text to to (by key or by number); to's message events from
+ * from, from the first new one, are of the right kind, carry to's number
+ * for from and message_ids, and join to text; then from's receipt event
+ * names the message_id the send gave.
+ */
+static long long
+says(struct side *from, struct side *to, int by_number, int action,
+    const char *text)
+{
+	static char	 got[SPLIT_LEN + 1];
+	struct bh_want	 bw;
+	json_t		*want, *e;
+	long long	 id;
+	long		 first, n;
+	size_t		 len = 0, i, seen;
+	char		 why[160];
+
+	assert_true(strlen(text) <= SPLIT_LEN);
+	first = bh_messages_from(&to->b, from->pk, 0, NULL, 0, NULL);
+	id = bh_send(&from->b, by_number ? json_integer(from->number) :
+	    json_string(to->pk), action, text, T_REPLY);
+	if (id < 0)
+		fail_msg("send of %zu bytes had no message_id", strlen(text));
+	/* message events until they are as long as the text */
+	for (n = 1; len < strlen(text); n++) {
+		want = json_pack("{s:s, s:s}", "event", "message",
+		    "public_key", from->pk);
+		bw.b = &to->b;
+		bw.want = want;
+		bw.n = (size_t)(first + n);
+		snprintf(why, sizeof(why), "the receiver had %zu of the "
+		    "sender's %zu bytes", len, strlen(text));
+		if (!toxpeer_run(NULL, 0, both, 2, T_MESSAGE, bh_has, &bw)) {
+			json_decref(want);
+			dump_both();
+			fail_msg("%s", why);
+		}
+		json_decref(want);
+		assert_true(bh_messages_from(&to->b, from->pk, (size_t)first,
+		    got, sizeof(got), &len) == n);
+		if (len > strlen(text) || memcmp(got, text, len) != 0)
+			fail_msg("the receiver's %ld parts (%zu bytes) are not "
+			    "the start of the text", n, len);
+	}
+	assert_int_equal(len, strlen(text));
+	/* each part: the right kind, to's number for from, an id */
+	seen = 0;
+	json_array_foreach(to->b.events, i, e) {
+		if (!is_message_from(e, from->pk) || seen++ < (size_t)first)
+			continue;
+		assert_true(json_is_boolean(json_object_get(e, "action")));
+		assert_int_equal(json_is_true(json_object_get(e, "action")),
+		    action);
+		assert_int_equal(json_integer_value(json_object_get(e,
+		    "friend")), to->number);
+		assert_true(json_is_integer(json_object_get(e,
+		    "message_id")));
+	}
+	(void)await_event(from, json_pack("{s:s, s:s, s:I}", "event",
+	    "receipt", "public_key", to->pk, "message_id", (json_int_t)id),
+	    T_MESSAGE, "no receipt event for the message_id send gave");
+	return id;
+}
+
+/* A text of exactly n bytes, multibyte UTF-8 in it, no two neighbours
+ * alike, so a cut or shift shows. */
+static void
+fill_text(char *s, size_t n, unsigned seed)
+{
+	static const char	*pieces[] = { "é", "✓", "日本", "🚀", "abc",
+				    "xyz ", "0123", "Ωmega" };
+	size_t			 i = 0, l;
+	unsigned		 k = seed;
+
+	while (i < n) {
+		l = strlen(pieces[k % 8]);
+		if (i + l > n) {
+			s[i++] = (char)('a' + k % 26);
+		} else {
+			memcpy(s + i, pieces[k % 8], l);
+			i += l;
+		}
+		k = k * 1103515245u + 12345u;
+	}
+	s[n] = '\0';
+}
+
+static void
+messages_both_ways(void **state)
+{
+	long long	id[4];
+
+	need_friends();
+	id[0] = says(&sa, &sb, 0, 0, "hello B");
+	id[1] = says(&sb, &sa, 1, 0, "héllo A ✓ 日本語 🚀");
+	id[2] = says(&sa, &sb, 1, 1, "waves 👋");
+	id[3] = says(&sb, &sa, 0, 1, "waves back 🙌");
+	assert_true(id[0] != id[2] && id[1] != id[3]);
+}
+
+static void
+longest_and_split(void **state)
+{
+	static char	text[SPLIT_LEN + 1];
+
+	need_friends();
+	fill_text(text, TEXT_MAX, 1);
+	(void)says(&sa, &sb, 0, 0, text);
+	fill_text(text, TEXT_MAX, 2);
+	(void)says(&sb, &sa, 0, 0, text);
+	fill_text(text, SPLIT_LEN, 3);
+	(void)says(&sa, &sb, 0, 0, text);
+	fill_text(text, SPLIT_LEN, 4);
+	(void)says(&sb, &sa, 1, 1, text);
+}
+
+/* to hears from's change: event with from's key, to's number, value. */
+static void
+hears(struct side *to, struct side *from, const char *event,
+    const char *member, json_t *value, const char *why)
+{
+	json_t	*e;
+
+	e = await_event(to, json_pack("{s:s, s:s, s:o}", "event", event,
+	    "public_key", from->pk, member, value), T_MESSAGE, why);
+	assert_int_equal(json_integer_value(json_object_get(e, "friend")),
+	    to->number);
+}
+
+static void
+names_cross(void **state)
+{
+	need_friends();
+	hears(&sb, &sa, "friend_name", "name", json_string("Alpha ✓"),
+	    "B never had the name A set before they were friends");
+	cmd_ok(&sb, json_pack("{s:s, s:s}", "cmd", "set_name", "name",
+	    "Bravo 🚢"));
+	hears(&sa, &sb, "friend_name", "name", json_string("Bravo 🚢"),
+	    "A never had B's name");
+	cmd_ok(&sa, json_pack("{s:s, s:s}", "cmd", "set_name", "name",
+	    "Alpha, renamed"));
+	hears(&sb, &sa, "friend_name", "name", json_string("Alpha, renamed"),
+	    "B never had A's new name");
+}
+
+static void
+status_messages_cross(void **state)
+{
+	need_friends();
+	cmd_ok(&sa, json_pack("{s:s, s:s}", "cmd", "set_status_message",
+	    "status_message", "at sea ⚓"));
+	hears(&sb, &sa, "friend_status_message", "status_message",
+	    json_string("at sea ⚓"), "B never had A's status message");
+	cmd_ok(&sb, json_pack("{s:s, s:s}", "cmd", "set_status_message",
+	    "status_message", "on shore 🏖"));
+	hears(&sa, &sb, "friend_status_message", "status_message",
+	    json_string("on shore 🏖"), "A never had B's status message");
+}
+
+static void
+status_cross(void **state)
+{
+	need_friends();
+	cmd_ok(&sa, json_pack("{s:s, s:s}", "cmd", "set_status", "status",
+	    "away"));
+	hears(&sb, &sa, "friend_status", "status", json_string("away"),
+	    "B never saw A away");
+	cmd_ok(&sb, json_pack("{s:s, s:s}", "cmd", "set_status", "status",
+	    "busy"));
+	hears(&sa, &sb, "friend_status", "status", json_string("busy"),
+	    "A never saw B busy");
+}
+
+static void
+typing_cross(void **state)
+{
+	need_friends();
+	cmd_ok(&sa, json_pack("{s:s, s:s, s:b}", "cmd", "typing", "friend",
+	    sb.pk, "typing", 1));
+	hears(&sb, &sa, "friend_typing", "typing", json_true(),
+	    "B never saw A typing");
+	cmd_ok(&sa, json_pack("{s:s, s:i, s:b}", "cmd", "typing", "friend",
+	    sa.number, "typing", 0));
+	hears(&sb, &sa, "friend_typing", "typing", json_false(),
+	    "B never saw A stop typing");
+	cmd_ok(&sb, json_pack("{s:s, s:s, s:b}", "cmd", "typing", "friend",
+	    sa.pk, "typing", 1));
+	hears(&sa, &sb, "friend_typing", "typing", json_true(),
+	    "A never saw B typing");
+}
+
+/*
+ * 1000 messages from A, sent as fast as A answers, B read between sends
+ * so neither pipe fills: B has them in order, each once; A has a receipt
+ * for every message_id its sends gave, each once.
+ */
+static void
+stream_in_order(void **state)
+{
+	static long long	 ids[STREAM_N];
+	struct bh_want		 bw;
+	json_t			*want, *e;
+	char			 text[64];
+	const char		*s;
+	long			 first;
+	size_t			 i, k, n;
+
+	need_friends();
+	first = bh_messages_from(&sb.b, sa.pk, 0, NULL, 0, NULL);
+	for (i = 0; i < STREAM_N; i++) {
+		snprintf(text, sizeof(text), "stream %04zu of %d", i,
+		    STREAM_N);
+		ids[i] = bh_send(&sa.b, json_string(sb.pk), 0, text,
+		    T_REPLY);
+		if (ids[i] < 0)
+			fail_msg("send %zu of the stream failed", i);
+		for (k = 0; k < i; k++)
+			if (ids[k] == ids[i])
+				fail_msg("sends %zu and %zu both got "
+				    "message_id %lld", k, i, ids[i]);
+		bh_pump(both, 2, 0);
+	}
+	want = json_pack("{s:s, s:s}", "event", "message", "public_key",
+	    sa.pk);
+	bw.b = &sb.b;
+	bw.want = want;
+	bw.n = (size_t)first + STREAM_N;
+	if (!toxpeer_run(NULL, 0, both, 2, T_STREAM, bh_has, &bw)) {
+		json_decref(want);
+		dump_both();
+		fail_msg("B had %ld of the %d messages", bh_messages_from(
+		    &sb.b, sa.pk, (size_t)first, NULL, 0, NULL), STREAM_N);
+	}
+	json_decref(want);
+	/* in order, each once: the k-th new one is stream k */
+	k = 0;
+	n = 0;
+	json_array_foreach(sb.b.events, i, e) {
+		if (!is_message_from(e, sa.pk) || n++ < (size_t)first)
+			continue;
+		if (k >= STREAM_N)
+			fail_msg("B had more than %d messages", STREAM_N);
+		snprintf(text, sizeof(text), "stream %04zu of %d", k,
+		    STREAM_N);
+		s = json_string_value(json_object_get(e, "text"));
+		if (s == NULL || strcmp(s, text) != 0)
+			fail_msg("B's message %zu is \"%s\", not \"%s\"", k,
+			    s != NULL ? s : "(none)", text);
+		k++;
+	}
+	assert_int_equal(k, STREAM_N);
+	/* a receipt for every id, and no more */
+	for (i = 0; i < STREAM_N; i++) {
+		want = json_pack("{s:s, s:s, s:I}", "event", "receipt",
+		    "public_key", sb.pk, "message_id", (json_int_t)ids[i]);
+		bw.b = &sa.b;
+		bw.want = want;
+		bw.n = 1;
+		if (!toxpeer_run(NULL, 0, both, 2, T_MESSAGE, bh_has, &bw)) {
+			json_decref(want);
+			dump_both();
+			fail_msg("no receipt for stream message %zu", i);
+		}
+		n = bh_count_like(&sa.b, want);
+		json_decref(want);
+		if (n != 1)
+			fail_msg("%zu receipts for stream message %zu", n, i);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(friends_connect),
+		cmocka_unit_test(messages_both_ways),
+		cmocka_unit_test(longest_and_split),
+		cmocka_unit_test(names_cross),
+		cmocka_unit_test(status_messages_cross),
+		cmocka_unit_test(status_cross),
+		cmocka_unit_test(typing_cross),
+		cmocka_unit_test(stream_in_order),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
