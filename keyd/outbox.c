@@ -1,6 +1,5 @@
 /* The outbox's table and its sealed encoding: see outbox.h.  No I/O. */
 #include <sodium.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/rd.h"
@@ -36,7 +35,7 @@ outbox_new(const uint8_t key[OUTBOX_KEY_LEN])
 	if ((ob = secbuf_alloc(sizeof(*ob))) == NULL)
 		return NULL;
 	if ((ob->plain = secbuf_alloc(OUTBOX_PLAIN_MAX)) == NULL ||
-	    (ob->file = malloc(OUTBOX_FILE_MAX)) == NULL) {
+	    (ob->file = secbuf_alloc(OUTBOX_FILE_MAX)) == NULL) {
 		secbuf_free(ob->plain);
 		secbuf_free(ob);
 		return NULL;
@@ -53,7 +52,7 @@ outbox_free(struct outbox *ob)
 {
 	if (ob == NULL)
 		return;
-	free(ob->file);
+	secbuf_free(ob->file);
 	secbuf_free(ob->plain);
 	secbuf_free(ob);		/* wipes key and texts */
 }

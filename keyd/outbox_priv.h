@@ -31,7 +31,10 @@ struct outbox {
 	enum pstore_err	 perr;
 	struct pstore	 store;
 	uint8_t		*plain;		/* OUTBOX_PLAIN_MAX, secbuf */
-	uint8_t		*file;		/* OUTBOX_FILE_MAX, sealed: not secret */
+	/* OUTBOX_FILE_MAX, sealed so not secret; a secbuf all the same,
+	 * as a pointer held only in secbuf memory hides a malloc from
+	 * LeakSanitizer. */
+	uint8_t		*file;
 	struct ob_slot	 slots[OUTBOX_MAX];
 	uint8_t		 text[OUTBOX_TEXT_TOTAL];
 };
