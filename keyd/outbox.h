@@ -193,14 +193,20 @@ size_t		 outbox_seal(const uint8_t key[OUTBOX_KEY_LEN],
  * sharing its directory descriptor) and reads it.  OUTBOX_OK for a file
  * read and for no file at all (an empty outbox, nothing written until
  * the first put); any other value leaves the outbox empty and locked (see
- * above).  May be called again (after outbox_reset or a fix by hand).
+ * above).  May be called again (after outbox_reset or a fix by hand),
+ * and must be after the profile's pstore is closed or replaced (an
+ * import): the outbox keeps using that store's directory descriptor.
  */
 enum outbox_err	 outbox_load(struct outbox *, const struct pstore *profile);
 /*
  * Adds a message and writes the whole table (with lazy deletions) to
  * disk; returns OUTBOX_OK and the entry's id only once the file holds
- * it.  On any error the table is as before and the user must be told
- * the message was not accepted (FULL: "outbox full").  text is 1 ..
+ * it.  On any error the table is as before (a waiting deletion still
+ * waits) and the user must be told the message was not accepted (FULL:
+ * "outbox full").  A failed write spends its id all the same: if only
+ * the directory's fsync failed, the file may hold the entry, and a crash
+ * before the next write would then send a message the user was told had
+ * failed; the next successful write drops it from the file.  text is 1 ..
  * OUTBOX_TEXT_MAX bytes, action 0 .. OUTBOX_ACTION_MAX.
  */
 enum outbox_err	 outbox_put(struct outbox *, const uint8_t pk[TOX_PK_LEN],

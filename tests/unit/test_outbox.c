@@ -9,6 +9,7 @@
  * outbox_reset() moves it aside.  Plaintexts for the bounds and the
  * inner parser are built here byte by byte, not with the codec.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -697,6 +698,65 @@ outbox_no_plaintext_on_disk(void **state)
 	free(second);
 }
 
+/* A child's check: exit code is the line that failed (0: all held). */
+#define CHILD_CHECK(c)	do { if (!(c)) _exit(__LINE__ % 250 + 1); } while (0)
+
+/*
+ * A write that fails (RLIMIT_FSIZE: EFBIG, a full disk to the store):
+ * the put is refused with no id, the table and the file are as before,
+ * and a smaller write (a flushed deletion) still goes through.
+ */
+static void
+outbox_failed_write(void **state)
+{
+	struct outbox	*ob;
+	struct rlimit	 rl;
+	uint8_t		*before, *after, big[300];
+	size_t		 blen, alen;
+	uint64_t	 id, a, b;
+	pid_t		 pid;
+	int		 status;
+
+	ob = loaded(key1, OUTBOX_OK);
+	a = put(ob, pk_a, 0, "kept one", 1);
+	b = put(ob, pk_b, 0, "kept two", 2);
+	outbox_free(ob);
+	assert_non_null(before = file_bytes(obpath, &blen));
+	memset(big, 'B', sizeof(big));
+	if ((pid = fork()) == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		ob = outbox_new(key1);
+		CHILD_CHECK(ob != NULL && outbox_load(ob, &prof) == OUTBOX_OK);
+		rl.rlim_cur = rl.rlim_max = blen + 50;
+		CHILD_CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
+		CHILD_CHECK(outbox_put(ob, pk_a, 0, big, sizeof(big), 3,
+		    &id) == OUTBOX_ERR_STORE && id == 0);
+		CHILD_CHECK(outbox_store_error(ob) == PSTORE_ERR_NOSPC);
+		after = file_bytes(obpath, &alen);
+		CHILD_CHECK(after != NULL && alen == blen &&
+		    memcmp(after, before, blen) == 0);
+		CHILD_CHECK(outbox_count(ob) == 2 &&
+		    outbox_text_bytes(ob) == 16);
+		/* The spent id is not handed out again in this run. */
+		CHILD_CHECK(outbox_next_id(ob) == b + 2);
+		CHILD_CHECK(outbox_del(ob, a) == OUTBOX_OK);
+		CHILD_CHECK(outbox_flush(ob) == OUTBOX_OK);
+		CHILD_CHECK(!outbox_dirty(ob));
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	ob = loaded(key1, OUTBOX_OK);
+	assert_int_equal(outbox_count(ob), 1);
+	assert_entry(ob, b, pk_b, 0, "kept two", 2);
+	outbox_free(ob);
+	assert_non_null(after = file_bytes(obpath, &alen));
+	assert_true(alen < blen);
+	free(before);
+	free(after);
+}
+
 static void
 outbox_rekey_and_derive(void **state)
 {
@@ -751,6 +811,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(outbox_no_plaintext_on_disk,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(outbox_failed_write, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(outbox_rekey_and_derive, setup,
 		    teardown),
 	};
