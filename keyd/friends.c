@@ -9,6 +9,7 @@
 #include "ipc/msg_chat.h"
 #include "keyd/friends.h"
 #include "keyd/nc_session.h"
+#include "keyd/outbox_ops.h"
 #include "keyd/profile_dispatch.h"
 
 static struct chan	*to_chatd;
@@ -277,6 +278,7 @@ on_del(struct chan *c, struct ipc_msg *m, struct rd *r)
 		memset(&nums[n], 0, sizeof(nums[n]));
 	/* no session outlives the friendship: a kill packet goes now */
 	nc_session_forget(pk);
+	outbox_ops_forget(pk);
 	(void)chan_reply_ok(c, m->hdr.id);
 	return 0;
 }

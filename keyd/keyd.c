@@ -17,6 +17,7 @@
 #include "keyd/nc_session.h"
 #include "keyd/net_relay.h"
 #include "keyd/onion_ops.h"
+#include "keyd/outbox_ops.h"
 #include "keyd/profile_dispatch.h"
 #include "keyd/target.h"
 #include "sandbox/role_rt.h"
@@ -36,6 +37,7 @@ keyd_shutdown(void)
 	 * friend changes (keyd/friends.h): this writes it, wipes and
 	 * closes. */
 	keyd_friends_flush();
+	outbox_ops_flush();
 	keyd_profile_close();
 	log_debug("exiting");
 	exit(0);
@@ -53,7 +55,8 @@ static const struct chan_tables from_netd = {
  * issue. */
 static const struct chan_tables from_chatd = {
 	{ &keyd_friends_from_chatd, &onion_ops_from_chatd,
-	  &dhtpk_ops_from_chatd, &nc_session_from_chatd }
+	  &dhtpk_ops_from_chatd, &nc_session_from_chatd,
+	  &outbox_ops_from_chatd }
 };
 static const struct chan_tables from_mediad = { { NULL } };
 
@@ -63,11 +66,14 @@ profile_event(enum keyd_profile_event ev, void *arg)
 	if (ev == KEYD_PROFILE_LOADED) {
 		net_relay_profile_loaded();
 		keyd_friends_profile_loaded();
+		outbox_ops_profile_loaded();
 		onion_ops_tell_netd();
 		dhtpk_ops_netd_up();
 	}
 	if (ev == KEYD_PROFILE_SELF_CHANGED)
 		keyd_self_info_tell();
+	if (ev == KEYD_PROFILE_KEY_CHANGED)
+		outbox_ops_key_changed();
 }
 
 /* The directory part of a profile path, for Landlock. */
@@ -140,8 +146,10 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 		onion_ops_tell_netd();
 		dhtpk_ops_netd_up();
 	}
-	if (nc.role == ROLE_CHATD)
+	if (nc.role == ROLE_CHATD) {
 		keyd_friends_chatd_up();
+		outbox_ops_chatd_up();
+	}
 	log_info("new channel to restarted %s", role_name(nc.role));
 	return 0;
 }
@@ -209,6 +217,7 @@ main(int argc, char *argv[])
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot be initialised");
 	keyd_friends_init(&ch_chatd);
+	outbox_ops_init(&ch_chatd);
 	if (nc_session_init(&ch_netd, &ch_chatd) == -1)
 		fatalx("no memory for sessions");
 	if (keyd_profile_open(profile, profile_event, NULL) == -1)
@@ -233,5 +242,6 @@ main(int argc, char *argv[])
 	onion_ops_tell_netd();
 	dhtpk_ops_netd_up();
 	keyd_friends_chatd_up();
+	outbox_ops_chatd_up();
 	rt_serve(&rt);
 }

@@ -265,6 +265,8 @@ on_passwd(struct chan *c, struct ipc_msg *m, struct rd *r)
 		rv = identity_passwd(&kid, pw->old.p, pw->old.len, pw->new.p,
 		    pw->new.len, pw->flags & IPC_PF_NOPASS, &e);
 		reply(c, m->hdr.id, rv, &e);
+		if (rv == 0)
+			event(KEYD_PROFILE_KEY_CHANGED);
 		rv = 0;
 	}
 	secbuf_free(pw);

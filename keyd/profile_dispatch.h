@@ -32,6 +32,7 @@ enum keyd_profile_event {
 	KEYD_PROFILE_LOADED = 1,	/* unlocked, created or imported */
 	KEYD_PROFILE_ID_CHANGED,	/* nospam: a new Tox ID */
 	KEYD_PROFILE_SELF_CHANGED,	/* name, status message or status */
+	KEYD_PROFILE_KEY_CHANGED,	/* a new passphrase (or none) */
 };
 
 int	keyd_profile_open(const char *profile_path,
