@@ -69,6 +69,9 @@ struct world {
  * b's and c's are here too so that teardown ends what a failure left. */
 static struct world	wa, wb, wc;
 static int		wa_connected;
+static char		wc_dir[64];	/* c's profile, kept across restart */
+
+static int	remove_dir(const char *);
 
 static void	world_stop(struct world *);
 
@@ -86,6 +89,8 @@ teardown(void **state)
 	world_stop(&wa);
 	world_stop(&wb);
 	world_stop(&wc);
+	if (wc_dir[0] != '\0')
+		(void)remove_dir(wc_dir);
 	bootstrapd_stop(&bsd);
 	return 0;
 }
@@ -648,16 +653,16 @@ c_outbox_survives_restart(void **state)
 	static uint8_t		 save[65536];
 	struct world		*w = &wc;
 	struct toxpeer_want	 tw;
-	char			 dir[64];
 	size_t			 save_len, i, n;
 	long long		 id;
 	json_t			*e, *r;
 
 	world_stop(&wb);
 	memset(w, 0, sizeof(*w));
-	assert_int_equal(bh_make_profile("outbox", dir, sizeof(dir)), 0);
+	assert_int_equal(bh_make_profile("outbox", wc_dir, sizeof(wc_dir)),
+	    0);
 	w->number = -1;
-	bulkhead_start(w, dir, 3);
+	bulkhead_start(w, wc_dir, 3);
 	peer_start(w, 3, NULL, 0);
 	wait_announced(w);
 	assert_int_equal(bh_address(&w->b, w->address, T_REPLY), 0);
@@ -691,7 +696,7 @@ c_outbox_survives_restart(void **state)
 	json_decref(r);
 	assert_true(WIFEXITED(bh_wait(&w->b, T_REPLY)));
 	bulkhead_stop(w);
-	bulkhead_start(w, dir, 3);
+	bulkhead_start(w, wc_dir, 3);
 	e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY);
 	assert_non_null(e);
 	assert_int_equal(json_integer_value(json_object_get(e, "outbox")), 1);
@@ -734,7 +739,8 @@ c_outbox_survives_restart(void **state)
 	assert_int_equal(json_integer_value(json_object_get(e, "outbox")), 0);
 	json_decref(e);
 	world_stop(w);
-	(void)remove_dir(dir);
+	(void)remove_dir(wc_dir);
+	wc_dir[0] = '\0';
 }
 
 int
