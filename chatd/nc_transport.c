@@ -310,8 +310,9 @@ ack_upto(struct nct *n, uint32_t bs, uint64_t *rtt_from, int *rtt_ok)
 	struct nct_slot	*s;
 	uint32_t	 num;
 
+	/* c-toxcore has no sample from one freed or waiting to go again */
 	s = send_slot(n, n->send_start);
-	if (!(s->flags & NCT_F_RESEND)) {
+	if (!(s->flags & (NCT_F_RESEND | NCT_F_HAVE))) {
 		*rtt_from = s->sent_ms;
 		*rtt_ok = 1;
 	}

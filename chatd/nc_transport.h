@@ -22,7 +22,8 @@
  * peer has and marks what it asks for to be sent again, but only if it
  * was last sent more than one RTT ago (c-toxcore's rule).  The RTT is
  * c-toxcore's: 1000 ms at first, then the smallest delay seen between
- * sending a packet and its ack.
+ * sending a packet and its ack.  (c-toxcore judges a request that came
+ * over TCP by a fixed 500 ms instead; this engine is not told the path.)
  *
  * Requests are sent at once after nct_init (c-toxcore's first packet on a
  * new connection is one, and any data packet confirms a connection at

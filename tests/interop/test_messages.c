@@ -69,6 +69,9 @@ struct world {
  * b's and c's are here too so that teardown ends what a failure left. */
 static struct world	wa, wb, wc;
 static int		wa_connected;
+static char		wc_dir[64];	/* c's profile, kept across restart */
+
+static int	remove_dir(const char *);
 
 static void	world_stop(struct world *);
 
@@ -86,6 +89,8 @@ teardown(void **state)
 	world_stop(&wa);
 	world_stop(&wb);
 	world_stop(&wc);
+	if (wc_dir[0] != '\0')
+		(void)remove_dir(wc_dir);
 	bootstrapd_stop(&bsd);
 	return 0;
 }
@@ -278,23 +283,51 @@ bulkhead_accepts(struct world *w)
 	json_decref(r);
 }
 
-/* Both sides say the friend is connected, bulkhead over UDP. */
+struct both_conn {
+	struct bh_want		bw;	/* bulkhead's friend_connection udp */
+	struct toxpeer_want	tw;	/* c-toxcore's callback */
+};
+
+static int
+both_conn(void *arg)
+{
+	struct both_conn	*c = arg;
+
+	return bh_has(&c->bw) && toxpeer_friend_connected(&c->tw);
+}
+
+/*
+ * Both sides say the friend is connected, bulkhead over UDP; a failure
+ * says which side did not.
+ */
 static void
 both_connected(struct world *w)
 {
-	struct toxpeer_want	 tw = { &w->t, w->tnum, 0, 0, NULL, 0 };
+	struct both_conn	 c;
 	json_t			*e;
+	int			 ours, theirs;
 
-	e = await_event(w, json_pack("{s:s, s:s, s:s}", "event",
-	    "friend_connection", "public_key", w->t.pk_hex, "connection",
-	    "udp"), T_CONNECT, "bulkhead never said friend_connection udp "
-	    "for c-toxcore");
+	memset(&c, 0, sizeof(c));
+	c.bw.b = &w->b;
+	c.bw.want = json_pack("{s:s, s:s, s:s}", "event", "friend_connection",
+	    "public_key", w->t.pk_hex, "connection", "udp");
+	c.tw.p = &w->t;
+	c.tw.friend = w->tnum;
+	if (!toxpeer_run(w->ts, 1, w->bs, 1, T_CONNECT, both_conn, &c)) {
+		ours = bh_has(&c.bw);
+		theirs = toxpeer_friend_connected(&c.tw);
+		json_decref(c.bw.want);
+		bh_dump_log(&w->b);
+		fail_msg("not connected: bulkhead %s friend_connection udp, "
+		    "c-toxcore's callback %s bulkhead connected",
+		    ours ? "said" : "never said", theirs ? "said" :
+		    "never said");
+	}
+	e = bh_find(&w->b, 0, c.bw.want);
+	json_decref(c.bw.want);
 	assert_true(json_is_integer(json_object_get(e, "friend")));
 	assert_int_equal(json_integer_value(json_object_get(e, "friend")),
 	    w->number);
-	run_until(w, T_CONNECT, toxpeer_friend_connected, &tw,
-	    "c-toxcore's friend connection callback never said bulkhead "
-	    "connected");
 	if (w->t.fr[w->tnum].conn != TOX_CONNECTION_UDP)
 		fail_msg("c-toxcore has bulkhead over %s, not UDP",
 		    w->t.fr[w->tnum].conn == TOX_CONNECTION_TCP ? "TCP" :
@@ -620,16 +653,16 @@ c_outbox_survives_restart(void **state)
 	static uint8_t		 save[65536];
 	struct world		*w = &wc;
 	struct toxpeer_want	 tw;
-	char			 dir[64];
 	size_t			 save_len, i, n;
 	long long		 id;
 	json_t			*e, *r;
 
 	world_stop(&wb);
 	memset(w, 0, sizeof(*w));
-	assert_int_equal(bh_make_profile("outbox", dir, sizeof(dir)), 0);
+	assert_int_equal(bh_make_profile("outbox", wc_dir, sizeof(wc_dir)),
+	    0);
 	w->number = -1;
-	bulkhead_start(w, dir, 3);
+	bulkhead_start(w, wc_dir, 3);
 	peer_start(w, 3, NULL, 0);
 	wait_announced(w);
 	assert_int_equal(bh_address(&w->b, w->address, T_REPLY), 0);
@@ -642,13 +675,17 @@ c_outbox_survives_restart(void **state)
 	peer_stop(w);
 	bulkhead_accepts(w);
 
+	e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY);
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e,
+	    "connection")), "none");
+	json_decref(e);
+
 	id = bh_send(&w->b, json_string(w->t.pk_hex), 0, text, T_REPLY);
 	if (id < 0)
 		fail_msg("send to an offline friend had no message_id");
 	e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY);
 	assert_non_null(e);
-	assert_string_equal(json_string_value(json_object_get(e,
-	    "connection")), "none");
 	if (!json_is_integer(json_object_get(e, "outbox")))
 		fail_msg("friends has no \"outbox\" count for c-toxcore");
 	assert_int_equal(json_integer_value(json_object_get(e, "outbox")), 1);
@@ -659,7 +696,7 @@ c_outbox_survives_restart(void **state)
 	json_decref(r);
 	assert_true(WIFEXITED(bh_wait(&w->b, T_REPLY)));
 	bulkhead_stop(w);
-	bulkhead_start(w, dir, 3);
+	bulkhead_start(w, wc_dir, 3);
 	e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY);
 	assert_non_null(e);
 	assert_int_equal(json_integer_value(json_object_get(e, "outbox")), 1);
@@ -702,7 +739,8 @@ c_outbox_survives_restart(void **state)
 	assert_int_equal(json_integer_value(json_object_get(e, "outbox")), 0);
 	json_decref(e);
 	world_stop(w);
-	(void)remove_dir(dir);
+	(void)remove_dir(wc_dir);
+	wc_dir[0] = '\0';
 }
 
 int

@@ -155,22 +155,56 @@ start_side(struct side *s, int port)
 	    bsd.key), 0);
 }
 
-/* from's friend_connection event for to says udp, with to's number. */
-static void
-sees_udp(struct side *from, struct side *to, const char *why)
+/* A's and B's friend_connection events for each other say udp. */
+static int
+both_udp(void *arg)
 {
-	json_t	*e;
+	json_t	**want = arg;
 
-	e = await_event(from, json_pack("{s:s, s:s, s:s}", "event",
-	    "friend_connection", "public_key", to->pk, "connection", "udp"),
-	    T_CONNECT, why);
+	return bh_count_like(&sa.b, want[0]) > 0 &&
+	    bh_count_like(&sb.b, want[1]) > 0;
+}
+
+/* side s's event (want) has s's number for the other; friends says udp */
+static void
+udp_entry(struct side *s, struct side *other, json_t *want)
+{
+	json_t	*e = bh_find(&s->b, 0, want);
+
 	assert_int_equal(json_integer_value(json_object_get(e, "friend")),
-	    from->number);
-	e = bh_friend_entry(&from->b, to->pk, T_REPLY);
+	    s->number);
+	e = bh_friend_entry(&s->b, other->pk, T_REPLY);
 	assert_non_null(e);
 	assert_string_equal(json_string_value(json_object_get(e,
 	    "connection")), "udp");
 	json_decref(e);
+}
+
+/* Both say friend_connection udp; a failure says which did not. */
+static void
+both_connected(void)
+{
+	json_t	*want[2];
+	int	 a, b;
+
+	want[0] = json_pack("{s:s, s:s, s:s}", "event", "friend_connection",
+	    "public_key", sb.pk, "connection", "udp");
+	want[1] = json_pack("{s:s, s:s, s:s}", "event", "friend_connection",
+	    "public_key", sa.pk, "connection", "udp");
+	if (!toxpeer_run(NULL, 0, both, 2, T_CONNECT, both_udp, want)) {
+		a = bh_count_like(&sa.b, want[0]) > 0;
+		b = bh_count_like(&sb.b, want[1]) > 0;
+		json_decref(want[0]);
+		json_decref(want[1]);
+		dump_both();
+		fail_msg("not connected: A %s friend_connection udp for B, "
+		    "B %s it for A", a ? "said" : "never said", b ? "said" :
+		    "never said");
+	}
+	udp_entry(&sa, &sb, want[0]);
+	udp_entry(&sb, &sa, want[1]);
+	json_decref(want[0]);
+	json_decref(want[1]);
 }
 
 static void
@@ -204,8 +238,12 @@ friends_connect(void **state)
 	    sa.pk));
 	sb.number = (int)json_integer_value(json_object_get(r, "friend"));
 	json_decref(r);
-	sees_udp(&sa, &sb, "A never said friend_connection udp for B");
-	sees_udp(&sb, &sa, "B never said friend_connection udp for A");
+	/* friends on both lists, before any connection */
+	assert_non_null(r = bh_friend_entry(&sa.b, sb.pk, T_REPLY));
+	json_decref(r);
+	assert_non_null(r = bh_friend_entry(&sb.b, sa.pk, T_REPLY));
+	json_decref(r);
+	both_connected();
 	connected = 1;
 }
 
