@@ -102,6 +102,14 @@ backoff_ms(const struct ncc_friend *f)
 	return ms < NCC_BACKOFF_MAX_MS ? ms : NCC_BACKOFF_MAX_MS;
 }
 
+/* One more failure in a row; the wait stops growing at the maximum. */
+static void
+backoff_up(struct ncc_friend *f)
+{
+	if (f->backoff < 16)
+		f->backoff++;
+}
+
 /*
  * Back to no connection, as c-toxcore's connection_kill: addresses, temp
  * packet and keyd's half session go (abort says so unless keyd itself
@@ -154,7 +162,7 @@ start(struct ncc *t, struct ncc_friend *f, uint64_t now)
 	n = nc_cookie_req_pack(t->dk, f->dht_pk, t->self_pk, f->echo, f->temp,
 	    sizeof(f->temp));
 	if (n < 0) {		/* a DHT key libsodium refuses */
-		f->backoff++;
+		backoff_up(f);
 		f->due = STAMP(now + backoff_ms(f));
 		return;
 	}
@@ -551,10 +559,13 @@ ncc_state(struct ncc *t, const uint8_t pk[NC_PK_LEN], int st, uint64_t now)
 		if (f->st == NCC_ESTABLISHED)
 			f->backoff = 0;
 		else if (f->st != NCC_NONE)
-			f->backoff++;
+			backoff_up(f);
 		reset(t, f, 0, f->backoff ? now + backoff_ms(f) : now);
 		return 0;
 	case NCC_NOT_CONFIRMED:
+		/* Keys come from a handshake in each direction, ours too. */
+		if (!pend_any(f, now, 0) && f->st < NCC_HANDSHAKE_SENT)
+			return -1;
 		if (pend_any(f, now, 0)) {
 			adopt(t, f, now);
 			/* Those keyd answers with a handshake stay for it. */
@@ -668,7 +679,7 @@ ncc_tick(struct ncc *t, uint64_t now)
 			}
 			/* kill_timedout: 8 sends and still not established */
 			t->stats.timeouts++;
-			f->backoff++;
+			backoff_up(f);
 			reset(t, f, 1, now + backoff_ms(f));
 			break;
 		default:

@@ -945,6 +945,13 @@ no_address_waits(void **state)
 	assert_int_equal(A->addr_calls, 1);
 	assert_int_equal(nsent, 0);
 	assert_int_equal(st_of(A, B), NCC_NONE);
+	/* keyd's word with no handshake either way is not taken. */
+	assert_int_equal(ncc_state(&A->e, B->real_pk, NCC_NOT_CONFIRMED,
+	    now), -1);
+	assert_int_equal(ncc_state(&A->e, B->real_pk, NCC_ESTABLISHED, now),
+	    -1);
+	assert_int_equal(ncc_state(&A->e, C->real_pk, NCC_NONE, now), -1);
+	assert_int_equal(st_of(A, B), NCC_NONE);
 	A->addr_answer = 1;
 	now += NCC_ADDR_RETRY_MS;
 	ncc_tick(&A->e, now);
