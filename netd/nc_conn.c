@@ -102,6 +102,14 @@ backoff_ms(const struct ncc_friend *f)
 	return ms < NCC_BACKOFF_MAX_MS ? ms : NCC_BACKOFF_MAX_MS;
 }
 
+/* One more failure in a row; the wait stops growing at the maximum. */
+static void
+backoff_up(struct ncc_friend *f)
+{
+	if (f->backoff < 16)
+		f->backoff++;
+}
+
 /*
  * Back to no connection, as c-toxcore's connection_kill: addresses, temp
  * packet and keyd's half session go (abort says so unless keyd itself
@@ -117,7 +125,7 @@ reset(struct ncc *t, struct ncc_friend *f, int tell_keyd, uint64_t due)
 	f->tries = 0;
 	f->naddr = 0;
 	f->temp_len = 0;
-	memset(&f->pend, 0, sizeof(f->pend));
+	memset(f->pend, 0, sizeof(f->pend));
 	set_st(t, f, NCC_NONE);
 	f->due = f->want && f->has_dht ? STAMP(due) : 0;
 }
@@ -154,7 +162,7 @@ start(struct ncc *t, struct ncc_friend *f, uint64_t now)
 	n = nc_cookie_req_pack(t->dk, f->dht_pk, t->self_pk, f->echo, f->temp,
 	    sizeof(f->temp));
 	if (n < 0) {		/* a DHT key libsodium refuses */
-		f->backoff++;
+		backoff_up(f);
 		f->due = STAMP(now + backoff_ms(f));
 		return;
 	}
@@ -218,34 +226,113 @@ ncc_friend_dht(struct ncc *t, const uint8_t pk[NC_PK_LEN],
 	return 1;
 }
 
-/*
- * A handshake keyd opened: what it came with now counts.  Once: keyd's
- * NC_STATE and its answering NC_HS_MADE may come in either order.
- */
-static void
-adopt(struct ncc *t, struct ncc_friend *f)
+static int
+pend_live(const struct ncc_pend *p, uint64_t now)
 {
-	struct ncc_pend	*p = &f->pend;
-
-	if (p->taken)
-		return;
-	p->taken = 1;
-	t->stats.hs_taken++;
-	if (p->new_dht) {
-		memcpy(f->dht_pk, p->dht_pk, NC_PK_LEN);
-		f->has_dht = 1;
-		f->naddr = 0;
-		t->stats.dht_changes++;
-		if (t->cb.dht_changed != NULL)
-			t->cb.dht_changed(t->arg, f->pk, p->dht_pk);
-	}
-	tie(f, &p->from);
+	return p->used && now <= p->at + NC_COOKIE_TIMEOUT_MS;
 }
 
+/* 1 if a handshake (one keyd is to answer, if want_reply) is out. */
 static int
-pend_live(const struct ncc_friend *f, uint64_t now)
+pend_any(const struct ncc_friend *f, uint64_t now, int want_reply)
 {
-	return f->pend.used && now <= f->pend.at + NC_COOKIE_TIMEOUT_MS;
+	int	i;
+
+	for (i = 0; i < NCC_PEND; i++)
+		if (pend_live(&f->pend[i], now) &&
+		    (!want_reply || f->pend[i].want_reply))
+			return 1;
+	return 0;
+}
+
+/* The same sender again refreshes its entry; else the oldest goes. */
+static void
+pend_add(struct ncc_friend *f, const uint8_t dht_pk[NC_PK_LEN],
+    const struct ip_port *from, int want_reply, uint64_t now)
+{
+	struct ncc_pend	*p, *slot = NULL;
+	int		 i;
+
+	for (i = 0; i < NCC_PEND; i++) {
+		p = &f->pend[i];
+		if (p->used && ipp_equal(&p->from, from) &&
+		    memcmp(p->dht_pk, dht_pk, NC_PK_LEN) == 0) {
+			slot = p;
+			break;
+		}
+		if (!p->used) {
+			if (slot == NULL || slot->used)
+				slot = p;
+		} else if (slot == NULL || (slot->used && p->at < slot->at))
+			slot = p;
+	}
+	memset(slot, 0, sizeof(*slot));
+	slot->used = 1;
+	slot->want_reply = want_reply;
+	memcpy(slot->dht_pk, dht_pk, NC_PK_LEN);
+	slot->from = *from;
+	slot->at = now;
+}
+
+/*
+ * keyd opened one of the handshakes out for f (it answered one, or said
+ * NOT_CONFIRMED); which one, it does not say.  A stranger can only get a
+ * cookie for a DHT key of its own (it must open the 0x19), so one that
+ * names the DHT key we know is the friend's: if there is one, only those
+ * count.  Otherwise, if all name the same new DHT key, it is the friend's
+ * new one (dht_changed); if they differ, no key is taken (the friend's
+ * DHT-PK will say) but every sender's address is tied, so that the
+ * friend's data gets through to keyd, which checks it.  Tied newest last,
+ * so the newest is the one data goes to.
+ */
+static void
+adopt(struct ncc *t, struct ncc_friend *f, uint64_t now)
+{
+	struct ncc_pend	*p, *one = NULL, *order[NCC_PEND];
+	int		 i, j, n = 0, known = 0, same = 1, fresh = 0;
+
+	for (i = 0; i < NCC_PEND; i++) {
+		p = &f->pend[i];
+		if (!pend_live(p, now))
+			continue;
+		if (!p->taken)
+			fresh = 1;
+		if (f->has_dht && memcmp(p->dht_pk, f->dht_pk, NC_PK_LEN) == 0)
+			known = 1;
+		else if (one != NULL &&
+		    memcmp(one->dht_pk, p->dht_pk, NC_PK_LEN) != 0)
+			same = 0;
+		else
+			one = p;
+	}
+	if (!fresh && !known && one == NULL)
+		return;
+	if (fresh)
+		t->stats.hs_taken++;
+	if (!known && one != NULL) {
+		if (same) {
+			memcpy(f->dht_pk, one->dht_pk, NC_PK_LEN);
+			f->has_dht = 1;
+			f->naddr = 0;
+			t->stats.dht_changes++;
+			if (t->cb.dht_changed != NULL)
+				t->cb.dht_changed(t->arg, f->pk, f->dht_pk);
+		} else
+			t->stats.hs_unsure++;
+	}
+	for (i = 0; i < NCC_PEND; i++) {
+		p = &f->pend[i];
+		if (!pend_live(p, now) || (known &&
+		    memcmp(p->dht_pk, f->dht_pk, NC_PK_LEN) != 0))
+			continue;
+		p->taken = 1;
+		for (j = n; j > 0 && order[j - 1]->at > p->at; j--)
+			order[j] = order[j - 1];
+		order[j] = p;
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		tie(f, &order[i]->from);
 }
 
 static void
@@ -366,13 +453,7 @@ handshake(struct ncc *t, const struct ip_port *src, const uint8_t *pkt,
 	}
 	if (nc_cookie_make(t->secret, now, &ids, other) != 0)
 		return;
-	memset(&f->pend, 0, sizeof(f->pend));
-	f->pend.used = 1;
-	f->pend.want_reply = want_reply;
-	f->pend.new_dht = new_dht;
-	memcpy(f->pend.dht_pk, ids.dht_pk, NC_PK_LEN);
-	f->pend.from = *src;
-	f->pend.at = now;
+	pend_add(f, ids.dht_pk, src, want_reply, now);
 	f->keyd = 1;
 	t->stats.hs_in++;
 	t->cb.hs_in(t->arg, f->pk, ids.dht_pk, want_reply, other, pkt);
@@ -449,9 +530,9 @@ ncc_hs_made(struct ncc *t, const uint8_t pk[NC_PK_LEN], const uint8_t *pkt,
 	    f->st == NCC_NOT_CONFIRMED) &&
 	    memcmp(pkt + 1, f->made_cookie, NC_COOKIE_LEN) == 0)
 		f->made_asked = 0;
-	else if (pend_live(f, now) && f->pend.want_reply) {
-		adopt(t, f);
-		memset(&f->pend, 0, sizeof(f->pend));
+	else if (pend_any(f, now, 1)) {
+		adopt(t, f, now);
+		memset(f->pend, 0, sizeof(f->pend));
 		set_st(t, f, NCC_NOT_CONFIRMED);
 	} else
 		goto drop;
@@ -469,6 +550,7 @@ int
 ncc_state(struct ncc *t, const uint8_t pk[NC_PK_LEN], int st, uint64_t now)
 {
 	struct ncc_friend	*f = ncc_find(t, pk);
+	int			 i;
 
 	if (f == NULL)
 		return -1;
@@ -477,14 +559,20 @@ ncc_state(struct ncc *t, const uint8_t pk[NC_PK_LEN], int st, uint64_t now)
 		if (f->st == NCC_ESTABLISHED)
 			f->backoff = 0;
 		else if (f->st != NCC_NONE)
-			f->backoff++;
+			backoff_up(f);
 		reset(t, f, 0, f->backoff ? now + backoff_ms(f) : now);
 		return 0;
 	case NCC_NOT_CONFIRMED:
-		if (pend_live(f, now)) {
-			adopt(t, f);
-			if (!f->pend.want_reply)
-				memset(&f->pend, 0, sizeof(f->pend));
+		/* Keys come from a handshake in each direction, ours too. */
+		if (!pend_any(f, now, 0) && f->st < NCC_HANDSHAKE_SENT)
+			return -1;
+		if (pend_any(f, now, 0)) {
+			adopt(t, f, now);
+			/* Those keyd answers with a handshake stay for it. */
+			for (i = 0; i < NCC_PEND; i++)
+				if (!f->pend[i].want_reply)
+					memset(&f->pend[i], 0,
+					    sizeof(f->pend[i]));
 		}
 		if (f->naddr == 0)
 			return -1;	/* nowhere to send: keyd is ahead */
@@ -500,7 +588,7 @@ ncc_state(struct ncc *t, const uint8_t pk[NC_PK_LEN], int st, uint64_t now)
 		f->tries = 0;
 		f->due = 0;
 		f->backoff = 0;
-		memset(&f->pend, 0, sizeof(f->pend));
+		memset(f->pend, 0, sizeof(f->pend));
 		return 0;
 	default:
 		return -1;
@@ -591,7 +679,7 @@ ncc_tick(struct ncc *t, uint64_t now)
 			}
 			/* kill_timedout: 8 sends and still not established */
 			t->stats.timeouts++;
-			f->backoff++;
+			backoff_up(f);
 			reset(t, f, 1, now + backoff_ms(f));
 			break;
 		default:

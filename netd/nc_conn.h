@@ -38,6 +38,7 @@
 
 #define NCC_MAX			256	/* friends */
 #define NCC_ADDRS		4	/* addresses tied to one connection */
+#define NCC_PEND		4	/* handshakes at keyd, per friend */
 #define NCC_SEND_MS		1000	/* CRYPTO_SEND_PACKET_INTERVAL */
 #define NCC_TRIES		8	/* MAX_NUM_SENDPACKET_TRIES */
 #define NCC_ADDR_RETRY_MS	2000	/* no address for the DHT key yet */
@@ -105,6 +106,7 @@ struct ncc_stats {
 	uint64_t	hs_sent;		/* 0x1a sent, resends too */
 	uint64_t	hs_in;			/* handshakes passed to keyd */
 	uint64_t	hs_taken;		/* of those, keyd opened */
+	uint64_t	hs_unsure;	/* opened one of several DHT keys */
 	uint64_t	data_in, data_out;
 	uint64_t	attempts;		/* 0x18 first sends */
 	uint64_t	timeouts;		/* killed after NCC_TRIES sends */
@@ -112,10 +114,15 @@ struct ncc_stats {
 	uint64_t	reached[NCC_ST_COUNT];	/* entries into each state */
 };
 
-/* A handshake sent to keyd, not yet known to have opened. */
+/*
+ * A handshake sent to keyd, not yet known to have opened.  Several may be
+ * out at once (a stranger can send handshakes with a good cookie naming
+ * a friend, on its own DHT key), and keyd's answer does not say which one
+ * opened: see adopt() in nc_conn.c for how the answer is read.
+ */
 struct ncc_pend {
-	uint8_t		used, want_reply, new_dht;
-	uint8_t		taken;		/* keyd opened it; a reply may follow */
+	uint8_t		used, want_reply;
+	uint8_t		taken;		/* keyd opened one; a reply may follow */
 	uint8_t		dht_pk[NC_PK_LEN];
 	struct ip_port	from;
 	uint64_t	at;
@@ -134,7 +141,7 @@ struct ncc_friend {
 	uint8_t		echo[NC_ECHO_LEN];
 	uint8_t		made_cookie[NC_COOKIE_LEN];
 	struct ip_port	addr[NCC_ADDRS];
-	struct ncc_pend	pend;
+	struct ncc_pend	pend[NCC_PEND];
 	uint64_t	due;		/* next send or next try; 0: none */
 	size_t		temp_len;
 	uint8_t		temp[NC_HS_LEN];	/* 0x18 or 0x1a, as sent */

@@ -71,6 +71,8 @@ static uint64_t		now;
 static int		lose_kind = -1, lose_to = -1;
 /* keyd posts NC_STATE before its answering NC_HS_MADE. */
 static int		state_first;
+/* Called once, right after the first 0x1a reaches A. */
+static void		(*after_hs_at_a)(void);
 
 static struct ev *
 post(int kind, int to)
@@ -275,6 +277,7 @@ setup(void **state)
 	qhead = qtail = nsent = 0;
 	lose_kind = lose_to = -1;
 	state_first = 0;
+	after_hs_at_a = NULL;
 	now = 100000;
 	return 0;
 }
@@ -298,12 +301,19 @@ static void
 pump(void)
 {
 	struct ev	*e;
+	void		(*fn)(void);
 
 	while (qhead < qtail) {
 		e = &q[qhead++];
 		switch (e->kind) {
 		case EV_PKT:
 			ncc_udp_in(&sd[e->to].e, &e->from, e->b, e->len, now);
+			if (e->to == 0 && e->b[0] == NC_HS_KIND &&
+			    after_hs_at_a != NULL) {
+				fn = after_hs_at_a;
+				after_hs_at_a = NULL;
+				fn();
+			}
 			break;
 		case EV_MADE:
 			(void)ncc_hs_made(&sd[e->to].e, e->pk, e->b, e->len,
@@ -718,6 +728,76 @@ keyd_answer_in_time_taken(void **state)
 	assert_int_equal(sent[nsent - 1].b[0], NC_HS_KIND);
 }
 
+/* C's handshake naming B, on C's DHT key: keyd will refuse it. */
+static void
+inject_forged(void)
+{
+	uint8_t	cookie[NC_COOKIE_LEN], pkt[NC_HS_LEN];
+
+	now++;				/* the newer of the two */
+	get_cookie(A, B->real_pk, cookie);
+	c_handshake(A, cookie, pkt);
+	ncc_udp_in(&A->e, &C->at, pkt, sizeof(pkt), now);
+}
+
+/*
+ * While keyd opens B's handshake, a stranger's comes in too (a good
+ * cookie naming B, on the stranger's own DHT key).  keyd's answer does
+ * not say which it opened; B's names the DHT key A knows, which no
+ * stranger can get a cookie for, so B's counts.
+ */
+static void
+forged_during_keyd_known_dht(void **state)
+{
+	befriend(A, B, 1);
+	befriend(B, A, 1);
+	after_hs_at_a = inject_forged;
+	ncc_tick(&B->e, now);
+	pump();
+	assert_int_equal(A->hs_in, 2);
+	assert_int_equal(A->hs_in_bad, 1);
+	assert_int_equal(st_of(A, B), NCC_NOT_CONFIRMED);
+	assert_int_equal(st_of(B, A), NCC_NOT_CONFIRMED);
+	assert_same_session();
+	assert_int_equal(A->dht_changed, 0);
+	assert_int_equal(ncc_find(&A->e, B->real_pk)->naddr, 1);
+	assert_true(ipp_equal(&ncc_find(&A->e, B->real_pk)->addr[0], &B->at));
+}
+
+/*
+ * The same when A knows no DHT key for B: two keys named, none taken,
+ * both senders tied; A's answer goes to the stranger first, B resends,
+ * keyd takes it again, and now B's key alone is named.
+ */
+static void
+forged_during_keyd_unknown_dht(void **state)
+{
+	struct ncc_friend	*f;
+
+	befriend(A, B, 0);
+	befriend(B, A, 1);
+	after_hs_at_a = inject_forged;
+	ncc_tick(&B->e, now);
+	pump();
+	f = ncc_find(&A->e, B->real_pk);
+	assert_int_equal(A->e.stats.hs_unsure, 1);
+	assert_int_equal(A->dht_changed, 0);
+	assert_int_equal(f->has_dht, 0);
+	assert_int_equal(f->naddr, 2);
+	assert_int_equal(st_of(A, B), NCC_NOT_CONFIRMED);
+	assert_int_equal(st_of(B, A), NCC_HANDSHAKE_SENT);
+	now += NCC_SEND_MS;
+	ncc_tick(&B->e, now);		/* B's handshake again */
+	pump();
+	assert_int_equal(A->dht_changed, 1);
+	assert_memory_equal(f->dht_pk, B->dk.pk, 32);
+	assert_int_equal(f->naddr, 1);
+	ncc_tick(&A->e, now);		/* A's, now to B */
+	pump();
+	assert_int_equal(st_of(B, A), NCC_NOT_CONFIRMED);
+	assert_same_session();
+}
+
 static void
 replay_in_established_dropped(void **state)
 {
@@ -865,6 +945,13 @@ no_address_waits(void **state)
 	assert_int_equal(A->addr_calls, 1);
 	assert_int_equal(nsent, 0);
 	assert_int_equal(st_of(A, B), NCC_NONE);
+	/* keyd's word with no handshake either way is not taken. */
+	assert_int_equal(ncc_state(&A->e, B->real_pk, NCC_NOT_CONFIRMED,
+	    now), -1);
+	assert_int_equal(ncc_state(&A->e, B->real_pk, NCC_ESTABLISHED, now),
+	    -1);
+	assert_int_equal(ncc_state(&A->e, C->real_pk, NCC_NONE, now), -1);
+	assert_int_equal(st_of(A, B), NCC_NONE);
 	A->addr_answer = 1;
 	now += NCC_ADDR_RETRY_MS;
 	ncc_tick(&A->e, now);
@@ -939,6 +1026,8 @@ main(void)
 		cmocka_unit_test_setup(cookie_requests_time_out, setup),
 		cmocka_unit_test_setup(handshake_resends_then_abort, setup),
 		cmocka_unit_test_setup(hostile_handshakes_dropped, setup),
+		cmocka_unit_test_setup(forged_during_keyd_known_dht, setup),
+		cmocka_unit_test_setup(forged_during_keyd_unknown_dht, setup),
 		cmocka_unit_test_setup(late_keyd_answer_ignored, setup),
 		cmocka_unit_test_setup(keyd_answer_in_time_taken, setup),
 		cmocka_unit_test_setup(replay_in_established_dropped, setup),
