@@ -56,6 +56,10 @@ cli_line(const char *line, size_t len)
 			break;
 		memcpy(argname, spec, an);
 		argname[an] = '\0';
+		if (argname[0] == '[') {	/* JSON only: not a word here */
+			spec = sp != NULL ? sp + 1 : spec + an;
+			continue;
+		}
 		if (argname[an - 1] == '*') {	/* the rest of the line */
 			argname[an - 1] = '\0';
 			while (p < end && (*p == ' ' || *p == '\t'))

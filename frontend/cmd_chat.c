@@ -110,10 +110,17 @@ chat_send(struct cmd_ctx *ctx, json_t *args, uint8_t action)
 	explicit_bzero(buf, sizeof(buf));
 }
 
+/* "action": false (or absent) for a message, true for an action. */
 static void
 cmd_send(struct cmd_ctx *ctx, json_t *args)
 {
-	chat_send(ctx, args, 0);
+	json_t	*a = json_object_get(args, "action");
+
+	if (a != NULL && !json_is_boolean(a)) {
+		ui_reply_err(ctx, "\"action\" is true or false");
+		return;
+	}
+	chat_send(ctx, args, a != NULL && json_is_true(a));
 }
 
 static void
@@ -268,9 +275,10 @@ const struct chan_table cmd_chat_from_chatd = {
 };
 
 const struct cmd cmds_chat[] = {
-	{ "send", cmd_send, "friend text*",
+	{ "send", cmd_send, "friend [action] text*",
 	    "send a message to a friend, by number or public key; it is "
-	    "stored at once and goes when the friend is online", CMD_SESSION },
+	    "stored at once and goes when the friend is online (JSON: "
+	    "\"action\": true sends an action)", CMD_SESSION },
 	{ "me", cmd_me, "friend text*",
 	    "send an action (\"/me waves\") to a friend", CMD_SESSION },
 	{ "typing", cmd_typing, "friend typing",

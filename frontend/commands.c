@@ -52,7 +52,10 @@ cmd_refuse(const char *name, json_t *args, const char *fmt, ...)
 	ui_reply_err(ctx, "%s", msg);
 }
 
-/* 1 if key is one of the names in spec ("host port key", "name*"). */
+/*
+ * 1 if key is one of the names in spec ("host port key", "name*",
+ * "[name]": a member of JSON requests only, never a word of the CLI).
+ */
 static int
 in_spec(const char *spec, const char *key)
 {
@@ -62,6 +65,9 @@ in_spec(const char *spec, const char *key)
 		n = strcspn(spec, " ");
 		if ((n == klen || (n == klen + 1 && spec[klen] == '*')) &&
 		    strncmp(spec, key, klen) == 0)
+			return 1;
+		if (n == klen + 2 && spec[0] == '[' && spec[n - 1] == ']' &&
+		    strncmp(spec + 1, key, klen) == 0)
 			return 1;
 		spec += n;
 		spec += strspn(spec, " ");
