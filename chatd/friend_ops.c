@@ -422,6 +422,7 @@ on_list(struct chan *c, struct ipc_msg *m, struct rd *r)
 		e->status = f->status;
 		e->connection = f->connection;
 		e->userstatus = f->userstatus;
+		e->outbox = (uint16_t)chatd_outbox_count((unsigned)n);
 		e->name_len = f->name_len;
 		memcpy(e->name, f->name, f->name_len);
 		e->status_msg_len = f->status_msg_len;

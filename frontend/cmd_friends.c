@@ -136,13 +136,14 @@ entry_json(const struct ipc_friend_entry *e)
 {
 	/* the CLI's conversation lines show it (chat_view.h) */
 	chat_view_name(e->number, e->pk, (const char *)e->name, e->name_len);
-	return json_pack("{s:i, s:o, s:o, s:o, s:s, s:s, s:b}",
+	return json_pack("{s:i, s:o, s:o, s:o, s:s, s:s, s:b, s:i}",
 	    "friend", (int)e->number, "public_key", pk_json(e->pk),
 	    "name", safe_json(e->name, e->name_len),
 	    "status_message", safe_json(e->status_msg, e->status_msg_len),
 	    "status", e->userstatus < 3 ? userstatus_names[e->userstatus] :
 	    "none", "connection", conn_names[e->connection],
-	    "request_pending", e->status == 1 || e->status == 2);
+	    "request_pending", e->status == 1 || e->status == 2,
+	    "outbox", (int)e->outbox);
 }
 
 static void	list_page(struct cmd_ctx *, uint16_t start, uint16_t type,
@@ -334,7 +335,7 @@ const struct cmd cmds_friends[] = {
 	    "add a friend by Tox ID and send a friend request (1 to 943 "
 	    "bytes of text)", CMD_SESSION },
 	{ "friends", cmd_friends, NULL,
-	    "your friends: number, key, name, status, connection",
+	    "your friends: number, key, name, status, connection, outbox",
 	    CMD_SESSION },
 	{ "requests", cmd_requests, NULL,
 	    "friend requests waiting for you", CMD_SESSION },

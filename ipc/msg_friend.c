@@ -238,6 +238,7 @@ ipc_pack_friend_list(struct wr *w, const struct ipc_friend_list *m)
 		wr_u8(w, e->status);
 		wr_u8(w, e->connection);
 		wr_u8(w, e->userstatus);
+		wr_u16(w, e->outbox);
 		pack_lv(w, e->name, e->name_len, sizeof(e->name));
 		pack_lv(w, e->status_msg, e->status_msg_len,
 		    sizeof(e->status_msg));
@@ -260,6 +261,7 @@ ipc_unpack_friend_list(struct rd *r, struct ipc_friend_list *m)
 		rd_u8(r, &e->status);
 		rd_u8(r, &e->connection);
 		rd_u8(r, &e->userstatus);
+		rd_u16(r, &e->outbox);
 		unpack_lv(r, e->name, &e->name_len, sizeof(e->name));
 		unpack_lv(r, e->status_msg, &e->status_msg_len,
 		    sizeof(e->status_msg));

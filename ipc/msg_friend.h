@@ -182,6 +182,7 @@ struct ipc_friend_entry {
 	uint8_t		status;
 	uint8_t		connection;	/* enum friend_conn */
 	uint8_t		userstatus;
+	uint16_t	outbox;		/* messages waiting for it */
 	uint16_t	name_len;
 	uint8_t		name[FRIEND_NAME_MAX];
 	uint16_t	status_msg_len;
@@ -192,7 +193,7 @@ struct ipc_friend_list {
 	uint8_t			count;
 	struct ipc_friend_entry	e[FRIEND_LIST_PAGE];
 };
-#define IPC_FRIEND_ENTRY_MIN	(2 + TOX_PK_LEN + 3 + 2 + 2)
+#define IPC_FRIEND_ENTRY_MIN	(2 + TOX_PK_LEN + 3 + 2 + 2 + 2)
 #define IPC_FRIEND_ENTRY_MAX	(IPC_FRIEND_ENTRY_MIN + FRIEND_NAME_MAX + \
 				 FRIEND_STATUSMSG_MAX)
 #define IPC_FRIEND_LIST_MIN	3
