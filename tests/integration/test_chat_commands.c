@@ -149,7 +149,8 @@ json_session(void **state)
 	p = req;
 	p += sprintf(p,
 	    "{\"cmd\":\"help\",\"id\":1}\n"
-	    "{\"cmd\":\"send\",\"id\":2,\"friend\":0,\"text\":\"a\\u001b[2J\"}\n"
+	    "{\"cmd\":\"send\",\"id\":2,\"friend\":0,"
+	    "\"text\":\"a\\u001b[2J\"}\n"
 	    "{\"cmd\":\"send\",\"id\":3,\"friend\":256,\"text\":\"hi\"}\n"
 	    "{\"cmd\":\"me\",\"id\":4,\"friend\":0,\"text\":\"\"}\n"
 	    "{\"cmd\":\"typing\",\"id\":5,\"friend\":0,\"typing\":\"maybe\"}\n"

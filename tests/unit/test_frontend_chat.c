@@ -283,7 +283,8 @@ send_refused(void **state)
 		"{\"cmd\": \"send\", \"friend\": 0}",
 		"{\"cmd\": \"send\", \"friend\": 0, \"text\": \"\"}",
 		"{\"cmd\": \"send\", \"friend\": 0, \"text\": 5}",
-		"{\"cmd\": \"send\", \"friend\": 0, \"text\": \"a\\u001b[2Jb\"}",
+		"{\"cmd\": \"send\", \"friend\": 0, "
+		    "\"text\": \"a\\u001b[2Jb\"}",
 		"{\"cmd\": \"send\", \"friend\": 0, \"text\": \"a\\rb\"}",
 		"{\"cmd\": \"send\", \"friend\": 0, \"text\": \"a\\u0000b\"}",
 		"{\"cmd\": \"send\", \"friend\": 0, \"text\": \"a\\u0085b\"}",
