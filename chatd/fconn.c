@@ -149,6 +149,9 @@ set_state(struct fc *fc, uint8_t state)
 	uint64_t			 now = mono_ms();
 	unsigned			 n = num_of(fc);
 
+	static const char *const names[] = { "none", "keyed", "established" };
+
+	log_debug("friend %u: session %s", n, names[state]);
 	fc->state = state;
 	if (state == NC_STATE_NONE) {
 		drop_transport(fc);

@@ -50,6 +50,8 @@ enum role {
 /* First descriptor a role may receive for role-specific purposes
  * (a passphrase fd, a nodes file): passed by the supervisor at exec. */
 #define FD_ROLE_EXTRA		8
+/* netd: the session's UDP socket, bound by the supervisor */
+#define FD_NETD_UDP		FD_ROLE_EXTRA
 /* keyd: the file of a one-shot import or export (keyd/target.h) */
 #define FD_KEYD_TARGET		FD_ROLE_EXTRA
 

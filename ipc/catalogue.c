@@ -158,6 +158,10 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "search the DHT for a friend's DHT key",
 	    E(KEYD, NETD), IPC_NET_DHT_KEY_LEN, IPC_NET_DHT_KEY_LEN,
 	    IPC_FD_NONE },
+	[IPC_NET_DHT_KEY] = { "NET_DHT_KEY",
+	    "the DHT secret key keyd keeps for netd across its restarts",
+	    E(KEYD, NETD), IPC_NET_DHT_KEY_LEN, IPC_NET_DHT_KEY_LEN,
+	    IPC_FD_NONE, { 0 }, IPC_S_SECRET },
 	[IPC_NET_DHT_SEARCH_DEL] = { "NET_DHT_SEARCH_DEL",
 	    "stop searching for a DHT key",
 	    E(KEYD, NETD), IPC_NET_DHT_KEY_LEN, IPC_NET_DHT_KEY_LEN,
@@ -352,6 +356,13 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "end a friend's session: a kill packet goes, the keys are wiped",
 	    E(CHATD, KEYD), IPC_NC_PK_MSG_LEN, IPC_NC_PK_MSG_LEN,
 	    IPC_FD_NONE },
+
+	[IPC_NC_ADDR] = { "NC_ADDR",
+	    "where an established session's friend is: its DHT key, address",
+	    E(NETD, KEYD), IPC_NC_ADDR_MIN, IPC_NC_ADDR_MAX, IPC_FD_NONE },
+	[IPC_NC_RESUME] = { "NC_RESUME",
+	    "to a new netd: an established session, to go on where it was",
+	    E(KEYD, NETD), IPC_NC_ADDR_MIN, IPC_NC_ADDR_MAX, IPC_FD_NONE },
 
 	/* The messenger. */
 	[IPC_CHAT_SEND] = { "CHAT_SEND",

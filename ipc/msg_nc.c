@@ -168,3 +168,24 @@ ipc_unpack_nc_plain(struct rd *r, struct ipc_nc_plain *m)
 		return -1;
 	return 0;
 }
+
+void
+ipc_pack_nc_addr(struct wr *w, const struct ipc_nc_addr *m)
+{
+	if (!packed_node_family_ok(m->node.family, 0)) {
+		wr_fail(w);
+		return;
+	}
+	wr_bytes(w, m->pk, sizeof(m->pk));
+	packed_node_pack(w, &m->node);
+}
+
+int
+ipc_unpack_nc_addr(struct rd *r, struct ipc_nc_addr *m)
+{
+	memset(m, 0, sizeof(*m));
+	rd_bytes(r, m->pk, sizeof(m->pk));
+	if (!rd_ok(r) || packed_node_unpack(r, &m->node, 0) == -1)
+		return -1;
+	return rd_done(r) ? 0 : -1;
+}

@@ -28,6 +28,7 @@
 
 #include "common/nc_data.h"
 #include "common/nc_handshake.h"
+#include "common/packed_node.h"
 #include "common/rd.h"
 
 #define IPC_NC_PK_LEN		32
@@ -117,5 +118,21 @@ struct ipc_nc_plain {
 #define IPC_NC_PLAIN_MAX	(IPC_NC_PK_LEN + NC_DATA_HDR_LEN + NC_DATA_MAX)
 void	ipc_pack_nc_plain(struct wr *, const struct ipc_nc_plain *);
 int	ipc_unpack_nc_plain(struct rd *, struct ipc_nc_plain *);
+
+/*
+ * NC_ADDR (netd -> keyd) and NC_RESUME (keyd -> netd): pk 32 || a UDP
+ * packed node: the friend's DHT key at the address its established
+ * session uses.  keyd keeps it (public routing data, no secret) so that a
+ * restarted netd, with the same DHT key and socket, goes on with every
+ * established session where the last one left it: friends see nothing.
+ */
+struct ipc_nc_addr {
+	uint8_t			pk[IPC_NC_PK_LEN];
+	struct packed_node	node;
+};
+#define IPC_NC_ADDR_MIN		(IPC_NC_PK_LEN + PN_SIZE_V4)
+#define IPC_NC_ADDR_MAX		(IPC_NC_PK_LEN + PN_SIZE_V6)
+void	ipc_pack_nc_addr(struct wr *, const struct ipc_nc_addr *);
+int	ipc_unpack_nc_addr(struct rd *, struct ipc_nc_addr *);
 
 #endif

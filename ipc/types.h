@@ -53,6 +53,7 @@ enum ipc_type {
 	IPC_NET_BOOTSTRAP	= 67,	/* one node: IP, port, DHT key */
 	IPC_NET_DHT_SEARCH_ADD	= 68,	/* a friend's DHT key */
 	IPC_NET_DHT_SEARCH_DEL	= 69,
+	IPC_NET_DHT_KEY		= 70,	/* keyd -> netd: the DHT secret key */
 	IPC_AREA_NET_LAST	= 127,
 
 	/*
@@ -126,6 +127,8 @@ enum ipc_type {
 	IPC_NC_PLAIN_IN		= 232,	/* keyd -> chatd: what it held */
 	IPC_NC_PLAIN_OUT	= 233,	/* chatd -> keyd: to seal and send */
 	IPC_NC_KILL		= 234,	/* chatd -> keyd: end the session */
+	IPC_NC_ADDR		= 235,	/* netd -> keyd: where a session is */
+	IPC_NC_RESUME		= 236,	/* keyd -> netd: a session to go on */
 	IPC_AREA_NC_LAST	= 255,
 	/* The messenger: the user's words, friends' words, the outbox. */
 	IPC_AREA_CHAT_FIRST	= 256,

@@ -145,6 +145,7 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 		net_relay_netd_up();
 		onion_ops_tell_netd();
 		dhtpk_ops_netd_up();
+		nc_session_netd_up();
 	}
 	if (nc.role == ROLE_CHATD) {
 		keyd_friends_chatd_up();

@@ -27,6 +27,9 @@ struct session {
 	uint8_t		recv_nonce[NC_NONCE_LEN];
 	/* the ack and send end chatd last used: a kill packet carries them */
 	uint32_t	last_ack, last_end;
+	/* where netd last had it established (NC_ADDR), for a new netd */
+	uint8_t		has_where;
+	struct packed_node where;
 };
 
 static struct session	*tab;		/* NC_SESSION_MAX, secure memory */
@@ -377,14 +380,40 @@ nc_session_chatd_gone(void)
 		}
 }
 
+/*
+ * An established session whose address netd told us outlives netd: the
+ * next netd has the same DHT key and socket, and goes on with it
+ * (nc_session_netd_up).  One still being made is lost with netd's state.
+ */
 void
 nc_session_netd_gone(void)
 {
 	size_t	i;
 
 	for (i = 0; tab != NULL && i < NC_SESSION_MAX; i++)
-		if (tab[i].used)
+		if (tab[i].used && (tab[i].state != NC_STATE_ESTABLISHED ||
+		    !tab[i].has_where))
 			end(&tab[i]);
+}
+
+void
+nc_session_netd_up(void)
+{
+	struct ipc_nc_addr	a;
+	uint8_t			buf[IPC_NC_ADDR_MAX];
+	struct wr		w;
+	size_t			i;
+
+	for (i = 0; tab != NULL && i < NC_SESSION_MAX; i++) {
+		if (!tab[i].used || tab[i].state != NC_STATE_ESTABLISHED ||
+		    !tab[i].has_where || netd == NULL || !netd->open)
+			continue;
+		memcpy(a.pk, tab[i].pk, sizeof(a.pk));
+		a.node = tab[i].where;
+		wr_init(&w, buf, sizeof(buf));
+		ipc_pack_nc_addr(&w, &a);
+		(void)chan_send_wr(netd, IPC_NC_RESUME, 0, &w);
+	}
 }
 
 void
@@ -416,7 +445,23 @@ need_profile(struct chan *c, const struct ipc_msg *m)
 	    "no profile is unlocked";
 }
 
+static int
+on_addr(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_nc_addr	 a;
+	struct session		*s;
+
+	if (ipc_unpack_nc_addr(r, &a) == -1)
+		return -1;
+	if ((s = find(a.pk)) != NULL && s->state == NC_STATE_ESTABLISHED) {
+		s->where = a.node;
+		s->has_where = 1;
+	}
+	return 0;
+}
+
 static const struct chan_handler from_netd_rows[] = {
+	{ IPC_NC_ADDR,	CH_GATED,	on_addr },
 	{ IPC_NC_HS_MAKE,	CH_GATED,	on_hs_make },
 	{ IPC_NC_HS_IN,	CH_GATED,	on_hs_in },
 	{ IPC_NC_ABORT,	CH_GATED,	on_abort },

@@ -29,9 +29,12 @@
  * a session key, which is chatd's job anyway (rule 1).
  *
  * If chatd goes, every session is killed (kill packets go, so friends
- * reconnect at once, and chatd resends what was not acknowledged); if
- * netd goes, every session ends: the new netd has a new DHT key, which
- * a friend takes as a new connection anyway.
+ * reconnect at once, and chatd resends what was not acknowledged).  If
+ * netd goes, an established session whose address netd reported
+ * (NC_ADDR) goes on: the next netd has the same DHT key (keyd's, see
+ * net_relay.c) and the same socket (the supervisor's), and gets each such
+ * session back (NC_RESUME), so friends see no break and nothing is sent
+ * twice; sessions still being made end.
  */
 #ifndef BULKHEAD_KEYD_NC_SESSION_H
 #define BULKHEAD_KEYD_NC_SESSION_H
@@ -59,8 +62,10 @@ extern struct nc_session_stats	nc_session_stats;
 int	nc_session_init(struct chan *netd, struct chan *chatd);
 /* chatd's channel closed: kill every session (kill packets go). */
 void	nc_session_chatd_gone(void);
-/* netd's channel closed: every session ends without a word. */
+/* netd's channel closed: sessions still being made end. */
 void	nc_session_netd_gone(void);
+/* netd's channel opened: the established sessions to go on with. */
+void	nc_session_netd_up(void);
 /* A friend was removed (or the profile closed): end its session. */
 void	nc_session_forget(const uint8_t pk[32]);
 extern const struct chan_table	nc_session_from_netd;

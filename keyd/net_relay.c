@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "common/log.h"
 #include "common/loop.h"
 #include "common/mono.h"
@@ -71,9 +73,39 @@ send_nodes_cache(void)
 	(void)close(fd);
 }
 
+/*
+ * netd's DHT keypair, drawn once per session and given to every netd
+ * that starts in it: a restarted netd is the same DHT node, so a friend
+ * keeps its connection (c-toxcore drops one whose DHT key changes) and
+ * its searches for us.  netd had this key anyway; keyd only outlives it.
+ */
+static void
+send_dht_key(void)
+{
+	static uint8_t	*sk;	/* secbuf_alloc: never in a core */
+	uint8_t		 pk[32], buf[IPC_NET_DHT_KEY_LEN];
+	struct wr	 w;
+
+	if (netd == NULL || !netd->open)
+		return;
+	if (sk == NULL) {
+		if ((sk = secbuf_alloc(32)) == NULL) {
+			log_warnx("no memory for netd's DHT key: a netd "
+			    "restart will be seen by friends");
+			return;
+		}
+		crypto_box_keypair(pk, sk);
+	}
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_dht_key(&w, sk);
+	(void)chan_send_wr(netd, IPC_NET_DHT_KEY, 0, &w);
+	sodium_memzero(buf, sizeof(buf));
+}
+
 void
 net_relay_netd_up(void)
 {
+	send_dht_key();		/* first: before netd meets anyone */
 	send_nodes_cache();
 	send_saved_nodes();
 }

@@ -37,6 +37,36 @@ dht_new(dht_send_fn *send, void *arg, uint64_t now)
 	return d;
 }
 
+int
+dht_set_keys(struct dht *d, const uint8_t pk[DHT_PK_LEN],
+    const uint8_t sk[DHT_SK_LEN], uint64_t now)
+{
+	struct dht_client	*old;
+	uint8_t			 check[DHT_PK_LEN];
+	size_t			 i;
+
+	if (crypto_scalarmult_base(check, sk) != 0 ||
+	    memcmp(check, pk, DHT_PK_LEN) != 0)
+		return -1;
+	if (memcmp(pk, d->keys.pk, DHT_PK_LEN) == 0)
+		return 0;
+	if ((old = malloc(sizeof(d->close))) == NULL)
+		return -1;
+	memcpy(old, d->close, sizeof(d->close));
+	memset(d->close, 0, sizeof(d->close));
+	memset(d->pend, 0, sizeof(d->pend));
+	dht_keys_wipe(&d->keys);
+	dht_keys_init_with(&d->keys, pk, sk);
+	for (i = 0; i < DHT_CLOSE_LEN; i++) {
+		if (ipp_isset(&old[i].a4.ipp))
+			(void)dht_ask_nodes(d, &old[i].a4.ipp, old[i].pk, now);
+		if (ipp_isset(&old[i].a6.ipp))
+			(void)dht_ask_nodes(d, &old[i].a6.ipp, old[i].pk, now);
+	}
+	free(old);
+	return 0;
+}
+
 void
 dht_free(struct dht *d)
 {

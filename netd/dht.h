@@ -154,6 +154,15 @@ struct dht {
 struct dht	*dht_new(dht_send_fn *, void *arg, uint64_t now_ms);
 /* Wipes the keys and frees. */
 void		 dht_free(struct dht *);
+/*
+ * Takes the keypair keyd keeps for this session's netd (the same after a
+ * netd restart, so friends' connections and searches for us survive it).
+ * The close list is sorted by our old key: it is emptied, and each node
+ * in it asked for nodes again under the new key.  0, or -1 if sk is not
+ * pk's.
+ */
+int		 dht_set_keys(struct dht *, const uint8_t pk[DHT_PK_LEN],
+		    const uint8_t sk[DHT_SK_LEN], uint64_t now_ms);
 const uint8_t	*dht_self_pk(const struct dht *);
 /* Hole punching on NAT ping answers: on by default. */
 void		 dht_set_punching(struct dht *, int on);

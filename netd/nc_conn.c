@@ -478,6 +478,9 @@ data(struct ncc *t, const struct ip_port *src, const uint8_t *pkt, size_t len)
 			t->stats.drop[NCC_DROP_DATA_STATE]++;
 			return;
 		}
+		if (f->st == NCC_ESTABLISHED && !ipp_equal(&f->addr[0], src) &&
+		    t->cb.where != NULL)
+			t->cb.where(t->arg, f->pk, f->dht_pk, src);
 		tie(f, src);
 		t->stats.data_in++;
 		t->cb.data_in(t->arg, f->pk, pkt, len);
@@ -583,6 +586,8 @@ ncc_state(struct ncc *t, const uint8_t pk[NC_PK_LEN], int st, uint64_t now)
 	case NCC_ESTABLISHED:
 		if (f->naddr == 0)
 			return -1;
+		if (f->st != NCC_ESTABLISHED && t->cb.where != NULL)
+			t->cb.where(t->arg, f->pk, f->dht_pk, &f->addr[0]);
 		set_st(t, f, NCC_ESTABLISHED);
 		f->temp_len = 0;
 		f->tries = 0;
@@ -593,6 +598,26 @@ ncc_state(struct ncc *t, const uint8_t pk[NC_PK_LEN], int st, uint64_t now)
 	default:
 		return -1;
 	}
+}
+
+int
+ncc_resume(struct ncc *t, const uint8_t pk[NC_PK_LEN],
+    const uint8_t dht_pk[NC_PK_LEN], const struct ip_port *addr,
+    uint64_t now)
+{
+	struct ncc_friend	*f = ncc_find(t, pk);
+
+	if (f == NULL || !f->want || !ipp_isset(addr))
+		return -1;
+	reset(t, f, 0, 0);
+	memcpy(f->dht_pk, dht_pk, NC_PK_LEN);
+	f->has_dht = 1;
+	f->naddr = 0;
+	tie(f, addr);
+	set_st(t, f, NCC_ESTABLISHED);
+	f->keyd = 1;		/* keyd holds the session */
+	f->due = 0;
+	return 0;
 }
 
 int

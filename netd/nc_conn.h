@@ -82,6 +82,13 @@ struct ncc_cb {
 	/* A handshake keyd opened names a new DHT key for pk: search it. */
 	void	(*dht_changed)(void *arg, const uint8_t pk[NC_PK_LEN],
 		    const uint8_t dht_pk[NC_PK_LEN]);
+	/*
+	 * NC_ADDR: an established connection's address, when it becomes
+	 * established and when the friend speaks from another tied one;
+	 * keyd keeps it for a netd restart (ncc_resume).  May be NULL.
+	 */
+	void	(*where)(void *arg, const uint8_t pk[NC_PK_LEN],
+		    const uint8_t dht_pk[NC_PK_LEN], const struct ip_port *);
 };
 
 /* Why a packet or an answer from keyd was dropped. */
@@ -197,6 +204,14 @@ int	ncc_state(struct ncc *, const uint8_t pk[NC_PK_LEN], int st,
  * NC_DATA_OUT: a 0x1b keyd sealed for pk, sent to the address pk last
  * spoke from.  0, or -1 (no connection, no address, bad size).
  */
+/*
+ * NC_RESUME: a session keyd kept across a netd restart, established at
+ * addr with the friend at DHT key dht_pk (the friend must be wanted).
+ * The connection is ESTABLISHED at once, tied to addr.  0, or -1.
+ */
+int	ncc_resume(struct ncc *, const uint8_t pk[NC_PK_LEN],
+	    const uint8_t dht_pk[NC_PK_LEN], const struct ip_port *addr,
+	    uint64_t now_ms);
 int	ncc_data_out(struct ncc *, const uint8_t pk[NC_PK_LEN],
 	    const uint8_t *pkt, size_t len);
 /*

@@ -58,7 +58,10 @@ net_start(void)
 		return;
 	if (n.port != 0)
 		from = to = n.port;
-	if (udp_open(&n.u, !n.no_ipv6, from, to) == -1)
+	/* the supervisor's socket, the same at every restart; else ours */
+	if (udp_adopt(&n.u, FD_NETD_UDP) == 0)
+		log_debug("udp: the session's socket");
+	else if (udp_open(&n.u, !n.no_ipv6, from, to) == -1)
 		fatal("udp: cannot bind a port in %u..%u", from, to);
 	log_info("DHT on UDP port %u (%s)", n.u.port,
 	    n.u.v6 ? "IPv6 and IPv4" : "IPv4");

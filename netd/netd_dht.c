@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/node_spec.h"
 #include "common/loop.h"
@@ -231,7 +234,29 @@ on_search(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* keyd's DHT key for this session: the same for every netd it starts. */
+static int
+on_dht_key(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	uint8_t	sk[DHT_SK_LEN], pk[DHT_PK_LEN];
+	char	hex[2 * DHT_PK_LEN + 1];
+
+	if (ipc_unpack_net_dht_key(r, sk) == -1)
+		return -1;
+	if (crypto_scalarmult_base(pk, sk) != 0 ||
+	    dht_set_keys(g.d, pk, sk, mono_ms()) == -1)
+		log_warnx("DHT: keyd's key refused; keeping our own");
+	else {
+		hex_encode(pk, DHT_PK_LEN, hex);
+		log_info("DHT key %s (kept by keyd across restarts)", hex);
+	}
+	sodium_memzero(sk, sizeof(sk));
+	rearm();
+	return 0;
+}
+
 static const struct chan_handler from_keyd_rows[] = {
+	{ IPC_NET_DHT_KEY,		CH_ONCE,	on_dht_key },
 	{ IPC_NET_NODES_LOAD,		0,	on_nodes_load },
 	{ IPC_NET_BOOTSTRAP,		0,	on_bootstrap },
 	{ IPC_NET_DHT_SEARCH_ADD,	0,	on_search },

@@ -149,9 +149,27 @@ cb_dht_changed(void *arg, const uint8_t pk[NC_PK_LEN],
 	log_info("net_crypto: friend's DHT key from its handshake: %s", hex);
 }
 
+/* Where an established session is: keyd keeps it for our successor. */
+static void
+cb_where(void *arg, const uint8_t pk[NC_PK_LEN],
+    const uint8_t dht_pk[NC_PK_LEN], const struct ip_port *ipp)
+{
+	struct ipc_nc_addr	a;
+	uint8_t			buf[IPC_NC_ADDR_MAX];
+	struct wr		w;
+
+	memset(&a, 0, sizeof(a));
+	memcpy(a.pk, pk, sizeof(a.pk));
+	if (ipp_to_node(ipp, dht_pk, &a.node) == -1)
+		return;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_addr(&w, &a);
+	to_keyd(IPC_NC_ADDR, &w);
+}
+
 static const struct ncc_cb	cbs = {
 	cb_send, cb_addr, cb_hs_make, cb_hs_in, cb_data_in, cb_abort,
-	cb_dht_changed,
+	cb_dht_changed, cb_where,
 };
 
 static void
@@ -288,10 +306,16 @@ on_state(struct chan *c, struct ipc_msg *m, struct rd *r)
 		[NC_STATE_ESTABLISHED] = NCC_ESTABLISHED,
 	};
 
+	char			hex[2 * NC_PK_LEN + 1];
+
 	if (ipc_unpack_nc_state(r, &st) == -1)
 		return -1;
-	if (g.e != NULL)
-		(void)ncc_state(g.e, st.pk, to_ncc[st.state], mono_ms());
+	hex_encode(st.pk, 4, hex);
+	log_debug("net_crypto: friend %s...: keyd says %s", hex,
+	    ncc_st_name(to_ncc[st.state]));
+	if (g.e != NULL &&
+	    ncc_state(g.e, st.pk, to_ncc[st.state], mono_ms()) == -1)
+		log_debug("net_crypto: friend %s...: state refused", hex);
 	rearm();
 	return 0;
 }
@@ -308,7 +332,24 @@ on_data_out(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* A session keyd kept while netd restarted: on with it, where it was. */
+static int
+on_resume(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_nc_addr	a;
+	struct ip_port		ipp;
+
+	if (ipc_unpack_nc_addr(r, &a) == -1)
+		return -1;
+	if (g.e == NULL || ipp_from_node(&a.node, &ipp) == -1 ||
+	    ncc_resume(g.e, a.pk, a.node.pk, &ipp, mono_ms()) == -1)
+		log_debug("net_crypto: a session to resume refused");
+	rearm();
+	return 0;
+}
+
 static const struct chan_handler from_keyd_rows[] = {
+	{ IPC_NC_RESUME,	0,	on_resume },
 	{ IPC_NC_HS_MADE,	0,	on_hs_made },
 	{ IPC_NC_STATE,		0,	on_state },
 	{ IPC_NC_DATA_OUT,	0,	on_data_out },

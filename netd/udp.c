@@ -6,85 +6,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/udp_bind.h"
 #include "netd/udp.h"
-
-static int
-try_bind(struct udp *u, int v6, uint16_t port)
-{
-	struct sockaddr_in6	s6;
-	struct sockaddr_in	s4;
-
-	if (v6) {
-		memset(&s6, 0, sizeof(s6));
-		s6.sin6_family = AF_INET6;
-		s6.sin6_addr = in6addr_any;
-		s6.sin6_port = htons(port);
-		return bind(u->fd, (struct sockaddr *)&s6, sizeof(s6));
-	}
-	memset(&s4, 0, sizeof(s4));
-	s4.sin_family = AF_INET;
-	s4.sin_addr.s_addr = htonl(INADDR_ANY);
-	s4.sin_port = htons(port);
-	return bind(u->fd, (struct sockaddr *)&s4, sizeof(s4));
-}
-
-static int
-make_socket(struct udp *u, int v6)
-{
-	struct ipv6_mreq	mr;
-	int			on = 1, off = 0, sz = 1024 * 1024;
-
-	u->fd = socket(v6 ? AF_INET6 : AF_INET,
-	    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (u->fd == -1)
-		return -1;
-	if (v6 && setsockopt(u->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
-	    sizeof(off)) == -1) {
-		close(u->fd);	/* no dual stack: IPv4 only */
-		u->fd = -1;
-		return -1;
-	}
-	/* Best effort, as c-toxcore: LAN discovery and bigger buffers. */
-	(void)setsockopt(u->fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on));
-	(void)setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	(void)setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	if (v6) {
-		memset(&mr, 0, sizeof(mr));
-		mr.ipv6mr_multiaddr.s6_addr[0] = 0xff;
-		mr.ipv6mr_multiaddr.s6_addr[1] = 0x02;
-		mr.ipv6mr_multiaddr.s6_addr[15] = 0x01;
-		(void)setsockopt(u->fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr,
-		    sizeof(mr));
-	}
-	u->v6 = v6;
-	return 0;
-}
 
 int
 udp_open(struct udp *u, int want_v6, uint16_t from, uint16_t to)
 {
-	uint32_t	p;
-	int		v6;
+	memset(u, 0, sizeof(*u));
+	u->fd = udp_bind(want_v6, from, to, &u->port, &u->v6);
+	return u->fd == -1 ? -1 : 0;
+}
 
+int
+udp_adopt(struct udp *u, int fd)
+{
 	memset(u, 0, sizeof(*u));
 	u->fd = -1;
-	for (v6 = want_v6 ? 1 : 0; v6 >= 0; v6--) {
-		if (make_socket(u, v6) == -1)
-			continue;
-		for (p = from; p <= to; p++) {
-			if (try_bind(u, v6, (uint16_t)p) == 0) {
-				u->port = (uint16_t)p;
-				return 0;
-			}
-			if (errno != EADDRINUSE)
-				break;
-		}
-		close(u->fd);
-		u->fd = -1;
-		if (errno == EADDRINUSE)
-			return -1;	/* the range is full either way */
-	}
-	return -1;
+	if (udp_bound(fd, &u->port, &u->v6) == -1)
+		return -1;
+	u->fd = fd;
+	return 0;
 }
 
 ssize_t

@@ -11,10 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/udp_bind.h"
 #include "netd/ipp.h"
 
-#define UDP_PORT_FIRST	33445
-#define UDP_PORT_LAST	33545
 #define UDP_MAX_DGRAM	2048	/* c-toxcore reads at most this */
 
 struct udp {
@@ -28,6 +27,9 @@ struct udp {
  * want_v6 0 forces IPv4.  Returns 0, or -1 with errno.
  */
 int	udp_open(struct udp *, int want_v6, uint16_t from, uint16_t to);
+/* Takes an inherited, bound UDP socket (the supervisor's, FD_NETD_UDP);
+ * 0, or -1 if fd is not one (then nothing is taken). */
+int	udp_adopt(struct udp *, int fd);
 /* One datagram into buf; returns its length, 0 if none is waiting. -1 on
  * error.  Longer datagrams are truncated and reported as -1. */
 ssize_t	udp_recv(struct udp *, uint8_t *buf, size_t cap, struct ip_port *from);

@@ -15,11 +15,11 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/udp_bind.h"
 #include "supervisor/command.h"
 #include "supervisor/options.h"
 #include "supervisor/profile_dir.h"
 #include "supervisor/session.h"
-#include "supervisor/udp_probe.h"
 
 /* Roles live in ../libexec/bulkhead beside bin/, installed or in build/. */
 static void
@@ -43,7 +43,8 @@ main(int argc, char *argv[])
 	struct options		opts;
 	struct profile_dir	pd;
 	char			libexec[PATH_MAX + 32];
-	int			rc;
+	uint16_t		port;
+	int			rc, v6;
 
 	umask(077);
 	options_parse(&opts, argc, argv);
@@ -59,10 +60,24 @@ main(int argc, char *argv[])
 		options_free(&opts);
 		return rc;
 	}
-	if (opts.port != 0 && !opts.no_udp &&
-	    udp_probe(opts.port, !opts.no_ipv6) == -1) {
-		fprintf(stderr, "bulkhead: --port %u: UDP port %u is in use "
-		    "(%s)\n", opts.port, opts.port, strerror(errno));
+	/*
+	 * A session's UDP socket is bound here, once: a port in use is one
+	 * clear error now, not a netd dying at every restart, and every netd
+	 * of the session gets this same socket (common/udp_bind.h).
+	 */
+	opts.udp_fd = -1;
+	if (opts.command == NULL && !opts.no_udp &&
+	    (opts.udp_fd = udp_bind(!opts.no_ipv6,
+	    opts.port != 0 ? opts.port : UDP_PORT_FIRST,
+	    opts.port != 0 ? opts.port : UDP_PORT_LAST, &port, &v6)) == -1) {
+		if (opts.port != 0)
+			fprintf(stderr, "bulkhead: --port %u: UDP port %u is "
+			    "in use (%s)\n", opts.port, opts.port,
+			    strerror(errno));
+		else
+			fprintf(stderr, "bulkhead: no UDP port free in "
+			    "%u..%u (%s)\n", UDP_PORT_FIRST, UDP_PORT_LAST,
+			    strerror(errno));
 		command_finish(&opts, 1);
 		profile_dir_finish(&pd, opts.profile);
 		options_free(&opts);

@@ -40,6 +40,8 @@ struct options {
 	uint16_t	 port;				/* 0: netd's range */
 	int		 no_udp;
 	int		 no_ipv6;
+	/* the session's UDP socket, bound once, netd's at every start */
+	int		 udp_fd;			/* -1: none */
 	/* per-role options passed through (netd's --port, ...) */
 	struct role_args role[ROLE_MAX];
 	/* bootstrap nodes list: a file, and/or fetched from a URL */

@@ -28,6 +28,10 @@
 #define RESTART_BASE_MS		500
 #define RESTART_MAX_SHIFT	6	/* 500 ms << 6 = 32 s at most */
 #define RESTART_STABLE_MS	60000	/* alive this long: failures forgotten */
+/* Only a death this soon after the start counts as a failure: a role
+ * that ran a while and was killed (by the user, the OOM killer, a test)
+ * comes back at once, a crash loop still backs off. */
+#define RESTART_QUICK_MS	1500
 #define GRACE_FRONTEND_MS	5000
 #define GRACE_KEYD_MS		10000	/* keyd saves the profile */
 #define GRACE_OTHERS_MS		3000
@@ -425,7 +429,8 @@ child_exited(struct proc *p, int status)
 		delay = (uint64_t)RESTART_BASE_MS <<
 		    (p->fails < RESTART_MAX_SHIFT ? p->fails :
 		    RESTART_MAX_SHIFT);
-		p->fails++;
+		if (lived < RESTART_QUICK_MS)
+			p->fails++;
 		p->state = ROLE_STATE_RESTARTING;
 		log_warnx("%s (pid %d) %s; restarting in %llu ms",
 		    role_name(p->role), (int)pid, desc,
@@ -510,6 +515,9 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 		fds[n++] = peers[i];
 	if (role == ROLE_FRONTEND && opts->pass_fd_open != -1)
 		fds[n++] = (struct spawn_fd){ opts->pass_fd_open, FD_PASS };
+	/* the session's UDP socket: the same port for every netd */
+	if (role == ROLE_NETD && opts->udp_fd != -1)
+		fds[n++] = (struct spawn_fd){ opts->udp_fd, FD_NETD_UDP };
 	/* the user's import or export file: to keyd itself (audit M4) */
 	if (role == ROLE_KEYD && opts->file_fd != -1)
 		fds[n++] = (struct spawn_fd){ opts->file_fd, FD_FILE };

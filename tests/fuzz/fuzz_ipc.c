@@ -57,6 +57,7 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_nc_state		ncst;
 		struct ipc_nc_data		ncd;
 		struct ipc_nc_plain		ncp;
+		struct ipc_nc_addr		nca;
 		struct ipc_chat_send		cs;
 		struct ipc_chat_id		cid;
 		struct ipc_chat_typing		cty;
@@ -124,6 +125,7 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_nc_state, ncst);
 	TRYV(ipc_unpack_nc_data, ncd);
 	TRYV(ipc_unpack_nc_plain, ncp);
+	TRYV(ipc_unpack_nc_addr, nca);
 	TRYV(ipc_unpack_chat_send, cs);
 	TRYV(ipc_unpack_chat_id, cid);
 	TRYV(ipc_unpack_chat_typing, cty);

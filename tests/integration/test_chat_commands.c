@@ -170,7 +170,7 @@ json_session(void **state)
 
 	r = reply_id(e, 1);
 	assert_string_equal(args_of(json_object_get(r, "commands"), "send"),
-	    "friend text*");
+	    "friend [action] text*");
 	assert_string_equal(args_of(json_object_get(r, "commands"), "me"),
 	    "friend text*");
 	assert_string_equal(args_of(json_object_get(r, "commands"),

@@ -7,7 +7,12 @@
  *
  *  - bulkhead learns libtoxcore's DHT key (tox_self_get_dht_id) from
  *    libtoxcore's DHT-PK: netd logs "DHT-PK: friend's DHT key learned:
- *    HEX" only after chatd accepted an announcement keyd opened;
+ *    HEX" only after chatd accepted an announcement keyd opened.  Now
+ *    that friends connect (issue 10), libtoxcore may reach bulkhead with
+ *    a net_crypto handshake first (it learned our key from our DHT-PK),
+ *    and stops sending its DHT-PK once connected: then netd logs
+ *    "net_crypto: friend's DHT key from its handshake: HEX", which
+ *    counts too (the key came from libtoxcore either way);
  *  - libtoxcore learns bulkhead's DHT key from bulkhead's DHT-PK.
  *    c-toxcore shows nothing directly, but with the key it starts a DHT
  *    search for it, and so asks bulkhead's node for the nodes closest to
@@ -89,7 +94,7 @@ dhtpk_both_ways(void **state)
 {
 	char			 port[32], bs[160], line[256], dir[64], rm[96];
 	char			 hex[2 * TOX_PUBLIC_KEY_SIZE + 1];
-	char			 learned[160], searched[160];
+	char			 learned[160], by_hs[160], searched[160];
 	const char		*args[] = { port, bs, "--log-level=info", NULL };
 	uint8_t			 pk[32], dht[32];
 	struct toxpeer		 p;
@@ -105,6 +110,8 @@ dhtpk_both_ways(void **state)
 	hex_encode(dht, sizeof(dht), hex);
 	snprintf(learned, sizeof(learned),
 	    "DHT-PK: friend's DHT key learned: %s", hex);
+	snprintf(by_hs, sizeof(by_hs),
+	    "net_crypto: friend's DHT key from its handshake: %s", hex);
 	snprintf(searched, sizeof(searched), "DHT: %s searches for our DHT "
 	    "key", hex);
 
@@ -130,7 +137,8 @@ dhtpk_both_ways(void **state)
 	deadline = start + T_DHTPK_MS;
 	while (mono_ms() < deadline && !(got_learned && got_searched)) {
 		usleep((useconds_t)toxpeer_iterate(&p) * 1000);
-		if (!got_learned && (got_learned = logged(&b, learned)))
+		if (!got_learned && (got_learned = logged(&b, learned) ||
+		    logged(&b, by_hs)))
 			fprintf(stderr, "bulkhead learned libtoxcore's DHT "
 			    "key after %llu ms\n",
 			    (unsigned long long)(mono_ms() - start));

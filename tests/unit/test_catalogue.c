@@ -134,13 +134,14 @@ answers_are_answers_and_travel_back(void **state)
 	assert_false(ipc_answers(IPC_NET_STATUS, IPC_OK));
 }
 
-/* Passphrases and the words of a conversation are wiped after dispatch. */
+/* Passphrases, keys and the words of a conversation are wiped after
+ * dispatch. */
 static void
-passphrases_and_words_are_secret(void **state)
+secrets_and_words_are_secret(void **state)
 {
 	static const uint16_t secret[] = { IPC_PROFILE_UNLOCK,
 	    IPC_PROFILE_CREATE, IPC_PROFILE_IMPORT, IPC_PROFILE_EXPORT,
-	    IPC_PASSWD, IPC_NC_PLAIN_IN, IPC_NC_PLAIN_OUT, IPC_CHAT_SEND,
+	    IPC_PASSWD, IPC_NET_DHT_KEY, IPC_NC_PLAIN_IN, IPC_NC_PLAIN_OUT, IPC_CHAT_SEND,
 	    IPC_CHAT_MESSAGE, IPC_OUTBOX_PUT, IPC_OUTBOX_LOAD };
 	unsigned	t;
 	size_t		i;
@@ -820,6 +821,19 @@ pk_nc_plain(int big)
 }
 
 static size_t
+pk_nc_addr(int big)
+{
+	struct ipc_nc_addr	m;
+	struct wr		w;
+
+	memset(&m, 0, sizeof(m));
+	m.node.family = big ? PN_UDP6 : PN_UDP4;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_addr(&w, &m);
+	return done(&w);
+}
+
+static size_t
 pk_chat_send(int big)
 {
 	static struct ipc_chat_send	m;
@@ -1049,6 +1063,7 @@ static const struct {
 	{ IPC_NET_BOOTSTRAP, pk_net_bootstrap },
 	{ IPC_NET_DHT_SEARCH_ADD, pk_net_dht_key },
 	{ IPC_NET_DHT_SEARCH_DEL, pk_net_dht_key },
+	{ IPC_NET_DHT_KEY, pk_net_dht_key },
 	/* the nodes lists ride as descriptors, with no payload */
 	{ IPC_NODES_FD, pk_none },
 	{ IPC_NODES_FETCHED, pk_none },
@@ -1097,6 +1112,8 @@ static const struct {
 	{ IPC_NC_PLAIN_IN, pk_nc_plain },
 	{ IPC_NC_PLAIN_OUT, pk_nc_plain },
 	{ IPC_NC_KILL, pk_nc_pk },
+	{ IPC_NC_ADDR, pk_nc_addr },
+	{ IPC_NC_RESUME, pk_nc_addr },
 	{ IPC_CHAT_SEND, pk_chat_send },
 	{ IPC_CHAT_SENT, pk_chat_id },
 	{ IPC_CHAT_TYPING, pk_chat_typing },
@@ -1140,7 +1157,7 @@ main(void)
 		cmocka_unit_test(every_type_has_a_row_in_its_area),
 		cmocka_unit_test(every_edge_is_a_wired_channel),
 		cmocka_unit_test(answers_are_answers_and_travel_back),
-		cmocka_unit_test(passphrases_and_words_are_secret),
+		cmocka_unit_test(secrets_and_words_are_secret),
 		cmocka_unit_test(bounds_equal_what_the_packers_write),
 	};
 
