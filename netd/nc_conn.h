@@ -22,7 +22,15 @@
  * address tied and a new DHT key taken (dht_changed).  Anyone can get a
  * cookie naming a friend's real key (a 0x18 just claims one), so acting
  * earlier would let a stranger reset a friend's connection or tie its own
- * address to it.
+ * address to it.  keyd's answer does not name the handshake it opened;
+ * adopt() in nc_conn.c says how several out at once are told apart.
+ *
+ * Smaller points: a 0x19 is looked at only from an address tied to an
+ * attempt still asking (c-toxcore routes it by address too), so a flood
+ * of them costs no box opens; an attempt is killed at the resend time
+ * after its NCC_TRIES-th send (c-toxcore, on its next loop), and the next
+ * one waits NCC_BACKOFF_MIN_MS, doubling to NCC_BACKOFF_MAX_MS, where
+ * c-toxcore starts again at once.
  */
 #ifndef BULKHEAD_NETD_NC_CONN_H
 #define BULKHEAD_NETD_NC_CONN_H
