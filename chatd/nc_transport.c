@@ -244,7 +244,6 @@ resend(struct nct *n, uint64_t now_ms)
 	}
 }
 
-
 void
 nct_init(struct nct *n, const struct nct_cb *cb, uint64_t now_ms)
 {
