@@ -224,8 +224,10 @@ msg_notes(int farm)
 	    "tox_iteration_interval(), so its figure is mostly that)\n");
 	printf("  \"to the other kind\": the column's side sends, the other "
 	    "kind echoes (bulkhead -> libtoxcore under bulkhead)\n");
-	printf("messages/s: %d messages written back to back by one of a "
-	    "pair, until the sender reports the last receipt\n", MSG_BURST);
+	printf("messages/s: %d messages sent back to back by one of a pair "
+	    "(bulkhead: `send` lines, at most 128 unanswered,\n  as its "
+	    "frontend takes 256 requests to chatd at a time), until the "
+	    "sender reports the last receipt\n", MSG_BURST);
 	printf("with friends online: %d libtoxcore friends more (one "
 	    "process, bench/toxfarm, not measured) for the first of each\n"
 	    "  kind, which has 2 already; the issue asks 100: BENCH_FRIENDS=n "

@@ -33,6 +33,7 @@
 #define T_FARM		300000
 #define WARMUP_S	MSG_WARMUP_S
 #define WINDOW_S	MSG_WINDOW_S
+#define BURST_WINDOW	128	/* sends a session has unanswered */
 
 const char *const msg_online_by[SIDES] = {
 	[SIDE_BULKHEAD] = "its \"friend_connection\" event with \"udp\", as "
@@ -86,7 +87,7 @@ struct node {
 	double		 rtt[MSG_PINGS];
 	int		 nrtt;
 	char		 burst_pk[PK_HEX + 1];
-	int		 burst_n, burst_got;
+	int		 burst_n, burst_got, burst_sent, burst_replied;
 	long long	 burst_t0, burst_ns;
 	int		 errors;
 };
@@ -186,6 +187,26 @@ ping_next(struct node *nd)
 	    nd->ping_pk, "text", nd->ping_text));
 }
 
+/*
+ * A burst's next sends while fewer than BURST_WINDOW are unanswered: the
+ * frontend refuses a request with more than CHAN_MAX_CALLS (256) of its
+ * own to chatd in flight, as "chatd is not available".
+ */
+static void
+burst_fill(struct node *nd)
+{
+	char	text[32];
+
+	while (nd->burst_sent < MSG_BURST &&
+	    nd->burst_sent - nd->burst_replied < BURST_WINDOW) {
+		snprintf(text, sizeof(text), "burst %d of %d", nd->burst_sent,
+		    MSG_BURST);
+		bh_put(nd, json_pack("{s:s, s:s, s:s}", "cmd", "send",
+		    "friend", nd->burst_pk, "text", text));
+		nd->burst_sent++;
+	}
+}
+
 /* One of a session's lines. */
 static void
 bh_line(struct node *nd, json_t *j)
@@ -198,6 +219,12 @@ bh_line(struct node *nd, json_t *j)
 	long long	 now = run_now_ns();
 
 	if (ev == NULL) {	/* a reply */
+		s = json_string_value(json_object_get(j, "reply"));
+		if (s != NULL && strcmp(s, "send") == 0 &&
+		    nd->burst_sent > nd->burst_replied) {
+			nd->burst_replied++;
+			burst_fill(nd);
+		}
 		if (json_object_get(j, "reply") != NULL &&
 		    !json_is_true(json_object_get(j, "ok"))) {
 			s = json_string_value(json_object_get(j, "error"));
@@ -696,23 +723,15 @@ static double
 burst(struct net *n, struct node *from, struct node *to)
 {
 	struct fr	*f;
-	char		 text[32];
-	int		 i;
 
 	from->burst_ns = 0;
 	if (from->kind == SIDE_BULKHEAD) {
 		memcpy(from->burst_pk, to->addr, PK_HEX);
 		from->burst_pk[PK_HEX] = '\0';
-		from->burst_got = 0;
+		from->burst_got = from->burst_sent = from->burst_replied = 0;
 		from->burst_n = MSG_BURST;
 		from->burst_t0 = run_now_ns();
-		/* 500 short lines, and their replies, fit in the pipes */
-		for (i = 0; i < MSG_BURST; i++) {
-			snprintf(text, sizeof(text), "burst %d of %d", i,
-			    MSG_BURST);
-			bh_put(from, json_pack("{s:s, s:s, s:s}", "cmd",
-			    "send", "friend", from->burst_pk, "text", text));
-		}
+		burst_fill(from);
 	} else if ((f = fr_get(from, to->addr)) != NULL && f->num >= 0)
 		tox_put(from, "burst %ld %d\n", f->num, MSG_BURST);
 	burster = from;
