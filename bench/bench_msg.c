@@ -799,6 +799,7 @@ busy(struct net *n, int count, struct obs o[SIDES])
 	int		i;
 
 	farm_want = count;
+	tox_put(&n->n[X], "autoaccept\n");	/* a flag of the process */
 	if (start_farm(n, count) == -1)
 		return;
 	if (!run_until(n, farm_online, T_FARM))
