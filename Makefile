@@ -101,9 +101,10 @@ INTEROP_TOOL_BINS = $(patsubst tests/interop/%.c,$(B)/tests/%,$(INTEROP_TOOLS))
 INTEG_TOOL_BINS	 = $(patsubst tests/integration/%.c,$(B)/tests/%,$(INTEG_TOOLS))
 # The bench: one program (bench/bench.c and its helpers) and the
 # libtoxcore node it runs, which links libtoxcore alone.
-BENCH_SRCS	 = $(filter-out bench/toxnode.c,$(wildcard bench/*.c))
+BENCH_SRCS	 = $(filter-out bench/toxnode.c bench/toxfarm.c,$(wildcard bench/*.c))
 BENCH_BIN	 = $(B)/bench/bench
 BENCH_TOXNODE	 = $(B)/bench/toxnode
+BENCH_TOXFARM	 = $(B)/bench/toxfarm
 FUZZ_SRCS	 = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS	 = $(patsubst tests/fuzz/%.c,$(FB)/%,$(FUZZ_SRCS))
 
@@ -209,6 +210,10 @@ $(BENCH_TOXNODE): bench/toxnode.c
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(call pkg_libs,$(PKGS_INTEROP))
+$(BENCH_TOXFARM): bench/toxfarm.c
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS_INTEROP)) $(LDFLAGS) -o $@ $< $(call pkg_libs,$(PKGS_INTEROP))
 
 test: all $(UNIT_BINS) $(INTEG_BINS) $(INTEG_TOOL_BINS) $(INTEROP_BINS) \
     $(INTEROP_TOOL_BINS) ipc-doc-check
@@ -283,7 +288,7 @@ $(FB)/obj/gen/build_id.o: $(FB)/gen/build_id.c
 fuzz: $(FUZZ_BINS)
 	@sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
-bench: all $(BENCH_BIN) $(BENCH_TOXNODE)
+bench: all $(BENCH_BIN) $(BENCH_TOXNODE) $(BENCH_TOXFARM)
 	@$(BENCH_BIN)
 
 man-lint:

@@ -67,8 +67,8 @@ struct nodes {
 	struct toxnode		tox[2];
 };
 
-static long long
-now_ns(void)
+long long
+run_now_ns(void)
 {
 	struct timespec	ts;
 
@@ -76,8 +76,8 @@ now_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void
-sleep_until(long long t)
+void
+run_sleep_until(long long t)
 {
 	struct timespec	ts;
 
@@ -89,16 +89,16 @@ sleep_until(long long t)
 
 /* 0 once something in this namespace has UDP port bound (so that neither
  * side's first packets are lost to a daemon not yet listening). */
-static int
-wait_bound(int port, int timeout_ms)
+int
+run_wait_bound(int port, int timeout_ms)
 {
-	long long	 deadline = now_ns() + timeout_ms * 1000000LL;
+	long long	 deadline = run_now_ns() + timeout_ms * 1000000LL;
 	char		 line[256];
 	unsigned int	 p;
 	FILE		*f;
 	int		 found = 0;
 
-	while (!found && now_ns() < deadline) {
+	while (!found && run_now_ns() < deadline) {
 		if ((f = fopen("/proc/self/net/udp", "r")) == NULL) {
 			warn("/proc/self/net/udp");
 			return -1;
@@ -116,8 +116,8 @@ wait_bound(int port, int timeout_ms)
 }
 
 /* A log to stderr: the bench's /tmp goes when it ends. */
-static void
-dump_file(const char *path)
+void
+run_dump_file(const char *path)
 {
 	char	 buf[4096];
 	FILE	*f;
@@ -132,8 +132,8 @@ dump_file(const char *path)
 }
 
 /* A new identity in dir/profile.tox, without a passphrase. */
-static int
-make_profile(const char *dir)
+int
+run_make_profile(const char *dir)
 {
 	char		 prof[300], out[512], err[512];
 	const char	*args[] = { prof, "--no-passphrase", "init", NULL };
@@ -155,7 +155,7 @@ start_bulkhead(struct nodes *n, struct bhnode *b, const char *dir)
 
 	snprintf(bs, sizeof(bs), "--bootstrap=" BENCH_ADDR ":%d:%s",
 	    BSD_PORT, n->bsd.key);
-	b->t0 = now_ns();
+	b->t0 = run_now_ns();
 	if (bh_start_dir(&b->bh, dir, args) == -1) {
 		warn("starting bulkhead");
 		return -1;
@@ -183,7 +183,7 @@ start_toxnode(struct nodes *n, struct toxnode *t, const char *dir,
 		close(p[1]);
 		return -1;
 	}
-	t->t0 = now_ns();
+	t->t0 = run_now_ns();
 	if ((t->pid = fork()) == -1) {
 		warn("fork");
 		return -1;
@@ -239,7 +239,7 @@ toxnode_expect(struct toxnode *t, const char *want, char *line, size_t sz,
 {
 	long long	left;
 
-	while ((left = (deadline - now_ns()) / 1000000) >= 0) {
+	while ((left = (deadline - run_now_ns()) / 1000000) >= 0) {
 		if (toxnode_line(t, line, sz, (int)left) == -1)
 			return -1;
 		if (strncmp(line, "address ", 8) == 0 &&
@@ -269,7 +269,7 @@ bulkhead_ready(struct bhnode *b, double *join, double *ann)
 
 	*ann = RUN_NOT_MEASURED;
 	while ((!udp || !announced) &&
-	    (left = (deadline - now_ns()) / 1000000) > 0) {
+	    (left = (deadline - run_now_ns()) / 1000000) > 0) {
 		if ((ev = bh_read(&b->bh, (int)left)) == NULL)
 			break;
 		name = json_string_value(json_object_get(ev, "event"));
@@ -279,14 +279,14 @@ bulkhead_ready(struct bhnode *b, double *join, double *ann)
 			st = json_string_value(json_object_get(ev, "state"));
 			if (st != NULL && strcmp(st, "udp") == 0) {
 				udp = 1;
-				*join = (double)(now_ns() - b->t0) / 1e6;
+				*join = (double)(run_now_ns() - b->t0) / 1e6;
 			}
 			keep = 0;
 		} else if (name != NULL && strcmp(name, "onion") == 0 &&
 		    !announced && json_is_true(json_object_get(ev,
 		    "announced"))) {
 			announced = 1;
-			*ann = (double)(now_ns() - b->t0) / 1e6;
+			*ann = (double)(run_now_ns() - b->t0) / 1e6;
 			keep = 0;
 		}
 		if (keep)	/* a later "dht": for both_stayed() */
@@ -425,12 +425,12 @@ measure(struct nodes *n, struct obs o[SIDES])
 			return -1;
 	if (bulkhead_roles_in(&n->bh[0], &s0[SIDE_BULKHEAD]) == -1)
 		return -1;
-	t0 = now_ns();
+	t0 = run_now_ns();
 	for (i = 0; i < SIDES; i++)
 		if (proc_cost(&s0[i], &c0[i]) == -1)
 			return -1;
-	sleep_until(t0 + RUN_WINDOW_S * 1000000000LL);
-	t1 = now_ns();
+	run_sleep_until(t0 + RUN_WINDOW_S * 1000000000LL);
+	t1 = run_now_ns();
 	for (i = 0; i < SIDES; i++)
 		if (proc_cost(&s0[i], &c1[i]) == -1)
 			return -1;
@@ -467,7 +467,7 @@ bulkhead_add(struct bhnode *from, const char *to, long long *when)
 	for (tries = 0; !ok && tries < 100; tries++) {
 		if (tries > 0)
 			usleep(100000);
-		*when = now_ns();
+		*when = run_now_ns();
 		r = bh_cmd(&from->bh, line, 15000);
 		ok = json_is_true(json_object_get(r, "ok"));
 		e = json_string_value(json_object_get(r, "error"));
@@ -504,7 +504,7 @@ libtoxcore_added(struct toxnode *from, long long *when)
 {
 	char	line[LINE_MAX_TOX];
 
-	if (toxnode_expect(from, "added ", line, sizeof(line), now_ns() +
+	if (toxnode_expect(from, "added ", line, sizeof(line), run_now_ns() +
 	    15000 * 1000000LL) == -1 ||
 	    sscanf(line, "added %lld", when) != 1) {
 		warnx("the libtoxcore node's add: %s", line);
@@ -518,19 +518,19 @@ libtoxcore_added(struct toxnode *from, long long *when)
 static int
 bulkhead_got(struct bhnode *to, const char *pk, long long *when)
 {
-	long long	 deadline = now_ns() + DELIVER_MS * 1000000LL, left;
+	long long	 deadline = run_now_ns() + DELIVER_MS * 1000000LL, left;
 	const char	*name, *from;
 	json_t		*ev;
 	int		 got = 0;
 
-	while (!got && (left = (deadline - now_ns()) / 1000000) > 0) {
+	while (!got && (left = (deadline - run_now_ns()) / 1000000) > 0) {
 		if ((ev = bh_read(&to->bh, (int)left)) == NULL)
 			break;
 		name = json_string_value(json_object_get(ev, "event"));
 		from = json_string_value(json_object_get(ev, "public_key"));
 		if (name != NULL && strcmp(name, "friend_request") == 0 &&
 		    from != NULL && strncasecmp(from, pk, PK_HEX) == 0) {
-			*when = now_ns();
+			*when = run_now_ns();
 			got = 1;
 			json_decref(ev);
 		} else
@@ -543,7 +543,7 @@ bulkhead_got(struct bhnode *to, const char *pk, long long *when)
 static int
 libtoxcore_got(struct toxnode *to, const char *pk, long long *when)
 {
-	long long	deadline = now_ns() + DELIVER_MS * 1000000LL;
+	long long	deadline = run_now_ns() + DELIVER_MS * 1000000LL;
 	char		line[LINE_MAX_TOX];
 
 	while (toxnode_expect(to, "request ", line, sizeof(line),
@@ -602,7 +602,7 @@ requests(struct nodes *n, const char *dir, struct obs o[SIDES])
 	snprintf(d2, sizeof(d2), "%s/second", dir);
 	if (mkdir(d2, 0700) == -1)
 		warn("%s", d2);
-	else if (make_profile(d2) == 0 &&
+	else if (run_make_profile(d2) == 0 &&
 	    start_bulkhead(n, &n->bh[1], d2) == 0)
 		bh2 = 1;
 	tox2 = start_toxnode(n, &n->tox[1], dir, "toxnode2") == 0;
@@ -663,14 +663,14 @@ run_once(const char *dir, int libtoxcore_first, struct obs o[SIDES])
 	for (i = 0; i < SIDES; i++)
 		o[i].announce_ms = o[i].fr_cross_ms = o[i].fr_same_ms =
 		    RUN_NOT_MEASURED;
-	if (make_profile(dir) == -1)
+	if (run_make_profile(dir) == -1)
 		return -1;
 	if (bootstrapd_start(&n.bsd, BSD_PORT) == -1) {
 		warnx("tox-bootstrapd did not start");
 		goto out;
 	}
 	n.bsd_up = 1;
-	if (wait_bound(BSD_PORT, 10000) == -1)
+	if (run_wait_bound(BSD_PORT, 10000) == -1)
 		goto out;
 	if (libtoxcore_first ? start_toxnode(&n, &n.tox[0], dir,
 	    "toxnode") == -1 || start_bulkhead(&n, &n.bh[0], dir) == -1 :
@@ -683,7 +683,7 @@ run_once(const char *dir, int libtoxcore_first, struct obs o[SIDES])
 	    bulkhead_unlocked(&n.bh[0]) == -1)
 		goto out;
 	t->announce_ms = t->join_ms;
-	sleep_until(now_ns() + RUN_WARMUP_S * 1000000000LL);
+	run_sleep_until(run_now_ns() + RUN_WARMUP_S * 1000000000LL);
 	if ((rc = measure(&n, o)) == 0)
 		requests(&n, dir, o);
 out:
@@ -695,6 +695,6 @@ out:
 	if (rc == -1)
 		for (i = 0; i < 2; i++)
 			if (n.tox[i].pid > 0)
-				dump_file(n.tox[i].log);
+				run_dump_file(n.tox[i].log);
 	return rc;
 }

@@ -34,6 +34,19 @@ struct obs {
 	struct cost	idle;		/* the window's cost, all processes */
 	uint64_t	pss_kb;		/* all processes, at the window's end */
 	int		nproc;
+	/* issue 10's figures, bench_msg.c; a pair is two of this side */
+	double		online_ms;	/* a pair started: until both have
+					   the other online */
+	double		rtt_p50_ms;	/* a pair: message out, echo back */
+	double		rtt_p99_ms;
+	double		mixed_p50_ms;	/* this side sends, the other kind
+					   echoes */
+	double		mixed_p99_ms;
+	double		msgs_per_s;	/* a pair: one way, until receipts */
+	double		busy_window_s;	/* with friends online: */
+	struct cost	busy;
+	uint64_t	busy_pss_kb;
+	int		busy_friends;	/* online at the window's start */
 };
 
 /* Each side's report of being on the DHT, of being announced (findable
@@ -41,6 +54,16 @@ struct obs {
 extern const char *const run_ready_by[SIDES];
 extern const char *const run_announced_by[SIDES];
 extern const char *const run_request_by[SIDES];
+
+/* Helpers the bench's other scenarios share: CLOCK_MONOTONIC in ns;
+ * sleeping until such a time; waiting (up to timeout_ms) until something
+ * in this namespace has UDP port bound; a log to stderr; a new identity
+ * without a passphrase in dir/profile.tox. */
+long long	run_now_ns(void);
+void	run_sleep_until(long long);
+int	run_wait_bound(int port, int timeout_ms);
+void	run_dump_file(const char *path);
+int	run_make_profile(const char *dir);
 
 /* dir: an empty scratch directory for this repeat.  libtoxcore_first
  * says which side is started first (alternated against order effects). */

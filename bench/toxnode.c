@@ -4,8 +4,10 @@
  * and wakeups are measured as bulkhead's processes are, and none of the
  * bench's own pages are counted to it or shared with it.
  *
- *	toxnode host port key fd
+ *	toxnode host port key fd [savefile]
  *
+ * With savefile, starts from the identity and friends saved there (if
+ * the file is there) and writes them there on "save".
  * Bootstraps from host:port (key: 64 hex digits) and runs the loop tox.h
  * prescribes: tox_iterate(), then wait tox_iteration_interval() (for a
  * command on stdin too, which costs nothing while none comes).  It writes
@@ -19,10 +21,27 @@
  *	added <time>			tox_friend_add() was called
  *	added error <code>		... and refused
  *	request <64 hex digits> <time>	a friend request, from that key
+ *	friend <n> <64 hex> <state> <time>  friend n's connection became
+ *					none, tcp or udp
+ *	accepted <n>			a friend made by "accept"
+ *	saved				the save file is written
+ *	rtt <ns>			one round trip of "ping": the send,
+ *					then the friend's echo's callback
+ *	burst <ns>			"burst": from the first send to the
+ *					callback of the last read receipt
+ *	error <what>			a command that failed
  *
- * One command on stdin, a line:
+ * Commands on stdin, a line each:
  *
  *	add <76 hex digits>		tox_friend_add() with a fixed message
+ *	accept <64 hex digits>		tox_friend_add_norequest()
+ *	autoaccept			accept every request from now on
+ *	save				write the save file
+ *	echo <0|1>			send every message back to its sender
+ *					(but for the answer to a ping)
+ *	ping <n> <count>		count messages to friend n, each sent
+ *					when the last one's echo came
+ *	burst <n> <count>		count messages to friend n back to back
  *
  * It runs until killed (stdin at its end is only no more commands).
  */
@@ -38,8 +57,26 @@
 #include <tox/tox.h>
 
 #define MESSAGE	"bulkhead bench"
+#define SAVE_MAX	(1 << 20)
 
-static int	outfd;
+static int		 outfd;
+static const char	*savefile;
+static int		 autoaccept, echo;
+
+/* A ping in flight: its text, sent at t0; left, the ones still to go. */
+static struct {
+	uint32_t	friend;
+	int		left, seq;
+	long long	t0;
+	char		text[32];
+} ping;
+
+/* A burst: n messages sent to friend from t0, got receipts so far. */
+static struct {
+	uint32_t	friend;
+	int		n, got;
+	long long	t0;
+} burst;
 
 static long long
 now_ns(void)
@@ -86,13 +123,26 @@ say(const char *line)
 }
 
 static void
+accept_key(Tox *t, const uint8_t *pk)
+{
+	char			out[48];
+	TOX_ERR_FRIEND_ADD	e;
+	uint32_t		n;
+
+	if ((n = tox_friend_add_norequest(t, pk, &e)) == UINT32_MAX)
+		snprintf(out, sizeof(out), "error accept %d\n", (int)e);
+	else
+		snprintf(out, sizeof(out), "accepted %u\n", n);
+	say(out);
+}
+
+static void
 on_request(Tox *t, const uint8_t *pk, const uint8_t *msg, size_t len,
     void *arg)
 {
 	char	line[2 * TOX_PUBLIC_KEY_SIZE + 48];
 	long long now = now_ns();
 
-	(void)t;
 	(void)msg;
 	(void)len;
 	(void)arg;
@@ -100,6 +150,154 @@ on_request(Tox *t, const uint8_t *pk, const uint8_t *msg, size_t len,
 	tohex(pk, TOX_PUBLIC_KEY_SIZE, line + 8);
 	snprintf(line + 8 + 2 * TOX_PUBLIC_KEY_SIZE, 40, " %lld\n", now);
 	say(line);
+	if (autoaccept)
+		accept_key(t, pk);
+}
+
+static void
+on_connection(Tox *t, uint32_t friend, TOX_CONNECTION c, void *arg)
+{
+	static const char *const state[] = { "none", "tcp", "udp" };
+	uint8_t		pk[TOX_PUBLIC_KEY_SIZE];
+	char		line[2 * TOX_PUBLIC_KEY_SIZE + 64], hex[65];
+	long long	now = now_ns();
+
+	(void)arg;
+	if (!tox_friend_get_public_key(t, friend, pk, NULL))
+		return;
+	tohex(pk, sizeof(pk), hex);
+	snprintf(line, sizeof(line), "friend %u %s %s %lld\n", friend, hex,
+	    (unsigned)c < 3 ? state[c] : "?", now);
+	say(line);
+}
+
+/* The next ping's text to its friend, timed from just before the send. */
+static void
+ping_send(Tox *t)
+{
+	TOX_ERR_FRIEND_SEND_MESSAGE	e;
+	char				out[48];
+
+	snprintf(ping.text, sizeof(ping.text), "ping %d", ping.seq++);
+	ping.t0 = now_ns();
+	if (tox_friend_send_message(t, ping.friend, TOX_MESSAGE_TYPE_NORMAL,
+	    (const uint8_t *)ping.text, strlen(ping.text), &e) == 0 &&
+	    e != TOX_ERR_FRIEND_SEND_MESSAGE_OK) {
+		snprintf(out, sizeof(out), "error ping %d\n", (int)e);
+		say(out);
+		ping.left = 0;
+	}
+}
+
+static void
+on_message(Tox *t, uint32_t friend, TOX_MESSAGE_TYPE type,
+    const uint8_t *msg, size_t len, void *arg)
+{
+	char		out[48];
+	long long	now = now_ns();
+
+	(void)arg;
+	if (ping.left > 0 && friend == ping.friend &&
+	    len == strlen(ping.text) && memcmp(msg, ping.text, len) == 0) {
+		snprintf(out, sizeof(out), "rtt %lld\n", now - ping.t0);
+		say(out);
+		if (--ping.left > 0)
+			ping_send(t);
+	} else if (echo)
+		(void)tox_friend_send_message(t, friend, type, msg, len, NULL);
+}
+
+static void
+on_receipt(Tox *t, uint32_t friend, uint32_t id, void *arg)
+{
+	char		out[48];
+	long long	now = now_ns();
+
+	(void)t;
+	(void)id;
+	(void)arg;
+	if (burst.n > 0 && friend == burst.friend &&
+	    ++burst.got == burst.n) {
+		snprintf(out, sizeof(out), "burst %lld\n", now - burst.t0);
+		say(out);
+		burst.n = 0;
+	}
+}
+
+static void
+burst_send(Tox *t, uint32_t friend, int n)
+{
+	TOX_ERR_FRIEND_SEND_MESSAGE	e;
+	char				text[32], out[48];
+	int				i;
+
+	burst.friend = friend;
+	burst.got = 0;
+	burst.n = n;
+	burst.t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		snprintf(text, sizeof(text), "burst %d of %d", i, n);
+		if (tox_friend_send_message(t, friend,
+		    TOX_MESSAGE_TYPE_NORMAL, (const uint8_t *)text,
+		    strlen(text), &e) == 0 &&
+		    e != TOX_ERR_FRIEND_SEND_MESSAGE_OK) {
+			snprintf(out, sizeof(out), "error burst %d at %d\n",
+			    (int)e, i);
+			say(out);
+			burst.n = 0;
+			return;
+		}
+	}
+}
+
+static void
+save(Tox *t)
+{
+	char	 tmp[512];
+	size_t	 len = tox_get_savedata_size(t);
+	uint8_t	*buf;
+	FILE	*f;
+	int	 ok;
+
+	if (savefile == NULL || (buf = malloc(len)) == NULL) {
+		say("error save\n");
+		return;
+	}
+	tox_get_savedata(t, buf);
+	snprintf(tmp, sizeof(tmp), "%s.new", savefile);
+	ok = (f = fopen(tmp, "w")) != NULL;
+	if (ok) {
+		ok = fwrite(buf, 1, len, f) == len;
+		ok = fclose(f) == 0 && ok && rename(tmp, savefile) == 0;
+	}
+	free(buf);
+	say(ok ? "saved\n" : "error save\n");
+}
+
+/* The saved identity and friends into o, if there are some; buf stays
+ * the caller's until tox_new. */
+static uint8_t *
+load(struct Tox_Options *o)
+{
+	uint8_t	*buf;
+	FILE	*f;
+	size_t	 len;
+
+	if (savefile == NULL || (f = fopen(savefile, "r")) == NULL)
+		return NULL;
+	if ((buf = malloc(SAVE_MAX)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	len = fread(buf, 1, SAVE_MAX, f);
+	fclose(f);
+	if (len == 0 || len == SAVE_MAX) {
+		free(buf);
+		return NULL;
+	}
+	tox_options_set_savedata_type(o, TOX_SAVEDATA_TYPE_TOX_SAVE);
+	tox_options_set_savedata_data(o, buf, len);
+	return buf;
 }
 
 /* One command line from the bench. */
@@ -110,8 +308,32 @@ command(Tox *t, char *line)
 	char			out[64];
 	TOX_ERR_FRIEND_ADD	e;
 	long long		when;
+	unsigned int		friend;
+	int			n;
 
 	line[strcspn(line, "\r\n")] = '\0';
+	if (strncmp(line, "accept ", 7) == 0 && unhex(line + 7, a,
+	    TOX_PUBLIC_KEY_SIZE) == 0) {
+		accept_key(t, a);
+		return;
+	} else if (strcmp(line, "autoaccept") == 0) {
+		autoaccept = 1;
+		return;
+	} else if (strcmp(line, "save") == 0) {
+		save(t);
+		return;
+	} else if (sscanf(line, "echo %d", &n) == 1) {
+		echo = n != 0;
+		return;
+	} else if (sscanf(line, "ping %u %d", &friend, &n) == 2 && n > 0) {
+		ping.friend = friend;
+		ping.left = n;
+		ping_send(t);
+		return;
+	} else if (sscanf(line, "burst %u %d", &friend, &n) == 2 && n > 0) {
+		burst_send(t, friend, n);
+		return;
+	}
 	if (strncmp(line, "add ", 4) != 0 || unhex(line + 4, a,
 	    sizeof(a)) == -1) {
 		say("added error bad-command\n");
@@ -162,11 +384,15 @@ main(int argc, char *argv[])
 	long			 port;
 	int			 udp = 0;
 	Tox			*t;
+	uint8_t			*saved;
 
-	if (argc != 5 || unhex(argv[3], key, sizeof(key)) == -1 ||
+	if (argc == 6)
+		savefile = argv[5];
+	if ((argc != 5 && argc != 6) || unhex(argv[3], key, sizeof(key)) == -1 ||
 	    (port = strtol(argv[2], NULL, 10)) <= 0 || port > 65535 ||
 	    (outfd = atoi(argv[4])) < 0) {
-		fprintf(stderr, "usage: toxnode host port key fd\n");
+		fprintf(stderr, "usage: toxnode host port key fd "
+		    "[savefile]\n");
 		return 2;
 	}
 	if ((o = tox_options_new(NULL)) == NULL)
@@ -174,12 +400,17 @@ main(int argc, char *argv[])
 	/* as bulkhead is started: IPv4, no LAN discovery, no TCP relay */
 	tox_options_set_ipv6_enabled(o, false);
 	tox_options_set_local_discovery_enabled(o, false);
+	saved = load(o);
 	if ((t = tox_new(o, &en)) == NULL) {
 		fprintf(stderr, "toxnode: tox_new: error %d\n", (int)en);
 		return 1;
 	}
 	tox_options_free(o);
+	free(saved);
 	tox_callback_friend_request(t, on_request);
+	tox_callback_friend_connection_status(t, on_connection);
+	tox_callback_friend_message(t, on_message);
+	tox_callback_friend_read_receipt(t, on_receipt);
 	tox_self_get_address(t, addr);
 	memcpy(line, "address ", 8);
 	tohex(addr, sizeof(addr), line + 8);
