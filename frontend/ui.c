@@ -327,7 +327,13 @@ ui_request(struct cmd_ctx *ctx, struct chan *c, uint16_t type,
 	u->cb = cb;
 	if (chan_call(c, type, p, len, fd, 0, ui_answered, u) == -1) {
 		free(u);
-		ui_reply_err(ctx, "%s is not available", role_name(c->peer));
+		if (c->open && c->ncalls >= CHAN_MAX_CALLS)
+			ui_reply_err(ctx, "%d requests to %s are unanswered; "
+			    "try again when some are", CHAN_MAX_CALLS,
+			    role_name(c->peer));
+		else
+			ui_reply_err(ctx, "%s is not available",
+			    role_name(c->peer));
 		return -1;
 	}
 	ctx->waiting++;

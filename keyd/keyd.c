@@ -148,6 +148,7 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 		nc_session_netd_up();
 	}
 	if (nc.role == ROLE_CHATD) {
+		nc_session_chatd_up();
 		keyd_friends_chatd_up();
 		outbox_ops_chatd_up();
 	}

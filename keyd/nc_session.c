@@ -178,6 +178,10 @@ on_hs_make(struct chan *c, struct ipc_msg *m, struct rd *r)
 
 	if (ipc_unpack_nc_hs_make(r, &hm) == -1)
 		return -1;
+	if (chatd == NULL || !chatd->open) {	/* nobody to run it */
+		nc_session_stats.hs_refused++;
+		return 0;
+	}
 	/* an established session takes no new handshake of ours */
 	if (!profile_has_friend(p, hm.pk) ||
 	    (s = find_or_take(hm.pk)) == NULL ||
@@ -203,6 +207,10 @@ on_hs_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 
 	if (ipc_unpack_nc_hs_in(r, &hi) == -1)
 		return -1;
+	if (chatd == NULL || !chatd->open) {	/* nobody to run it */
+		nc_session_stats.hs_refused++;
+		return 0;
+	}
 	if (!profile_has_friend(p, hi.pk) ||
 	    crypto_box_beforenm(key, hi.pk, p->vault->sk) != 0) {
 		nc_session_stats.hs_refused++;
@@ -276,11 +284,15 @@ on_data_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 		return 0;
 	}
 	nc_session_stats.data_opened++;
-	set_state(s, NC_STATE_ESTABLISHED);
+	/* as c-toxcore: a kill ends the session before it could confirm it */
 	if (d.cls == NC_CLASS_KILL) {
 		nc_session_stats.killed_by_peer++;
 		end(s);
-	} else if (d.cls != NC_CLASS_INVALID && chatd != NULL && chatd->open) {
+		sodium_memzero(&d, sizeof(d));
+		return 0;
+	}
+	set_state(s, NC_STATE_ESTABLISHED);
+	if (d.cls != NC_CLASS_INVALID && chatd != NULL && chatd->open) {
 		memcpy(out.pk, in.pk, sizeof(out.pk));
 		out.buffer_start = d.buffer_start;
 		out.number = d.number;
@@ -385,6 +397,17 @@ nc_session_chatd_gone(void)
  * next netd has the same DHT key and socket, and goes on with it
  * (nc_session_netd_up).  One still being made is lost with netd's state.
  */
+/*
+ * A new chatd knows no session: one keyed while it was away (a race with
+ * its restart) would be established here and unknown there for ever, and
+ * the friend's new handshakes ignored.  End them all; netd makes new ones.
+ */
+void
+nc_session_chatd_up(void)
+{
+	nc_session_chatd_gone();
+}
+
 void
 nc_session_netd_gone(void)
 {

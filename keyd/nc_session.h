@@ -60,8 +60,11 @@ extern struct nc_session_stats	nc_session_stats;
 
 /* Allocates the table (secure memory); -1 if memory is short. */
 int	nc_session_init(struct chan *netd, struct chan *chatd);
-/* chatd's channel closed: kill every session (kill packets go). */
+/* chatd's channel closed: kill every session (kill packets go).  No
+ * session is made while it is away. */
 void	nc_session_chatd_gone(void);
+/* chatd's channel opened: any session it cannot know of is killed. */
+void	nc_session_chatd_up(void);
 /* netd's channel closed: sessions still being made end. */
 void	nc_session_netd_gone(void);
 /* netd's channel opened: the established sessions to go on with. */

@@ -578,24 +578,17 @@ kill_from_the_friend(void **state)
 }
 
 /*
- * KNOWN BUG (fails; skipped unless BH_KNOWN_BUGS is set in the
- * environment, so that make test stays green until it is fixed):
- * keyd/nc_session.c on_data_in() calls set_state(s, ESTABLISHED) before
- * it looks at the id, so a kill packet that is the first packet to open
- * in a NOT_CONFIRMED session tells netd (NC_STATE) and chatd
- * (NC_SESSION) ESTABLISHED, then NONE.  chatd then runs its "up" hook
- * (FRIEND_NET online, our ONLINE sealed for a session already gone) and
- * its "down" hook.  c-toxcore 0.2.18 handle_data_packet_core() checks
- * PACKET_ID_KILL before its NOT_CONFIRMED -> ESTABLISHED step: a kill
- * never confirms.  Expected: NONE both ways and nothing else.
+ * A kill packet that is the first packet to open in a NOT_CONFIRMED
+ * session ends it without confirming it first (c-toxcore 0.2.18
+ * handle_data_packet_core checks PACKET_ID_KILL before its NOT_CONFIRMED
+ * -> ESTABLISHED step): NONE both ways and nothing else, so chatd never
+ * runs its "up" hook for a session already gone.
  */
 static void
 kill_as_first_packet_confirms_nothing(void **state)
 {
 	static const uint8_t	kill[] = { NC_ID_KILL };
 
-	if (getenv("BH_KNOWN_BUGS") == NULL)
-		skip();
 	keyed(&F);
 	data_in(&F, 0, 0, kill, sizeof(kill), 0);
 	expect_none_both(F.pk);		/* fails: ESTABLISHED comes first */
