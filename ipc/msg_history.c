@@ -57,7 +57,7 @@ ipc_pack_history_req(struct wr *w, const struct ipc_history_req *m)
 		wr_fail(w);
 		return;
 	}
-	wr_bytes(w, m->pk, sizeof(m->pk));
+	ipc_pack_friend_remove(w, &m->ref);
 	wr_u16(w, m->count);
 	wr_u64(w, m->before);
 }
@@ -65,8 +65,12 @@ ipc_pack_history_req(struct wr *w, const struct ipc_history_req *m)
 int
 ipc_unpack_history_req(struct rd *r, struct ipc_history_req *m)
 {
+	struct rd	ref;
+
 	memset(m, 0, sizeof(*m));
-	rd_bytes(r, m->pk, sizeof(m->pk));
+	if (rd_sub(r, IPC_FRIEND_REMOVE_LEN, &ref) == -1 ||
+	    ipc_unpack_friend_remove(&ref, &m->ref) == -1)
+		return -1;
 	rd_u16(r, &m->count);
 	rd_u64(r, &m->before);
 	if (!rd_done(r) || m->count < 1 || m->count > HISTORY_REQ_COUNT_MAX)

@@ -19,6 +19,7 @@
 #include "common/rd.h"
 #include "common/toxid.h"
 #include "ipc/msg_chat.h"
+#include "ipc/msg_friend.h"
 
 #define HISTORY_IN		0	/* the friend's, to us */
 #define HISTORY_OUT		1	/* ours, to the friend */
@@ -53,16 +54,17 @@ void	ipc_pack_history_put(struct wr *, const struct ipc_history_put *);
 int	ipc_unpack_history_put(struct rd *, struct ipc_history_put *);
 
 /*
- * HISTORY_REQ: pk 32 || count 2 (1..HISTORY_REQ_COUNT_MAX: how many are
- * still wanted) || before 8 (0: from the newest; else a cursor from the
- * previous page: only entries older than it).
+ * HISTORY_REQ: friend ref 35 (as FRIEND_REMOVE: a number keyd resolves
+ * as chatd numbers friends, or a key) || count 2 (1..
+ * HISTORY_REQ_COUNT_MAX: how many are still wanted) || before 8 (0: from
+ * the newest; else the cursor the previous page gave: older entries).
  */
 struct ipc_history_req {
-	uint8_t		pk[TOX_PK_LEN];
-	uint16_t	count;
-	uint64_t	before;
+	struct ipc_friend_remove ref;
+	uint16_t		 count;
+	uint64_t		 before;
 };
-#define IPC_HISTORY_REQ_LEN	(TOX_PK_LEN + 2 + 8)
+#define IPC_HISTORY_REQ_LEN	(IPC_FRIEND_REMOVE_LEN + 2 + 8)
 void	ipc_pack_history_req(struct wr *, const struct ipc_history_req *);
 int	ipc_unpack_history_req(struct rd *, struct ipc_history_req *);
 

@@ -1,4 +1,5 @@
 /* keyd's side of the history: see history_ops.h. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,6 +9,7 @@
 #include "common/loop.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_history.h"
+#include "keyd/friends.h"
 #include "keyd/history.h"
 #include "keyd/history_ops.h"
 #include "keyd/profile_dispatch.h"
@@ -163,6 +165,8 @@ on_req(struct chan *c, struct ipc_msg *m, struct rd *r)
 	struct wr			 w;
 	size_t				 want, got, i, added = 0;
 	uint64_t			 last = 0;
+	uint8_t				 pk[TOX_PK_LEN];
+	char				 why[64];
 
 	if (ipc_unpack_history_req(r, &rq) == -1)
 		return -1;
@@ -172,9 +176,18 @@ on_req(struct chan *c, struct ipc_msg *m, struct rd *r)
 	if (hist == NULL)
 		return chan_reply_error(c, m->hdr.id, IPC_ERR_INTERNAL,
 		    "the history could not be opened (see the log)"), 0;
+	/* By key, any friend's, a removed one's too; by number, chatd's. */
+	if (rq.ref.by_pk)
+		memcpy(pk, rq.ref.pk, sizeof(pk));
+	else if (keyd_friends_pk(rq.ref.number, pk) == -1) {
+		snprintf(why, sizeof(why), "no friend %u",
+		    (unsigned)rq.ref.number);
+		return chan_reply_error(c, m->hdr.id, IPC_ERR_NOTFOUND, why),
+		    0;
+	}
 	want = rq.count < HISTORY_PAGE ? rq.count : HISTORY_PAGE;
 	/* one more than the page takes: is there anything older? */
-	got = history_select(hist, rq.pk, rq.before, idx, want + 1);
+	got = history_select(hist, pk, rq.before, idx, want + 1);
 	memset(&a, 0, offsetof(struct ipc_history_ans, text));
 	for (i = 0; i < got && i < want; i++) {
 		if (history_at(hist, idx[i], &e) == -1)

@@ -946,6 +946,7 @@ pk_history_req(int big)
 	struct wr		w;
 
 	memset(&m, 0, sizeof(m));
+	m.ref.by_pk = (uint8_t)big;
 	m.count = big ? HISTORY_REQ_COUNT_MAX : 1;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_history_req(&w, &m);
