@@ -16,6 +16,7 @@
 #include "chatd/dhtpk_in.h"
 #include "chatd/fconn.h"
 #include "chatd/friend_ops.h"
+#include "chatd/history_note.h"
 #include "chatd/messenger.h"
 #include "common/log.h"
 #include "ipc/chan.h"
@@ -36,7 +37,7 @@ chatd_shutdown(void)
  * answered "not supported" by the channel. */
 static const struct chan_tables from_keyd = {
 	{ &friend_ops_from_keyd, &dhtpk_in_from_keyd, &fconn_from_keyd,
-	  &messenger_from_keyd }
+	  &messenger_from_keyd, &history_note_from_keyd }
 };
 static const struct chan_tables from_frontend = {
 	{ &friend_ops_from_frontend, &messenger_from_frontend }
@@ -94,6 +95,7 @@ main(int argc, char *argv[])
 	rt_lockdown(&rt, &sb);
 	friend_ops_init(&ch_keyd, &ch_frontend);
 	messenger_init(&ch_keyd, &ch_frontend);
+	history_note_init(&ch_keyd);
 	rt_open_peer(&ch_keyd, FD_CHATD_KEYD, ROLE_KEYD, &from_keyd,
 	    peer_closed);
 	rt_open_peer(&ch_frontend, FD_CHATD_FRONTEND, ROLE_FRONTEND,

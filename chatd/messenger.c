@@ -6,6 +6,7 @@
 
 #include "chatd/fconn.h"
 #include "chatd/friend_ops.h"
+#include "chatd/history_note.h"
 #include "chatd/messenger.h"
 #include "chatd/msgr_wire.h"
 #include "common/log.h"
@@ -297,6 +298,7 @@ message_in(unsigned n, const struct msgr_pkt *pkt)
 	e.action = pkt->kind == MSGR_ACTION;
 	e.len = pkt->len;
 	memcpy(e.text, pkt->text, pkt->len);
+	history_note(HISTORY_IN, f->pk, e.message_id, e.action, e.text, e.len);
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_chat_message(&w, &e);
 	(void)chan_send_wr(to_frontend, IPC_CHAT_MESSAGE, 0, &w);
@@ -427,6 +429,7 @@ stored(void *arg, struct ipc_msg *m, struct rd *r)
 		log_warnx("outbox entry %llu kept only by keyd",
 		    (unsigned long long)id);
 	}
+	history_note(HISTORY_OUT, pu->pk, id, pu->action, pu->text, pu->len);
 	a.number = pu->number;
 	memcpy(a.pk, pu->pk, sizeof(a.pk));
 	a.message_id = id;

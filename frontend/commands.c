@@ -14,6 +14,7 @@ static const struct cmd *const tables[] = {
 	cmds_net,
 	cmds_friends,
 	cmds_chat,
+	cmds_history,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))

@@ -13,6 +13,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
+#include "ipc/msg_history.h"
 #include "ipc/msg_nc.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_nodes.h"
@@ -409,4 +410,20 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "what friends are told about us: status, name, status message",
 	    E(KEYD, CHATD), IPC_SELF_INFO_MIN, IPC_SELF_INFO_MAX,
 	    IPC_FD_NONE },
+	[IPC_HISTORY_PUT] = { "HISTORY_PUT",
+	    "keep a message in the history: friend, direction, id, text",
+	    E(CHATD, KEYD), IPC_HISTORY_PUT_MIN, IPC_HISTORY_PUT_MAX,
+	    IPC_FD_NONE, { 0 }, IPC_S_SECRET },
+	[IPC_HISTORY_ON] = { "HISTORY_ON",
+	    "whether the user keeps a history (--history): 1 or 0",
+	    E(KEYD, CHATD), IPC_HISTORY_ON_LEN, IPC_HISTORY_ON_LEN,
+	    IPC_FD_NONE },
+	[IPC_HISTORY_REQ] = { "HISTORY_REQ",
+	    "a friend's past messages: friend, how many, before a cursor",
+	    E(FRONTEND, KEYD), IPC_HISTORY_REQ_LEN, IPC_HISTORY_REQ_LEN,
+	    IPC_FD_NONE, { IPC_HISTORY_ANS, IPC_ERROR } },
+	[IPC_HISTORY_ANS] = { "HISTORY_ANS",
+	    "a page of the history, newest first, and the next cursor",
+	    E(KEYD, FRONTEND), IPC_HISTORY_ANS_MIN, IPC_HISTORY_ANS_MAX,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER | IPC_S_SECRET },
 };

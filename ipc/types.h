@@ -143,6 +143,10 @@ enum ipc_type {
 	IPC_OUTBOX_DEL		= 264,	/* chatd -> keyd: delivered */
 	IPC_OUTBOX_LOAD		= 265,	/* keyd -> chatd: one stored message */
 	IPC_SELF_INFO		= 266,	/* keyd -> chatd: name, status */
+	IPC_HISTORY_PUT		= 267,	/* chatd -> keyd: one message kept */
+	IPC_HISTORY_ON		= 268,	/* keyd -> chatd: history on or off */
+	IPC_HISTORY_REQ		= 269,	/* frontend -> keyd: a friend's past */
+	IPC_HISTORY_ANS		= 270,	/* a page of it, newest first */
 	IPC_AREA_CHAT_LAST	= 319,
 
 	IPC_TYPE_MAX		= 320	/* size of the catalogue */

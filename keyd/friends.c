@@ -23,6 +23,15 @@ static int		dirty;		/* a change waits for its write */
 static struct timer	save_timer;
 unsigned long		keyd_friends_saves;
 
+int
+keyd_friends_pk(unsigned number, uint8_t pk[TOX_PK_LEN])
+{
+	if (number >= FRIEND_NUM_MAX || !nums[number].used)
+		return -1;
+	memcpy(pk, nums[number].pk, TOX_PK_LEN);
+	return 0;
+}
+
 static struct profile *
 loaded(void)
 {

@@ -38,6 +38,8 @@ void	keyd_friends_flush(void);
  * every change of name, status message or status. */
 void	keyd_self_info_tell(void);
 extern const struct chan_table	keyd_friends_from_chatd;
+/* The key of chatd's friend number (the history's lookup); -1 if none. */
+int	keyd_friends_pk(unsigned number, uint8_t pk[32]);
 
 /* For tests: profile writes done by this file. */
 extern unsigned long	keyd_friends_saves;

@@ -14,6 +14,7 @@
 #include "ipc/chan.h"
 #include "keyd/dhtpk_ops.h"
 #include "keyd/friends.h"
+#include "keyd/history_ops.h"
 #include "keyd/nc_session.h"
 #include "keyd/net_relay.h"
 #include "keyd/onion_ops.h"
@@ -25,6 +26,7 @@
 enum {
 	OPT_PROFILE = RT_OPT_FIRST_ROLE,
 	OPT_TARGET,
+	OPT_HISTORY,
 };
 
 static struct role_rt	rt;
@@ -38,6 +40,7 @@ keyd_shutdown(void)
 	 * closes. */
 	keyd_friends_flush();
 	outbox_ops_flush();
+	history_ops_flush();
 	keyd_profile_close();
 	log_debug("exiting");
 	exit(0);
@@ -45,7 +48,8 @@ keyd_shutdown(void)
 
 /* What keyd handles, per peer. */
 static const struct chan_tables from_frontend = {
-	{ &keyd_profile_table, &net_relay_from_frontend }
+	{ &keyd_profile_table, &net_relay_from_frontend,
+	  &history_ops_from_frontend }
 };
 static const struct chan_tables from_netd = {
 	{ &net_relay_from_netd, &onion_ops_from_netd, &dhtpk_ops_from_netd,
@@ -56,7 +60,7 @@ static const struct chan_tables from_netd = {
 static const struct chan_tables from_chatd = {
 	{ &keyd_friends_from_chatd, &onion_ops_from_chatd,
 	  &dhtpk_ops_from_chatd, &nc_session_from_chatd,
-	  &outbox_ops_from_chatd }
+	  &outbox_ops_from_chatd, &history_ops_from_chatd }
 };
 static const struct chan_tables from_mediad = { { NULL } };
 
@@ -67,13 +71,16 @@ profile_event(enum keyd_profile_event ev, void *arg)
 		net_relay_profile_loaded();
 		keyd_friends_profile_loaded();
 		outbox_ops_profile_loaded();
+		history_ops_profile_loaded();
 		onion_ops_tell_netd();
 		dhtpk_ops_netd_up();
 	}
 	if (ev == KEYD_PROFILE_SELF_CHANGED)
 		keyd_self_info_tell();
-	if (ev == KEYD_PROFILE_KEY_CHANGED)
+	if (ev == KEYD_PROFILE_KEY_CHANGED) {
 		outbox_ops_key_changed();
+		history_ops_key_changed();
+	}
 }
 
 /* The directory part of a profile path, for Landlock. */
@@ -151,6 +158,7 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 		nc_session_chatd_up();
 		keyd_friends_chatd_up();
 		outbox_ops_chatd_up();
+		history_ops_chatd_up();
 	}
 	log_info("new channel to restarted %s", role_name(nc.role));
 	return 0;
@@ -178,12 +186,13 @@ main(int argc, char *argv[])
 		RT_LONGOPTS,
 		{ "profile", required_argument, NULL, OPT_PROFILE },
 		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "history", no_argument, NULL, OPT_HISTORY },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sandbox_conf	 sb;
 	const char		*profile = NULL;
 	char			 dir[4096], why[128];
-	int			 ch, i, target = TARGET_NONE;
+	int			 ch, i, target = TARGET_NONE, history = 0;
 
 	rt_init(&rt, ROLE_KEYD);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -196,6 +205,9 @@ main(int argc, char *argv[])
 		case OPT_TARGET:
 			if ((target = target_kind_parse(optarg)) == -1)
 				fatalx("--target: import or export");
+			break;
+		case OPT_HISTORY:
+			history = 1;
 			break;
 		default:
 			fatalx("usage: keyd --profile PATH [options]");
@@ -220,6 +232,7 @@ main(int argc, char *argv[])
 		fatalx("libsodium cannot be initialised");
 	keyd_friends_init(&ch_chatd);
 	outbox_ops_init(&ch_chatd);
+	history_ops_init(&ch_chatd, history);
 	if (nc_session_init(&ch_netd, &ch_chatd) == -1)
 		fatalx("no memory for sessions");
 	if (keyd_profile_open(profile, profile_event, NULL) == -1)
@@ -245,5 +258,6 @@ main(int argc, char *argv[])
 	dhtpk_ops_netd_up();
 	keyd_friends_chatd_up();
 	outbox_ops_chatd_up();
+	history_ops_chatd_up();
 	rt_serve(&rt);
 }

@@ -19,7 +19,7 @@
 enum {
 	O_PROFILE = 0x100, O_CONFIG, O_JSON, O_LOG_LEVEL, O_SANDBOX,
 	O_SELFTEST, O_HELP, O_VERSION, O_NODES, O_NODES_URL, O_NO_FETCH,
-	O_NODES_MAX_AGE, O_PASSPHRASE_FD, O_PASSPHRASE_FILE, O_NO_PASSPHRASE,
+	O_NODES_MAX_AGE, O_PASSPHRASE_FD, O_PASSPHRASE_FILE, O_NO_PASSPHRASE, O_HISTORY,
 	O_NETD_FIRST,	/* from here on: passed through to netd */
 	O_PORT = O_NETD_FIRST, O_NO_IPV6, O_NO_UDP, O_NO_LAN, O_BOOTSTRAP,
 	O_NETD_LAST,
@@ -41,6 +41,7 @@ static const struct option longopts[] = {
 	{ "passphrase-fd", required_argument, NULL, O_PASSPHRASE_FD },
 	{ "passphrase-file", required_argument, NULL, O_PASSPHRASE_FILE },
 	{ "no-passphrase", no_argument, NULL, O_NO_PASSPHRASE },
+	{ "history", no_argument, NULL, O_HISTORY },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "no-ipv6", no_argument, NULL, O_NO_IPV6 },
 	{ "no-udp", no_argument, NULL, O_NO_UDP },
@@ -86,7 +87,7 @@ options_usage(int code)
 	    "                [--nodes-url URL | --no-fetch]\n"
 	    "                [--nodes-max-age SECONDS]\n"
 	    "                [--passphrase-fd N | --passphrase-file PATH]\n"
-	    "                [--no-passphrase] [command]\n"
+	    "                [--no-passphrase] [--history] [command]\n"
 	    "       bulkhead --help | --version\n"
 	    "commands (without one: an interactive session):\n"
 	    "  init                      create a new identity\n"
@@ -244,6 +245,12 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		return;
 	case O_NO_PASSPHRASE:
 		o->no_passphrase = 1;
+		return;
+	case O_HISTORY:
+		/* keyd decides (it alone writes files); once is enough */
+		if (!o->history)
+			options_role_arg(o, ROLE_KEYD, "history", NULL);
+		o->history = 1;
 		return;
 	case O_HELP:
 		options_usage(0);

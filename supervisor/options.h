@@ -52,6 +52,8 @@ struct options {
 	int		 passphrase_fd;			/* -1: none */
 	char		 passphrase_file[OPT_MAX_PATH];
 	int		 no_passphrase;
+	/* keep an encrypted message history (keyd's --history) */
+	int		 history;
 	/* opened by command_prepare(), passed at exec */
 	int		 pass_fd_open;			/* -> FD_PASS */
 	int		 file_fd;			/* keyd's FD_FILE */

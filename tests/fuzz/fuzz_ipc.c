@@ -15,6 +15,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
+#include "ipc/msg_history.h"
 #include "ipc/msg_nc.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_onion.h"
@@ -66,6 +67,9 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_outbox_put		op;
 		struct ipc_outbox_load		ol;
 		struct ipc_self_info		si;
+		struct ipc_history_put		hput;
+		struct ipc_history_req		hreq;
+		struct ipc_history_ans		hans;
 		uint64_t			u64;
 		uint8_t				u8, key[32];
 	} v;
@@ -135,6 +139,10 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_outbox_load, ol);
 	TRYV(ipc_unpack_self_info, si);
 	TRYV(ipc_unpack_outbox_id, u64);
+	TRYV(ipc_unpack_history_on, u8);
+	TRYV(ipc_unpack_history_put, hput);
+	TRYV(ipc_unpack_history_req, hreq);
+	TRYV(ipc_unpack_history_ans, hans);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);
 	rd_init(&r, p, n);

@@ -18,6 +18,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
+#include "ipc/msg_history.h"
 #include "ipc/msg_nc.h"
 #include "ipc/msg_net.h"
 #include "ipc/msg_onion.h"
@@ -141,8 +142,9 @@ secrets_and_words_are_secret(void **state)
 {
 	static const uint16_t secret[] = { IPC_PROFILE_UNLOCK,
 	    IPC_PROFILE_CREATE, IPC_PROFILE_IMPORT, IPC_PROFILE_EXPORT,
-	    IPC_PASSWD, IPC_NET_DHT_KEY, IPC_NC_PLAIN_IN, IPC_NC_PLAIN_OUT, IPC_CHAT_SEND,
-	    IPC_CHAT_MESSAGE, IPC_OUTBOX_PUT, IPC_OUTBOX_LOAD };
+	    IPC_PASSWD, IPC_NET_DHT_KEY, IPC_NC_PLAIN_IN, IPC_NC_PLAIN_OUT,
+	    IPC_CHAT_SEND, IPC_CHAT_MESSAGE, IPC_OUTBOX_PUT, IPC_OUTBOX_LOAD,
+	    IPC_HISTORY_PUT, IPC_HISTORY_ANS };
 	unsigned	t;
 	size_t		i;
 	int		want;
@@ -930,6 +932,70 @@ pk_outbox_load(int big)
 }
 
 static size_t
+pk_history_put(int big)
+{
+	static struct ipc_history_put	m;
+	struct wr			w;
+
+	m.len = big ? HISTORY_MSG_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_history_put(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_history_on(int big)
+{
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_history_on(&w, (uint8_t)big);
+	return done(&w);
+}
+
+static size_t
+pk_history_req(int big)
+{
+	struct ipc_history_req	m;
+	struct wr		w;
+
+	memset(&m, 0, sizeof(m));
+	m.ref.by_pk = (uint8_t)big;
+	m.count = big ? HISTORY_REQ_COUNT_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_history_req(&w, &m);
+	return done(&w);
+}
+
+/* The largest page: every entry, and all the text the page takes. */
+static size_t
+pk_history_ans(int big)
+{
+	static struct ipc_history_ans	m;
+	static uint8_t			text[HISTORY_MSG_MAX];
+	struct ipc_history_item		it;
+	struct wr			w;
+	int				i;
+
+	memset(&m, 0, offsetof(struct ipc_history_ans, text));
+	memset(&it, 0, sizeof(it));
+	for (i = 0; big && i < HISTORY_PAGE; i++) {
+		it.len = i < 3 ? HISTORY_MSG_MAX : 1;
+		if (i == 2)
+			it.len = HISTORY_MSG_MAX - (HISTORY_PAGE - 3);
+		assert_int_equal(ipc_history_ans_add(&m, &it, text), 0);
+	}
+	if (big) {
+		/* the page is full either way */
+		it.len = 1;
+		assert_int_equal(ipc_history_ans_add(&m, &it, text), -1);
+	}
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_history_ans(&w, &m);
+	return done(&w);
+}
+
+static size_t
 pk_self_info(int big)
 {
 	static struct ipc_self_info	m;
@@ -1125,6 +1191,10 @@ static const struct {
 	{ IPC_OUTBOX_DEL, pk_outbox_id },
 	{ IPC_OUTBOX_LOAD, pk_outbox_load },
 	{ IPC_SELF_INFO, pk_self_info },
+	{ IPC_HISTORY_PUT, pk_history_put },
+	{ IPC_HISTORY_ON, pk_history_on },
+	{ IPC_HISTORY_REQ, pk_history_req },
+	{ IPC_HISTORY_ANS, pk_history_ans },
 };
 
 static void
