@@ -85,14 +85,16 @@ run(int ms, int (*cond)(void *), void *arg)
 	struct pollfd	pfd[2];
 
 	for (;;) {
-		nc_fake_recv(&fk, mono_ms());
-		nc_fake_tick(&fk, mono_ms());
+		if (fk.dk != NULL) {		/* nc_fake_init done */
+			nc_fake_recv(&fk, mono_ms());
+			nc_fake_tick(&fk, mono_ms());
+		}
 		bh_pump(&bp, 1, 0);
 		if (cond != NULL && cond(arg))
 			return 1;
 		if (mono_ms() >= end)
 			return 0;
-		pfd[0].fd = fk.s;
+		pfd[0].fd = fk.dk != NULL ? fk.s : -1;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = b.out;
 		pfd[1].events = POLLIN;
