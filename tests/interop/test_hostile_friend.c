@@ -625,6 +625,79 @@ requests_for_nothing(void)
 	}
 }
 
+static int
+has_n_messages(void *arg)
+{
+	return (long)bh_count(&b, "message", "public_key", fk_pk) >=
+	    *(long *)arg;
+}
+
+/* s (NUL-terminated, as jansson gives it) holds no control character
+ * but newline, no DEL, no bidi override. */
+static int
+clean(const char *s)
+{
+	if (s == NULL)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\n') || *s == 0x7f ||
+		    strncmp(s, "\xe2\x80\xae", 3) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Texts a friend may send that a terminal must never see as they are:
+ * each is a message (c-toxcore checks nothing inside), so each must be
+ * one message event, with its text made safe; a name the same.
+ */
+static void
+hostile_texts(void)
+{
+	static const char	*texts[] = { "a\0b", "\x1b[2J\x1b]0;pwned\x07",
+	    "\xff\xfe\xc0\x80\xed\xa0\x80", "\xe2\x80\xae" "evil",
+	    "\r\n\r\n" };
+	static const size_t	 lens[] = { 3, 13, 7, 7, 4 };
+	uint8_t			 text[MSGR_TEXT_MAX], p[NC_DATA_MAX];
+	json_t			*e;
+	const char		*name;
+	size_t			 i;
+	int			 n;
+
+	for (i = 0; i < 7; i++) {
+		if (i < 5)
+			memcpy(text, texts[i], lens[i]);
+		else
+			memset(text, i == 5 ? 0xff : 0x1b, MSGR_TEXT_MAX);
+		n = msgr_build_message(text, i < 5 ? lens[i] : MSGR_TEXT_MAX,
+		    p, sizeof(p));
+		assert_true(n > 0);
+		assert_true(nc_fake_send(&fk, p, (size_t)n) >= 0);
+		expect_msgs++;
+	}
+	if (!run(T_MESSAGE, has_n_messages, &expect_msgs)) {
+		bh_dump_log(&b);
+		fail_msg("%zu of %ld messages with hostile texts came",
+		    bh_count(&b, "message", "public_key", fk_pk), expect_msgs);
+	}
+	json_array_foreach(b.events, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "event")) ?:
+		    "", "message") == 0 && !clean(json_string_value(
+		    json_object_get(e, "text"))))
+			fail_msg("a message event's text is missing or unsafe");
+	n = msgr_build_nickname((const uint8_t *)"\x1b[31mevil\x1b[0m\xff", 17,
+	    p, sizeof(p));
+	assert_true(nc_fake_send(&fk, p, (size_t)n) >= 0);
+	await_event(json_pack("{s:s, s:s}", "event", "friend_name",
+	    "public_key", fk_pk), T_MESSAGE, "no friend_name for a name "
+	    "with escapes");
+	name = json_string_value(json_object_get(bh_peek(&b, "friend_name",
+	    "public_key", fk_pk), "name"));
+	if (!clean(name))
+		fail_msg("the friend's name reached the events unsafe");
+	quiet0[0]++;		/* friend_name: that one is expected */
+}
+
 static void
 malformed(void **state)
 {
@@ -682,6 +755,7 @@ malformed(void **state)
 	hostile_handshakes();
 	messenger_out_of_bounds();
 	requests_for_nothing();
+	hostile_texts();
 	still_talking("malformed packets");
 }
 
