@@ -46,6 +46,7 @@
 #define T_CONNECT	90000
 #define T_MESSAGE	60000
 #define FLOOD		10000
+#define REV_N		300	/* more than bulkhead's receive window */
 
 static struct bh	 b;
 static struct bh	*bp = &b;
@@ -520,7 +521,7 @@ messenger_out_of_bounds(void)
 	static const uint8_t	 ids[] = { 0x50, 0x51, 0x52, 0x45, 0x60,
 	    0x63, 0xa0, 0xbf, 0x1f, 0x20 };
 	uint8_t			 p[NC_DATA_MAX + 16], pkt[NC_PACKET_MAX + 64];
-	size_t			 i;
+	size_t			 i, len;
 	int			 n;
 
 	p[0] = MSGR_ID_NICKNAME;				/* 129 */
@@ -575,12 +576,18 @@ messenger_out_of_bounds(void)
 		randombytes_buf(p + 1, 300);
 		assert_true(nc_fake_send(&fk, p, 301) >= 0);
 	}
-	for (i = NC_ID_LOSSY_MIN; i <= NC_ID_LOSSY_MAX; i += 7) {
-		p[0] = (uint8_t)i;
-		randombytes_buf(p + 1, 100);
+	/* every lossy id (calls' RTP among them, with no call), short,
+	 * long and between */
+	for (i = 0; i < 3 * (NC_ID_LOSSY_MAX - NC_ID_LOSSY_MIN + 1); i++) {
+		p[0] = (uint8_t)(NC_ID_LOSSY_MIN + i / 3);
+		len = i % 3 == 0 ? 1 : i % 3 == 1 ? NC_DATA_MAX :
+		    1 + randombytes_uniform(200);
+		randombytes_buf(p + 1, len - 1);
 		n = nc_fake_seal_next(&fk, nc_fake_ack(&fk), fk.send_next, 0,
-		    p, 101, pkt, sizeof(pkt));
+		    p, len, pkt, sizeof(pkt));
 		nc_fake_raw(&fk, pkt, (size_t)n);
+		if (i % 50 == 49)
+			(void)run(0, NULL, NULL);
 	}
 }
 
@@ -783,6 +790,58 @@ replayed(void **state)
 	assert_int_equal(bh_count(&b, "message", "text", "said once"), 1);
 }
 
+/*
+ * REV_N messages sent last first: what fits bulkhead's receive window
+ * waits for the gap at its start, the rest is dropped and asked for
+ * again (the fake resends on request); all come out in order, once.
+ */
+static void
+reverse_order(void)
+{
+	char		 text[32];
+	uint8_t		 p[64];
+	const char	*t;
+	json_t		*e;
+	long		 first = -1, num, seen = 0;
+	size_t		 i;
+	int		 n, k;
+
+	for (k = 0; k < REV_N; k++) {
+		snprintf(text, sizeof(text), "rev %03d", k);
+		n = msgr_build_message((const uint8_t *)text, strlen(text), p,
+		    sizeof(p));
+		assert_true(n > 0);
+		num = nc_fake_put(&fk, p, (size_t)n);
+		assert_true(num >= 0);
+		if (first < 0)
+			first = num;
+	}
+	for (k = REV_N - 1; k >= 0; k--) {
+		assert_int_equal(nc_fake_resend(&fk, (uint32_t)(first + k)),
+		    0);
+		if (k % 50 == 0)
+			(void)run(0, NULL, NULL);
+	}
+	expect_msgs += REV_N;
+	if (!run(T_MESSAGE, has_n_messages, &expect_msgs)) {
+		bh_dump_log(&b);
+		fail_msg("of %d messages sent last first, %ld came", REV_N,
+		    (long)bh_count(&b, "message", "public_key", fk_pk) -
+		    (expect_msgs - REV_N));
+	}
+	json_array_foreach(b.events, i, e) {
+		t = json_string_value(json_object_get(e, "text"));
+		if (t == NULL || strncmp(t, "rev ", 4) != 0)
+			continue;
+		snprintf(text, sizeof(text), "rev %03ld", seen);
+		if (strcmp(t, text) != 0)
+			fail_msg("message %ld sent last first is \"%s\"", seen,
+			    t);
+		seen++;
+	}
+	assert_int_equal(seen, REV_N);
+}
+
 static void
 out_of_window(void **state)
 {
@@ -797,6 +856,7 @@ out_of_window(void **state)
 	int			 n;
 
 	need_session();
+	reverse_order();
 	/* lossless numbers far ahead (and behind): stored or dropped,
 	 * never delivered, as the gap before them never fills */
 	for (i = 0; i < sizeof(ahead) / sizeof(ahead[0]); i++) {

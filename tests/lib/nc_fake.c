@@ -140,6 +140,30 @@ nc_fake_send_keep(struct nc_fake *f, const uint8_t *data, size_t len,
 }
 
 long
+nc_fake_put(struct nc_fake *f, const uint8_t *data, size_t len)
+{
+	struct fake_out	*o = &f->out[f->send_next % FAKE_KEEP];
+
+	if (f->st != FAKE_UP || len == 0 || len > NC_DATA_MAX)
+		return -1;
+	o->num = f->send_next;
+	o->len = (uint16_t)len;
+	o->used = 1;
+	memcpy(o->data, data, len);
+	return (long)f->send_next++;
+}
+
+int
+nc_fake_resend(struct nc_fake *f, uint32_t num)
+{
+	struct fake_out	*o = &f->out[num % FAKE_KEEP];
+
+	if (!o->used || o->num != num)
+		return -1;
+	return seal_send(f, o->num, o->data, o->len, NULL) > 0 ? 0 : -1;
+}
+
+long
 nc_fake_send(struct nc_fake *f, const uint8_t *data, size_t len)
 {
 	return nc_fake_send_keep(f, data, len, NULL, NULL);
