@@ -52,6 +52,7 @@ static struct bh	 b;
 static struct bh	*bp = &b;
 static struct nc_fake	 fk;
 static char		 fk_addr[77], fk_pk[65];
+static char		 bh_addr[77];	/* bulkhead's Tox ID */
 static json_t		*roles0;	/* status "roles" once connected */
 static int		 up, connected;
 static long		 expect_msgs;	/* message events the fake caused */
@@ -202,7 +203,6 @@ fake_up_and_online(void *arg)
 static void
 connect_fake(void **state)
 {
-	char	 addr[77];
 	uint8_t	 real[32], dht[32];
 	uint16_t port;
 	json_t	*r, *want;
@@ -210,8 +210,8 @@ connect_fake(void **state)
 	int	 said;
 
 	dht_of(dht, &port);
-	assert_int_equal(bh_address(&b, addr, T_REPLY), 0);
-	assert_int_equal(hex_decode(addr, 64, real, sizeof(real)), 0);
+	assert_int_equal(bh_address(&b, bh_addr, T_REPLY), 0);
+	assert_int_equal(hex_decode(bh_addr, 64, real, sizeof(real)), 0);
 	assert_int_equal(nc_fake_init(&fk, real, dht, port), 0);
 	nc_fake_address(&fk, fk_addr, fk_pk);
 
@@ -521,6 +521,7 @@ messenger_out_of_bounds(void)
 	static const uint8_t	 ids[] = { 0x50, 0x51, 0x52, 0x45, 0x60,
 	    0x63, 0xa0, 0xbf, 0x1f, 0x20 };
 	uint8_t			 p[NC_DATA_MAX + 16], pkt[NC_PACKET_MAX + 64];
+	uint8_t			 nospam[MSGR_NOSPAM_LEN];
 	size_t			 i, len;
 	int			 n;
 
@@ -565,11 +566,23 @@ messenger_out_of_bounds(void)
 			p[1] = (uint8_t)randombytes_uniform(256);
 		assert_true(nc_fake_send(&fk, p, (size_t)n) >= 0);
 	}
-	/* FRIEND_REQUESTS too short and too long */
+	/* FRIEND_REQUESTS too short and too long; then well formed, with
+	 * bulkhead's nospam and with another: from a friend already, no
+	 * friend_request event either way (c-toxcore's filter) */
 	p[0] = MSGR_ID_FRIEND_REQUESTS;
 	memset(p + 1, 'r', 1100);
 	assert_true(nc_fake_send(&fk, p, 5) >= 0);
 	assert_true(nc_fake_send(&fk, p, 1100) >= 0);
+	for (i = 0; i < 2; i++) {
+		if (i == 0)
+			assert_int_equal(hex_decode(bh_addr + 64, 8, nospam,
+			    sizeof(nospam)), 0);
+		else
+			nospam[0] ^= 0xff;
+		n = msgr_build_friend_request(nospam,
+		    (const uint8_t *)"let me in", 9, p, sizeof(p));
+		assert_true(n > 0 && nc_fake_send(&fk, p, (size_t)n) >= 0);
+	}
 	/* lossless ids nobody handles yet, lossy ids, with junk */
 	for (i = 0; i < sizeof(ids); i++) {
 		p[0] = ids[i];
@@ -752,12 +765,16 @@ malformed(void **state)
 	/* random bytes of every net_crypto kind */
 	for (id = NC_COOKIE_REQ_KIND; id <= NC_DATA_KIND; id++)
 		random_kind((uint8_t)id, 300, 1400);
-	/* the exact sizes of each kind, random inside */
-	for (i = 0; i < 50; i++) {
-		randombytes_buf(pkt, NC_HS_LEN);
-		pkt[0] = (uint8_t)(NC_COOKIE_REQ_KIND + i % 4);
-		nc_fake_raw(&fk, pkt, i % 4 == 0 ? NC_REQ_LEN : i % 4 == 1 ?
-		    NC_RESP_LEN : i % 4 == 2 ? NC_HS_LEN : 100);
+	/* the exact size of each kind, one byte less and one more */
+	for (i = 0; i < 4 * 3 * 5; i++) {
+		id = NC_COOKIE_REQ_KIND + (unsigned)i / 15;
+		len = id == NC_COOKIE_REQ_KIND ? NC_REQ_LEN :
+		    id == NC_COOKIE_RESP_KIND ? NC_RESP_LEN : id == NC_HS_KIND ?
+		    NC_HS_LEN : NC_DATA_PACKET_MIN + 1;
+		len += i % 3 - 1;
+		randombytes_buf(pkt, (size_t)len);
+		pkt[0] = (uint8_t)id;
+		nc_fake_raw(&fk, pkt, (size_t)len);
 	}
 	hostile_handshakes();
 	messenger_out_of_bounds();
@@ -1019,6 +1036,59 @@ flood(void **state)
 	assert_int_equal(bh_count(&b, "message", "text", "flood"), 0);
 }
 
+static size_t	udp_before;	/* friend_connection udp events */
+
+static int
+back_up(void *arg)
+{
+	return fk.st == FAKE_UP && bh_count_like(&b, arg) > udp_before &&
+	    nc_fake_count(&fk, 0, MSGR_ID_ONLINE, "") > 0;
+}
+
+/*
+ * A kill (id 2) ends the session; what is then sealed under the dead
+ * session's key does nothing; the friend comes back with a new session
+ * (a new cookie, handshakes, ONLINE) and it works as before.
+ */
+static void
+killed_and_back(void **state)
+{
+	uint8_t		 dead[NC_PACKET_MAX + 64], pkt[NC_PACKET_MAX + 64];
+	uint8_t		 body[1] = { NC_ID_KILL };
+	json_t		*want, *udp;
+	int		 n, dl, i;
+
+	need_session();
+	dl = sealed_message(fk.send_next, "from a dead session", dead,
+	    sizeof(dead));
+	n = nc_fake_seal_next(&fk, nc_fake_ack(&fk), fk.send_next, 0, body,
+	    1, pkt, sizeof(pkt));
+	nc_fake_raw(&fk, pkt, (size_t)n);
+	want = json_pack("{s:s, s:s, s:s}", "event", "friend_connection",
+	    "public_key", fk_pk, "connection", "none");
+	await_event(want, T_MESSAGE, "no friend_connection none after the "
+	    "fake's kill packet");
+	quiet0[5]++;		/* that one is expected */
+	for (i = 0; i < 10; i++)
+		nc_fake_raw(&fk, dead, (size_t)dl);
+
+	udp = json_pack("{s:s, s:s, s:s}", "event", "friend_connection",
+	    "public_key", fk_pk, "connection", "udp");
+	udp_before = bh_count_like(&b, udp);
+	nc_fake_restart(&fk);
+	if (!run(T_CONNECT, back_up, udp)) {
+		json_decref(udp);
+		bh_dump_log(&b);
+		fail_msg("no new session after the kill: fake %s",
+		    fk.st == FAKE_UP ? "up" : fk.st == FAKE_HS ?
+		    "sent its handshake" : "asking a cookie");
+	}
+	json_decref(udp);
+	still_talking("a kill and a new session");
+	assert_int_equal(bh_count(&b, "message", "text", "from a dead "
+	    "session"), 0);
+}
+
 int
 main(void)
 {
@@ -1029,6 +1099,7 @@ main(void)
 		cmocka_unit_test(out_of_window),
 		cmocka_unit_test(oversized),
 		cmocka_unit_test(flood),
+		cmocka_unit_test(killed_and_back),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,6 +2,7 @@
 #include <sys/socket.h>
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,6 +43,20 @@ nc_fake_init(struct nc_fake *f, const uint8_t peer_real[32],
 	randombytes_buf(f->my_cookie, sizeof(f->my_cookie));
 	f->st = FAKE_COOKIE;
 	return 0;
+}
+
+void
+nc_fake_restart(struct nc_fake *f)
+{
+	size_t	keep = offsetof(struct nc_fake, sess_pk);
+
+	/* the socket, both real keys, our DHT key and the peer's stay */
+	memset((uint8_t *)f + keep, 0, sizeof(*f) - keep);
+	crypto_box_keypair(f->sess_pk, f->sess_sk);
+	randombytes_buf(f->base_nonce, sizeof(f->base_nonce));
+	randombytes_buf(f->echo, sizeof(f->echo));
+	randombytes_buf(f->my_cookie, sizeof(f->my_cookie));
+	f->st = FAKE_COOKIE;
 }
 
 void

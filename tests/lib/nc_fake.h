@@ -103,6 +103,9 @@ struct nc_fake {
 int	nc_fake_init(struct nc_fake *, const uint8_t peer_real[32],
 	    const uint8_t peer_dht[32], uint16_t port);
 void	nc_fake_free(struct nc_fake *);
+/* A new session from scratch (new session key, nonces, streams, log),
+ * as a friend that restarted: connects again by cookie. */
+void	nc_fake_restart(struct nc_fake *);
 /* Our Tox ID (76 hex digits, NUL) and real key in hex (64, NUL). */
 void	nc_fake_address(const struct nc_fake *, char addr[77], char pk[65]);
 /* Reads and handles every datagram queued on the socket. */
