@@ -46,6 +46,7 @@
 #define T_CONNECT	90000
 #define T_MESSAGE	60000
 #define FLOOD		10000
+#define TOGGLES		50
 #define REV_N		300	/* more than bulkhead's receive window */
 
 static struct bh	 b;
@@ -1036,6 +1037,63 @@ flood(void **state)
 	assert_int_equal(bh_count(&b, "message", "text", "flood"), 0);
 }
 
+static int
+has_queued(void *arg)
+{
+	return nc_fake_count(&fk, 0, MSGR_ID_MESSAGE, arg) > 0;
+}
+
+static size_t
+conn_events(const char *conn)
+{
+	return bh_count(&b, "friend_connection", "connection", conn);
+}
+
+/*
+ * OFFLINE and ONLINE, TOGGLES times: each change is one event, a
+ * MESSAGE while offline is nothing (c-toxcore drops what comes before
+ * ONLINE), and a message bulkhead is asked to send meanwhile reaches the
+ * fake once it is back, exactly once, with its receipt.
+ */
+static void
+offline_toggles(void **state)
+{
+	uint8_t		 off[1] = { MSGR_ID_OFFLINE }, on[1] = { MSGR_ID_ONLINE };
+	size_t		 none0 = conn_events("none"), udp0 = conn_events("udp");
+	long long	 id;
+	int		 i;
+
+	need_session();
+	assert_true(nc_fake_send(&fk, off, 1) >= 0);
+	await_event(json_pack("{s:s, s:s, s:s}", "event", "friend_connection",
+	    "public_key", fk_pk, "connection", "none"), T_MESSAGE,
+	    "OFFLINE gave no friend_connection none");
+	assert_true(fake_message("while offline") >= 0);
+	id = bh_send(&b, json_string(fk_pk), 0, "queued while away",
+	    T_REPLY);
+	for (i = 0; i < TOGGLES; i++) {
+		assert_true(nc_fake_send(&fk, off, 1) >= 0);
+		assert_true(nc_fake_send(&fk, on, 1) >= 0);
+	}
+	if (id >= 0) {
+		if (!run(T_MESSAGE, has_queued, "queued while away"))
+			fail_msg("the message sent while the friend was away "
+			    "never reached it once back");
+		send_alive();
+		await_event(json_pack("{s:s, s:I}", "event", "receipt",
+		    "message_id", (json_int_t)id), T_MESSAGE,
+		    "no receipt for the message sent while away");
+	}
+	quiet0[5] += TOGGLES;	/* the none events are expected */
+	still_talking("OFFLINE and ONLINE toggled");
+	assert_int_equal(conn_events("none") - none0, TOGGLES);
+	assert_int_equal(conn_events("udp") - udp0, TOGGLES);
+	assert_int_equal(bh_count(&b, "message", "text", "while offline"), 0);
+	if (id >= 0)
+		assert_int_equal(nc_fake_count(&fk, 0, MSGR_ID_MESSAGE,
+		    "queued while away"), 1);
+}
+
 static size_t	udp_before;	/* friend_connection udp events */
 
 static int
@@ -1099,6 +1157,7 @@ main(void)
 		cmocka_unit_test(out_of_window),
 		cmocka_unit_test(oversized),
 		cmocka_unit_test(flood),
+		cmocka_unit_test(offline_toggles),
 		cmocka_unit_test(killed_and_back),
 	};
 
