@@ -7,6 +7,16 @@
  * loopback with the DHT key `status` gives, gets a cookie, and both
  * handshakes and ONLINE cross.  All in the test's private namespace.
  *
+ * The groups: malformed packets (ids 3..15 and 255, cut, too long, bad
+ * MACs, random bytes of each kind, handshakes with cookies and hashes
+ * that are wrong, messenger packets out of bounds, texts with escapes,
+ * requests for what was never sent); replays (one sealed MESSAGE 1000
+ * times, the first handshake again); out of window (300 messages last
+ * first, lossless numbers far ahead and behind, acks beyond what was
+ * sent, nonces a window ahead and behind, the 2-byte nonce jump);
+ * oversized datagrams of every kind; a flood of 10,000; OFFLINE and
+ * ONLINE toggled; a kill and a new session.
+ *
  * After each group of hostile packets: the roles have the pids they had
  * (no death, no restart), no message, name or status event came from
  * the garbage, a correct MESSAGE from the fake arrives as a message

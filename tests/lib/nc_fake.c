@@ -136,25 +136,6 @@ seal_send(struct nc_fake *f, uint32_t number, const uint8_t *data,
 }
 
 long
-nc_fake_send_keep(struct nc_fake *f, const uint8_t *data, size_t len,
-    uint8_t pkt[NC_PACKET_MAX], size_t *pkt_len)
-{
-	struct fake_out	*o = &f->out[f->send_next % FAKE_KEEP];
-	int		 n;
-
-	if (f->st != FAKE_UP || len == 0 || len > NC_DATA_MAX)
-		return -1;
-	o->num = f->send_next;
-	o->len = (uint16_t)len;
-	o->used = 1;
-	memcpy(o->data, data, len);
-	n = seal_send(f, o->num, o->data, o->len, pkt);
-	if (pkt_len != NULL)
-		*pkt_len = n > 0 ? (size_t)n : 0;
-	return (long)f->send_next++;
-}
-
-long
 nc_fake_put(struct nc_fake *f, const uint8_t *data, size_t len)
 {
 	struct fake_out	*o = &f->out[f->send_next % FAKE_KEEP];
@@ -176,6 +157,23 @@ nc_fake_resend(struct nc_fake *f, uint32_t num)
 	if (!o->used || o->num != num)
 		return -1;
 	return seal_send(f, o->num, o->data, o->len, NULL) > 0 ? 0 : -1;
+}
+
+long
+nc_fake_send_keep(struct nc_fake *f, const uint8_t *data, size_t len,
+    uint8_t pkt[NC_PACKET_MAX], size_t *pkt_len)
+{
+	struct fake_out	*o;
+	long		 num;
+	int		 n;
+
+	if ((num = nc_fake_put(f, data, len)) < 0)
+		return -1;
+	o = &f->out[num % FAKE_KEEP];
+	n = seal_send(f, o->num, o->data, o->len, pkt);
+	if (pkt_len != NULL)
+		*pkt_len = n > 0 ? (size_t)n : 0;
+	return num;
 }
 
 long

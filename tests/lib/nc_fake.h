@@ -116,14 +116,14 @@ void	nc_fake_tick(struct nc_fake *, uint64_t now_ms);
 /* Seals id || data as our next lossless packet and sends it; its
  * number, or -1. */
 long	nc_fake_send(struct nc_fake *, const uint8_t *data, size_t len);
+/* nc_fake_send, and the sealed packet (NC_PACKET_MAX bytes) into pkt. */
+long	nc_fake_send_keep(struct nc_fake *, const uint8_t *data, size_t len,
+	    uint8_t pkt[NC_PACKET_MAX], size_t *pkt_len);
 /* Numbers and keeps id || data as our next lossless packet, unsent;
  * its number, or -1. */
 long	nc_fake_put(struct nc_fake *, const uint8_t *data, size_t len);
 /* Seals kept packet num again (a new nonce) and sends it; 0, or -1. */
 int	nc_fake_resend(struct nc_fake *, uint32_t num);
-/* The same, and the sealed packet (NC_PACKET_MAX bytes) into pkt. */
-long	nc_fake_send_keep(struct nc_fake *, const uint8_t *data, size_t len,
-	    uint8_t pkt[NC_PACKET_MAX], size_t *pkt_len);
 /* nc_fake_seal under our send nonce, which then moves on by one. */
 int	nc_fake_seal_next(struct nc_fake *, uint32_t buffer_start,
 	    uint32_t number, size_t pad, const uint8_t *body, size_t blen,
