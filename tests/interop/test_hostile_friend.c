@@ -688,7 +688,8 @@ hostile_texts(void)
 	static const char	*texts[] = { "a\0b", "\x1b[2J\x1b]0;pwned\x07",
 	    "\xff\xfe\xc0\x80\xed\xa0\x80", "\xe2\x80\xae" "evil",
 	    "\r\n\r\n" };
-	static const size_t	 lens[] = { 3, 13, 7, 7, 4 };
+	static const size_t	 lens[] = { 3, 14, 7, 7, 4 };
+	static const char	 evil[] = "\x1b[31mevil\x1b[0m\xff";
 	uint8_t			 text[MSGR_TEXT_MAX], p[NC_DATA_MAX];
 	json_t			*e;
 	const char		*name;
@@ -716,8 +717,8 @@ hostile_texts(void)
 		    "", "message") == 0 && !clean(json_string_value(
 		    json_object_get(e, "text"))))
 			fail_msg("a message event's text is missing or unsafe");
-	n = msgr_build_nickname((const uint8_t *)"\x1b[31mevil\x1b[0m\xff", 17,
-	    p, sizeof(p));
+	n = msgr_build_nickname((const uint8_t *)evil, sizeof(evil) - 1, p,
+	    sizeof(p));
 	assert_true(nc_fake_send(&fk, p, (size_t)n) >= 0);
 	await_event(json_pack("{s:s, s:s}", "event", "friend_name",
 	    "public_key", fk_pk), T_MESSAGE, "no friend_name for a name "
