@@ -325,8 +325,10 @@ conn_packet(unsigned n, const uint8_t *p, size_t len)
 		return;
 	switch (kind) {
 	case MSGR_OFFLINE:
-		peers[n].online = 0;
-		event_connection(n, FRIEND_CONN_NONE);
+		/* as a lost connection: its messenger drops what follows,
+		 * though the transport still acknowledges it (c-toxcore
+		 * clears its receipts here), so it all goes again */
+		conn_down(n);
 		break;
 	case MSGR_NICKNAME:
 		f->name_len = pkt.len;
