@@ -40,6 +40,7 @@ static struct {
 	struct timer		 tick, save_t;
 	struct chan		*keyd;
 	int			 was_connected;
+	int			 key_final;	/* keyd's key taken */
 } g = { .proto = { "dht", dht_rx, dht_burst_end, NULL, 0 } };
 
 int
@@ -243,12 +244,14 @@ on_dht_key(struct chan *c, struct ipc_msg *m, struct rd *r)
 
 	if (ipc_unpack_net_dht_key(r, sk) == -1)
 		return -1;
+	g.key_final = 1;	/* keyd's, or (refused) our own for good */
 	if (crypto_scalarmult_base(pk, sk) != 0 ||
 	    dht_set_keys(g.d, pk, sk, mono_ms()) == -1)
 		log_warnx("DHT: keyd's key refused; keeping our own");
 	else {
 		hex_encode(pk, DHT_PK_LEN, hex);
 		log_info("DHT key %s (kept by keyd across restarts)", hex);
+		netd_status_report();
 	}
 	sodium_memzero(sk, sizeof(sk));
 	rearm();
@@ -285,6 +288,12 @@ netd_dht_changed(void)
 {
 	if (g.d != NULL)
 		rearm();
+}
+
+int
+netd_dht_key_final(void)
+{
+	return g.keyd == NULL || g.key_final;
 }
 
 struct dht *

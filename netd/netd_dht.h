@@ -62,6 +62,9 @@ void	netd_dht_changed(void);
  * the announce store's (netd_announce.c). */
 struct dht;
 struct dht	*netd_dht_engine(void);
+/* 1 once the DHT key is the session's (keyd's NET_DHT_KEY), or netd is
+ * standalone: status reports wait for it. */
+int		 netd_dht_key_final(void);
 /* Our DHT public key (NULL before netd_dht_start). */
 const uint8_t *netd_dht_self_pk(void);
 /* The DHT keypair and its shared-key cache, for the onion relay, which is

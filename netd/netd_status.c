@@ -36,8 +36,10 @@ netd_status_report(void)
 	int			state_changed;
 
 	netd_status_get(&s);
+	/* a new DHT key (keyd's, just after start) is news at once */
 	state_changed = g.last_sent == 0 || s.state != g.last.state ||
-	    s.onion != g.last.onion;
+	    s.onion != g.last.onion ||
+	    memcmp(s.dht_pk, g.last.dht_pk, sizeof(s.dht_pk)) != 0;
 	if (!state_changed && s.good_nodes == g.last.good_nodes &&
 	    s.onion_nodes == g.last.onion_nodes)
 		return;
