@@ -329,6 +329,7 @@ look_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 {
 	static struct ipc_friend_list	 l;
 	const struct ipc_friend_entry	*e;
+	void				(*then)(struct cmd_ctx *, json_t *);
 	json_t				*v;
 	char				 why[512];
 	struct rd			 r;
@@ -367,10 +368,12 @@ look_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 	}
 	/* by key: exact, whatever numbers chatd gives meanwhile */
 	json_object_set_new(look.args, "friend", pk_json(look.c[k].pk));
+	/* the slot is free before the command goes on */
+	then = look.then;
 	v = json_incref(look.args);
-	look.then(ctx, v);
-	json_decref(v);
 	look_end();
+	then(ctx, v);
+	json_decref(v);
 }
 
 void
