@@ -1,21 +1,36 @@
 /*
  * The interactive client: "command arg..." per line.  A line becomes the
  * same JSON object JSON mode would receive, so both run one command table.
- * Words beyond a command's arguments are refused, not ignored.
+ * Words beyond a command's arguments are refused, not ignored.  A word
+ * may be quoted ("Alice Red": a friend's name with a space); the rest of
+ * a line ("text*") is taken as typed, quotes and all.
  */
 #include <string.h>
 
 #include "frontend/cmd.h"
 #include "frontend/input.h"
 
-/* Splits off the next space-separated word; returns its length. */
+/*
+ * Splits off the next space-separated word, or the text between a pair of
+ * double quotes (no escapes: a name holds no '"' worth typing; an open
+ * quote runs to the end of the line); returns its length, *quoted set if
+ * it was quoted (so "" is a word, if an empty one).
+ */
 static size_t
-next_word(const char **p, const char *end, const char **word)
+next_word(const char **p, const char *end, const char **word, int *quoted)
 {
-	const char	*s = *p;
+	const char	*s = *p, *q;
 
+	*quoted = 0;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
+	if (s < end && *s == '"') {
+		*quoted = 1;
+		*word = ++s;
+		q = memchr(s, '"', (size_t)(end - s));
+		*p = q != NULL ? q + 1 : end;
+		return (size_t)((q != NULL ? q : end) - s);
+	}
 	*word = s;
 	while (s < end && *s != ' ' && *s != '\t')
 		s++;
@@ -31,11 +46,12 @@ cli_line(const char *line, size_t len)
 	char			 name[65], argname[32];
 	size_t			 n, an;
 	json_t			*args;
+	int			 quoted;
 
 	while (end > p && (end[-1] == '\r' || end[-1] == ' ' ||
 	    end[-1] == '\t'))
 		end--;
-	if ((n = next_word(&p, end, &w)) == 0)
+	if ((n = next_word(&p, end, &w, &quoted)) == 0)
 		return;
 	if (n >= sizeof(name))
 		n = sizeof(name) - 1;
@@ -70,11 +86,11 @@ cli_line(const char *line, size_t len)
 			p = end;
 			break;
 		}
-		if ((n = next_word(&p, end, &w)) > 0)
+		if ((n = next_word(&p, end, &w, &quoted)) > 0 || quoted)
 			json_object_set_new(args, argname, json_stringn(w, n));
 		spec = sp != NULL ? sp + 1 : spec + an;
 	}
-	if ((n = next_word(&p, end, &w)) > 0) {
+	if ((n = next_word(&p, end, &w, &quoted)) > 0 || quoted) {
 		cmd_refuse(cmd->name, args, "%s takes %s%s; \"%.*s\" is a "
 		    "word too many", cmd->name, cmd->args != NULL ? "only: " :
 		    "no arguments", cmd->args != NULL ? cmd->args : "",

@@ -112,7 +112,7 @@ chat_send(struct cmd_ctx *ctx, json_t *args, uint8_t action)
 
 /* "action": false (or absent) for a message, true for an action. */
 static void
-cmd_send(struct cmd_ctx *ctx, json_t *args)
+send_run(struct cmd_ctx *ctx, json_t *args)
 {
 	json_t	*a = json_object_get(args, "action");
 
@@ -124,9 +124,21 @@ cmd_send(struct cmd_ctx *ctx, json_t *args)
 }
 
 static void
-cmd_me(struct cmd_ctx *ctx, json_t *args)
+cmd_send(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, send_run);
+}
+
+static void
+me_run(struct cmd_ctx *ctx, json_t *args)
 {
 	chat_send(ctx, args, 1);
+}
+
+static void
+cmd_me(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, me_run);
 }
 
 /* {"typing": true/false, 1/0, or a word: on, off, yes, no, true, false}. */
@@ -156,7 +168,7 @@ typing_arg(json_t *v)
 }
 
 static void
-cmd_typing(struct cmd_ctx *ctx, json_t *args)
+typing_run(struct cmd_ctx *ctx, json_t *args)
 {
 	struct ipc_chat_typing	 rq;
 	uint8_t			 buf[IPC_CHAT_TYPING_LEN];
@@ -174,6 +186,12 @@ cmd_typing(struct cmd_ctx *ctx, json_t *args)
 	ipc_pack_chat_typing(&w, &rq);
 	ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_CHAT_TYPING, buf,
 	    w.len, -1, ui_reply_from_ok);
+}
+
+static void
+cmd_typing(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, typing_run);
 }
 
 /* A friend's message or action, in order, once. */
@@ -276,7 +294,8 @@ const struct chan_table cmd_chat_from_chatd = {
 
 const struct cmd cmds_chat[] = {
 	{ "send", cmd_send, "friend [action] text*",
-	    "send a message to a friend, by number or public key; it is "
+	    "send a message to a friend, by number, name or key (or 4+ "
+	    "digits of it; JSON: number or key only); it is "
 	    "stored at once and goes when the friend is online (JSON: "
 	    "\"action\": true sends an action)", CMD_SESSION },
 	{ "me", cmd_me, "friend text*",

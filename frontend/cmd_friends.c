@@ -15,6 +15,7 @@
 #include "frontend/chat_view.h"
 #include "frontend/cmd.h"
 #include "frontend/cmd_friends.h"
+#include "frontend/friend_match.h"
 #include "frontend/frontend.h"
 #include "frontend/sanitize.h"
 #include "ipc/msg_core.h"
@@ -286,8 +287,14 @@ friend_ref_arg(struct cmd_ctx *ctx, json_t *args, struct ipc_friend_remove *ref)
 		}
 	}
 	if (!ref->by_pk && (n < 0 || n >= FRIEND_NUM_MAX)) {
-		ui_reply_err(ctx, "\"friend\" is a friend's number (0 to %d) "
-		    "or 64-digit public key", FRIEND_NUM_MAX - 1);
+		if (ui_mode == UI_CLI)
+			ui_reply_err(ctx, "give a friend: a number (0 to %d), "
+			    "a name, or %d or more digits of a key",
+			    FRIEND_NUM_MAX - 1, FRIEND_PREFIX_MIN);
+		else
+			ui_reply_err(ctx, "\"friend\" is a friend's number "
+			    "(0 to %d) or 64-digit public key",
+			    FRIEND_NUM_MAX - 1);
 		return -1;
 	}
 	if (!ref->by_pk)
@@ -295,8 +302,104 @@ friend_ref_arg(struct cmd_ctx *ctx, json_t *args, struct ipc_friend_remove *ref)
 	return 0;
 }
 
+/*
+ * The one lookup in flight: the CLI runs a line once the one before has
+ * its reply, and JSON mode never looks up.  Fixed, one slot per friend
+ * chatd may have; a lookup that ends early (chatd gone) leaves it to be
+ * reset by the next.
+ */
+static struct {
+	json_t			*args;
+	void			(*then)(struct cmd_ctx *, json_t *);
+	size_t			 n;
+	struct friend_cand	 c[FRIEND_NUM_MAX];
+} look;
+
 static void
-cmd_remove(struct cmd_ctx *ctx, json_t *args)
+look_end(void)
+{
+	json_decref(look.args);
+	look.args = NULL;
+	look.then = NULL;
+	look.n = 0;
+}
+
+static void
+look_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	static struct ipc_friend_list	 l;
+	const struct ipc_friend_entry	*e;
+	void				(*then)(struct cmd_ctx *, json_t *);
+	json_t				*v;
+	char				 why[512];
+	struct rd			 r;
+	uint8_t				 i;
+	int				 k;
+
+	if (reply_if_not(ctx, m, IPC_FRIEND_LIST_ANS)) {
+		look_end();
+		return;
+	}
+	rd_init(&r, m->data, m->hdr.len);
+	if (ipc_unpack_friend_list(&r, &l) == -1) {
+		look_end();
+		ui_reply_err(ctx, "bad answer from chatd");
+		return;
+	}
+	for (i = 0; i < l.count && look.n < FRIEND_NUM_MAX; i++) {
+		e = &l.e[i];
+		/* the conversation lines show the names seen here too */
+		chat_view_name(e->number, e->pk, (const char *)e->name,
+		    e->name_len);
+		friend_cand_set(&look.c[look.n++], e->number, e->pk, e->name,
+		    e->name_len);
+	}
+	if (l.next != FRIEND_NUM_NONE && l.count > 0 &&
+	    look.n < FRIEND_NUM_MAX) {
+		list_page(ctx, l.next, IPC_FRIEND_LIST_REQ, look_answer);
+		return;
+	}
+	v = json_object_get(look.args, "friend");
+	if ((k = friend_match(json_string_value(v), json_string_length(v),
+	    look.c, look.n, why, sizeof(why))) == -1) {
+		look_end();
+		ui_reply_err(ctx, "%s", why);
+		return;
+	}
+	/* by key: exact, whatever numbers chatd gives meanwhile */
+	json_object_set_new(look.args, "friend", pk_json(look.c[k].pk));
+	/* the slot is free before the command goes on */
+	then = look.then;
+	v = json_incref(look.args);
+	look_end();
+	then(ctx, v);
+	json_decref(v);
+}
+
+void
+friend_find(struct cmd_ctx *ctx, json_t *args,
+    void (*then)(struct cmd_ctx *, json_t *))
+{
+	json_t		*v = json_object_get(args, "friend");
+	uint8_t		 pk[TOX_PK_LEN];
+	uint16_t	 num;
+
+	if (ui_mode != UI_CLI || !json_is_string(v) ||
+	    friend_word(json_string_value(v), json_string_length(v), &num,
+	    pk) != FRIEND_WORD_LOOKUP) {
+		then(ctx, args);
+		return;
+	}
+	look_end();
+	look.args = json_incref(args);
+	look.then = then;
+	/* list_page's failure path frees ctx->data: nothing of ours */
+	ctx->data = NULL;
+	list_page(ctx, 0, IPC_FRIEND_LIST_REQ, look_answer);
+}
+
+static void
+remove_run(struct cmd_ctx *ctx, json_t *args)
 {
 	struct ipc_friend_remove	 rm;
 	uint8_t				 buf[IPC_FRIEND_REMOVE_LEN];
@@ -308,6 +411,12 @@ cmd_remove(struct cmd_ctx *ctx, json_t *args)
 	ipc_pack_friend_remove(&w, &rm);
 	ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_FRIEND_REMOVE, buf,
 	    w.len, -1, ui_reply_from_ok);
+}
+
+static void
+cmd_remove(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, remove_run);
 }
 
 /* A stranger's request, opened by keyd and kept by chatd. */
@@ -344,6 +453,7 @@ const struct cmd cmds_friends[] = {
 	{ "decline", cmd_decline, "public_key",
 	    "drop a friend request", CMD_SESSION },
 	{ "remove", cmd_remove, "friend",
-	    "remove a friend, by number or public key", CMD_SESSION },
+	    "remove a friend, by number, name or key (or 4+ digits of it)",
+	    CMD_SESSION },
 	{ NULL, NULL, NULL, NULL, 0 }
 };

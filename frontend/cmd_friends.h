@@ -17,5 +17,14 @@ extern const struct chan_table	cmd_friends_from_chatd;
  */
 int	friend_ref_arg(struct cmd_ctx *, json_t *args,
 	    struct ipc_friend_remove *);
+/*
+ * Calls then(ctx, args) once args' "friend" is what friend_ref_arg takes.
+ * In the interactive CLI a name or a key prefix (friend_match.h) is first
+ * looked up in chatd's friend list and replaced by the friend's key; if
+ * it names no friend, or several, the command fails saying which.  JSON
+ * mode passes args on as they are: scripts give a number or a key.
+ */
+void	friend_find(struct cmd_ctx *, json_t *args,
+	    void (*then)(struct cmd_ctx *, json_t *));
 
 #endif

@@ -27,6 +27,7 @@ static int		 is_file;	/* epoll refused it: read when idle */
 static int		 editing;	/* libedit on a terminal */
 static int		 reading;	/* in_src is watched */
 static int		 prompted;	/* the prompt is up for the next line */
+static int		 line_up;	/* the editor has a line on screen */
 static int		 pumping, again;
 static int		 ended;
 static void		(*on_eof)(void);
@@ -78,6 +79,7 @@ edited(char *line)
 	size_t	n;
 
 	rl_callback_handler_remove();
+	line_up = 0;
 	if (line == NULL) {		/* Ctrl-D on an empty line */
 		printf("\n");
 		eof = 1;
@@ -181,9 +183,10 @@ pump(void)
 				fill();
 				continue;
 			}
-			if (editing && !prompted)
+			if (editing && !prompted) {
 				rl_callback_handler_install(PROMPT, edited);
-			else if (ui_mode == UI_CLI && !prompted) {
+				line_up = 1;
+			} else if (ui_mode == UI_CLI && !prompted) {
 				printf(PROMPT);
 				fflush(stdout);
 			}
@@ -195,6 +198,61 @@ pump(void)
 			watch(0);	/* the next line waits its turn */
 	} while (again);
 	pumping = 0;
+}
+
+/*
+ * Columns from the prompt's start to the cursor, as the editor draws them:
+ * a control character as ^X, a UTF-8 sequence as one (wide characters
+ * are not told apart).  rl_point and rl_line_buffer are the editor's
+ * after each key.
+ */
+static size_t
+cursor_columns(void)
+{
+	const unsigned char	*p = (const unsigned char *)rl_line_buffer;
+	size_t			 col = strlen(PROMPT);
+	int			 i;
+
+	for (i = 0; p != NULL && i < rl_point && i < rl_end; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			col += 2;
+		else if ((p[i] & 0xc0) != 0x80)
+			col++;
+	}
+	return col;
+}
+
+/*
+ * An event is about to be printed: the prompt and the partial line go
+ * (up to the row they start on, then erased to the end of the screen),
+ * so that the event gets lines of its own.
+ */
+static void
+screen_hide(void)
+{
+	int	rows, cols;
+	size_t	up;
+
+	if (!editing || !line_up)
+		return;
+	rl_get_screen_size(&rows, &cols);
+	up = cols > 0 ? cursor_columns() / (size_t)cols : 0;
+	printf("\r");
+	if (up > 0)
+		printf("\033[%zuA", up);
+	printf("\033[J");
+	fflush(stdout);
+}
+
+/* The event is out: the editor draws prompt and line again from the
+ * start of a fresh row, the cursor where it was. */
+static void
+screen_show(void)
+{
+	if (!editing || !line_up)
+		return;
+	rl_forced_update_display();
+	fflush(stdout);
 }
 
 static void
@@ -226,6 +284,7 @@ input_init(void)
 		return;
 	stifle_history(500);
 	editing = 1;
+	ui_set_screen(screen_hide, screen_show);
 }
 
 void
@@ -261,6 +320,7 @@ input_end(void)
 	if (editing && prompted) {
 		rl_callback_handler_remove();
 		prompted = 0;
+		line_up = 0;
 	}
 	if (editing)
 		rl_deprep_terminal();

@@ -129,6 +129,14 @@ static int	 holding;	/* CLI events wait: a prompt is up */
 static int	 quiet;		/* events are dropped */
 static json_t	*held;		/* CLI events while holding */
 static void	(*on_idle)(void);
+static void	(*screen_hide)(void), (*screen_show)(void);
+
+void
+ui_set_screen(void (*hide)(void), void (*show)(void))
+{
+	screen_hide = hide;
+	screen_show = show;
+}
 
 void
 ui_set_idle(void (*idle)(void))
@@ -283,8 +291,13 @@ ui_event(const char *name, json_t *obj)
 		json_object_update(out, obj);
 		emit_json(out);
 		json_decref(out);
-	} else
+	} else {
+		if (screen_hide != NULL)
+			screen_hide();
 		render_event(name, obj);
+		if (screen_show != NULL)
+			screen_show();
+	}
 	json_decref(obj);
 }
 

@@ -71,5 +71,12 @@ void	ui_set_idle(void (*idle)(void));
 void	ui_hold(int);
 /* Events are dropped (a one-shot command prints only its answer). */
 void	ui_quiet(void);
+/*
+ * CLI events come unasked, maybe while a line is being typed: hide() is
+ * called before one is printed (it takes the prompt and the partial line
+ * off the screen) and show() after (it draws them again, the cursor where
+ * it was).  input.c sets them; NULL for none.
+ */
+void	ui_set_screen(void (*hide)(void), void (*show)(void));
 
 #endif

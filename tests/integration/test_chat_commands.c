@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/hex.h"
+#include "common/toxid.h"
 #include "tests/lib/bh.h"
 
 #define TEXT_MAX	16384
@@ -207,13 +209,100 @@ cli_session(void **state)
 	    "send 0\n");
 	if (strstr(e->out, "error: text has a control character (U+001B) "
 	    "at byte 3") == NULL ||
-	    strstr(e->out, "error: \"friend\" is a friend's number") ==
-	    NULL ||
+	    strstr(e->out, "error: no friend \"300\"") == NULL ||
 	    strstr(e->out, "error: \"typing\" is on or off") == NULL ||
 	    strstr(e->out, "error: \"text\" is required") == NULL)
 		fail_msg("out:\n%s\nerr:\n%s", e->out, e->err);
 	/* nothing of the escape reached the terminal */
 	assert_null(strchr(e->out, '\x1b'));
+}
+
+/* A Tox ID (and its key in hex) whose key starts AB CD, then b. */
+static void
+make_id(uint8_t b, char id[TOX_ADDRESS_HEX_LEN + 1],
+    char pkhex[TOX_PK_HEX_LEN + 1])
+{
+	uint8_t	pk[TOX_PK_LEN], addr[TOX_ADDRESS_LEN];
+	uint8_t	ns[4] = { 1, 2, 3, 4 };
+	size_t	i;
+
+	for (i = 0; i < TOX_PK_LEN; i++)
+		pk[i] = b;
+	pk[0] = 0xab;
+	pk[1] = 0xcd;
+	toxid_make(addr, pk, ns);
+	toxid_format(addr, id);
+	hex_encode(pk, TOX_PK_LEN, pkhex);
+}
+
+/*
+ * The CLI names a friend by the start of its key too (issue 10): unique
+ * prefixes resolve (through chatd's list) in send, me, typing and remove;
+ * a prefix two keys share, and a word no friend has, fail naming the
+ * candidates; JSON mode keeps a number or the full key only.
+ */
+static void
+cli_friend_by_key_prefix(void **state)
+{
+	struct env	*e = *state;
+	char		 id1[TOX_ADDRESS_HEX_LEN + 1], id2[sizeof(id1)];
+	char		 pk1[TOX_PK_HEX_LEN + 1], pk2[sizeof(pk1)];
+	char		 req[2048], want[256];
+	const char	*p;
+	json_t		*r;
+
+	make_id(0x11, id1, pk1);
+	make_id(0x22, id2, pk2);
+	make_plain_profile(e);
+	snprintf(req, sizeof(req),
+	    "add %s hello\n"
+	    "add %s hello\n"
+	    "send abcd11 first\n"
+	    "send ABCD both\n"
+	    "me nobody waves\n"
+	    "send \"Alice Red\" hi\n"
+	    "typing \"abcd22\" on\n"
+	    "remove ABCD22\n"
+	    "friends\n"
+	    "send ABCD now one\n", id1, id2);
+	run_session(e, 0, req);
+	/* send abcd11: friend 0, by its key */
+	snprintf(want, sizeof(want), "friend: 0\npublic_key: %s\n"
+	    "message_id: ", pk1);
+	if ((p = strstr(e->out, want)) == NULL)
+		fail_msg("no \"%s\" in:\n%s\nerr:\n%s", want, e->out, e->err);
+	if (strstr(e->out, "error: \"ABCD\" names 2 friends: "
+	    "0 (ABCD1111), 1 (ABCD2222); give its number or more of its "
+	    "key") == NULL ||
+	    strstr(e->out, "error: no friend \"nobody\"") == NULL ||
+	    strstr(e->out, "error: no friend \"Alice Red\"") == NULL)
+		fail_msg("out:\n%s\nerr:\n%s", e->out, e->err);
+	/* typing and remove went to friend 1 (two "ok"), which is gone:
+	 * the list holds friend 0 only, and ABCD is now unique */
+	p = strstr(e->out, "Alice Red");
+	assert_non_null(p = strstr(p, "ok\n"));
+	assert_non_null(p = strstr(p + 3, "ok\n"));
+	assert_non_null(strstr(p, pk1));
+	snprintf(want, sizeof(want), "friend: 0\npublic_key: %s\n"
+	    "message_id: ", pk1);
+	assert_non_null(p = strstr(p, want));
+	assert_null(strstr(p, pk2));
+	assert_null(strstr(e->out, "ABCD\" names 1"));
+
+	/* JSON: a prefix is no reference */
+	snprintf(req, sizeof(req), "{\"cmd\":\"send\",\"id\":1,"
+	    "\"friend\":\"abcd11\",\"text\":\"x\"}\n"
+	    "{\"cmd\":\"send\",\"id\":2,\"friend\":\"%s\","
+	    "\"text\":\"x\"}\n", pk1);
+	run_session(e, 1, req);
+	r = reply_id(e, 1);
+	assert_true(json_is_false(json_object_get(r, "ok")));
+	assert_non_null(strstr(json_string_value(json_object_get(r, "error")),
+	    "is a friend's number (0 to 255) or 64-digit public key"));
+	json_decref(r);
+	r = reply_id(e, 2);
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
 }
 
 int
@@ -223,6 +312,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(json_session, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(cli_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(cli_friend_by_key_prefix,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <poll.h>
+#include <signal.h>
 #include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,6 +309,86 @@ line_editing_and_history(void **state)
 	rm_dir(dir);
 }
 
+/* The pid of the supervisor's child running role (its comm), or -1. */
+static pid_t
+role_child(pid_t sup, const char *role)
+{
+	char		 path[300], line[256], comm[32];
+	struct dirent	*d;
+	DIR		*dir;
+	FILE		*f;
+	pid_t		 found = -1;
+	int		 ppid;
+
+	assert_non_null(dir = opendir("/proc"));
+	while (found == -1 && (d = readdir(dir)) != NULL) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		/* pid (comm) state ppid: role names hold no space or ')' */
+		if (fgets(line, sizeof(line), f) != NULL &&
+		    sscanf(line, "%*d (%31[^)]) %*c %d", comm, &ppid) == 2 &&
+		    ppid == sup && strcmp(comm, role) == 0)
+			found = atoi(d->d_name);
+		fclose(f);
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * An event arriving while a line is half typed (issue 10): the partial
+ * line is taken off, the event printed on lines of its own, the prompt
+ * and the partial line drawn again; finishing the line runs all of it.
+ * The event: mediad killed, so the supervisor reports it (role_died).
+ */
+static void
+event_while_typing_keeps_the_line(void **state)
+{
+	char		 dir[] = "/tmp/bh-pty-XXXXXX";
+	struct term	*t = calloc(1, sizeof(*t));
+	const char	*ev;
+	pid_t		 mediad;
+	int		 ws;
+
+	assert_non_null(mkdtemp(dir));
+	make_profile(t, dir);
+	term_start(t, dir);
+	assert_true(expect(t, "Passphrase for "));
+	type(t, SECRET "\n");
+	assert_true(expect(t, "bulkhead> "));
+	type(t, "set_status aw");
+	assert_true(expect(t, "set_status aw"));	/* echoed: typed */
+	mediad = role_child(t->pid, "mediad");
+	assert_true(mediad > 0);
+	assert_int_equal(kill(mediad, SIGKILL), 0);
+	assert_true(expect(t, "* role_died: role mediad"));
+	/* the event starts a line of its own: the partial line was erased
+	 * first (back to column 0, clear to the end of the screen) */
+	ev = strstr(t->screen, "* role_died");
+	assert_non_null(ev);
+	assert_true(ev - t->screen >= 4);
+	assert_memory_equal(ev - 4, "\r\033[J", 4);
+	assert_null(strstr(t->screen, "aw* role"));
+	/* then the prompt and the partial line again, after the event */
+	assert_true(expect(t, "\n"));
+	assert_true(expect(t, "bulkhead> set_status aw"));
+	type(t, "ay\n");
+	assert_true(expect(t, "ok"));
+	assert_true(expect(t, "bulkhead> "));
+	type(t, "self\n");
+	assert_true(expect(t, "status: away"));
+	assert_null(strstr(t->screen, "unknown command"));
+	assert_null(strstr(t->screen, "error:"));
+	type(t, "quit\n");
+	ws = term_end(t);
+	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	free(t);
+	rm_dir(dir);
+}
+
 int
 main(void)
 {
@@ -315,6 +397,7 @@ main(void)
 		cmocka_unit_test(interrupt_and_end_at_start_up_prompts),
 		cmocka_unit_test(passwd_checks_the_current_passphrase_first),
 		cmocka_unit_test(line_editing_and_history),
+		cmocka_unit_test(event_while_typing_keeps_the_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
