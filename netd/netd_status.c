@@ -35,6 +35,9 @@ netd_status_report(void)
 	uint64_t		now = mono_ms();
 	int			state_changed;
 
+	/* under keyd, the key is keyd's: nothing said before it is ours */
+	if (g.keyd != NULL && !netd_dht_key_final())
+		return;
 	netd_status_get(&s);
 	/* a new DHT key (keyd's, just after start) is news at once */
 	state_changed = g.last_sent == 0 || s.state != g.last.state ||

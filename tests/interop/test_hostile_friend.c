@@ -1172,5 +1172,7 @@ main(void)
 		cmocka_unit_test(killed_and_back),
 	};
 
+	if (getenv("BH_TEST_ONLY") != NULL)
+		cmocka_set_test_filter(getenv("BH_TEST_ONLY"));
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
