@@ -1072,6 +1072,7 @@ offline_toggles(void **state)
 	uint8_t		 off[1] = { MSGR_ID_OFFLINE }, on[1] = { MSGR_ID_ONLINE };
 	size_t		 none0 = conn_events("none"), udp0 = conn_events("udp");
 	long long	 id;
+	size_t		 n;
 	int		 i;
 
 	need_session();
@@ -1100,9 +1101,18 @@ offline_toggles(void **state)
 	assert_int_equal(conn_events("none") - none0, TOGGLES);
 	assert_int_equal(conn_events("udp") - udp0, TOGGLES);
 	assert_int_equal(bh_count(&b, "message", "text", "while offline"), 0);
-	if (id >= 0)
-		assert_int_equal(nc_fake_count(&fk, 0, MSGR_ID_MESSAGE,
-		    "queued while away"), 1);
+	/*
+	 * At least once.  An OFFLINE makes bulkhead send again what the
+	 * friend had not acknowledged when it came (c-toxcore's messenger
+	 * drops what follows its OFFLINE, though its transport acks it), so
+	 * a friend toggling faster than it acks gets copies: its own doing.
+	 */
+	if (id >= 0) {
+		n = nc_fake_count(&fk, 0, MSGR_ID_MESSAGE, "queued while away");
+		assert_true(n >= 1);
+		printf("# the queued message arrived %zu times over %d "
+		    "toggles\n", n, TOGGLES);
+	}
 }
 
 static size_t	udp_before;	/* friend_connection udp events */
