@@ -5,11 +5,7 @@
 
 #include "common/textsafe.h"
 
-/*
- * Decodes the valid UTF-8 sequence at p into *cp; returns its length
- * (1..4), or 0 if invalid (overlong, surrogate, beyond Unicode, cut).
- */
-static size_t
+size_t
 utf8_seq(const uint8_t *p, size_t left, uint32_t *cp)
 {
 	size_t	n, i;

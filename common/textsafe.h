@@ -14,6 +14,14 @@
 #define BULKHEAD_TEXTSAFE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Decodes the valid UTF-8 sequence at p (left >= 1 bytes) into *cp;
+ * returns its length (1..4), or 0 if invalid (overlong, surrogate,
+ * beyond Unicode, cut short).
+ */
+size_t	utf8_seq(const uint8_t *p, size_t left, uint32_t *cp);
 
 /*
  * Copies src (len bytes) into dst (dstsz bytes, NUL-terminated), neutralised
