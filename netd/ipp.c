@@ -25,6 +25,8 @@ ipp_same_ip(const struct ip_port *a, const struct ip_port *b)
 		return memcmp(a->ip, b->ip, 4) == 0;
 	if (a->family == IPP_V6)
 		return memcmp(a->ip, b->ip, 16) == 0;
+	if (a->family == IPP_TCP)
+		return memcmp(a->ip, b->ip, 4) == 0;
 	return 0;
 }
 
@@ -37,7 +39,27 @@ ipp_isset(const struct ip_port *a)
 		return memcmp(a->ip, zero, 4) != 0;
 	if (a->family == IPP_V6)
 		return memcmp(a->ip, zero, 16) != 0;
-	return 0;
+	return a->family == IPP_TCP;
+}
+
+void
+ipp_tcp(struct ip_port *a, unsigned i)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = IPP_TCP;
+	a->ip[0] = (uint8_t)(i >> 24);
+	a->ip[1] = (uint8_t)(i >> 16);
+	a->ip[2] = (uint8_t)(i >> 8);
+	a->ip[3] = (uint8_t)i;
+}
+
+long
+ipp_tcp_index(const struct ip_port *a)
+{
+	if (a->family != IPP_TCP)
+		return -1;
+	return (long)((uint32_t)a->ip[0] << 24 | (uint32_t)a->ip[1] << 16 |
+	    (uint32_t)a->ip[2] << 8 | a->ip[3]);
 }
 
 void
@@ -143,6 +165,9 @@ ipp_fmt(const struct ip_port *a, char buf[IPP_STRLEN])
 	else if (a->family == IPP_V6 &&
 	    inet_ntop(AF_INET6, a->ip, ip, sizeof(ip)) != NULL)
 		(void)snprintf(buf, IPP_STRLEN, "[%s]:%u", ip, a->port);
+	else if (a->family == IPP_TCP)
+		(void)snprintf(buf, IPP_STRLEN, "tcp relay peer %ld",
+		    ipp_tcp_index(a));
 	else
 		(void)snprintf(buf, IPP_STRLEN, "(none)");
 	return buf;

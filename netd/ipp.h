@@ -14,6 +14,13 @@
 #define IPP_NONE	0
 #define IPP_V4		4
 #define IPP_V6		6
+/*
+ * Not an address: a peer reached through TCP relays (netd/relays.h), its
+ * index in ip[0..3] (big endian), port 0.  net_crypto ties it like a UDP
+ * address; the glue sends to it through the relays (c-toxcore does the
+ * same with its TCP_INET family and a connection number).
+ */
+#define IPP_TCP		130
 
 struct ip_port {
 	uint8_t		family;		/* IPP_* */
@@ -45,6 +52,9 @@ int	ipp_to_node(const struct ip_port *, const uint8_t pk[PN_PK_LEN],
 	    struct packed_node *);
 /* Address of a UDP packed node; -1 for a TCP or unknown family. */
 int	ipp_from_node(const struct packed_node *, struct ip_port *);
+/* The virtual address of relay peer index i, and back (-1: not one). */
+void	ipp_tcp(struct ip_port *, unsigned i);
+long	ipp_tcp_index(const struct ip_port *);
 /* Text form for logs, "1.2.3.4:33445" or "[::1]:33445". */
 const char *ipp_fmt(const struct ip_port *, char buf[IPP_STRLEN]);
 /*

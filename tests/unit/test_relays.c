@@ -380,6 +380,26 @@ up_nodes_and_entry(void **state)
 	assert_int_equal(relays_onion_entry(&rs, 12345), 1);
 }
 
+/* The virtual address of a relay peer: set, distinct, back to its index. */
+static void
+virtual_addresses(void **state)
+{
+	struct ip_port	a, b, v4 = addr(1);
+
+	(void)state;
+	ipp_tcp(&a, 0);
+	ipp_tcp(&b, 300);
+	assert_true(ipp_isset(&a));
+	assert_false(ipp_equal(&a, &b));
+	assert_int_equal(ipp_tcp_index(&a), 0);
+	assert_int_equal(ipp_tcp_index(&b), 300);
+	assert_int_equal(ipp_tcp_index(&v4), -1);
+	ipp_tcp(&a, 300);
+	assert_true(ipp_equal(&a, &b));
+	assert_false(ipp_is_lan(&a));
+	assert_false(ipp_equal(&a, &v4));
+}
+
 int
 main(void)
 {
@@ -392,6 +412,7 @@ main(void)
 		cmocka_unit_test_setup(strangers_and_oob, setup),
 		cmocka_unit_test_setup(idle_links_close, setup),
 		cmocka_unit_test_setup(up_nodes_and_entry, setup),
+		cmocka_unit_test(virtual_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
