@@ -324,7 +324,7 @@ is_up(void *arg)
 static int
 group_setup(void **state)
 {
-	int	base = 46000 + (int)(getpid() % 400) * 4;
+	int	base = 49000 + (int)(getpid() % 400) * 4;
 
 	(void)state;
 	if (sodium_init() < 0)
