@@ -15,6 +15,13 @@
 int
 bootstrapd_start(struct bootstrapd *d, int port)
 {
+	return bootstrapd_start_tcp(d, port, 0);
+}
+
+int
+bootstrapd_start_tcp(struct bootstrapd *d, int port, int tcp_port)
+{
+	char	 relay[64] = "enable_tcp_relay = false\n";
 	char	 conf[128], keys[128], arg[160];
 	uint8_t	 pk[32];
 	FILE	*f;
@@ -26,14 +33,17 @@ bootstrapd_start(struct bootstrapd *d, int port)
 	if (mkdtemp(d->dir) == NULL)
 		return -1;
 	snprintf(conf, sizeof(conf), "%s/conf", d->dir);
+	if (tcp_port > 0)
+		snprintf(relay, sizeof(relay), "enable_tcp_relay = true\n"
+		    "tcp_relay_ports = [%d]\n", tcp_port);
 	snprintf(keys, sizeof(keys), "%s/keys", d->dir);
 	if ((f = fopen(conf, "w")) == NULL)
 		return -1;
 	fprintf(f, "port = %d\nkeys_file_path = \"%s\"\n"
 	    "pid_file_path = \"%s/pid\"\nenable_ipv6 = false\n"
 	    "enable_ipv4_fallback = true\nenable_lan_discovery = false\n"
-	    "enable_tcp_relay = false\nenable_motd = false\n"
-	    "bootstrap_nodes = ()\n", port, keys, d->dir);
+	    "%senable_motd = false\n"
+	    "bootstrap_nodes = ()\n", port, keys, d->dir, relay);
 	fclose(f);
 	snprintf(arg, sizeof(arg), "--config=%s", conf);
 	if ((d->pid = fork()) == 0) {

@@ -1,7 +1,7 @@
 /*
  * A tox-bootstrapd (Debian toxcore-utils) for tests: its own scratch
- * config, UDP only, no LAN discovery, on the given address family's
- * loopback port.  Nothing but the port it is told.
+ * config, UDP only (or a TCP relay too, on the port given), no LAN
+ * discovery, on loopback.  Nothing but the ports it is told.
  */
 #ifndef BULKHEAD_TEST_BOOTSTRAPD_H
 #define BULKHEAD_TEST_BOOTSTRAPD_H
@@ -17,6 +17,8 @@ struct bootstrapd {
 
 /* Starts it and waits for its key; 0, or -1. */
 int	bootstrapd_start(struct bootstrapd *, int port);
+/* The same with its TCP relay on tcp_port (0: none). */
+int	bootstrapd_start_tcp(struct bootstrapd *, int port, int tcp_port);
 void	bootstrapd_stop(struct bootstrapd *);
 
 #endif
