@@ -41,7 +41,8 @@ proxy_saw(int ok, int err)
 	if (ok)
 		log_info("proxy reachable");
 	else
-		log_warnx("proxy unreachable: %s", strerror(err));
+		log_warnx("proxy unreachable: %s", err == ECONNREFUSED ?
+		    "the connection failed" : strerror(err));
 }
 
 static void
@@ -58,15 +59,17 @@ watch_end(struct watch *w)
 static void
 watch_cb(struct ev_src *src, uint32_t events)
 {
-	struct watch	*w = src->arg;
-	socklen_t	 len = sizeof(int);
-	int		 err = 0;
+	struct watch		*w = src->arg;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
 
-	if (getsockopt(src->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-		err = errno;
-	else if (err == 0 && (events & (EPOLLERR | EPOLLHUP)))
-		err = ECONNRESET;
-	proxy_saw(err == 0, err);
+	/* Not SO_ERROR: reading it clears it, and netd, which holds the
+	 * same socket, reads it to learn why. */
+	if ((events & (EPOLLERR | EPOLLHUP)) ||
+	    getpeername(src->fd, (struct sockaddr *)&ss, &len) == -1)
+		proxy_saw(0, ECONNREFUSED);
+	else
+		proxy_saw(1, 0);
 	watch_end(w);
 }
 
