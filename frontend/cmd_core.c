@@ -33,6 +33,14 @@ sandbox_json(const struct ipc_role_status *s)
 	    "confined", (s->sandbox.flags & SB_COMPLETE) != 0);
 }
 
+/* The broker's view of --proxy (ipc_unpack_status checked the range). */
+static const char *const proxy_names[IPC_PROXY_STATE_MAX] = {
+	[IPC_PROXY_NONE] = "none",
+	[IPC_PROXY_CHECKING] = "checking",
+	[IPC_PROXY_OK] = "ok",
+	[IPC_PROXY_UNREACHABLE] = "unreachable",
+};
+
 static void
 status_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 {
@@ -62,9 +70,9 @@ status_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 			running++;
 		json_array_append_new(roles, e);
 	}
-	ui_reply_ok(ctx, json_pack("{s:i, s:o, s:o, s:o}", "processes",
+	ui_reply_ok(ctx, json_pack("{s:i, s:o, s:o, s:o, s:s}", "processes",
 	    running, "roles", roles, "dht", net_status_json(), "onion",
-	    net_onion_json()));
+	    net_onion_json(), "proxy", proxy_names[st.proxy]));
 }
 
 static void

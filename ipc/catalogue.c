@@ -19,6 +19,7 @@
 #include "ipc/msg_nodes.h"
 #include "ipc/msg_onion.h"
 #include "ipc/msg_profile.h"
+#include "ipc/msg_sock.h"
 
 #define E(a, b)		IPC_EDGE(ROLE_##a, ROLE_##b)
 /* Both directions of a channel. */
@@ -40,7 +41,8 @@
 
 /* Who answers requests: the reverse of every edge a request travels. */
 #define ANSWER_EDGES	(E(SUP, FRONTEND) | E(KEYD, FRONTEND) | E(NETD, KEYD) | \
-	E(NETD, SUP) | E(KEYD, CHATD) | E(CHATD, FRONTEND) | E(KEYD, NETD))
+	E(NETD, SUP) | E(KEYD, CHATD) | E(CHATD, FRONTEND) | E(KEYD, NETD) | \
+	E(SUP, NETD))
 
 #define OK_OR_ERROR	{ IPC_OK, IPC_ERROR }
 #define ID_OR_ERROR	{ IPC_ID_ANS, IPC_ERROR }
@@ -426,4 +428,14 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "a page of the history, newest first, and the next cursor",
 	    E(KEYD, FRONTEND), IPC_HISTORY_ANS_MIN, IPC_HISTORY_ANS_MAX,
 	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER | IPC_S_SECRET },
+
+	/* Stream sockets, brokered by the supervisor. */
+	[IPC_SOCK_OPEN] = { "SOCK_OPEN",
+	    "a TCP socket to an address (or, with a proxy, to the proxy)",
+	    E(NETD, SUP), IPC_SOCK_OPEN_LEN, IPC_SOCK_OPEN_LEN, IPC_FD_NONE,
+	    { IPC_SOCK_OPENED, IPC_ERROR } },
+	[IPC_SOCK_OPENED] = { "SOCK_OPENED",
+	    "the tag and an errno; the socket (its connect begun) when 0",
+	    E(SUP, NETD), IPC_SOCK_OPENED_LEN, IPC_SOCK_OPENED_LEN,
+	    IPC_FD_OPTIONAL, { 0 }, IPC_S_ANSWER },
 };

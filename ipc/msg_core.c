@@ -65,6 +65,7 @@ ipc_pack_status(struct wr *w, const struct ipc_status *m)
 		wr_u8(w, m->roles[i].reported);
 		pack_sb(w, &m->roles[i].sandbox);
 	}
+	wr_u8(w, m->proxy);
 }
 
 int
@@ -88,7 +89,8 @@ ipc_unpack_status(struct rd *r, struct ipc_status *m)
 		    s->state >= ROLE_STATE_MAX || s->reported > 1)
 			return -1;
 	}
-	return rd_done(r) ? 0 : -1;
+	rd_u8(r, &m->proxy);
+	return rd_done(r) && m->proxy < IPC_PROXY_STATE_MAX ? 0 : -1;
 }
 
 void

@@ -47,14 +47,24 @@ struct ipc_role_status {
 	struct ipc_sandbox_report sandbox;
 };
 
+/* The proxy as the supervisor's socket broker last saw it. */
+enum ipc_proxy_state {
+	IPC_PROXY_NONE = 0,		/* no --proxy: direct */
+	IPC_PROXY_CHECKING,		/* set, no connect has ended yet */
+	IPC_PROXY_OK,			/* the last connect to it worked */
+	IPC_PROXY_UNREACHABLE,		/* the last connect to it failed */
+	IPC_PROXY_STATE_MAX
+};
+
 struct ipc_status {
 	uint8_t			n;
 	struct ipc_role_status	roles[ROLE_MAX];
+	uint8_t			proxy;		/* enum ipc_proxy_state */
 };
-/* STATUS_ANS: a count, then one fixed-size entry per role. */
+/* STATUS_ANS: a count, one fixed-size entry per role, the proxy state. */
 #define IPC_ROLE_STATUS_LEN	(1 + 1 + 4 + 4 + 1 + IPC_SANDBOX_REPORT_LEN)
-#define IPC_STATUS_MIN_LEN	1
-#define IPC_STATUS_MAX_LEN	(1 + ROLE_MAX * IPC_ROLE_STATUS_LEN)
+#define IPC_STATUS_MIN_LEN	(1 + 1)
+#define IPC_STATUS_MAX_LEN	(1 + ROLE_MAX * IPC_ROLE_STATUS_LEN + 1)
 void	ipc_pack_status(struct wr *, const struct ipc_status *);
 int	ipc_unpack_status(struct rd *, struct ipc_status *);
 

@@ -148,8 +148,17 @@ enum ipc_type {
 	IPC_HISTORY_REQ		= 269,	/* frontend -> keyd: a friend's past */
 	IPC_HISTORY_ANS		= 270,	/* a page of it, newest first */
 	IPC_AREA_CHAT_LAST	= 319,
+	/*
+	 * Stream sockets: netd, in an empty network namespace, asks the
+	 * supervisor, a broker that parses nothing, for a TCP socket whose
+	 * connect() has begun (to the address asked, or to the proxy).
+	 */
+	IPC_AREA_SOCK_FIRST	= 320,
+	IPC_SOCK_OPEN		= 320,	/* netd -> sup: tag, address, port */
+	IPC_SOCK_OPENED		= 321,	/* tag, errno; the fd when 0 */
+	IPC_AREA_SOCK_LAST	= 335,
 
-	IPC_TYPE_MAX		= 320	/* size of the catalogue */
+	IPC_TYPE_MAX		= 336	/* size of the catalogue */
 };
 
 /* Where a list netd reads comes from (for its log lines). */

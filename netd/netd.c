@@ -21,7 +21,9 @@
 #include "netd/netd_onion.h"
 #include "netd/netd_onion_client.h"
 #include "netd/netd_onion_out.h"
+#include "netd/netd_sock.h"
 #include "netd/nodes_feed.h"
+#include "netd/tcp_conf.h"
 #include "sandbox/role_rt.h"
 
 enum {
@@ -139,10 +141,12 @@ main(int argc, char *argv[])
 		NET_LONGOPTS,
 		NETD_LAN_LONGOPTS,
 		NETD_DHT_LONGOPTS,
+		TCP_CONF_LONGOPTS,
 		{ "standalone", no_argument, NULL, NETD_OPT_STANDALONE },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sandbox_conf	sb;
+	const char		*probe;
 	int			ch;
 
 	rt_init(&rt, ROLE_NETD);
@@ -155,6 +159,8 @@ main(int argc, char *argv[])
 			continue;
 		if (netd_dht_option(ch, optarg))	/* DHT (netd_dht.c) */
 			continue;
+		if (tcp_conf_option(ch, optarg))	/* relays, proxy */
+			continue;
 		if (ch == NETD_OPT_STANDALONE) {
 			standalone = 1;
 			continue;
@@ -162,6 +168,7 @@ main(int argc, char *argv[])
 		fatalx("usage: netd [options]");
 	}
 
+	tcp_conf_finish();
 	memset(&sb, 0, sizeof(sb));
 	/* Acquire before the sandbox: libsodium, the UDP socket. */
 	if (sodium_init() < 0)
@@ -175,7 +182,14 @@ main(int argc, char *argv[])
 	netd_dht_start();
 	rt.on_shutdown = netd_shutdown;
 	rt.sup_table = &from_sup;
+	/* the test hook that asks the broker, not a sandbox selftest */
+	probe = rt.selftest != NULL && strncmp(rt.selftest, "sock-open=",
+	    10) == 0 ? rt.selftest : NULL;
+	if (probe != NULL)
+		rt.selftest = NULL;
 	rt_lockdown(&rt, &sb);
+	netd_sock_init(&rt.sup);			/* netd_sock.c */
+	(void)netd_sock_selftest(probe);
 	net_serve();
 	if (standalone)
 		log_info("standalone: no keyd channel");

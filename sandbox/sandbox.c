@@ -35,7 +35,7 @@
  *    effective, ambient): uid 0 without CAP_DAC_OVERRIDE reads only what
  *    root owns, Landlock narrows that to the profile, and seccomp has no
  *    setuid, mount or execve to use the uid with.
- *  - Not root: keyd, mediad and frontend unshare(CLONE_NEWUSER |
+ *  - Not root: keyd, netd, chatd, mediad and frontend unshare(CLONE_NEWUSER |
  *    CLONE_NEWNET) and then drop the capabilities the new user namespace
  *    gave them.
  */
@@ -88,7 +88,11 @@ static const struct sb_policy {
 		.netns = 1,
 		.paths = 1,
 	},
+	/* Its UDP socket and, later, its stream sockets are made outside
+	 * (before lockdown, or by the supervisor) and keep the namespace
+	 * they were made in; netd itself sees nothing but lo. */
 	[ROLE_NETD] = {
+		.netns = 1,
 		.chroot = 1,
 		.fsize0 = 1,
 	},

@@ -63,11 +63,10 @@ st_socket(void)
 {
 	int	fd;
 
-	/* netd and fetchd may have AF_INET: try what they must never
-	 * have (fetchd's AF_UNIX fails softly for glibc's nscd probe). */
-	if (sb_saved.role == ROLE_NETD)
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	else if (sb_saved.role == ROLE_FETCHD)
+	/* fetchd may have AF_INET: try what it must never have (its
+	 * AF_UNIX fails softly for glibc's nscd probe).  netd has no
+	 * socket() at all: its stream sockets come from the supervisor. */
+	if (sb_saved.role == ROLE_FETCHD)
 		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	else
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

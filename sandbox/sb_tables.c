@@ -94,12 +94,17 @@ static const struct sc_rule sc_keyd[] = {
 };
 
 /*
- * netd: its UDP socket is made and bound before lockdown (netd/udp.c);
- * after it, only datagrams on that socket.  No socket(), so no TCP to
- * loopback or LAN services (audit M5) until TCP relays need it.
+ * netd: its UDP socket is made and bound before lockdown (netd/udp.c),
+ * its TCP sockets by the supervisor, which has begun their connect
+ * (netd/netd_sock.c); it runs in an empty network namespace.  After
+ * lockdown: datagrams and stream bytes on those sockets, and the
+ * connect's outcome (SO_ERROR, nothing else).  No socket() and no
+ * connect(), so no TCP to loopback or LAN services (audit M5) but
+ * through the supervisor's policy.
  */
 static const struct sc_rule sc_netd[] = {
 	ALLOW(sendto), ALLOW(recvfrom),
+	ALLOW_EQ2(getsockopt, 1, SOL_SOCKET, 2, SO_ERROR),
 };
 
 /*

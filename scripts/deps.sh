@@ -15,9 +15,10 @@ BUILD="build-essential pkg-config libsodium-dev libseccomp-dev libopus-dev
 libvpx-dev libcurl4-openssl-dev libjansson-dev libqrencode-dev libedit-dev"
 # Tests: cmocka, clang for libFuzzer, libtoxcore and its daemons for
 # interop (test-only: the product never links libtoxcore), mandoc to lint
-# the man pages, iproute2 for network namespaces.
+# the man pages, iproute2 for network namespaces, microsocks (SOCKS5) and
+# tinyproxy (HTTP CONNECT) for the proxy handshake tests.
 TEST="libcmocka-dev clang libclang-rt-14-dev libtoxcore-dev toxcore-utils
-mandoc iproute2 procps"
+mandoc iproute2 procps microsocks tinyproxy"
 
 want="$BUILD $TEST"
 [ "${1:-}" = "--run" ] && want="$BUILD"

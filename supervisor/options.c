@@ -14,6 +14,7 @@
 
 #include "common/conf.h"
 #include "common/node_spec.h"
+#include "common/relay_spec.h"
 #include "supervisor/options.h"
 
 enum {
@@ -22,6 +23,7 @@ enum {
 	O_NODES_MAX_AGE, O_PASSPHRASE_FD, O_PASSPHRASE_FILE, O_NO_PASSPHRASE, O_HISTORY,
 	O_NETD_FIRST,	/* from here on: passed through to netd */
 	O_PORT = O_NETD_FIRST, O_NO_IPV6, O_NO_UDP, O_NO_LAN, O_BOOTSTRAP,
+	O_TCP_RELAY, O_PROXY, O_TCP_PORT,
 	O_NETD_LAST,
 };
 
@@ -47,6 +49,9 @@ static const struct option longopts[] = {
 	{ "no-udp", no_argument, NULL, O_NO_UDP },
 	{ "no-lan", no_argument, NULL, O_NO_LAN },
 	{ "bootstrap", required_argument, NULL, O_BOOTSTRAP },
+	{ "tcp-relay", required_argument, NULL, O_TCP_RELAY },
+	{ "proxy", required_argument, NULL, O_PROXY },
+	{ "tcp-port", required_argument, NULL, O_TCP_PORT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -84,6 +89,8 @@ options_usage(int code)
 	    "                [--sandbox strict|permissive]\n"
 	    "                [--port N] [--no-ipv6] [--no-udp] [--no-lan]\n"
 	    "                [--bootstrap HOST:PORT:KEY]... [--nodes FILE]\n"
+	    "                [--tcp-relay HOST:PORT:KEY]... [--tcp-port N]...\n"
+	    "                [--proxy socks5://HOST:PORT | http://HOST:PORT]\n"
 	    "                [--nodes-url URL | --no-fetch]\n"
 	    "                [--nodes-max-age SECONDS]\n"
 	    "                [--passphrase-fd N | --passphrase-file PATH]\n"
@@ -154,6 +161,84 @@ check_node(const char *s)
 	const char		*why;
 
 	return node_spec_parse(s, &pn, &why);
+}
+
+/*
+ * --tcp-relay: checked here (netd parses it again), and an IP relay kept
+ * for the socket broker, which lets netd reach exactly that address and
+ * port even if it is private or loopback.  A host name relay is allowed
+ * only with a proxy: that is checked once every option is read.
+ */
+static void
+add_relay(struct options *o, const char *arg)
+{
+	struct relay_spec	 r;
+	struct sock_addr	*a;
+	const char		*why;
+
+	if (relay_spec_parse(arg, &r, &why) == -1)
+		usage_err("--tcp-relay '%s': %s", arg, why);
+	if (r.family == 0) {
+		o->relay_names++;
+		return;
+	}
+	if (o->sock.nrelays >= SOCK_MAX_RELAYS)
+		usage_err("--tcp-relay: at most %d", SOCK_MAX_RELAYS);
+	a = &o->sock.relays[o->sock.nrelays++];
+	memset(a, 0, sizeof(*a));
+	a->family = r.family;
+	memcpy(a->addr, r.ip, sizeof(a->addr));
+	a->port = r.port;
+}
+
+static void
+set_proxy(struct options *o, const char *arg)
+{
+	struct proxy_spec	 p;
+	const char		*why;
+
+	if (proxy_spec_parse(arg, &p, &why) == -1)
+		usage_err("--proxy '%s': %s", arg, why);
+	o->proxy = p.kind;
+	o->sock.proxy = 1;
+	memset(&o->sock.proxy_addr, 0, sizeof(o->sock.proxy_addr));
+	o->sock.proxy_addr.family = p.family;
+	memcpy(o->sock.proxy_addr.addr, p.ip, sizeof(p.ip));
+	o->sock.proxy_addr.port = p.port;
+}
+
+static int
+parse_tcp_port(struct options *o, const char *arg)
+{
+	unsigned long	 v;
+	char		*end;
+
+	if (arg[0] < '0' || arg[0] > '9')
+		return 0;
+	v = strtoul(arg, &end, 10);
+	return *end == '\0' && v >= 1 && v <= 65535;
+}
+
+/*
+ * With a proxy nothing may leave but TCP to it, decided here, before any
+ * role starts: no UDP socket is bound (bulkhead.c looks at no_udp), netd
+ * is told --no-udp and --no-lan, and no nodes list is fetched (fetchd
+ * would resolve and connect on its own; the nodes list then comes from
+ * --nodes FILE or keyd's cache).
+ */
+static void
+apply_proxy_mode(struct options *o)
+{
+	if (o->relay_names > 0 && o->proxy == PROXY_NONE)
+		usage_err("--tcp-relay by host name needs --proxy (bulkhead "
+		    "resolves no names)");
+	if (o->proxy == PROXY_NONE)
+		return;
+	if (!o->no_udp)
+		options_role_arg(o, ROLE_NETD, "no-udp", NULL);
+	o->no_udp = 1;
+	options_role_arg(o, ROLE_NETD, "no-lan", NULL);
+	o->nodes_url[0] = '\0';
 }
 
 static void
@@ -268,6 +353,13 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		    "not '%s'", arg);
 	else if (opt == O_NO_UDP)
 		o->no_udp = 1;
+	else if (opt == O_TCP_RELAY)
+		add_relay(o, arg);
+	else if (opt == O_PROXY)
+		set_proxy(o, arg);
+	else if (opt == O_TCP_PORT && parse_tcp_port(o, arg) == 0)
+		usage_err("--tcp-port: a TCP port number, 1 to 65535, not "
+		    "'%s'", arg);
 	else if (opt == O_NO_IPV6)
 		o->no_ipv6 = 1;
 	if (opt >= O_NETD_FIRST && opt < O_NETD_LAST) {
@@ -387,6 +479,7 @@ options_parse(struct options *o, int argc, char *argv[])
 		if (pass == 0)
 			read_config(o);
 	}
+	apply_proxy_mode(o);
 	if (optind < argc) {
 		o->command = argv[optind];
 		o->command_argv = argv + optind + 1;

@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "common/role.h"
+#include "supervisor/sock_policy.h"
 
 #define OPT_MAX_ROLE_ARGS	64
 #define OPT_MAX_PATH		4096
@@ -40,6 +41,11 @@ struct options {
 	uint16_t	 port;				/* 0: netd's range */
 	int		 no_udp;
 	int		 no_ipv6;
+	/* TCP: the broker's policy (relays by IP, the proxy), the proxy's
+	 * kind (enum proxy_kind, 0: none), relays given by host name */
+	struct sock_policy sock;
+	int		 proxy;
+	int		 relay_names;
 	/* the session's UDP socket, bound once, netd's at every start */
 	int		 udp_fd;			/* -1: none */
 	/* per-role options passed through (netd's --port, ...) */

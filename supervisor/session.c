@@ -21,6 +21,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_nodes.h"
 #include "sandbox/spawn.h"
+#include "supervisor/broker.h"
 #include "supervisor/fetch_buf.h"
 #include "supervisor/logrelay.h"
 #include "supervisor/session.h"
@@ -173,6 +174,7 @@ send_status(struct chan *c, uint32_t id)
 		st.roles[i].sandbox = procs[i].report;
 	}
 	st.n = ROLE_MAX;
+	st.proxy = broker_proxy_state();
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_status(&w, &st);
 	chan_send_wr(c, IPC_STATUS_ANS, id, &w);
@@ -208,12 +210,23 @@ on_fetch_failed(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return ipc_unpack_fetch_failed(r, fetch.reason, sizeof(fetch.reason));
 }
 
+/* netd asks for a TCP socket: the broker (broker.c) decides and makes
+ * it (the catalogue lets only netd send SOCK_OPEN). */
+static int
+on_sock_open(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct proc	*p = c->arg;
+
+	return broker_on_open(c, m, r, p->pid);
+}
+
 /* What the supervisor takes from its roles; the catalogue says who may
  * send which (STATUS_REQ: the frontend only). */
 static const struct chan_handler from_role_rows[] = {
 	{ IPC_SANDBOX_REPORT,	CH_ONCE,	on_sandbox_report },
 	{ IPC_STATUS_REQ,	0,		on_status_req },
 	{ IPC_NODES_FETCH_FAILED, CH_ONCE,	on_fetch_failed },
+	{ IPC_SOCK_OPEN,	0,		on_sock_open },
 };
 static const struct chan_table from_role_table = { CHAN_ROWS(from_role_rows), NULL };
 static const struct chan_tables from_role = { { &from_role_table } };
@@ -551,6 +564,8 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 		fatal("fork %s", role_name(role));
 	close(sp[1]);
 	close(lp[1]);
+	if (role == ROLE_NETD)
+		broker_netd_started();
 	p->role = role;
 	p->state = ROLE_STATE_RUNNING;
 	p->started = mono_ms();
@@ -769,6 +784,9 @@ session_run(const struct options *o, const char *libexec_dir)
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("/dev/null");
 	timer_init(&fetch_timer, fetch_start, NULL);
+	/* before any role starts: the proxy setting is in force at once */
+	if (in_topology(ROLE_NETD))
+		broker_init(&o->sock);
 	/* From here on stderr never blocks the supervisor (M6). */
 	logrelay_init(STDERR_FILENO);
 

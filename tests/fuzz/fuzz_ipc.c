@@ -20,6 +20,7 @@
 #include "ipc/msg_net.h"
 #include "ipc/msg_onion.h"
 #include "ipc/msg_profile.h"
+#include "ipc/msg_sock.h"
 
 static struct ipc_msg	m;
 
@@ -70,6 +71,8 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_history_put		hput;
 		struct ipc_history_req		hreq;
 		struct ipc_history_ans		hans;
+		struct ipc_sock_open		so;
+		struct ipc_sock_opened		sod;
 		uint64_t			u64;
 		uint8_t				u8, key[32];
 	} v;
@@ -88,6 +91,8 @@ unpack_all(const uint8_t *p, size_t n)
 	TRY(ipc_unpack_hello);
 	TRY(ipc_unpack_sandbox_report);
 	TRY(ipc_unpack_status);
+	TRY(ipc_unpack_sock_open);
+	TRY(ipc_unpack_sock_opened);
 	TRY(ipc_unpack_error);
 	TRY(ipc_unpack_session_end);
 	TRY(ipc_unpack_new_channel);

@@ -24,6 +24,7 @@
 #include "ipc/msg_onion.h"
 #include "ipc/msg_nodes.h"
 #include "ipc/msg_profile.h"
+#include "ipc/msg_sock.h"
 
 static const uint16_t every_type[] = {
 #define X(t)	t,
@@ -44,6 +45,7 @@ every_type_has_a_row_in_its_area(void **state)
 		{ IPC_AREA_FRIENDS_FIRST, IPC_AREA_FRIENDS_LAST },
 		{ IPC_AREA_NC_FIRST, IPC_AREA_NC_LAST },
 		{ IPC_AREA_CHAT_FIRST, IPC_AREA_CHAT_LAST },
+		{ IPC_AREA_SOCK_FIRST, IPC_AREA_SOCK_LAST },
 	};
 	size_t		i, j, rows = 0;
 	unsigned	t;
@@ -464,6 +466,29 @@ pk_net_dht_key(int big)
 
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_net_dht_key(&w, pk);
+	return done(&w);
+}
+
+static size_t
+pk_sock_open(int big)
+{
+	struct ipc_sock_open	m = { .family = IPC_SOCK_FAMILY_V6,
+	    .port = 443 };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_sock_open(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_sock_opened(int big)
+{
+	struct ipc_sock_opened	m = { .err = big ? IPC_SOCK_ERRNO_MAX : 0 };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_sock_opened(&w, &m);
 	return done(&w);
 }
 
@@ -1195,6 +1220,8 @@ static const struct {
 	{ IPC_HISTORY_ON, pk_history_on },
 	{ IPC_HISTORY_REQ, pk_history_req },
 	{ IPC_HISTORY_ANS, pk_history_ans },
+	{ IPC_SOCK_OPEN, pk_sock_open },
+	{ IPC_SOCK_OPENED, pk_sock_opened },
 };
 
 static void

@@ -310,12 +310,16 @@ ipc_status_roundtrip(void **state)
 	in.roles[1].reported = 1;
 	in.roles[1].sandbox.flags = 0x7ff;
 	in.roles[1].sandbox.landlock_abi = 3;
+	in.proxy = IPC_PROXY_UNREACHABLE;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_status(&w, &in);
 	assert_true(wr_ok(&w));
 	rd_init(&r, buf, w.len);
 	assert_int_equal(ipc_unpack_status(&r, &out), 0);
 	assert_memory_equal(&in, &out, sizeof(in));
+	buf[w.len - 1] = IPC_PROXY_STATE_MAX;	/* no such proxy state */
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_status(&r, &out), -1);
 }
 
 static void
