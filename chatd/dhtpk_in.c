@@ -88,9 +88,9 @@ on_dhtpk_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 	memset(&out, 0, sizeof(out));
 	memcpy(out.pk, in.pk, sizeof(out.pk));
 	memcpy(out.dht_pk, a.dht_pk, sizeof(out.dht_pk));
-	/* UDP nodes only: TCP relays are for the TCP client, later */
+	/* UDP nodes for the DHT, TCP relays for netd's relay client */
 	for (i = 0; i < a.n; i++)
-		if (packed_node_family_ok(a.nodes[i].family, 0))
+		if (packed_node_family_ok(a.nodes[i].family, 1))
 			out.nodes[out.n++] = a.nodes[i];
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_friend_dht(&w, &out);

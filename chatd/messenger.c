@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "ipc/msg_chat.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_nc.h"
 
 struct entry {
 	uint64_t	id;
@@ -37,6 +38,7 @@ struct put {
 struct peer {
 	int	online;		/* its ONLINE came in this session */
 	int	typing;		/* ours, to it */
+	uint8_t	path;		/* NC_PATH_*, 0: not told (UDP) */
 };
 
 static struct entry		 ob[OUTBOX_CHATD_MAX];	/* in id order */
@@ -258,10 +260,19 @@ conn_down(unsigned n)
 			ob[i].sent = 0;
 			ob[i].all_sent = 0;
 		}
+	peers[n].path = 0;
 	if (peers[n].online) {
 		peers[n].online = 0;
 		event_connection(n, FRIEND_CONN_NONE);
 	}
+}
+
+/* What the user sees of an online friend's session: udp or tcp. */
+static uint8_t
+conn_kind(unsigned n)
+{
+	return peers[n].path == NC_PATH_TCP ? FRIEND_CONN_TCP :
+	    FRIEND_CONN_UDP;
 }
 
 static void
@@ -278,7 +289,7 @@ went_online(unsigned n)
 		f->resend_due = 0;
 	}
 	send_self(n);
-	event_connection(n, FRIEND_CONN_UDP);
+	event_connection(n, conn_kind(n));
 	flush(n);
 }
 
@@ -574,7 +585,26 @@ on_self_info(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* netd's word, through keyd, on how a session goes. */
+static int
+on_path(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_nc_path	p;
+	int			n;
+
+	if (ipc_unpack_nc_path(r, &p) == -1)
+		return -1;
+	if ((n = friends_find(friend_ops_friends(), p.pk)) < 0 ||
+	    (unsigned)n >= FRIEND_NUM_MAX || peers[n].path == p.path)
+		return 0;
+	peers[n].path = p.path;
+	if (peers[n].online)
+		event_connection((unsigned)n, conn_kind((unsigned)n));
+	return 0;
+}
+
 static const struct chan_handler from_keyd_rows[] = {
+	{ IPC_NC_PATH,		0,	on_path },
 	{ IPC_OUTBOX_LOAD,	0,	on_outbox_load },
 	{ IPC_SELF_INFO,	0,	on_self_info },
 };

@@ -366,6 +366,10 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	[IPC_NC_RESUME] = { "NC_RESUME",
 	    "to a new netd: an established session, to go on where it was",
 	    E(KEYD, NETD), IPC_NC_ADDR_MIN, IPC_NC_ADDR_MAX, IPC_FD_NONE },
+	[IPC_NC_PATH] = { "NC_PATH",
+	    "how an established session goes: UDP or through TCP relays",
+	    E(NETD, KEYD) | E(KEYD, CHATD), IPC_NC_PATH_LEN, IPC_NC_PATH_LEN,
+	    IPC_FD_NONE },
 
 	/* The messenger. */
 	[IPC_CHAT_SEND] = { "CHAT_SEND",

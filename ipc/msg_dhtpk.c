@@ -38,8 +38,8 @@ ipc_pack_friend_dht(struct wr *w, const struct ipc_friend_dht *m)
 	wr_bytes(w, m->dht_pk, sizeof(m->dht_pk));
 	wr_u8(w, m->n);
 	for (i = 0; i < m->n; i++) {
-		/* UDP only: TCP relays come with the TCP client */
-		if (!packed_node_family_ok(m->nodes[i].family, 0)) {
+		/* UDP DHT nodes and TCP relays, as in the DHT-PK itself */
+		if (!packed_node_family_ok(m->nodes[i].family, 1)) {
 			wr_fail(w);
 			return;
 		}
@@ -59,7 +59,7 @@ ipc_unpack_friend_dht(struct rd *r, struct ipc_friend_dht *m)
 	if (!rd_ok(r) || m->n > DHTPK_NODES_MAX)
 		return -1;
 	for (i = 0; i < m->n; i++)
-		if (packed_node_unpack(r, &m->nodes[i], 0) == -1)
+		if (packed_node_unpack(r, &m->nodes[i], 1) == -1)
 			return -1;
 	return rd_done(r) ? 0 : -1;
 }

@@ -189,3 +189,25 @@ ipc_unpack_nc_addr(struct rd *r, struct ipc_nc_addr *m)
 		return -1;
 	return rd_done(r) ? 0 : -1;
 }
+
+void
+ipc_pack_nc_path(struct wr *w, const struct ipc_nc_path *m)
+{
+	if (m->path != NC_PATH_UDP && m->path != NC_PATH_TCP) {
+		wr_fail(w);
+		return;
+	}
+	wr_bytes(w, m->pk, sizeof(m->pk));
+	wr_u8(w, m->path);
+}
+
+int
+ipc_unpack_nc_path(struct rd *r, struct ipc_nc_path *m)
+{
+	memset(m, 0, sizeof(*m));
+	rd_bytes(r, m->pk, sizeof(m->pk));
+	rd_u8(r, &m->path);
+	if (!rd_done(r) || (m->path != NC_PATH_UDP && m->path != NC_PATH_TCP))
+		return -1;
+	return 0;
+}

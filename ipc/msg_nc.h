@@ -135,4 +135,21 @@ struct ipc_nc_addr {
 void	ipc_pack_nc_addr(struct wr *, const struct ipc_nc_addr *);
 int	ipc_unpack_nc_addr(struct rd *, struct ipc_nc_addr *);
 
+/*
+ * NC_PATH (netd -> keyd, keyd -> chatd): pk 32 || path 1, how an
+ * established session's packets go: straight over UDP or through TCP
+ * relays.  What the user sees as a friend's "udp" or "tcp" connection.
+ */
+enum nc_path {
+	NC_PATH_UDP = 1,
+	NC_PATH_TCP = 2
+};
+struct ipc_nc_path {
+	uint8_t	pk[IPC_NC_PK_LEN];
+	uint8_t	path;		/* enum nc_path */
+};
+#define IPC_NC_PATH_LEN		(IPC_NC_PK_LEN + 1)
+void	ipc_pack_nc_path(struct wr *, const struct ipc_nc_path *);
+int	ipc_unpack_nc_path(struct rd *, struct ipc_nc_path *);
+
 #endif

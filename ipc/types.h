@@ -129,6 +129,7 @@ enum ipc_type {
 	IPC_NC_KILL		= 234,	/* chatd -> keyd: end the session */
 	IPC_NC_ADDR		= 235,	/* netd -> keyd: where a session is */
 	IPC_NC_RESUME		= 236,	/* keyd -> netd: a session to go on */
+	IPC_NC_PATH		= 237,	/* netd -> keyd -> chatd: UDP or TCP */
 	IPC_AREA_NC_LAST	= 255,
 	/* The messenger: the user's words, friends' words, the outbox. */
 	IPC_AREA_CHAT_FIRST	= 256,

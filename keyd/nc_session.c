@@ -483,8 +483,29 @@ on_addr(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* How a session goes (UDP, relays): chatd shows it; keyd keeps nothing. */
+static int
+on_path(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_nc_path	 p;
+	struct session		*s;
+	uint8_t			 buf[IPC_NC_PATH_LEN];
+	struct wr		 w;
+
+	if (ipc_unpack_nc_path(r, &p) == -1)
+		return -1;
+	if ((s = find(p.pk)) == NULL || s->state != NC_STATE_ESTABLISHED ||
+	    chatd == NULL || !chatd->open)
+		return 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_path(&w, &p);
+	(void)chan_send_wr(chatd, IPC_NC_PATH, 0, &w);
+	return 0;
+}
+
 static const struct chan_handler from_netd_rows[] = {
 	{ IPC_NC_ADDR,	CH_GATED,	on_addr },
+	{ IPC_NC_PATH,	CH_GATED,	on_path },
 	{ IPC_NC_HS_MAKE,	CH_GATED,	on_hs_make },
 	{ IPC_NC_HS_IN,	CH_GATED,	on_hs_in },
 	{ IPC_NC_ABORT,	CH_GATED,	on_abort },

@@ -25,7 +25,7 @@ ipp_same_ip(const struct ip_port *a, const struct ip_port *b)
 		return memcmp(a->ip, b->ip, 4) == 0;
 	if (a->family == IPP_V6)
 		return memcmp(a->ip, b->ip, 16) == 0;
-	if (a->family == IPP_TCP)
+	if (ipp_is_virtual(a))
 		return memcmp(a->ip, b->ip, 4) == 0;
 	return 0;
 }
@@ -39,27 +39,57 @@ ipp_isset(const struct ip_port *a)
 		return memcmp(a->ip, zero, 4) != 0;
 	if (a->family == IPP_V6)
 		return memcmp(a->ip, zero, 16) != 0;
-	return a->family == IPP_TCP;
+	return ipp_is_virtual(a);
 }
 
-void
-ipp_tcp(struct ip_port *a, unsigned i)
+int
+ipp_is_virtual(const struct ip_port *a)
+{
+	return a->family == IPP_TCP || a->family == IPP_RELAY;
+}
+
+static void
+virtual_set(struct ip_port *a, uint8_t family, unsigned i)
 {
 	memset(a, 0, sizeof(*a));
-	a->family = IPP_TCP;
+	a->family = family;
 	a->ip[0] = (uint8_t)(i >> 24);
 	a->ip[1] = (uint8_t)(i >> 16);
 	a->ip[2] = (uint8_t)(i >> 8);
 	a->ip[3] = (uint8_t)i;
 }
 
-long
-ipp_tcp_index(const struct ip_port *a)
+static long
+virtual_index(const struct ip_port *a, uint8_t family)
 {
-	if (a->family != IPP_TCP)
+	if (a->family != family)
 		return -1;
 	return (long)((uint32_t)a->ip[0] << 24 | (uint32_t)a->ip[1] << 16 |
 	    (uint32_t)a->ip[2] << 8 | a->ip[3]);
+}
+
+void
+ipp_tcp(struct ip_port *a, unsigned i)
+{
+	virtual_set(a, IPP_TCP, i);
+}
+
+long
+ipp_tcp_index(const struct ip_port *a)
+{
+	return virtual_index(a, IPP_TCP);
+}
+
+void
+ipp_relay(struct ip_port *a, unsigned i)
+{
+	virtual_set(a, IPP_RELAY, i);
+}
+
+long
+ipp_relay_index(const struct ip_port *a)
+{
+	return virtual_index(a, IPP_RELAY);
 }
 
 void
@@ -168,6 +198,9 @@ ipp_fmt(const struct ip_port *a, char buf[IPP_STRLEN])
 	else if (a->family == IPP_TCP)
 		(void)snprintf(buf, IPP_STRLEN, "tcp relay peer %ld",
 		    ipp_tcp_index(a));
+	else if (a->family == IPP_RELAY)
+		(void)snprintf(buf, IPP_STRLEN, "tcp relay %ld",
+		    ipp_relay_index(a));
 	else
 		(void)snprintf(buf, IPP_STRLEN, "(none)");
 	return buf;

@@ -21,6 +21,9 @@
  * same with its TCP_INET family and a connection number).
  */
 #define IPP_TCP		130
+/* Not an address either: TCP relay number ip[0..3], the entry of an onion
+ * path through a relay (c-toxcore: a path whose first node is TCP). */
+#define IPP_RELAY	131
 
 struct ip_port {
 	uint8_t		family;		/* IPP_* */
@@ -55,6 +58,11 @@ int	ipp_from_node(const struct packed_node *, struct ip_port *);
 /* The virtual address of relay peer index i, and back (-1: not one). */
 void	ipp_tcp(struct ip_port *, unsigned i);
 long	ipp_tcp_index(const struct ip_port *);
+/* The same for relay number i (IPP_RELAY). */
+void	ipp_relay(struct ip_port *, unsigned i);
+long	ipp_relay_index(const struct ip_port *);
+/* 1 for IPP_TCP and IPP_RELAY: not for a UDP socket. */
+int	ipp_is_virtual(const struct ip_port *);
 /* Text form for logs, "1.2.3.4:33445" or "[::1]:33445". */
 const char *ipp_fmt(const struct ip_port *, char buf[IPP_STRLEN]);
 /*

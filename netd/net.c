@@ -22,6 +22,7 @@ static struct {
 	/* the switch */
 	struct net_proto	*kind[NET_KINDS];
 	struct net_stats	 stats;
+	net_virtual_fn		*virt;		/* TCP relays */
 } n = { .u = { .fd = -1 } };
 
 int
@@ -159,9 +160,17 @@ net_serve(void)
 int
 net_send(const struct ip_port *to, const uint8_t *pkt, size_t len)
 {
+	if (ipp_is_virtual(to))
+		return n.virt != NULL ? n.virt(to, pkt, len) : -1;
 	if (n.u.fd == -1)
 		return -1;
 	return udp_send(&n.u, to, pkt, len);
+}
+
+void
+net_set_virtual(net_virtual_fn *fn)
+{
+	n.virt = fn;
 }
 
 int

@@ -91,8 +91,13 @@ void	net_input(const struct ip_port *from, const uint8_t *pkt, size_t len);
 void	net_input_end(void);
 
 /* Sends one datagram; the length, or -1 (no socket, or the kernel
- * refused).  Never blocks. */
+ * refused).  Never blocks.  A virtual address (ipp_is_virtual: a peer
+ * or an onion entry through TCP relays) goes to the virtual sender. */
 int	net_send(const struct ip_port *to, const uint8_t *pkt, size_t len);
+/* The TCP relays' glue: sends to a virtual address, as net_send. */
+typedef int	net_virtual_fn(const struct ip_port *to, const uint8_t *pkt,
+		    size_t len);
+void	net_set_virtual(net_virtual_fn *);
 /* 1 if the UDP socket is open. */
 int	net_udp_up(void);
 /* Its port (0 if none) and whether it is dual stack. */

@@ -22,6 +22,7 @@
 #include "netd/netd_onion_client.h"
 #include "netd/netd_onion_out.h"
 #include "netd/netd_sock.h"
+#include "netd/netd_tcp.h"
 #include "netd/nodes_feed.h"
 #include "netd/tcp_conf.h"
 #include "sandbox/role_rt.h"
@@ -57,6 +58,13 @@ feed_bootstrap(const struct nodes_entry *e, void *arg)
 		memcpy(pn.ip, e->v6, 16);
 		(void)netd_dht_bootstrap(&pn);
 	}
+}
+
+/* A node with TCP ports: a relay we may link to. */
+static void
+feed_relay(const struct nodes_entry *e, void *arg)
+{
+	netd_tcp_node(e);
 }
 
 /* From the supervisor: the user's --nodes file. */
@@ -205,6 +213,8 @@ main(int argc, char *argv[])
 	netd_dhtpk_serve(standalone ? NULL : &ch_keyd);	/* netd_dhtpk.c */
 	netd_lan_serve();				/* netd_lan.c */
 	netd_nc_serve(standalone ? NULL : &ch_keyd);	/* netd_nc.c */
-	nodes_feed_init(&(struct nodes_feed_ops){ .bootstrap = feed_bootstrap });
+	netd_tcp_serve();				/* netd_tcp.c */
+	nodes_feed_init(&(struct nodes_feed_ops){ .bootstrap = feed_bootstrap,
+	    .relay = feed_relay });
 	rt_serve(&rt);
 }

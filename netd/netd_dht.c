@@ -18,6 +18,7 @@
 #include "netd/dht_packet.h"
 #include "netd/net.h"
 #include "netd/netd_dht.h"
+#include "netd/netd_tcp.h"
 #include "netd/netd_status.h"
 
 #define BOOT_MAX	DHT_BOOTSTRAP_MAX
@@ -253,6 +254,7 @@ on_dht_key(struct chan *c, struct ipc_msg *m, struct rd *r)
 		log_info("DHT key %s (kept by keyd across restarts)", hex);
 		netd_status_report();
 	}
+	netd_tcp_keys();	/* relay links wait for the final key */
 	sodium_memzero(sk, sizeof(sk));
 	rearm();
 	return 0;

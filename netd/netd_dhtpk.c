@@ -14,6 +14,7 @@
 #include "netd/netd_dht.h"
 #include "netd/netd_dhtpk.h"
 #include "netd/netd_nc.h"
+#include "netd/netd_tcp.h"
 #include "netd/netd_onion_client.h"
 
 /* How long keyd may take to seal: a second late is a retry anyway. */
@@ -108,14 +109,19 @@ sealed(void *arg, struct ipc_msg *m, struct rd *r)
 	rearm();
 }
 
-/* Our four closest good DHT nodes, as c-toxcore puts in its DHT-PK. */
+/*
+ * As c-toxcore's DHT-PK: up to two of our relays whose link is up (where
+ * a friend without UDP can reach us), then our closest good DHT nodes,
+ * four nodes in all.
+ */
 static uint8_t
 our_nodes(struct dht *d, struct packed_node *out)
 {
 	struct dht_node	near[DHT_GET_CLOSE_MAX];
 	unsigned	i, n;
-	uint8_t		k = 0;
+	uint8_t		k;
 
+	k = (uint8_t)netd_tcp_up_nodes(out, 2);
 	n = dht_get_close(d, dht_self_pk(d), 0, near);
 	for (i = 0; i < n && k < DHTPK_NODES_MAX; i++)
 		if (ipp_to_node(&near[i].ipp, near[i].pk, &out[k]) == 0)
@@ -259,9 +265,13 @@ on_friend_dht(struct chan *c, struct ipc_msg *m, struct rd *r)
 		log_info("DHT-PK: friend's DHT key learned: %s", hex);
 	}
 	netd_nc_friend_dht(f.pk, f.dht_pk);
-	/* c-toxcore asks each node named for the nodes close to the key */
+	/* c-toxcore asks each node named for the nodes close to the key,
+	 * and links to the relays named (friend_add_tcp_relay) */
 	for (i = 0; i < f.n; i++)
-		if (ipp_from_node(&f.nodes[i], &ipp) == 0)
+		if (f.nodes[i].family == PN_TCP4 ||
+		    f.nodes[i].family == PN_TCP6)
+			netd_tcp_peer_relay(f.dht_pk, &f.nodes[i]);
+		else if (ipp_from_node(&f.nodes[i], &ipp) == 0)
 			(void)dht_ask_nodes_for(d, &ipp, f.nodes[i].pk,
 			    f.dht_pk, now);
 	netd_dht_changed();

@@ -13,6 +13,7 @@
 #include "netd/net.h"
 #include "netd/netd_dht.h"
 #include "netd/netd_nc.h"
+#include "netd/netd_tcp.h"
 
 static const uint8_t	nc_kinds[] = {
 	NC_COOKIE_REQ_KIND, NC_COOKIE_RESP_KIND, NC_HS_KIND, NC_DATA_KIND,
@@ -62,12 +63,15 @@ cb_send(void *arg, const struct ip_port *to, const uint8_t *pkt, size_t len)
 	(void)net_send(to, pkt, len);
 }
 
+/* The friend's UDP address from the DHT, else its relays (IPP_TCP). */
 static int
 cb_addr(void *arg, const uint8_t dht_pk[NC_PK_LEN], struct ip_port *out)
 {
 	struct dht	*d = netd_dht_engine();
 
-	return d != NULL && dht_search_addr(d, dht_pk, out) == 1;
+	if (net_udp_up() && d != NULL && dht_search_addr(d, dht_pk, out) == 1)
+		return 1;
+	return netd_tcp_addr(dht_pk, out);
 }
 
 static void
@@ -145,6 +149,7 @@ cb_dht_changed(void *arg, const uint8_t pk[NC_PK_LEN],
 
 	if (d != NULL && dht_search_add(d, dht_pk) == 0)
 		netd_dht_changed();
+	netd_tcp_peer_want(dht_pk, 1);
 	hex_encode(dht_pk, NC_PK_LEN, hex);
 	log_info("net_crypto: friend's DHT key from its handshake: %s", hex);
 }
@@ -155,9 +160,17 @@ cb_where(void *arg, const uint8_t pk[NC_PK_LEN],
     const uint8_t dht_pk[NC_PK_LEN], const struct ip_port *ipp)
 {
 	struct ipc_nc_addr	a;
+	struct ipc_nc_path	p;
 	uint8_t			buf[IPC_NC_ADDR_MAX];
 	struct wr		w;
 
+	/* the user sees "udp" or "tcp" */
+	memcpy(p.pk, pk, sizeof(p.pk));
+	p.path = ipp->family == IPP_TCP ? NC_PATH_TCP : NC_PATH_UDP;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_path(&w, &p);
+	to_keyd(IPC_NC_PATH, &w);
+	/* a relay link dies with this netd: only UDP is kept for the next */
 	memset(&a, 0, sizeof(a));
 	memcpy(a.pk, pk, sizeof(a.pk));
 	if (ipp_to_node(ipp, dht_pk, &a.node) == -1)
@@ -249,8 +262,11 @@ netd_nc_friend(const uint8_t pk[NC_PK_LEN], int gone)
 	struct early	*e = early_slot(pk, !gone);
 
 	/* kept across a change of user too: keyd names them again anyway */
-	if (gone && e != NULL)
+	if (gone && e != NULL) {
+		if (e->has_dht)
+			netd_tcp_peer_want(e->dht_pk, 0);
 		e->used = 0;
+	}
 	if (g.e != NULL) {
 		(void)ncc_friend_set(g.e, pk, !gone, mono_ms());
 		(void)ncc_tick(g.e, mono_ms());
@@ -265,8 +281,12 @@ netd_nc_friend_dht(const uint8_t pk[NC_PK_LEN],
 	struct early	*e = early_slot(pk, 0);
 
 	if (e != NULL) {
+		/* the relays reach the friend's current DHT key only */
+		if (e->has_dht && memcmp(e->dht_pk, dht_pk, NC_PK_LEN) != 0)
+			netd_tcp_peer_want(e->dht_pk, 0);
 		e->has_dht = 1;
 		memcpy(e->dht_pk, dht_pk, NC_PK_LEN);
+		netd_tcp_peer_want(dht_pk, 1);
 	}
 	if (g.e != NULL) {
 		(void)ncc_friend_dht(g.e, pk, dht_pk, mono_ms());

@@ -18,6 +18,7 @@
 #include "netd/netd_dht.h"
 #include "netd/netd_nc.h"
 #include "netd/netd_onion_client.h"
+#include "netd/netd_tcp.h"
 #include "netd/netd_onion_out.h"
 #include "netd/netd_status.h"
 #include "netd/onion_packet.h"
@@ -76,7 +77,14 @@ onion_pack(void *arg, const struct oc_path *p, const struct ip_port *dest,
 	memcpy(path.sender_pk[0], dk->pk, ONION_PK_LEN);
 	memcpy(path.sender_pk[1], p->pk[0], ONION_PK_LEN);
 	memcpy(path.sender_pk[2], p->pk[1], ONION_PK_LEN);
-	if (dht_keys_shared(dk, p->node_pk[0], path.key[0]) == 0 &&
+	/* through a TCP relay as A: no layer A (the link is ours) */
+	if (p->ipp[0].family == IPP_RELAY) {
+		if (crypto_box_beforenm(path.key[1], p->node_pk[1],
+		    p->sk[0]) == 0 && crypto_box_beforenm(path.key[2],
+		    p->node_pk[2], p->sk[1]) == 0)
+			n = onionp_client_pack_tcp(&path, dest, payload, len,
+			    out, cap);
+	} else if (dht_keys_shared(dk, p->node_pk[0], path.key[0]) == 0 &&
 	    crypto_box_beforenm(path.key[1], p->node_pk[1], p->sk[0]) == 0 &&
 	    crypto_box_beforenm(path.key[2], p->node_pk[2], p->sk[1]) == 0)
 		n = onionp_client_pack(&path, dest, payload, len, out, cap);
@@ -246,6 +254,12 @@ static int
 send_cb(void *arg, const struct ip_port *to, const uint8_t *pkt, size_t len)
 {
 	return net_send(to, pkt, len) == -1 ? -1 : 0;
+}
+
+static int
+tcp_entry(void *arg, struct ip_port *a, uint8_t pk[ONION_PK_LEN])
+{
+	return netd_tcp_onion_entry(a, pk);
 }
 
 /* Friend requests keyd sealed: search, then deliver. */
@@ -521,6 +535,7 @@ netd_oc_serve(struct chan *keyd)
 		.self_open = self_open,
 		.data_in = data_in,
 		.send = send_cb,
+		.tcp_entry = tcp_entry,
 	};
 	timer_init(&g.tick, tick_fn, NULL);
 	timer_init(&g.feed, feed_fn, NULL);

@@ -53,6 +53,8 @@ nodes_feed_buf(const char *p, size_t n, enum nodes_source source)
 		return 0;
 	}
 	for (i = 0; i < list.n; i++) {
+		if (list.nodes[i].ntcp > 0 && ops.relay != NULL)
+			ops.relay(&list.nodes[i], ops.arg);
 		if (!list.nodes[i].udp_up)
 			continue;
 		if (ops.bootstrap != NULL)

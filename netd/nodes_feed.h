@@ -18,6 +18,8 @@
 struct nodes_feed_ops {
 	/* a node to bootstrap from (UDP; addresses are literals) */
 	void	(*bootstrap)(const struct nodes_entry *, void *arg);
+	/* a node with TCP relay ports (NULL: none wanted) */
+	void	(*relay)(const struct nodes_entry *, void *arg);
 	void	*arg;
 };
 

@@ -113,6 +113,13 @@ struct oc_ops {
 		    const uint8_t nonce[24], const uint8_t *inner, size_t len);
 	int	(*send)(void *arg, const struct ip_port *to, const uint8_t *pkt,
 		    size_t len);
+	/*
+	 * Optional: 1 and a TCP relay (an IPP_RELAY address and its key)
+	 * when a new path must start at a relay rather than a UDP node (no
+	 * UDP), 0 otherwise.  onion_pack sees the relay as A and packs for
+	 * it (c-toxcore's random_path with a TCP first node).
+	 */
+	int	(*tcp_entry)(void *arg, struct ip_port *a, uint8_t pk[32]);
 };
 
 struct oc_pool_node {

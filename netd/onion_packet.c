@@ -368,45 +368,85 @@ layer_seal(const struct ip_port *to, const uint8_t *sender_pk,
 	return (int)wr_len(&w);
 }
 
+/*
+ * Layers C and B under one fresh nonce: *a gets IPP(B) || PK1 || E_B(IPP(C)
+ * || PK2 || E_C(IPP(D) || payload)), the plain text of layer A.  Returns
+ * its length or -1.
+ */
+static int
+inner_layers(const struct onion_path *p, const struct ip_port *dest,
+    const uint8_t *payload, size_t plen, uint8_t nonce[ONION_NONCE_LEN],
+    uint8_t a[ONION_MAX_PACKET])
+{
+	uint8_t		b[ONION_MAX_PACKET];
+	struct wr	w;
+	int		n;
+
+	if (plen == 0 || plen > ONION_MAX_PAYLOAD)
+		return -1;
+	/* step 1: IPP(D) || payload, the plain text of layer C */
+	wr_init(&w, a, ONION_MAX_PACKET);
+	onionp_ipp_pack(&w, dest);
+	wr_bytes(&w, payload, plen);
+	if (!wr_ok(&w))
+		return -1;
+	randombytes_buf(nonce, ONION_NONCE_LEN);
+	/* IPP(C) || PK2 || E_C(step 1): the plain text of layer B */
+	n = layer_seal(&p->addr[2], p->sender_pk[2], p->key[2], nonce, a,
+	    wr_len(&w), b, sizeof(b), 1);
+	/* IPP(B) || PK1 || E_B(...): the plain text of layer A */
+	if (n != -1)
+		n = layer_seal(&p->addr[1], p->sender_pk[1], p->key[1], nonce,
+		    b, (size_t)n, a, ONION_MAX_PACKET, 1);
+	sodium_memzero(b, sizeof(b));
+	return n;
+}
+
 int
 onionp_client_pack(const struct onion_path *p, const struct ip_port *dest,
     const uint8_t *payload, size_t plen, uint8_t *out, size_t cap)
 {
 	static const struct ip_port	none;
-	uint8_t				a[ONION_MAX_PACKET], b[ONION_MAX_PACKET];
+	uint8_t				a[ONION_MAX_PACKET];
 	uint8_t				nonce[ONION_NONCE_LEN];
 	struct wr			w;
 	int				n;
 
-	if (plen == 0 || plen > ONION_MAX_PAYLOAD)
-		return -1;
-	/* step 1: IPP(D) || payload, the plain text of layer C */
-	wr_init(&w, a, sizeof(a));
-	onionp_ipp_pack(&w, dest);
-	wr_bytes(&w, payload, plen);
-	if (!wr_ok(&w))
-		return -1;
-	randombytes_buf(nonce, sizeof(nonce));
-	/* IPP(C) || PK2 || E_C(step 1): the plain text of layer B */
-	if ((n = layer_seal(&p->addr[2], p->sender_pk[2], p->key[2], nonce, a,
-	    wr_len(&w), b, sizeof(b), 1)) == -1)
-		return -1;
-	/* IPP(B) || PK1 || E_B(...): the plain text of layer A */
-	if ((n = layer_seal(&p->addr[1], p->sender_pk[1], p->key[1], nonce, b,
-	    (size_t)n, a, sizeof(a), 1)) == -1)
-		return -1;
+	if ((n = inner_layers(p, dest, payload, plen, nonce, a)) == -1)
+		goto out;
 	/* 0x80 || nonce || our DHT pk || E_A(...) */
 	wr_init(&w, out, cap);
 	wr_u8(&w, ONION_REQ_0);
 	wr_bytes(&w, nonce, sizeof(nonce));
-	if (!wr_ok(&w))
-		return -1;
-	if ((n = layer_seal(&none, p->sender_pk[0], p->key[0], nonce, a,
+	if (!wr_ok(&w) ||
+	    (n = layer_seal(&none, p->sender_pk[0], p->key[0], nonce, a,
 	    (size_t)n, out + wr_len(&w), cap - wr_len(&w), 0)) == -1)
-		return -1;
+		n = -1;
+	else
+		n += (int)wr_len(&w);
+out:
 	sodium_memzero(a, sizeof(a));
-	sodium_memzero(b, sizeof(b));
-	return (int)wr_len(&w) + n;
+	return n;
+}
+
+int
+onionp_client_pack_tcp(const struct onion_path *p,
+    const struct ip_port *dest, const uint8_t *payload, size_t plen,
+    uint8_t *out, size_t cap)
+{
+	uint8_t		a[ONION_MAX_PACKET];
+	uint8_t		nonce[ONION_NONCE_LEN];
+	struct wr	w;
+	int		n;
+
+	if ((n = inner_layers(p, dest, payload, plen, nonce, a)) != -1) {
+		wr_init(&w, out, cap);
+		wr_bytes(&w, nonce, sizeof(nonce));
+		wr_bytes(&w, a, (size_t)n);
+		n = wr_ok(&w) ? (int)wr_len(&w) : -1;
+	}
+	sodium_memzero(a, sizeof(a));
+	return n;
 }
 
 int

@@ -130,6 +130,15 @@ void	onionp_path_wipe(struct onion_path *);
  */
 int	onionp_client_pack(const struct onion_path *, const struct ip_port *dest,
 	    const uint8_t *payload, size_t plen, uint8_t *out, size_t cap);
+/*
+ * The same through a TCP relay as node A (map §6 packet 8, gotcha 15):
+ * nonce || IPP(B) || PK1 || E_B(...), layer A left out (the relay is A
+ * and knows us by the link).  tcp_link_onion adds the 0x08.  Returns
+ * the length or -1; path->key[0] and sender_pk[0] are not used.
+ */
+int	onionp_client_pack_tcp(const struct onion_path *,
+	    const struct ip_port *dest, const uint8_t *payload, size_t plen,
+	    uint8_t *out, size_t cap);
 
 /*
  * Destination side (the announce store): splits what C sent, payload ||

@@ -97,7 +97,11 @@ path_build(struct onion_client *oc, struct oc_pathslot *s, unsigned idx,
 	if ((n = candidates(oc, c)) == 0)
 		return -1;
 	memset(&s->p, 0, sizeof(s->p));
-	for (k = 0; k < 3; k++) {
+	k = 0;
+	if (oc->ops->tcp_entry != NULL &&
+	    oc->ops->tcp_entry(oc->arg, &s->p.ipp[0], s->p.node_pk[0]) == 1)
+		k = 1;
+	for (; k < 3; k++) {
 		/*
 		 * Distinct nodes where there are enough; a 1-node network
 		 * uses the same node thrice, which 0.2.18 relays allow.

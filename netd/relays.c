@@ -76,16 +76,13 @@ untie_all(struct relays *rs, unsigned r)
 	}
 }
 
-int
-relays_add(struct relays *rs, const uint8_t pk[PN_PK_LEN],
-    const struct ip_port *ipp, unsigned src)
+static int
+add(struct relays *rs, const uint8_t pk[PN_PK_LEN], const struct ip_port *ipp,
+    unsigned src)
 {
 	struct relay	*r;
 	int		 i, spare = -1;
 
-	if (!ipp_isset(ipp) || ipp->port == 0 ||
-	    (ipp->family != IPP_V4 && ipp->family != IPP_V6))
-		return -1;
 	if ((i = relays_find(rs, pk)) >= 0) {
 		r = &rs->r[i];
 		r->src |= src;
@@ -118,12 +115,53 @@ relays_add(struct relays *rs, const uint8_t pk[PN_PK_LEN],
 	return i;
 }
 
+int
+relays_add(struct relays *rs, const uint8_t pk[PN_PK_LEN],
+    const struct ip_port *ipp, unsigned src)
+{
+	if (!ipp_isset(ipp) || ipp->port == 0 ||
+	    (ipp->family != IPP_V4 && ipp->family != IPP_V6))
+		return -1;
+	return add(rs, pk, ipp, src);
+}
+
+int
+relays_add_named(struct relays *rs, const uint8_t pk[PN_PK_LEN],
+    uint16_t port, unsigned src)
+{
+	struct ip_port	ipp;
+
+	if (port == 0)
+		return -1;
+	memset(&ipp, 0, sizeof(ipp));
+	ipp.port = port;
+	return add(rs, pk, &ipp, src);
+}
+
 static void
 route(struct relays *rs, unsigned r, struct relay_peer *p,
     struct relay_conn *c)
 {
 	if (rs->ops.route(rs->arg, r, p->pk) == 0)
 		c->st = RCONN_ASKED;
+}
+
+void
+relays_links_reset(struct relays *rs)
+{
+	unsigned	i, k;
+
+	for (i = 0; i < RELAYS_MAX; i++) {
+		rs->r[i].st = RELAY_IDLE;
+		rs->r[i].fails = 0;
+	}
+	for (i = 0; i < RELAY_PEERS_MAX; i++) {
+		rs->p[i].oob_relay = RELAY_NONE;
+		for (k = 0; k < RELAY_PEER_LINKS; k++) {
+			rs->p[i].c[k].st = RCONN_NONE;
+			rs->p[i].c[k].conn_id = 0;
+		}
+	}
 }
 
 void

@@ -130,8 +130,17 @@ void	relays_init(struct relays *, const struct relays_ops *, void *arg);
  */
 int	relays_add(struct relays *, const uint8_t pk[PN_PK_LEN],
 	    const struct ip_port *, unsigned src);
+/*
+ * A relay known by a host name only the proxy resolves (--tcp-relay
+ * xyz.onion:443:KEY in proxy mode): the glue keeps the name by index;
+ * its address stays IPP_NONE, so it is never named to friends.
+ */
+int	relays_add_named(struct relays *, const uint8_t pk[PN_PK_LEN],
+	    uint16_t port, unsigned src);
 int	relays_find(const struct relays *, const uint8_t pk[PN_PK_LEN]);
 
+/* Every link is gone at once (new DHT keys): all idle, nothing routed. */
+void	relays_links_reset(struct relays *);
 /* The glue's word on relay r's link. */
 void	relays_link_up(struct relays *, unsigned r, uint64_t now_ms);
 void	relays_link_down(struct relays *, unsigned r, uint64_t now_ms);

@@ -60,6 +60,7 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_nc_data		ncd;
 		struct ipc_nc_plain		ncp;
 		struct ipc_nc_addr		nca;
+		struct ipc_nc_path		ncp;
 		struct ipc_chat_send		cs;
 		struct ipc_chat_id		cid;
 		struct ipc_chat_typing		cty;
@@ -135,6 +136,7 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_nc_data, ncd);
 	TRYV(ipc_unpack_nc_plain, ncp);
 	TRYV(ipc_unpack_nc_addr, nca);
+	TRYV(ipc_unpack_nc_path, ncp);
 	TRYV(ipc_unpack_chat_send, cs);
 	TRYV(ipc_unpack_chat_id, cid);
 	TRYV(ipc_unpack_chat_typing, cty);

@@ -17,6 +17,11 @@
  * c. The outbox: bulkhead sends to a friend that is not running, quits,
  *    starts again on the same profile; c-toxcore comes up; the message
  *    arrives once and its receipt (same message_id) comes.
+ * d. No UDP on either side (issue 11): bulkhead with --no-udp and one
+ *    --tcp-relay, c-toxcore with UDP disabled and the same relay
+ *    (tox-bootstrapd's): the request crosses through the onion over TCP,
+ *    both see the friend connected, bulkhead says "tcp", and messages
+ *    cross both ways with receipts.
  *
  * Every wait is a deadline for a broken build, not a measurement.
  */
@@ -40,6 +45,7 @@
 
 #define ADDR		"198.18.0.1"
 #define PORT_BSD	33445
+#define PORT_RELAY	33446	/* tox-bootstrapd's TCP relay */
 #define PORT_BH		33500	/* the session of each world: + n */
 #define PORT_TOX	33600	/* c-toxcore's: + 2 * n */
 #define T_REPLY		15000
@@ -54,6 +60,7 @@ static struct bootstrapd	bsd;
 
 struct world {
 	int		 up;
+	int		 tcp;		/* no UDP: through the relay alone */
 	struct bh	 b;
 	struct bh	*bs[1];
 	struct toxpeer	 t;
@@ -67,7 +74,7 @@ struct world {
 
 /* a's world, shared by its tests; connected once a_connect passed.
  * b's and c's are here too so that teardown ends what a failure left. */
-static struct world	wa, wb, wc;
+static struct world	wa, wb, wc, wd;
 static int		wa_connected;
 static char		wc_dir[64];	/* c's profile, kept across restart */
 
@@ -80,7 +87,7 @@ setup(void **state)
 {
 	if (netns_private(ADDR) == -1)
 		return -1;
-	return bootstrapd_start(&bsd, PORT_BSD);
+	return bootstrapd_start_tcp(&bsd, PORT_BSD, PORT_RELAY);
 }
 
 static int
@@ -89,6 +96,7 @@ teardown(void **state)
 	world_stop(&wa);
 	world_stop(&wb);
 	world_stop(&wc);
+	world_stop(&wd);
 	if (wc_dir[0] != '\0')
 		(void)remove_dir(wc_dir);
 	bootstrapd_stop(&bsd);
@@ -161,9 +169,14 @@ wait_announced(struct world *w)
 static void
 bulkhead_start(struct world *w, const char *dir, int n)
 {
+	char		 relay[160];
+	const char	*tcp[] = { "--no-udp", relay, NULL };
+
+	snprintf(relay, sizeof(relay), "--tcp-relay=%s:%d:%s", ADDR,
+	    PORT_RELAY, bsd.key);
 	w->bs[0] = &w->b;
-	assert_int_equal(bh_start_joined(&w->b, dir, PORT_BH + n, ADDR,
-	    PORT_BSD, bsd.key), 0);
+	assert_int_equal(bh_start_joined_with(&w->b, dir, PORT_BH + n, ADDR,
+	    PORT_BSD, bsd.key, w->tcp ? tcp : NULL), 0);
 	w->up |= 1;
 }
 
@@ -179,8 +192,12 @@ static void
 peer_start(struct world *w, int n, const uint8_t *save, size_t len)
 {
 	w->ts[0] = &w->t;
-	assert_int_equal(toxpeer_start_saved(&w->t, "c-toxcore",
-	    PORT_TOX + 2 * n, ADDR, PORT_BSD, bsd.key, save, len), 0);
+	if (w->tcp)
+		assert_int_equal(toxpeer_start_tcp(&w->t, "c-toxcore", ADDR,
+		    PORT_BSD, PORT_RELAY, bsd.key), 0);
+	else
+		assert_int_equal(toxpeer_start_saved(&w->t, "c-toxcore",
+		    PORT_TOX + 2 * n, ADDR, PORT_BSD, bsd.key, save, len), 0);
 	w->up |= 2;
 }
 
@@ -191,12 +208,16 @@ peer_stop(struct world *w)
 	w->up &= ~2;
 }
 
-/* Both sides up and bulkhead announced; its address and key known. */
+/*
+ * Both sides up and bulkhead announced; its address and key known.  tcp:
+ * neither side has UDP, both reach the network through the relay.
+ */
 static void
-world_start(struct world *w, int n)
+world_start_kind(struct world *w, int n, int tcp)
 {
 	memset(w, 0, sizeof(*w));
 	w->number = -1;
+	w->tcp = tcp;
 	bulkhead_start(w, NULL, n);
 	peer_start(w, n, NULL, 0);
 	wait_announced(w);
@@ -205,6 +226,12 @@ world_start(struct world *w, int n)
 	w->pk[64] = '\0';
 	assert_int_equal(hex_decode(w->pk, 64, w->pk_bin, sizeof(w->pk_bin)),
 	    0);
+}
+
+static void
+world_start(struct world *w, int n)
+{
+	world_start_kind(w, n, 0);
 }
 
 static void
@@ -310,7 +337,7 @@ both_connected(struct world *w)
 	memset(&c, 0, sizeof(c));
 	c.bw.b = &w->b;
 	c.bw.want = json_pack("{s:s, s:s, s:s}", "event", "friend_connection",
-	    "public_key", w->t.pk_hex, "connection", "udp");
+	    "public_key", w->t.pk_hex, "connection", w->tcp ? "tcp" : "udp");
 	c.tw.p = &w->t;
 	c.tw.friend = w->tnum;
 	if (!toxpeer_run(w->ts, 1, w->bs, 1, T_CONNECT, both_conn, &c)) {
@@ -318,24 +345,26 @@ both_connected(struct world *w)
 		theirs = toxpeer_friend_connected(&c.tw);
 		json_decref(c.bw.want);
 		bh_dump_log(&w->b);
-		fail_msg("not connected: bulkhead %s friend_connection udp, "
+		fail_msg("not connected: bulkhead %s friend_connection %s, "
 		    "c-toxcore's callback %s bulkhead connected",
-		    ours ? "said" : "never said", theirs ? "said" :
-		    "never said");
+		    ours ? "said" : "never said", w->tcp ? "tcp" : "udp",
+		    theirs ? "said" : "never said");
 	}
 	e = bh_find(&w->b, 0, c.bw.want);
 	json_decref(c.bw.want);
 	assert_true(json_is_integer(json_object_get(e, "friend")));
 	assert_int_equal(json_integer_value(json_object_get(e, "friend")),
 	    w->number);
-	if (w->t.fr[w->tnum].conn != TOX_CONNECTION_UDP)
-		fail_msg("c-toxcore has bulkhead over %s, not UDP",
+	if (w->t.fr[w->tnum].conn != (w->tcp ? TOX_CONNECTION_TCP :
+	    TOX_CONNECTION_UDP))
+		fail_msg("c-toxcore has bulkhead over %s, not %s",
 		    w->t.fr[w->tnum].conn == TOX_CONNECTION_TCP ? "TCP" :
-		    "nothing");
+		    w->t.fr[w->tnum].conn == TOX_CONNECTION_UDP ? "UDP" :
+		    "nothing", w->tcp ? "TCP" : "UDP");
 	e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY);
 	assert_non_null(e);
 	assert_string_equal(json_string_value(json_object_get(e,
-	    "connection")), "udp");
+	    "connection")), w->tcp ? "tcp" : "udp");
 	json_decref(e);
 }
 
@@ -633,6 +662,29 @@ b_bulkhead_adds_libtoxcore(void **state)
 	world_stop(w);
 }
 
+/*
+ * d: no UDP on either side.  c-toxcore adds bulkhead through the onion
+ * over the relay, bulkhead accepts, both connect through the relay (c-
+ * toxcore's connection is TCP, bulkhead says "tcp"), messages and
+ * actions cross both ways with receipts.
+ */
+static void
+d_through_tcp_relay_only(void **state)
+{
+	struct world	*w = &wd;
+
+	world_stop(&wa);
+	world_start_kind(w, 4, 1);
+	libtoxcore_adds(w, "over TCP, please");
+	bulkhead_accepts(w);
+	both_connected(w);
+	(void)bulkhead_says(w, 0, 0, "through the relay ✓");
+	(void)bulkhead_says(w, 1, 1, "waves through TCP");
+	libtoxcore_says(w, 0, "and back through the relay ✓");
+	libtoxcore_says(w, 1, "waves back");
+	world_stop(w);
+}
+
 static int
 remove_dir(const char *dir)
 {
@@ -765,7 +817,11 @@ main(void)
 		cmocka_unit_test(a_typing_cross),
 		cmocka_unit_test(b_bulkhead_adds_libtoxcore),
 		cmocka_unit_test(c_outbox_survives_restart),
+		cmocka_unit_test(d_through_tcp_relay_only),
 	};
 
+	/* BH_TEST_ONLY=d_through_tcp_relay_only: that test alone */
+	if (getenv("BH_TEST_ONLY") != NULL)
+		cmocka_set_test_filter(getenv("BH_TEST_ONLY"));
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

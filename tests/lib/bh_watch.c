@@ -175,9 +175,26 @@ int
 bh_start_joined(struct bh *b, const char *dir, int port, const char *host,
     int node_port, const char *node_key)
 {
+	return bh_start_joined_with(b, dir, port, host, node_port, node_key,
+	    NULL);
+}
+
+int
+bh_start_joined_with(struct bh *b, const char *dir, int port,
+    const char *host, int node_port, const char *node_key,
+    const char *const extra[])
+{
 	char		 p[32], bs[160], scratch[64];
-	const char	*args[] = { p, bs, "--log-level=debug", NULL };
+	const char	*args[12] = { p, bs, "--log-level=debug", NULL };
 	int		 rc;
+	size_t		 i;
+
+	for (i = 0; extra != NULL && extra[i] != NULL; i++) {
+		if (i == 8)
+			return -1;
+		args[3 + i] = extra[i];
+	}
+	args[3 + i] = NULL;
 
 	if (dir == NULL && bh_make_profile("fr", scratch, sizeof(scratch)) ==
 	    -1)

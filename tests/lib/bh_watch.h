@@ -46,6 +46,10 @@ int	 bh_onion_announced(struct bh *);
  */
 int	 bh_start_joined(struct bh *, const char *dir, int port,
 	    const char *host, int node_port, const char *node_key);
+/* The same with more options (NULL-terminated, at most 8). */
+int	 bh_start_joined_with(struct bh *, const char *dir, int port,
+	    const char *host, int node_port, const char *node_key,
+	    const char *const extra[]);
 /* All n sessions' last "onion" event says announced: 1, else 0. */
 int	 bh_all_announced(struct bh *const *, size_t n);
 /* bh_cmd with the request as JSON (taken: decref'd here). */

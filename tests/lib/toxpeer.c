@@ -139,11 +139,33 @@ toxpeer_start(struct toxpeer *p, const char *name, int port,
 	    node_key_hex, NULL, 0);
 }
 
+static int	start(struct toxpeer *, const char *, int, const char *, int,
+		    int, const char *, const uint8_t *, size_t);
+
 int
 toxpeer_start_saved(struct toxpeer *p, const char *name, int port,
     const char *host, int node_port, const char *node_key_hex,
     const uint8_t *save, size_t save_len)
 {
+	return start(p, name, port, host, node_port, 0, node_key_hex, save,
+	    save_len);
+}
+
+int
+toxpeer_start_tcp(struct toxpeer *p, const char *name, const char *host,
+    int node_port, int tcp_port, const char *node_key_hex)
+{
+	return start(p, name, 0, host, node_port, tcp_port, node_key_hex,
+	    NULL, 0);
+}
+
+/* tcp_port 0: over UDP on [port, port + 1]; else UDP off, that relay. */
+static int
+start(struct toxpeer *p, const char *name, int port, const char *host,
+    int node_port, int tcp_port, const char *node_key_hex,
+    const uint8_t *save, size_t save_len)
+{
+	Tox_Err_Bootstrap	 et;
 	struct Tox_Options	*o;
 	Tox_Err_New		 en;
 	Tox_Err_Bootstrap	 eb;
@@ -161,9 +183,11 @@ toxpeer_start_saved(struct toxpeer *p, const char *name, int port,
 		return -1;
 	tox_options_set_ipv6_enabled(o, false);
 	tox_options_set_local_discovery_enabled(o, false);
-	tox_options_set_udp_enabled(o, true);
-	tox_options_set_start_port(o, (uint16_t)port);
-	tox_options_set_end_port(o, (uint16_t)(port + 1));
+	tox_options_set_udp_enabled(o, tcp_port == 0);
+	if (tcp_port == 0) {
+		tox_options_set_start_port(o, (uint16_t)port);
+		tox_options_set_end_port(o, (uint16_t)(port + 1));
+	}
 	if (save != NULL) {
 		tox_options_set_savedata_type(o, TOX_SAVEDATA_TYPE_TOX_SAVE);
 		tox_options_set_savedata_data(o, save, save_len);
@@ -190,6 +214,13 @@ toxpeer_start_saved(struct toxpeer *p, const char *name, int port,
 	if (!tox_bootstrap(p->tox, host, (uint16_t)node_port, key, &eb)) {
 		fprintf(stderr, "%s: tox_bootstrap %s:%d: error %d\n",
 		    p->name, host, node_port, (int)eb);
+		toxpeer_stop(p);
+		return -1;
+	}
+	if (tcp_port != 0 && !tox_add_tcp_relay(p->tox, host,
+	    (uint16_t)tcp_port, key, &et)) {
+		fprintf(stderr, "%s: tox_add_tcp_relay %s:%d: error %d\n",
+		    p->name, host, tcp_port, (int)et);
 		toxpeer_stop(p);
 		return -1;
 	}

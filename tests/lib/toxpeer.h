@@ -91,6 +91,13 @@ int	toxpeer_start_saved(struct toxpeer *, const char *name, int port,
 	    const char *host, int node_port, const char *node_key_hex,
 	    const uint8_t *save, size_t len);
 /*
+ * The same with UDP disabled: c-toxcore reaches the network through the
+ * TCP relay at host:tcp_port (the node's key) alone; the node's UDP port
+ * is still given, as a client's bootstrap, for its onion paths.
+ */
+int	toxpeer_start_tcp(struct toxpeer *, const char *name, const char *host,
+	    int node_port, int tcp_port, const char *node_key_hex);
+/*
  * Copies the client's savedata (tox_get_savedata) into buf; its length,
  * or 0 if it does not fit in size.
  */

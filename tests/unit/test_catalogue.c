@@ -861,6 +861,19 @@ pk_nc_addr(int big)
 }
 
 static size_t
+pk_nc_path(int big)
+{
+	struct ipc_nc_path	m;
+	struct wr		w;
+
+	memset(&m, 0, sizeof(m));
+	m.path = big ? NC_PATH_TCP : NC_PATH_UDP;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_path(&w, &m);
+	return done(&w);
+}
+
+static size_t
 pk_chat_send(int big)
 {
 	static struct ipc_chat_send	m;
@@ -1205,6 +1218,7 @@ static const struct {
 	{ IPC_NC_KILL, pk_nc_pk },
 	{ IPC_NC_ADDR, pk_nc_addr },
 	{ IPC_NC_RESUME, pk_nc_addr },
+	{ IPC_NC_PATH, pk_nc_path },
 	{ IPC_CHAT_SEND, pk_chat_send },
 	{ IPC_CHAT_SENT, pk_chat_id },
 	{ IPC_CHAT_TYPING, pk_chat_typing },

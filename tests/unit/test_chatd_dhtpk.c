@@ -29,7 +29,7 @@ announcement(struct ipc_friend_dhtpk_in *in, uint8_t route,
 	a.no_replay = no_replay;
 	memcpy(a.dht_pk, dht, 32);
 	a.n = 1;
-	a.nodes[0].family = PN_TCP4;	/* a relay: allowed, not passed on */
+	a.nodes[0].family = PN_TCP4;	/* a relay: for netd's relay client */
 	a.nodes[0].port = 443;
 	memset(in, 0, sizeof(*in));
 	in->route = route;

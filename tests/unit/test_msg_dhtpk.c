@@ -59,14 +59,19 @@ friend_dht_and_seal_round_trip(void **state)
 	rd_init(&r, buf, w.len);
 	assert_int_equal(ipc_unpack_dhtpk_seal(&r, &t), 0);
 	assert_memory_equal(&s, &t, sizeof(s));
-	/* a count that does not match, a TCP family, a bad route */
+	/* a count that does not match, an unknown family, a bad route */
 	buf[65] = 3;
 	rd_init(&r, buf, w.len);
 	assert_int_equal(ipc_unpack_dhtpk_seal(&r, &t), -1);
 	buf[65] = 2;
-	buf[66] = PN_TCP4;
+	buf[66] = 3;
 	rd_init(&r, buf, w.len);
 	assert_int_equal(ipc_unpack_dhtpk_seal(&r, &t), -1);
+	/* a TCP relay crosses, as in the DHT-PK (netd's relay client) */
+	buf[66] = PN_TCP4;
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_dhtpk_seal(&r, &t), 0);
+	assert_int_equal(t.f.nodes[0].family, PN_TCP4);
 	buf[66] = PN_UDP4;
 	buf[0] = 2;
 	rd_init(&r, buf, w.len);
@@ -77,6 +82,10 @@ friend_dht_and_seal_round_trip(void **state)
 	assert_false(wr_ok(&w));
 	s.f.n = 1;
 	s.f.nodes[0].family = PN_TCP6;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_dht(&w, &s.f);
+	assert_true(wr_ok(&w));
+	s.f.nodes[0].family = 7;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_friend_dht(&w, &s.f);
 	assert_false(wr_ok(&w));

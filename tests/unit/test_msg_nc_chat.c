@@ -122,6 +122,41 @@ state_refuses_unknown(void **state)
 	assert_int_equal(ipc_unpack_nc_state(&r, &b), -1);
 }
 
+/* NC_PATH: UDP and TCP cross; 0, 3 and a short or long message do not. */
+static void
+path_round_trip_and_refusals(void **state)
+{
+	struct ipc_nc_path	a, b;
+	struct wr		w;
+	struct rd		r;
+
+	memset(&a, 0x5a, sizeof(a));
+	a.path = NC_PATH_TCP;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_path(&w, &a);
+	assert_true(wr_ok(&w));
+	assert_int_equal(w.len, IPC_NC_PATH_LEN);
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_nc_path(&r, &b), 0);
+	assert_memory_equal(b.pk, a.pk, sizeof(a.pk));
+	assert_int_equal(b.path, NC_PATH_TCP);
+	buf[32] = 0;
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_nc_path(&r, &b), -1);
+	buf[32] = 3;
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_nc_path(&r, &b), -1);
+	buf[32] = NC_PATH_UDP;
+	rd_init(&r, buf, w.len - 1);
+	assert_int_equal(ipc_unpack_nc_path(&r, &b), -1);
+	rd_init(&r, buf, w.len + 1);
+	assert_int_equal(ipc_unpack_nc_path(&r, &b), -1);
+	a.path = 7;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_path(&w, &a);
+	assert_false(wr_ok(&w));
+}
+
 static void
 chat_send_round_trip_and_bounds(void **state)
 {
@@ -231,6 +266,7 @@ main(void)
 		cmocka_unit_test(data_bounds),
 		cmocka_unit_test(plain_refuses_invalid_ids),
 		cmocka_unit_test(state_refuses_unknown),
+		cmocka_unit_test(path_round_trip_and_refusals),
 		cmocka_unit_test(chat_send_round_trip_and_bounds),
 		cmocka_unit_test(chat_friend_values),
 		cmocka_unit_test(outbox_and_self_round_trips),

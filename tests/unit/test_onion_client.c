@@ -79,6 +79,8 @@ struct world {
 	struct fnode		 n[NODES_MAX];
 	unsigned		 nn;
 	int			 give_nodes;
+	int			 tcp;		/* paths start at relay 2 */
+	uint8_t			 relay_pk[32];
 	uint8_t			 self_pk[32], self_sk[32], dht_pk[32];
 	struct sent		 sent[SENT_MAX];
 	unsigned		 nsent;
@@ -156,7 +158,13 @@ f_onion_pack(void *arg, const struct oc_path *p, const struct ip_port *dest,
 	unsigned	 i;
 
 	for (i = 0; i < 3; i++)
-		if ((fn = node_by_ipp(w, &p->ipp[i])) == NULL ||
+		if (i == 0 && w->tcp) {
+			if (ipp_relay_index(&p->ipp[0]) != 2 ||
+			    memcmp(p->node_pk[0], w->relay_pk, 32) != 0) {
+				w->bad_paths++;
+				return -1;
+			}
+		} else if ((fn = node_by_ipp(w, &p->ipp[i])) == NULL ||
 		    memcmp(fn->pk, p->node_pk[i], 32) != 0) {
 			w->bad_paths++;
 			return -1;
@@ -350,6 +358,18 @@ f_data_in(void *arg, const uint8_t sender_pk[32], const uint8_t nonce[24],
 	w->din_len = len;
 }
 
+static int
+f_tcp_entry(void *arg, struct ip_port *a, uint8_t pk[32])
+{
+	struct world	*w = arg;
+
+	if (!w->tcp)
+		return 0;
+	ipp_relay(a, 2);
+	memcpy(pk, w->relay_pk, 32);
+	return 1;
+}
+
 static const struct oc_ops ops = {
 	.onion_pack = f_onion_pack,
 	.announce_pack = f_announce_pack,
@@ -358,6 +378,7 @@ static const struct oc_ops ops = {
 	.self_open = f_self_open,
 	.data_in = f_data_in,
 	.send = f_send,
+	.tcp_entry = f_tcp_entry,
 };
 
 /* --- the network --- */
@@ -658,6 +679,32 @@ oc_self_announce_reaches_announced(void **state)
 	for (i = 0; i < w->nn; i++)
 		if (rank(w, w->self_pk, i) < 4)
 			assert_true(self_listed(w, w->n[i].pk, w->now));
+	world_free(w);
+}
+
+/*
+ * Without UDP every path starts at the relay the glue names (a TCP
+ * entry); B and C are UDP nodes; answers come back from the relay, and
+ * the announce succeeds as over UDP.
+ */
+static void
+oc_paths_through_tcp_relay(void **state)
+{
+	struct world	*w = world_new(16, 0);
+	struct oc_status st;
+	unsigned	 i;
+
+	w->tcp = 1;
+	randombytes_buf(w->relay_pk, sizeof(w->relay_pk));
+	run_until(w, T0 + 30000);
+	onion_client_status(w->oc, w->now, &st);
+	assert_true(st.announced);
+	assert_true(w->nsent > 0);
+	for (i = 0; i < w->nsent; i++) {
+		assert_int_equal(w->sent[i].path.ipp[0].family, IPP_RELAY);
+		assert_int_equal(w->sent[i].path.ipp[1].family, IPP_V4);
+		assert_int_equal(w->sent[i].path.ipp[2].family, IPP_V4);
+	}
 	world_free(w);
 }
 
@@ -1320,6 +1367,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(oc_self_announce_reaches_announced),
+		cmocka_unit_test(oc_paths_through_tcp_relay),
 		cmocka_unit_test(oc_ping_ids_reused_over_same_path),
 		cmocka_unit_test(oc_silent_node_times_out_and_is_replaced),
 		cmocka_unit_test(oc_self_schedule_follows_table),

@@ -265,6 +265,58 @@ onionp_round_trip(void **state)
 }
 
 /*
+ * Through a TCP relay as A: nonce || IPP(B) || PK1 || E_B, what A would
+ * have found inside layer A.  Made into the 0x81 A forwards (its return
+ * block is opaque to B and C), it reaches D through B and C.
+ */
+static void
+onionp_tcp_entry(void **state)
+{
+	struct world	*w = *state;
+	uint8_t		 payload[ANNOUNCE_REQ_LEN], p81[ONION_MAX_PACKET];
+	struct ip_port	 b;
+	struct rd	 r;
+	const uint8_t	*got, *r3;
+	size_t		 glen, rest;
+	int		 n;
+
+	payload_make(payload, sizeof(payload), ONION_ANNOUNCE_REQ);
+	n = onionp_client_pack_tcp(&w->path, &w->dest, payload,
+	    sizeof(payload), w->pkt, sizeof(w->pkt));
+	/* 8 bytes shorter than 0x80 without its kind, DHT pk and A's MAC */
+	assert_int_equal(n, ONION_REQ_0_MIN + sizeof(payload) - 1 -
+	    DHT_PK_LEN - ONION_MAC_LEN);
+	rd_init(&r, w->pkt, (size_t)n);
+	assert_non_null(rd_take(&r, ONION_NONCE_LEN));
+	assert_int_equal(onionp_ipp_unpack(&r, &b), 0);
+	assert_true(ipp_equal(&b, &w->addr[1]));
+	assert_memory_equal(rd_rest(&r, &rest), w->path.sender_pk[1],
+	    DHT_PK_LEN);
+	/* A's 0x81: kind, nonce, PK1 || E_B, then its return block */
+	p81[0] = ONION_REQ_1;
+	memcpy(p81 + 1, w->pkt, ONION_NONCE_LEN);
+	memcpy(p81 + 1 + ONION_NONCE_LEN, w->pkt + ONION_NONCE_LEN +
+	    ONION_IPP_LEN, rest);
+	randombytes_buf(p81 + 1 + ONION_NONCE_LEN + rest, ONION_RET_1_LEN);
+	assert_int_equal(onionp_req_1(&w->relay[1], &w->sec[1], &w->addr[0],
+	    p81, 1 + ONION_NONCE_LEN + rest + ONION_RET_1_LEN, &w->out), 0);
+	assert_true(ipp_equal(&w->out.to, &w->addr[2]));
+	memcpy(p81, w->out.pkt, w->out.len);
+	assert_int_equal(onionp_req_2(&w->relay[2], &w->sec[2], &w->addr[1],
+	    p81, w->out.len, &w->out), 0);
+	assert_true(ipp_equal(&w->out.to, &w->dest));
+	assert_int_equal(onionp_dest_split(w->out.pkt, w->out.len, &got,
+	    &glen, &r3), 0);
+	assert_int_equal(glen, sizeof(payload));
+	assert_memory_equal(got, payload, sizeof(payload));
+	/* the same bounds as the UDP packet */
+	assert_int_equal(onionp_client_pack_tcp(&w->path, &w->dest, payload,
+	    0, w->pkt, sizeof(w->pkt)), -1);
+	assert_int_equal(onionp_client_pack_tcp(&w->path, &w->dest, payload,
+	    sizeof(payload), w->pkt, 100), -1);
+}
+
+/*
  * The layout, independently: the test seals the three layers itself with
  * the path's keys, raw IPP bytes given, and A..C must relay it.  With a
  * family other than 2/10 (or TCP's 130) at any layer, the relay that
@@ -745,6 +797,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(onionp_ipp_codec),
 		cmocka_unit_test(onionp_round_trip),
+		cmocka_unit_test(onionp_tcp_entry),
 		cmocka_unit_test(onionp_layout_and_families),
 		cmocka_unit_test(onionp_request_minimums),
 		cmocka_unit_test(onionp_request_bounds),

@@ -398,6 +398,14 @@ virtual_addresses(void **state)
 	assert_true(ipp_equal(&a, &b));
 	assert_false(ipp_is_lan(&a));
 	assert_false(ipp_equal(&a, &v4));
+	assert_true(ipp_is_virtual(&a));
+	assert_false(ipp_is_virtual(&v4));
+	/* a relay number is not the peer of the same number */
+	ipp_relay(&b, 300);
+	assert_false(ipp_equal(&a, &b));
+	assert_int_equal(ipp_relay_index(&b), 300);
+	assert_int_equal(ipp_tcp_index(&b), -1);
+	assert_true(ipp_isset(&b));
 }
 
 int
