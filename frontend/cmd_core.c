@@ -6,6 +6,7 @@
 #include "common/rd.h"
 #include "frontend/cmd.h"
 #include "frontend/cmd_net.h"
+#include "frontend/net_relays.h"
 #include "frontend/frontend.h"
 #include "ipc/msg_core.h"
 #include "sandbox/sandbox.h"
@@ -70,9 +71,10 @@ status_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 			running++;
 		json_array_append_new(roles, e);
 	}
-	ui_reply_ok(ctx, json_pack("{s:i, s:o, s:o, s:o, s:s}", "processes",
-	    running, "roles", roles, "dht", net_status_json(), "onion",
-	    net_onion_json(), "proxy", proxy_names[st.proxy]));
+	ui_reply_ok(ctx, json_pack("{s:i, s:o, s:o, s:o, s:s, s:o}",
+	    "processes", running, "roles", roles, "dht", net_status_json(),
+	    "onion", net_onion_json(), "proxy", proxy_names[st.proxy],
+	    "relays", net_relays_json()));
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "frontend/cmd_chat.h"
 #include "frontend/cmd_friends.h"
 #include "frontend/cmd_net.h"
+#include "frontend/net_relays.h"
 #include "frontend/frontend.h"
 #include "frontend/input.h"
 #include "frontend/pass_ask.h"
@@ -180,6 +181,7 @@ static void	peer_closed(struct chan *, const char *);
 /* Events from keyd: the network's status, relayed. */
 static const struct chan_handler from_keyd_rows[] = {
 	{ IPC_NET_STATUS,	0,	net_status_msg },
+	{ IPC_NET_RELAYS,	0,	net_relays_msg },
 };
 static const struct chan_table from_keyd_table = {
 	CHAN_ROWS(from_keyd_rows), NULL

@@ -16,6 +16,7 @@
 #include "ipc/msg_history.h"
 #include "ipc/msg_nc.h"
 #include "ipc/msg_net.h"
+#include "ipc/msg_relays.h"
 #include "ipc/msg_nodes.h"
 #include "ipc/msg_onion.h"
 #include "ipc/msg_profile.h"
@@ -141,6 +142,10 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    IPC_FD_NONE, OK_OR_ERROR, IPC_S_SECRET },
 
 	/* Network. */
+	[IPC_NET_RELAYS] = { "NET_RELAYS",
+	    "the TCP relays netd knows: key, state, sources, friends, address",
+	    E(NETD, KEYD) | E(KEYD, FRONTEND), IPC_NET_RELAYS_MIN_LEN,
+	    IPC_NET_RELAYS_MAX_LEN, IPC_FD_NONE },
 	[IPC_NET_STATUS] = { "NET_STATUS",
 	    "DHT state, DHT key, UDP port, good nodes",
 	    E(NETD, KEYD) | E(KEYD, FRONTEND), IPC_NET_STATUS_LEN,

@@ -54,6 +54,7 @@ enum ipc_type {
 	IPC_NET_DHT_SEARCH_ADD	= 68,	/* a friend's DHT key */
 	IPC_NET_DHT_SEARCH_DEL	= 69,
 	IPC_NET_DHT_KEY		= 70,	/* keyd -> netd: the DHT secret key */
+	IPC_NET_RELAYS		= 71,	/* the TCP relays and their states */
 	IPC_AREA_NET_LAST	= 127,
 
 	/*

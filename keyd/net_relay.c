@@ -14,6 +14,7 @@
 #include "common/mono.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_net.h"
+#include "ipc/msg_relays.h"
 #include "ipc/msg_nodes.h"
 #include "keyd/net_relay.h"
 #include "keyd/profile_dispatch.h"
@@ -337,8 +338,27 @@ on_bootstrap(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* netd's relays, on to the frontend for `status` (checked, not kept). */
+static int
+on_relays(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	static struct ipc_net_relays	rl;
+	static uint8_t			buf[IPC_NET_RELAYS_MAX_LEN];
+	struct wr			w;
+
+	if (ipc_unpack_net_relays(r, &rl) == -1)
+		return -1;
+	if (!frontend->open)
+		return 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_relays(&w, &rl);
+	(void)chan_send_wr(frontend, IPC_NET_RELAYS, 0, &w);
+	return 0;
+}
+
 static const struct chan_handler from_netd_rows[] = {
 	{ IPC_NET_STATUS,	0,	on_status },
+	{ IPC_NET_RELAYS,	0,	on_relays },
 	{ IPC_NET_NODES_SAVE,	0,	on_nodes_save },
 };
 const struct chan_table net_relay_from_netd = {

@@ -4,13 +4,19 @@
 #include "common/log.h"
 #include "common/mono.h"
 #include "netd/netd_dht.h"
+#include "common/loop.h"
+#include "ipc/msg_relays.h"
 #include "netd/netd_onion_client.h"
 #include "netd/netd_status.h"
+#include "netd/netd_tcp.h"
 
 static struct {
 	struct chan		*keyd;
 	struct ipc_net_status	 last;
 	uint64_t		 last_sent;
+	struct ipc_net_relays	 relays;		/* as last sent */
+	struct timer		 relays_timer;
+	int			 relays_init;
 } g;
 
 void
@@ -63,4 +69,55 @@ netd_status_report(void)
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_net_status(&w, &s);
 	(void)chan_send_wr(g.keyd, IPC_NET_STATUS, 0, &w);
+}
+
+/* The relays now, as NET_RELAYS carries them. */
+static void
+relays_now(struct ipc_net_relays *m)
+{
+	static struct netd_tcp_relay_info	info[IPC_NET_RELAYS_MAX];
+	size_t					n, i;
+
+	memset(m, 0, sizeof(*m));
+	n = netd_tcp_relays(info, IPC_NET_RELAYS_MAX);
+	for (i = 0; i < n; i++) {
+		memcpy(m->r[i].pk, info[i].pk, sizeof(m->r[i].pk));
+		m->r[i].state = info[i].st;
+		m->r[i].src = info[i].src;
+		m->r[i].friends = info[i].peers_online;
+		memcpy(m->r[i].where, info[i].where,
+		    sizeof(m->r[i].where) - 1);
+	}
+	m->n = (uint8_t)n;
+}
+
+static void
+relays_report(struct timer *t)
+{
+	static struct ipc_net_relays	now;
+	static uint8_t			buf[IPC_NET_RELAYS_MAX_LEN];
+	struct wr			w;
+
+	(void)t;
+	relays_now(&now);
+	if (memcmp(&now, &g.relays, sizeof(now)) == 0)
+		return;
+	g.relays = now;
+	if (g.keyd == NULL || !g.keyd->open)
+		return;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_relays(&w, &now);
+	if (wr_ok(&w))
+		(void)chan_send_wr(g.keyd, IPC_NET_RELAYS, 0, &w);
+}
+
+void
+netd_status_relays(void)
+{
+	if (!g.relays_init) {
+		timer_init(&g.relays_timer, relays_report, NULL);
+		g.relays_init = 1;
+	}
+	if (!timer_armed(&g.relays_timer))
+		timer_after(&g.relays_timer, NETD_RELAYS_MIN_MS);
 }

@@ -20,5 +20,11 @@ void	netd_status_init(struct chan *keyd);
 void	netd_status_get(struct ipc_net_status *);
 /* Sends the status if it changed (see above). */
 void	netd_status_report(void);
+/*
+ * The relays may have changed (netd_tcp.c): NET_RELAYS goes if they did,
+ * at most every NETD_RELAYS_MIN_MS.
+ */
+#define NETD_RELAYS_MIN_MS	250
+void	netd_status_relays(void);
 
 #endif

@@ -16,6 +16,7 @@
 #include "netd/net.h"
 #include "netd/netd_dht.h"
 #include "netd/netd_sock.h"
+#include "netd/netd_status.h"
 #include "netd/netd_tcp.h"
 #include "netd/proxy_wire.h"
 #include "netd/tcp_conf.h"
@@ -87,6 +88,7 @@ tick_rearm(void)
 		timer_cancel(&g.tick);
 	else
 		timer_at(&g.tick, next);
+	netd_status_relays();	/* sent only if something changed */
 }
 
 static void
@@ -204,6 +206,7 @@ cb_conn(void *arg, uint8_t conn_id, const uint8_t pk[TCPW_PK_LEN],
 	log_debug("tcp relay %u: peer %s... %s", k->r, hex,
 	    online ? "online" : "offline");
 	relays_conn_status(&g.rs, k->r, conn_id, online);
+	netd_status_relays();
 }
 
 static void

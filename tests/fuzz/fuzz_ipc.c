@@ -18,6 +18,7 @@
 #include "ipc/msg_history.h"
 #include "ipc/msg_nc.h"
 #include "ipc/msg_net.h"
+#include "ipc/msg_relays.h"
 #include "ipc/msg_onion.h"
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
@@ -61,6 +62,7 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_nc_plain		ncp;
 		struct ipc_nc_addr		nca;
 		struct ipc_nc_path		ncp;
+		struct ipc_net_relays		nrl;
 		struct ipc_chat_send		cs;
 		struct ipc_chat_id		cid;
 		struct ipc_chat_typing		cty;
@@ -137,6 +139,7 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_nc_plain, ncp);
 	TRYV(ipc_unpack_nc_addr, nca);
 	TRYV(ipc_unpack_nc_path, ncp);
+	TRYV(ipc_unpack_net_relays, nrl);
 	TRYV(ipc_unpack_chat_send, cs);
 	TRYV(ipc_unpack_chat_id, cid);
 	TRYV(ipc_unpack_chat_typing, cty);

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 
 #include "common/hex.h"
@@ -663,6 +664,46 @@ b_bulkhead_adds_libtoxcore(void **state)
 }
 
 /*
+ * status lists the configured relay: up, configured, carrying one friend
+ * (NET_RELAYS is sent at most every 250 ms: asked until it shows).
+ */
+static void
+relay_in_status(struct world *w)
+{
+	json_t		*st, *rl, *e;
+	char		 addr[64];
+	uint64_t	 deadline = mono_ms() + T_REPLY;
+	size_t		 i;
+	int		 seen = 0;
+
+	snprintf(addr, sizeof(addr), "%s:%d", ADDR, PORT_RELAY);
+	while (!seen && mono_ms() < deadline) {
+		st = cmd(w, json_pack("{s:s}", "cmd", "status"));
+		rl = json_object_get(st, "relays");
+		assert_true(json_is_array(rl));
+		json_array_foreach(rl, i, e)
+			if (strcasecmp(json_string_value(json_object_get(e,
+			    "public_key")), bsd.key) == 0 &&
+			    strcmp(json_string_value(json_object_get(e,
+			    "address")), addr) == 0 &&
+			    strcmp(json_string_value(json_object_get(e,
+			    "state")), "up") == 0 &&
+			    json_integer_value(json_object_get(e,
+			    "friends")) == 1 &&
+			    strcmp(json_string_value(json_array_get(
+			    json_object_get(e, "source"), 0)), "configured")
+			    == 0)
+				seen = 1;
+		if (!seen)
+			toxpeer_run(w->ts, 1, w->bs, 1, 300, NULL, NULL);
+		json_decref(st);
+	}
+	if (!seen)
+		fail_msg("status never listed relay %s up with one friend",
+		    addr);
+}
+
+/*
  * d: no UDP on either side.  c-toxcore adds bulkhead through the onion
  * over the relay, bulkhead accepts, both connect through the relay (c-
  * toxcore's connection is TCP, bulkhead says "tcp"), messages and
@@ -678,6 +719,7 @@ d_through_tcp_relay_only(void **state)
 	libtoxcore_adds(w, "over TCP, please");
 	bulkhead_accepts(w);
 	both_connected(w);
+	relay_in_status(w);
 	(void)bulkhead_says(w, 0, 0, "through the relay ✓");
 	(void)bulkhead_says(w, 1, 1, "waves through TCP");
 	libtoxcore_says(w, 0, "and back through the relay ✓");

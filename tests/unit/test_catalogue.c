@@ -21,6 +21,7 @@
 #include "ipc/msg_history.h"
 #include "ipc/msg_nc.h"
 #include "ipc/msg_net.h"
+#include "ipc/msg_relays.h"
 #include "ipc/msg_onion.h"
 #include "ipc/msg_nodes.h"
 #include "ipc/msg_profile.h"
@@ -861,6 +862,22 @@ pk_nc_addr(int big)
 }
 
 static size_t
+pk_net_relays(int big)
+{
+	static struct ipc_net_relays	m;
+	struct wr			w;
+	uint8_t				i;
+
+	memset(&m, 0, sizeof(m));
+	m.n = big ? IPC_NET_RELAYS_MAX : 0;
+	for (i = 0; i < m.n; i++)
+		memset(m.r[i].where, 'x', IPC_RELAY_WHERE_MAX);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_relays(&w, &m);
+	return done(&w);
+}
+
+static size_t
 pk_nc_path(int big)
 {
 	struct ipc_nc_path	m;
@@ -1219,6 +1236,7 @@ static const struct {
 	{ IPC_NC_ADDR, pk_nc_addr },
 	{ IPC_NC_RESUME, pk_nc_addr },
 	{ IPC_NC_PATH, pk_nc_path },
+	{ IPC_NET_RELAYS, pk_net_relays },
 	{ IPC_CHAT_SEND, pk_chat_send },
 	{ IPC_CHAT_SENT, pk_chat_id },
 	{ IPC_CHAT_TYPING, pk_chat_typing },
