@@ -16,9 +16,10 @@ libvpx-dev libcurl4-openssl-dev libjansson-dev libqrencode-dev libedit-dev"
 # Tests: cmocka, clang for libFuzzer, libtoxcore and its daemons for
 # interop (test-only: the product never links libtoxcore), mandoc to lint
 # the man pages, iproute2 for network namespaces, microsocks (SOCKS5) and
-# tinyproxy (HTTP CONNECT) for the proxy handshake tests.
+# tinyproxy (HTTP CONNECT) for the proxy handshake tests, nftables (and
+# util-linux's nsenter) for the Tor-mode test's counters of what leaves.
 TEST="libcmocka-dev clang libclang-rt-14-dev libtoxcore-dev toxcore-utils
-mandoc iproute2 procps microsocks tinyproxy"
+mandoc iproute2 procps microsocks tinyproxy nftables util-linux bash"
 
 want="$BUILD $TEST"
 [ "${1:-}" = "--run" ] && want="$BUILD"

@@ -22,6 +22,12 @@
  *    (tox-bootstrapd's): the request crosses through the onion over TCP,
  *    both see the friend connected, bulkhead says "tcp", and messages
  *    cross both ways with receipts.
+ * e. Tor mode: bulkhead alone in a namespace of its own, joined to the
+ *    test's by a veth, with --proxy socks5:// to microsocks on the far
+ *    end and the relay as before.  The same exchange as d; nftables
+ *    counters on the output of bulkhead's namespace show packets to the
+ *    proxy and none to anywhere else (no DNS); then the proxy stops: the
+ *    user sees "unreachable" and still nothing goes anywhere else.
  *
  * Every wait is a deadline for a broken build, not a measurement.
  */
@@ -47,6 +53,9 @@
 #define ADDR		"198.18.0.1"
 #define PORT_BSD	33445
 #define PORT_RELAY	33446	/* tox-bootstrapd's TCP relay */
+#define TOR_OUTER	"198.18.1.1"	/* the proxy's end of the veth */
+#define TOR_INNER	"198.18.1.2"	/* bulkhead's namespace */
+#define PORT_SOCKS	1080
 #define PORT_BH		33500	/* the session of each world: + n */
 #define PORT_TOX	33600	/* c-toxcore's: + 2 * n */
 #define T_REPLY		15000
@@ -62,6 +71,7 @@ static struct bootstrapd	bsd;
 struct world {
 	int		 up;
 	int		 tcp;		/* no UDP: through the relay alone */
+	int		 tor;		/* with tcp: --proxy to microsocks */
 	struct bh	 b;
 	struct bh	*bs[1];
 	struct toxpeer	 t;
@@ -75,11 +85,12 @@ struct world {
 
 /* a's world, shared by its tests; connected once a_connect passed.
  * b's and c's are here too so that teardown ends what a failure left. */
-static struct world	wa, wb, wc, wd;
+static struct world	wa, wb, wc, wd, we;
 static int		wa_connected;
 static char		wc_dir[64];	/* c's profile, kept across restart */
 
 static int	remove_dir(const char *);
+static void	tor_down(void);
 
 static void	world_stop(struct world *);
 
@@ -98,6 +109,8 @@ teardown(void **state)
 	world_stop(&wb);
 	world_stop(&wc);
 	world_stop(&wd);
+	world_stop(&we);
+	tor_down();
 	if (wc_dir[0] != '\0')
 		(void)remove_dir(wc_dir);
 	bootstrapd_stop(&bsd);
@@ -170,12 +183,21 @@ wait_announced(struct world *w)
 static void
 bulkhead_start(struct world *w, const char *dir, int n)
 {
-	char		 relay[160];
+	char		 relay[160], proxy[64];
 	const char	*tcp[] = { "--no-udp", relay, NULL };
+	const char	*tor[] = { proxy, relay, NULL };
 
 	snprintf(relay, sizeof(relay), "--tcp-relay=%s:%d:%s", ADDR,
 	    PORT_RELAY, bsd.key);
+	snprintf(proxy, sizeof(proxy), "--proxy=socks5://%s:%d", TOR_OUTER,
+	    PORT_SOCKS);
 	w->bs[0] = &w->b;
+	if (w->tor) {
+		assert_int_equal(bh_start_joined_with(&w->b, dir, PORT_BH + n,
+		    ADDR, PORT_BSD, bsd.key, tor), 0);
+		w->up |= 1;
+		return;
+	}
 	assert_int_equal(bh_start_joined_with(&w->b, dir, PORT_BH + n, ADDR,
 	    PORT_BSD, bsd.key, w->tcp ? tcp : NULL), 0);
 	w->up |= 1;
@@ -218,7 +240,8 @@ world_start_kind(struct world *w, int n, int tcp)
 {
 	memset(w, 0, sizeof(*w));
 	w->number = -1;
-	w->tcp = tcp;
+	w->tcp = tcp != 0;
+	w->tor = tcp == 2;
 	bulkhead_start(w, NULL, n);
 	peer_start(w, n, NULL, 0);
 	wait_announced(w);
@@ -727,6 +750,162 @@ d_through_tcp_relay_only(void **state)
 	world_stop(w);
 }
 
+/* Tor mode's namespace, its holder, microsocks. */
+static int	tor_ns = -1;
+static pid_t	tor_holder = -1, socks_pid = -1;
+
+static void
+tor_down(void)
+{
+	if (socks_pid > 0)
+		kill(socks_pid, SIGKILL), waitpid(socks_pid, NULL, 0);
+	socks_pid = -1;
+	bh_set_netns(-1);
+	if (tor_ns != -1)
+		close(tor_ns);
+	tor_ns = -1;
+	if (tor_holder > 0)
+		kill(tor_holder, SIGKILL), waitpid(tor_holder, NULL, 0);
+	tor_holder = -1;
+	if (system("ip link del bhv0 2>/dev/null") == -1)
+		perror("system");
+}
+
+static void
+socks_start(void)
+{
+	char	port[16];
+
+	snprintf(port, sizeof(port), "%d", PORT_SOCKS);
+	if ((socks_pid = fork()) == 0) {
+		execlp("microsocks", "microsocks", "-i", TOR_OUTER, "-p", port,
+		    (char *)NULL);
+		_exit(127);
+	}
+	assert_true(socks_pid > 0);
+}
+
+/*
+ * Counters on everything bulkhead's namespace sends: to the proxy, DNS,
+ * anything else.  Only the supervisor has sockets there (netd and fetchd
+ * sit in empty namespaces of their own and get theirs from it).
+ */
+static void
+tor_counters(void)
+{
+	char	path[64];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "/tmp/bh-tor-%d.nft", (int)getpid());
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "table inet bh {\n"
+	    " counter proxy {}\n counter dns {}\n counter other {}\n"
+	    " chain out {\n  type filter hook output priority 0;\n"
+	    "  ip daddr %s tcp dport %d counter name proxy accept\n"
+	    "  udp dport 53 counter name dns\n"
+	    "  tcp dport 53 counter name dns\n"
+	    "  counter name other\n }\n}\n", TOR_OUTER, PORT_SOCKS);
+	fclose(f);
+	{
+		char	cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "nft -f %s", path);
+		assert_int_equal(netns_exec(tor_holder, cmd), 0);
+	}
+	unlink(path);
+}
+
+static long
+tor_count(const char *name)
+{
+	char	cmd[160], line[256];
+	FILE	*p;
+	long	n = -1;
+	char	*at;
+
+	snprintf(cmd, sizeof(cmd), "nsenter -t %d -n nft list counter inet "
+	    "bh %s", (int)tor_holder, name);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), p) != NULL)
+		if ((at = strstr(line, "packets ")) != NULL)
+			n = strtol(at + 8, NULL, 10);
+	pclose(p);
+	return n;
+}
+
+static int
+proxy_is(void *arg)
+{
+	struct world	*w = &we;
+	json_t		*st = bh_call(&w->b, json_pack("{s:s}", "cmd",
+			    "status"), T_REPLY);
+	int		 yes;
+
+	yes = st != NULL && strcmp(json_string_value(json_object_get(st,
+	    "proxy")) != NULL ? json_string_value(json_object_get(st,
+	    "proxy")) : "", arg) == 0;
+	json_decref(st);
+	return yes;
+}
+
+/*
+ * e: Tor mode.  bulkhead in its own namespace, its only way out a veth to
+ * microsocks; the exchange of d through the proxy and the relay; counters
+ * say what left bulkhead's namespace.
+ */
+static void
+e_tor_mode_leaks_nothing(void **state)
+{
+	struct world	*w = &we;
+	long		 proxy, dns, other;
+	uint64_t	 until;
+
+	world_stop(&wa);
+	assert_true((tor_ns = netns_inner(TOR_OUTER, TOR_INNER,
+	    &tor_holder)) >= 0);
+	tor_counters();
+	/* the counters see a datagram: one sent from there, before bulkhead */
+	assert_int_equal(netns_exec(tor_holder, "bash -c \"echo x > "
+	    "/dev/udp/" TOR_OUTER "/9\""), 0);
+	assert_int_equal(tor_count("other"), 1);
+	socks_start();
+	bh_set_netns(tor_ns);
+	world_start_kind(w, 5, 2);
+	bh_set_netns(-1);
+	libtoxcore_adds(w, "through Tor, please");
+	bulkhead_accepts(w);
+	both_connected(w);
+	(void)bulkhead_says(w, 0, 0, "through the proxy ✓");
+	libtoxcore_says(w, 0, "and back through the proxy ✓");
+	proxy = tor_count("proxy");
+	dns = tor_count("dns");
+	other = tor_count("other");
+	printf("# tor mode: %ld packets to the proxy, %ld DNS, %ld "
+	    "elsewhere\n", proxy, dns, other - 1);
+	assert_true(proxy > 0);
+	assert_int_equal(dns, 0);
+	assert_int_equal(other, 1);	/* the test's own datagram */
+
+	/* the proxy goes: the user is told, and nothing goes elsewhere */
+	kill(socks_pid, SIGKILL);
+	waitpid(socks_pid, NULL, 0);
+	socks_pid = -1;
+	run_until(w, T_CONNECT, proxy_is, "unreachable",
+	    "status never said the proxy was unreachable");
+	until = mono_ms() + T_SETTLE;
+	while (mono_ms() < until)
+		toxpeer_run(w->ts, 1, w->bs, 1, (int)(until - mono_ms()),
+		    NULL, NULL);
+	printf("# proxy stopped: %ld more packets to the proxy's address "
+	    "(connection attempts), %ld elsewhere\n",
+	    tor_count("proxy") - proxy, tor_count("other") - other);
+	assert_int_equal(tor_count("dns"), 0);
+	assert_int_equal(tor_count("other"), 1);
+	world_stop(w);
+	tor_down();
+}
+
 static int
 remove_dir(const char *dir)
 {
@@ -860,6 +1039,7 @@ main(void)
 		cmocka_unit_test(b_bulkhead_adds_libtoxcore),
 		cmocka_unit_test(c_outbox_survives_restart),
 		cmocka_unit_test(d_through_tcp_relay_only),
+		cmocka_unit_test(e_tor_mode_leaks_nothing),
 	};
 
 	/* BH_TEST_ONLY=d_through_tcp_relay_only: that test alone */

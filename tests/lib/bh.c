@@ -1,4 +1,5 @@
 /* Test harness for real bulkhead sessions: see bh.h. */
+#include <sched.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -70,6 +71,14 @@ bh_start_errpipe(struct bh *b, const char *const args[])
 	return start(b, NULL, args, 1, NULL);
 }
 
+static int	netns_fd = -1;
+
+void
+bh_set_netns(int fd)
+{
+	netns_fd = fd;
+}
+
 static int
 start(struct bh *b, const char *dir, const char *const args[], int errpipe,
     const char *bin)
@@ -118,6 +127,8 @@ start(struct bh *b, const char *dir, const char *const args[], int errpipe,
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(errfd, 2);
+		if (netns_fd != -1 && setns(netns_fd, CLONE_NEWNET) == -1)
+			_exit(126);
 		execv(argv[0], argv);
 		_exit(127);
 	}

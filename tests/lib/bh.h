@@ -24,6 +24,11 @@ struct bh {
 	int	 errpipe;	/* bh_start_errpipe: stderr's read end */
 };
 
+/*
+ * Sessions started from now on run in the network namespace fd names
+ * (setns before exec); -1: the test's own.  The caller keeps fd open.
+ */
+void	 bh_set_netns(int fd);
 /* Starts BUILD_DIR/bin/bulkhead --json --profile DIR/profile.tox ARGS. */
 int	 bh_start(struct bh *, const char *const args[]);
 /* The same with another supervisor binary (a copy whose libexec holds a
