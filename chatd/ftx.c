@@ -162,8 +162,6 @@ ftx_pause(struct ftx *e, int out, unsigned slot)
 		s->pend &= ~P_RESUME;
 	else
 		s->pend |= P_PAUSE;
-	if (out && e->held == slot + 1)
-		e->held = 0;
 	leave(e);
 	return 0;
 }
@@ -255,8 +253,6 @@ recv_ctl(struct ftx *e, const struct file_ctl *c)
 			break;
 		}
 		s->paused |= FTX_PAUSED_THEM;
-		if (out && e->held == i + 1)
-			e->held = 0;
 		event(e, FTX_EV_PAUSED, out, i, FTX_WHY_NONE, NULL);
 		break;
 	case FILE_CTL_KILL:
