@@ -302,6 +302,25 @@ fconn_send(unsigned number, const uint8_t *p, size_t len)
 	return rv;
 }
 
+int64_t
+fconn_send_bulk(unsigned number, const uint8_t *p, size_t len)
+{
+	int64_t	rv;
+
+	if (!fconn_up(number))
+		return -1;
+	rv = nct_send(fcs[number].t, p, len, 1, mono_ms());
+	return rv;
+}
+
+uint64_t
+fconn_bulk_at(unsigned number)
+{
+	if (!fconn_up(number))
+		return 0;
+	return nct_bulk_at(fcs[number].t, mono_ms());
+}
+
 void
 fconn_kill_pk(const uint8_t pk[TOX_PK_LEN])
 {

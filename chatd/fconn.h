@@ -57,6 +57,13 @@ int	fconn_up(unsigned number);
  * after an ack).
  */
 int64_t	fconn_send(unsigned number, const uint8_t *p, size_t len);
+/*
+ * The same for bulk data (file chunks): rate-limited by the transport's
+ * token bucket as well; -1 also when no token is there.
+ */
+int64_t	fconn_send_bulk(unsigned number, const uint8_t *p, size_t len);
+/* When fconn_send_bulk will have a token (mono ms), 0 if not up. */
+uint64_t fconn_bulk_at(unsigned number);
 /* Ends a friend's session (a removal, the messenger's OFFLINE). */
 void	fconn_kill(unsigned number);
 /* Asks keyd to end the session of pk, known or not. */

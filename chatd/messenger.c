@@ -5,6 +5,7 @@
 
 
 #include "chatd/fconn.h"
+#include "chatd/files.h"
 #include "chatd/friend_ops.h"
 #include "chatd/history_note.h"
 #include "chatd/messenger.h"
@@ -245,6 +246,7 @@ conn_up(unsigned n)
 	uint8_t	p[8];
 
 	peers[n].online = 0;
+	files_down(n);		/* a new session: nothing carries over */
 	(void)send_pkt(n, p, msgr_build_online(p, sizeof(p)));
 }
 
@@ -261,6 +263,8 @@ conn_down(unsigned n)
 			ob[i].all_sent = 0;
 		}
 	peers[n].path = 0;
+	/* c-toxcore's break_files: every transfer ends with the session */
+	files_down(n);
 	if (peers[n].online) {
 		peers[n].online = 0;
 		event_connection(n, FRIEND_CONN_NONE);
@@ -289,6 +293,7 @@ went_online(unsigned n)
 		f->resend_due = 0;
 	}
 	send_self(n);
+	files_up(n);
 	event_connection(n, conn_kind(n));
 	flush(n);
 }
@@ -333,6 +338,8 @@ conn_packet(unsigned n, const uint8_t *p, size_t len)
 	}
 	/* as c-toxcore: nothing counts before the friend's ONLINE */
 	if (!peers[n].online)
+		return;
+	if (files_packet(n, p, len) == 0)
 		return;
 	switch (kind) {
 	case MSGR_OFFLINE:
@@ -384,6 +391,7 @@ conn_acked(unsigned n, uint32_t number)
 		break;
 	}
 	flush(n);
+	files_acked(n, number);
 }
 
 void
@@ -396,6 +404,7 @@ messenger_forget(unsigned number, const uint8_t *pk)
 			entry_free(i);
 		else
 			i++;
+	files_down(number);
 	if (number < FRIEND_NUM_MAX)
 		memset(&peers[number], 0, sizeof(peers[number]));
 }
