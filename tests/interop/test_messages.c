@@ -28,6 +28,7 @@
  *    counters on the output of bulkhead's namespace show packets to the
  *    proxy and none to anywhere else (no DNS); then the proxy stops: the
  *    user sees "unreachable" and still nothing goes anywhere else.
+ * f. The same through tinyproxy (HTTP CONNECT).
  *
  * Every wait is a deadline for a broken build, not a measurement.
  */
@@ -71,7 +72,7 @@ static struct bootstrapd	bsd;
 struct world {
 	int		 up;
 	int		 tcp;		/* no UDP: through the relay alone */
-	int		 tor;		/* with tcp: --proxy to microsocks */
+	int		 tor;		/* with tcp: --proxy, 1 socks5, 2 http */
 	struct bh	 b;
 	struct bh	*bs[1];
 	struct toxpeer	 t;
@@ -189,8 +190,8 @@ bulkhead_start(struct world *w, const char *dir, int n)
 
 	snprintf(relay, sizeof(relay), "--tcp-relay=%s:%d:%s", ADDR,
 	    PORT_RELAY, bsd.key);
-	snprintf(proxy, sizeof(proxy), "--proxy=socks5://%s:%d", TOR_OUTER,
-	    PORT_SOCKS);
+	snprintf(proxy, sizeof(proxy), "--proxy=%s://%s:%d", w->tor == 2 ?
+	    "http" : "socks5", TOR_OUTER, PORT_SOCKS);
 	w->bs[0] = &w->b;
 	if (w->tor) {
 		assert_int_equal(bh_start_joined_with(&w->b, dir, PORT_BH + n,
@@ -241,7 +242,7 @@ world_start_kind(struct world *w, int n, int tcp)
 	memset(w, 0, sizeof(*w));
 	w->number = -1;
 	w->tcp = tcp != 0;
-	w->tor = tcp == 2;
+	w->tor = tcp >= 2 ? tcp - 1 : 0;
 	bulkhead_start(w, NULL, n);
 	peer_start(w, n, NULL, 0);
 	wait_announced(w);
@@ -771,15 +772,31 @@ tor_down(void)
 		perror("system");
 }
 
+/* microsocks (kind 1) or tinyproxy (2) on the proxy's end of the veth. */
 static void
-socks_start(void)
+proxy_start(int kind)
 {
-	char	port[16];
+	char	port[16], conf[64];
+	FILE	*f;
 
 	snprintf(port, sizeof(port), "%d", PORT_SOCKS);
+	snprintf(conf, sizeof(conf), "/tmp/bh-tinyproxy-%d.conf",
+	    (int)getpid());
+	if (kind == 2) {
+		assert_non_null(f = fopen(conf, "w"));
+		/* no ConnectPort line: CONNECT to any port */
+		fprintf(f, "Port %d\nListen %s\nTimeout 600\nMaxClients 16\n"
+		    "LogLevel Critical\nUser nobody\nGroup nogroup\n",
+		    PORT_SOCKS, TOR_OUTER);
+		fclose(f);
+	}
 	if ((socks_pid = fork()) == 0) {
-		execlp("microsocks", "microsocks", "-i", TOR_OUTER, "-p", port,
-		    (char *)NULL);
+		if (kind == 2)
+			execlp("tinyproxy", "tinyproxy", "-d", "-c", conf,
+			    (char *)NULL);
+		else
+			execlp("microsocks", "microsocks", "-i", TOR_OUTER,
+			    "-p", port, (char *)NULL);
 		_exit(127);
 	}
 	assert_true(socks_pid > 0);
@@ -850,12 +867,13 @@ proxy_is(void *arg)
 }
 
 /*
- * e: Tor mode.  bulkhead in its own namespace, its only way out a veth to
- * microsocks; the exchange of d through the proxy and the relay; counters
- * say what left bulkhead's namespace.
+ * Tor mode.  bulkhead in its own namespace, its only way out a veth to the
+ * proxy (kind 1: microsocks, SOCKS5; 2: tinyproxy, HTTP CONNECT); the
+ * exchange of d through the proxy and the relay; counters say what left
+ * bulkhead's namespace.
  */
 static void
-e_tor_mode_leaks_nothing(void **state)
+through_proxy(int kind)
 {
 	struct world	*w = &we;
 	long		 proxy, dns, other;
@@ -869,11 +887,11 @@ e_tor_mode_leaks_nothing(void **state)
 	assert_int_equal(netns_exec(tor_holder, "bash -c \"echo x > "
 	    "/dev/udp/" TOR_OUTER "/9\""), 0);
 	assert_int_equal(tor_count("other"), 1);
-	socks_start();
+	proxy_start(kind);
 	bh_set_netns(tor_ns);
-	world_start_kind(w, 5, 2);
+	world_start_kind(w, 4 + kind, 1 + kind);
 	bh_set_netns(-1);
-	libtoxcore_adds(w, "through Tor, please");
+	libtoxcore_adds(w, "through a proxy, please");
 	bulkhead_accepts(w);
 	both_connected(w);
 	(void)bulkhead_says(w, 0, 0, "through the proxy ✓");
@@ -881,8 +899,9 @@ e_tor_mode_leaks_nothing(void **state)
 	proxy = tor_count("proxy");
 	dns = tor_count("dns");
 	other = tor_count("other");
-	printf("# tor mode: %ld packets to the proxy, %ld DNS, %ld "
-	    "elsewhere\n", proxy, dns, other - 1);
+	printf("# %s proxy: %ld packets to the proxy, %ld DNS, %ld "
+	    "elsewhere\n", kind == 2 ? "HTTP" : "SOCKS5", proxy, dns,
+	    other - 1);
 	assert_true(proxy > 0);
 	assert_int_equal(dns, 0);
 	assert_int_equal(other, 1);	/* the test's own datagram */
@@ -904,6 +923,19 @@ e_tor_mode_leaks_nothing(void **state)
 	assert_int_equal(tor_count("other"), 1);
 	world_stop(w);
 	tor_down();
+}
+
+static void
+e_tor_mode_leaks_nothing(void **state)
+{
+	through_proxy(1);
+}
+
+/* f: the same through an HTTP CONNECT proxy. */
+static void
+f_http_proxy_leaks_nothing(void **state)
+{
+	through_proxy(2);
 }
 
 static int
@@ -1040,6 +1072,7 @@ main(void)
 		cmocka_unit_test(c_outbox_survives_restart),
 		cmocka_unit_test(d_through_tcp_relay_only),
 		cmocka_unit_test(e_tor_mode_leaks_nothing),
+		cmocka_unit_test(f_http_proxy_leaks_nothing),
 	};
 
 	/* BH_TEST_ONLY=d_through_tcp_relay_only: that test alone */
