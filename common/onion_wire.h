@@ -42,6 +42,9 @@ enum onion_kind {
 #define ONION_IPP_LEN		19
 #define ONION_IPP_V4		2
 #define ONION_IPP_V6		10
+/* Ours only, inside our own sealed return blocks: a client of our relay
+ * server (c-toxcore puts a TCP family there for the same purpose). */
+#define ONION_IPP_SRV		0xf1
 
 /* Return paths: nonce || secretbox(IPP || the previous one). */
 #define ONION_RET_1_LEN	(ONION_NONCE_LEN + ONION_IPP_LEN + ONION_MAC_LEN)

@@ -52,6 +52,10 @@ enum role {
 #define FD_ROLE_EXTRA		8
 /* netd: the session's UDP socket, bound by the supervisor */
 #define FD_NETD_UDP		FD_ROLE_EXTRA
+/* netd: the relay server's listening sockets, one per --tcp-port, in
+ * order, bound by the supervisor (common/tcp_listen.h) */
+#define FD_NETD_TCP_FIRST	(FD_ROLE_EXTRA + 1)
+#define FD_NETD_TCP_MAX		4
 /* keyd: the file of a one-shot import or export (keyd/target.h) */
 #define FD_KEYD_TARGET		FD_ROLE_EXTRA
 

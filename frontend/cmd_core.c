@@ -71,10 +71,11 @@ status_answer(struct cmd_ctx *ctx, struct ipc_msg *m)
 			running++;
 		json_array_append_new(roles, e);
 	}
-	ui_reply_ok(ctx, json_pack("{s:i, s:o, s:o, s:o, s:s, s:o}",
+	ui_reply_ok(ctx, json_pack("{s:i, s:o, s:o, s:o, s:s, s:o, s:o}",
 	    "processes", running, "roles", roles, "dht", net_status_json(),
 	    "onion", net_onion_json(), "proxy", proxy_names[st.proxy],
-	    "relays", net_relays_json()));
+	    "relays", net_relays_json(), "relay_server",
+	    net_relay_server_json()));
 }
 
 static void

@@ -12,7 +12,8 @@ static const char *const state_names[IPC_RELAY_STATE_MAX] = {
 	[IPC_RELAY_WAITING] = "waiting",
 };
 
-static struct ipc_net_relays	last;
+/* none served until netd says otherwise */
+static struct ipc_net_relays	last = { .server_clients = IPC_RELAY_NO_SERVER };
 
 int
 net_relays_msg(struct chan *c, struct ipc_msg *m, struct rd *r)
@@ -48,4 +49,12 @@ net_relays_json(void)
 		    "friends", (int)last.r[i].friends));
 	}
 	return a;
+}
+
+json_t *
+net_relay_server_json(void)
+{
+	if (last.server_clients == IPC_RELAY_NO_SERVER)
+		return json_null();
+	return json_pack("{s:i}", "clients", (int)last.server_clients);
 }

@@ -16,5 +16,7 @@ int	net_relays_msg(struct chan *, struct ipc_msg *, struct rd *);
  * empty before netd has reported.
  */
 json_t	*net_relays_json(void);
+/* {"clients"}: our relay server's confirmed clients; null: none served. */
+json_t	*net_relay_server_json(void);
 
 #endif

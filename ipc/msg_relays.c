@@ -27,6 +27,7 @@ ipc_pack_net_relays(struct wr *w, const struct ipc_net_relays *m)
 		wr_fail(w);
 		return;
 	}
+	wr_u16(w, m->server_clients);
 	wr_u8(w, m->n);
 	for (i = 0; i < m->n; i++) {
 		e = &m->r[i];
@@ -54,6 +55,7 @@ ipc_unpack_net_relays(struct rd *r, struct ipc_net_relays *m)
 	uint16_t		 len;
 
 	memset(m, 0, sizeof(*m));
+	rd_u16(r, &m->server_clients);
 	rd_u8(r, &m->n);
 	if (!rd_ok(r) || m->n > IPC_NET_RELAYS_MAX)
 		return -1;

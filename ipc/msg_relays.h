@@ -1,6 +1,8 @@
 /*
  * NET_RELAYS (netd -> keyd -> frontend): the TCP relays netd knows and how
- * each stands, for `status`.  count 1 (0..IPC_NET_RELAYS_MAX), then per
+ * each stands, for `status`.  server clients 2 (our relay server's
+ * confirmed clients; 0xffff: no server), count 1 (0..IPC_NET_RELAYS_MAX),
+ * then per
  * relay: key 32 || state 1 || sources 1 || friends online through it 1 ||
  * address length 2 (1..IPC_RELAY_WHERE_MAX) || the address as text
  * ("1.2.3.4:443", "[::1]:443" or "name.onion:443"; printable ASCII only).
@@ -35,13 +37,16 @@ struct ipc_net_relay {
 	char	where[IPC_RELAY_WHERE_MAX + 1];	/* NUL-terminated */
 };
 
+#define IPC_RELAY_NO_SERVER	0xffff
+
 struct ipc_net_relays {
+	uint16_t		server_clients;	/* IPC_RELAY_NO_SERVER: none */
 	uint8_t			n;
 	struct ipc_net_relay	r[IPC_NET_RELAYS_MAX];
 };
 
-#define IPC_NET_RELAYS_MIN_LEN	1
-#define IPC_NET_RELAYS_MAX_LEN	(1 + IPC_NET_RELAYS_MAX * \
+#define IPC_NET_RELAYS_MIN_LEN	3
+#define IPC_NET_RELAYS_MAX_LEN	(3 + IPC_NET_RELAYS_MAX * \
 				 (32 + 5 + IPC_RELAY_WHERE_MAX))
 
 void	ipc_pack_net_relays(struct wr *, const struct ipc_net_relays *);

@@ -45,7 +45,8 @@ ipp_isset(const struct ip_port *a)
 int
 ipp_is_virtual(const struct ip_port *a)
 {
-	return a->family == IPP_TCP || a->family == IPP_RELAY;
+	return a->family == IPP_TCP || a->family == IPP_RELAY ||
+	    a->family == IPP_SRV;
 }
 
 static void
@@ -90,6 +91,18 @@ long
 ipp_relay_index(const struct ip_port *a)
 {
 	return virtual_index(a, IPP_RELAY);
+}
+
+void
+ipp_srv(struct ip_port *a, unsigned i)
+{
+	virtual_set(a, IPP_SRV, i);
+}
+
+long
+ipp_srv_index(const struct ip_port *a)
+{
+	return virtual_index(a, IPP_SRV);
 }
 
 void
@@ -201,6 +214,9 @@ ipp_fmt(const struct ip_port *a, char buf[IPP_STRLEN])
 	else if (a->family == IPP_RELAY)
 		(void)snprintf(buf, IPP_STRLEN, "tcp relay %ld",
 		    ipp_relay_index(a));
+	else if (a->family == IPP_SRV)
+		(void)snprintf(buf, IPP_STRLEN, "relay client %ld",
+		    ipp_srv_index(a));
 	else
 		(void)snprintf(buf, IPP_STRLEN, "(none)");
 	return buf;

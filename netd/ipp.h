@@ -24,6 +24,9 @@
 /* Not an address either: TCP relay number ip[0..3], the entry of an onion
  * path through a relay (c-toxcore: a path whose first node is TCP). */
 #define IPP_RELAY	131
+/* Nor this: client ip[0..3] of our own relay server, the sender of an
+ * onion request we relay as its first node (and the way its answer goes). */
+#define IPP_SRV		132
 
 struct ip_port {
 	uint8_t		family;		/* IPP_* */
@@ -61,7 +64,10 @@ long	ipp_tcp_index(const struct ip_port *);
 /* The same for relay number i (IPP_RELAY). */
 void	ipp_relay(struct ip_port *, unsigned i);
 long	ipp_relay_index(const struct ip_port *);
-/* 1 for IPP_TCP and IPP_RELAY: not for a UDP socket. */
+/* The same for our relay server's client i (IPP_SRV). */
+void	ipp_srv(struct ip_port *, unsigned i);
+long	ipp_srv_index(const struct ip_port *);
+/* 1 for IPP_TCP, IPP_RELAY and IPP_SRV: not for a UDP socket. */
 int	ipp_is_virtual(const struct ip_port *);
 /* Text form for logs, "1.2.3.4:33445" or "[::1]:33445". */
 const char *ipp_fmt(const struct ip_port *, char buf[IPP_STRLEN]);

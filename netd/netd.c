@@ -23,6 +23,7 @@
 #include "netd/netd_onion_out.h"
 #include "netd/netd_sock.h"
 #include "netd/netd_tcp.h"
+#include "netd/netd_tcp_server.h"
 #include "netd/nodes_feed.h"
 #include "netd/tcp_conf.h"
 #include "sandbox/role_rt.h"
@@ -187,6 +188,8 @@ main(int argc, char *argv[])
 	net_start();
 	sb.nkeep += (int)net_fds(sb.keep_fds + sb.nkeep,
 	    SANDBOX_MAX_KEEP - (size_t)sb.nkeep);
+	sb.nkeep += (int)netd_tcp_server_fds(sb.keep_fds + sb.nkeep,
+	    SANDBOX_MAX_KEEP - (size_t)sb.nkeep);
 	netd_dht_start();
 	rt.on_shutdown = netd_shutdown;
 	rt.sup_table = &from_sup;
@@ -214,6 +217,7 @@ main(int argc, char *argv[])
 	netd_lan_serve();				/* netd_lan.c */
 	netd_nc_serve(standalone ? NULL : &ch_keyd);	/* netd_nc.c */
 	netd_tcp_serve();				/* netd_tcp.c */
+	netd_tcp_server_serve();			/* netd_tcp_server.c */
 	nodes_feed_init(&(struct nodes_feed_ops){ .bootstrap = feed_bootstrap,
 	    .relay = feed_relay });
 	rt_serve(&rt);

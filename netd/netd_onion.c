@@ -70,3 +70,9 @@ netd_onion_stats(void)
 {
 	return onion_relay_stats(&g.relay);
 }
+
+void
+netd_onion_tcp(const struct ip_port *from, const uint8_t *data, size_t len)
+{
+	(void)onion_relay_tcp(&g.relay, from, data, len, mono_ms());
+}

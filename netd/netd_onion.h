@@ -16,4 +16,7 @@ void	netd_onion_serve(void);
 /* The relay's counters (zeros before netd_onion_serve). */
 const struct onion_relay_stats *netd_onion_stats(void);
 
+/* An onion request from client from (IPP_SRV) of our relay server. */
+void	netd_onion_tcp(const struct ip_port *from, const uint8_t *, size_t);
+
 #endif

@@ -9,6 +9,7 @@
 #include "netd/netd_onion_client.h"
 #include "netd/netd_status.h"
 #include "netd/netd_tcp.h"
+#include "netd/netd_tcp_server.h"
 
 static struct {
 	struct chan		*keyd;
@@ -79,6 +80,8 @@ relays_now(struct ipc_net_relays *m)
 	size_t					n, i;
 
 	memset(m, 0, sizeof(*m));
+	m->server_clients = netd_tcp_server_stats() == NULL ?
+	    IPC_RELAY_NO_SERVER : (uint16_t)netd_tcp_server_clients();
 	n = netd_tcp_relays(info, IPC_NET_RELAYS_MAX);
 	for (i = 0; i < n; i++) {
 		memcpy(m->r[i].pk, info[i].pk, sizeof(m->r[i].pk));

@@ -18,6 +18,7 @@
 #include "netd/netd_sock.h"
 #include "netd/netd_status.h"
 #include "netd/netd_tcp.h"
+#include "netd/netd_tcp_server.h"
 #include "netd/proxy_wire.h"
 #include "netd/tcp_conf.h"
 #include "netd/tcp_link.h"
@@ -601,6 +602,9 @@ virtual_send(const struct ip_port *to, const uint8_t *p, size_t n)
 	if ((i = ipp_tcp_index(to)) >= 0)
 		return relays_send(&g.rs, (unsigned)i, p, n, mono_ms()) == 0 ?
 		    (int)n : -1;
+	/* an onion answer for a client of our relay server */
+	if ((i = ipp_srv_index(to)) >= 0)
+		return netd_tcp_server_onion((unsigned)i, p, n);
 	if ((i = ipp_relay_index(to)) < 0 || i >= RELAYS_MAX)
 		return -1;
 	k = &g.link[i];

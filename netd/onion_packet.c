@@ -51,6 +51,11 @@ onionp_ipp_pack(struct wr *w, const struct ip_port *a)
 	} else if (a->family == IPP_V6) {
 		wr_u8(w, ONION_IPP_V6);
 		wr_bytes(w, a->ip, 16);
+	} else if (a->family == IPP_SRV) {
+		/* only ever in a return block we seal ourselves */
+		wr_u8(w, ONION_IPP_SRV);
+		wr_bytes(w, a->ip, 4);
+		wr_zero(w, 12);
 	} else {
 		wr_fail(w);
 		return -1;
@@ -85,6 +90,31 @@ onionp_ipp_unpack(struct rd *r, struct ip_port *a)
 		rd_fail(r);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The address inside one of our own return blocks: a UDP one, or a
+ * client of our relay server (onionp_ipp_unpack refuses that as a next
+ * hop from anyone else).
+ */
+static int
+ret_ipp_unpack(struct rd *r, struct ip_port *a)
+{
+	struct rd	peek = *r;
+	uint8_t		fam, ip[16];
+	uint16_t	port;
+
+	rd_u8(&peek, &fam);
+	if (!rd_ok(&peek) || fam != ONION_IPP_SRV)
+		return onionp_ipp_unpack(r, a);
+	rd_u8(r, &fam);
+	rd_bytes(r, ip, sizeof(ip));
+	rd_u16(r, &port);
+	if (!rd_ok(r))
+		return -1;
+	ipp_srv(a, (unsigned)((uint32_t)ip[0] << 24 | (uint32_t)ip[1] << 16 |
+	    (uint32_t)ip[2] << 8 | ip[3]));
 	return 0;
 }
 
@@ -224,7 +254,7 @@ resp_step(const struct resp_step *st, const struct onion_secrets *s,
 	    ret_open(s, ret_in, st->ret_in, plain) == -1)
 		return -1;
 	rd_init(&pr, plain, plen);
-	onionp_ipp_unpack(&pr, &out->to);
+	ret_ipp_unpack(&pr, &out->to);
 	inner = rd_take(&pr, st->ret_inner);
 	if (!rd_done(&pr) || (st->ret_inner > 0 && inner == NULL))
 		return -1;
@@ -235,6 +265,40 @@ resp_step(const struct resp_step *st, const struct onion_secrets *s,
 		wr_bytes(&w, inner, st->ret_inner);
 	}
 	wr_bytes(&w, resp, resplen);
+	if (!wr_ok(&w))
+		return -1;
+	out->len = wr_len(&w);
+	return 0;
+}
+
+int
+onionp_req_tcp(const struct onion_secrets *s, const struct ip_port *from,
+    const uint8_t *data, size_t len, struct onion_out *out)
+{
+	struct rd	 r;
+	struct wr	 w, rw;
+	uint8_t		 nonce[ONION_NONCE_LEN], ret[ONION_IPP_LEN];
+	const uint8_t	*rest;
+	size_t		 restlen;
+
+	if (len > ONION_MAX_PACKET)
+		return -1;
+	rd_init(&r, data, len);
+	rd_bytes(&r, nonce, sizeof(nonce));
+	if (onionp_ipp_unpack(&r, &out->to) == -1)
+		return -1;
+	rest = rd_rest(&r, &restlen);
+	/* PK1 || E_B: at least a key and a MAC around one byte */
+	if (!rd_ok(&r) || restlen <= ONION_PK_LEN + ONION_MAC_LEN)
+		return -1;
+	wr_init(&rw, ret, sizeof(ret));
+	if (onionp_ipp_pack(&rw, from) == -1)
+		return -1;
+	wr_init(&w, out->pkt, sizeof(out->pkt));
+	wr_u8(&w, ONION_REQ_1);
+	wr_bytes(&w, nonce, sizeof(nonce));
+	wr_bytes(&w, rest, restlen);
+	ret_seal(&w, s, ret, wr_len(&rw));
 	if (!wr_ok(&w))
 		return -1;
 	out->len = wr_len(&w);

@@ -108,6 +108,14 @@ int	onionp_resp_2(const struct onion_secrets *, const uint8_t *pkt,
 	    size_t len, struct onion_out *);
 int	onionp_resp_1(const struct onion_secrets *, const uint8_t *pkt,
 	    size_t len, struct onion_out *);
+/*
+ * Node A for a client of our TCP relay server (map §6 packet 8): data is
+ * nonce || IPP(B) || PK1 || E_B, what layer A would have held; out is the
+ * 0x81 to B, its return block naming from (an IPP_SRV address, which
+ * only our own return blocks carry).
+ */
+int	onionp_req_tcp(const struct onion_secrets *, const struct ip_port *from,
+	    const uint8_t *data, size_t len, struct onion_out *);
 /* The step for pkt[0], or -1 for a kind that is not one of the six. */
 int	onionp_relay(struct dht_keys *, const struct onion_secrets *,
 	    const struct ip_port *from, const uint8_t *pkt, size_t len,

@@ -95,6 +95,24 @@ onion_relay_handle(struct onion_relay *o, const struct ip_port *from,
 	return 0;
 }
 
+int
+onion_relay_tcp(struct onion_relay *o, const struct ip_port *from,
+    const uint8_t *data, size_t len, uint64_t now_ms)
+{
+	onion_relay_tick(o, now_ms);
+	if (onionp_req_tcp(&o->sec, from, data, len, &o->out) == -1) {
+		o->st.dropped[ONION_SLOT_REQ_0]++;
+		return -1;
+	}
+	if (o->send(o->send_arg, &o->out.to, o->out.pkt, o->out.len) !=
+	    (int)o->out.len) {
+		o->st.send_failed++;
+		return -1;
+	}
+	o->st.relayed[ONION_SLOT_REQ_0]++;
+	return 0;
+}
+
 const struct onion_relay_stats *
 onion_relay_stats(const struct onion_relay *o)
 {

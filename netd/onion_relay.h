@@ -68,6 +68,9 @@ int	onion_relay_slot(uint8_t kind);
  */
 int	onion_relay_handle(struct onion_relay *, const struct ip_port *from,
 	    const uint8_t *pkt, size_t len, uint64_t now_ms);
+/* An onion request from a client of our relay server (onionp_req_tcp). */
+int	onion_relay_tcp(struct onion_relay *, const struct ip_port *from,
+	    const uint8_t *data, size_t len, uint64_t now_ms);
 /* When onion_relay_tick has work: the next rotation. */
 uint64_t onion_relay_deadline(const struct onion_relay *);
 /* Rotates the secret if due. */

@@ -105,6 +105,9 @@ static const struct sc_rule sc_keyd[] = {
 static const struct sc_rule sc_netd[] = {
 	ALLOW(sendto), ALLOW(recvfrom),
 	ALLOW_EQ2(getsockopt, 1, SOL_SOCKET, 2, SO_ERROR),
+	/* the relay server: accept on the listening sockets the supervisor
+	 * bound (--tcp-port); netd binds and listens on nothing itself */
+	ALLOW(accept4),
 };
 
 /*

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/tcp_listen.h"
 #include "common/udp_bind.h"
 #include "supervisor/command.h"
 #include "supervisor/options.h"
@@ -44,7 +45,7 @@ main(int argc, char *argv[])
 	struct profile_dir	pd;
 	char			libexec[PATH_MAX + 32];
 	uint16_t		port;
-	int			rc, v6;
+	int			rc, v6, i;
 
 	umask(077);
 	options_parse(&opts, argc, argv);
@@ -83,6 +84,17 @@ main(int argc, char *argv[])
 		options_free(&opts);
 		return 1;
 	}
+	/* the relay server's ports: bound here too, one clear error now */
+	for (i = 0; opts.command == NULL && i < opts.ntcp_ports; i++)
+		if ((opts.tcp_fds[i] = tcp_listen_bind(!opts.no_ipv6,
+		    opts.tcp_ports[i])) == -1) {
+			fprintf(stderr, "bulkhead: --tcp-port %u: %s\n",
+			    opts.tcp_ports[i], strerror(errno));
+			command_finish(&opts, 1);
+			profile_dir_finish(&pd, opts.profile);
+			options_free(&opts);
+			return 1;
+		}
 	rc = session_run(&opts, libexec);
 	command_finish(&opts, rc);
 	profile_dir_finish(&pd, opts.profile);

@@ -212,11 +212,20 @@ parse_tcp_port(struct options *o, const char *arg)
 {
 	unsigned long	 v;
 	char		*end;
+	int		 i;
 
 	if (arg[0] < '0' || arg[0] > '9')
 		return 0;
 	v = strtoul(arg, &end, 10);
-	return *end == '\0' && v >= 1 && v <= 65535;
+	if (*end != '\0' || v < 1 || v > 65535)
+		return 0;
+	for (i = 0; i < o->ntcp_ports; i++)
+		if (o->tcp_ports[i] == v)
+			usage_err("--tcp-port %lu: given twice", v);
+	if (o->ntcp_ports == FD_NETD_TCP_MAX)
+		usage_err("--tcp-port: at most %d ports", FD_NETD_TCP_MAX);
+	o->tcp_ports[o->ntcp_ports++] = (uint16_t)v;
+	return 1;
 }
 
 /*
@@ -232,6 +241,10 @@ apply_proxy_mode(struct options *o)
 	if (o->relay_names > 0 && o->proxy == PROXY_NONE)
 		usage_err("--tcp-relay by host name needs --proxy (bulkhead "
 		    "resolves no names)");
+	/* a server listens on this machine's addresses: not behind a proxy */
+	if (o->ntcp_ports > 0 && o->proxy != PROXY_NONE)
+		usage_err("--tcp-port serves a relay on this machine's "
+		    "addresses; with --proxy nothing may listen");
 	if (o->proxy == PROXY_NONE)
 		return;
 	if (!o->no_udp)

@@ -46,6 +46,10 @@ struct options {
 	struct sock_policy sock;
 	int		 proxy;
 	int		 relay_names;
+	/* the relay server's ports, and their sockets once bound */
+	uint16_t	 tcp_ports[FD_NETD_TCP_MAX];
+	int		 tcp_fds[FD_NETD_TCP_MAX];
+	int		 ntcp_ports;
 	/* the session's UDP socket, bound once, netd's at every start */
 	int		 udp_fd;			/* -1: none */
 	/* per-role options passed through (netd's --port, ...) */

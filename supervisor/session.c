@@ -531,6 +531,11 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 	/* the session's UDP socket: the same port for every netd */
 	if (role == ROLE_NETD && opts->udp_fd != -1)
 		fds[n++] = (struct spawn_fd){ opts->udp_fd, FD_NETD_UDP };
+	/* the relay server's listening sockets, in --tcp-port order */
+	for (i = 0; role == ROLE_NETD && i < opts->ntcp_ports; i++)
+		if (opts->tcp_fds[i] > 0)
+			fds[n++] = (struct spawn_fd){ opts->tcp_fds[i],
+			    FD_NETD_TCP_FIRST + i };
 	/* the user's import or export file: to keyd itself (audit M4) */
 	if (role == ROLE_KEYD && opts->file_fd != -1)
 		fds[n++] = (struct spawn_fd){ opts->file_fd, FD_FILE };

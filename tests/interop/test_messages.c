@@ -29,6 +29,10 @@
  *    proxy and none to anywhere else (no DNS); then the proxy stops: the
  *    user sees "unreachable" and still nothing goes anywhere else.
  * f. The same through tinyproxy (HTTP CONNECT).
+ * g. A bulkhead relay server (--tcp-port): a bulkhead with --no-udp and
+ *    c-toxcore with UDP disabled, both with that server as their only
+ *    relay, become friends (the onion through the server), connect and
+ *    talk both ways; the server's status shows the relay's clients.
  *
  * Every wait is a deadline for a broken build, not a measurement.
  */
@@ -57,6 +61,7 @@
 #define TOR_OUTER	"198.18.1.1"	/* the proxy's end of the veth */
 #define TOR_INNER	"198.18.1.2"	/* bulkhead's namespace */
 #define PORT_SOCKS	1080
+#define PORT_BHRELAY	33447	/* a bulkhead relay server's */
 #define PORT_BH		33500	/* the session of each world: + n */
 #define PORT_TOX	33600	/* c-toxcore's: + 2 * n */
 #define T_REPLY		15000
@@ -73,6 +78,8 @@ struct world {
 	int		 up;
 	int		 tcp;		/* no UDP: through the relay alone */
 	int		 tor;		/* with tcp: --proxy, 1 socks5, 2 http */
+	const char	*relay_key;	/* with tcp: not bootstrapd's relay */
+	int		 relay_port;
 	struct bh	 b;
 	struct bh	*bs[1];
 	struct toxpeer	 t;
@@ -86,12 +93,16 @@ struct world {
 
 /* a's world, shared by its tests; connected once a_connect passed.
  * b's and c's are here too so that teardown ends what a failure left. */
-static struct world	wa, wb, wc, wd, we;
+static struct world	wa, wb, wc, wd, we, wg;
 static int		wa_connected;
 static char		wc_dir[64];	/* c's profile, kept across restart */
 
 static int	remove_dir(const char *);
 static void	tor_down(void);
+/* The TCP world through another relay: relay_port, relay_key. */
+static void	world_start_via(struct world *, int, int, const char *);
+static struct bh	rs;		/* g's relay server */
+static int		rs_up;
 
 static void	world_stop(struct world *);
 
@@ -111,6 +122,9 @@ teardown(void **state)
 	world_stop(&wc);
 	world_stop(&wd);
 	world_stop(&we);
+	world_stop(&wg);
+	if (rs_up)
+		bh_stop(&rs);
 	tor_down();
 	if (wc_dir[0] != '\0')
 		(void)remove_dir(wc_dir);
@@ -189,7 +203,8 @@ bulkhead_start(struct world *w, const char *dir, int n)
 	const char	*tor[] = { proxy, relay, NULL };
 
 	snprintf(relay, sizeof(relay), "--tcp-relay=%s:%d:%s", ADDR,
-	    PORT_RELAY, bsd.key);
+	    w->relay_key != NULL ? w->relay_port : PORT_RELAY,
+	    w->relay_key != NULL ? w->relay_key : bsd.key);
 	snprintf(proxy, sizeof(proxy), "--proxy=%s://%s:%d", w->tor == 2 ?
 	    "http" : "socks5", TOR_OUTER, PORT_SOCKS);
 	w->bs[0] = &w->b;
@@ -216,7 +231,10 @@ static void
 peer_start(struct world *w, int n, const uint8_t *save, size_t len)
 {
 	w->ts[0] = &w->t;
-	if (w->tcp)
+	if (w->tcp && w->relay_key != NULL)
+		assert_int_equal(toxpeer_start_relay(&w->t, "c-toxcore", ADDR,
+		    PORT_BSD, bsd.key, ADDR, w->relay_port, w->relay_key), 0);
+	else if (w->tcp)
 		assert_int_equal(toxpeer_start_tcp(&w->t, "c-toxcore", ADDR,
 		    PORT_BSD, PORT_RELAY, bsd.key), 0);
 	else
@@ -239,7 +257,15 @@ peer_stop(struct world *w)
 static void
 world_start_kind(struct world *w, int n, int tcp)
 {
+	world_start_via(w, n, tcp, NULL);
+}
+
+static void
+world_start_via(struct world *w, int n, int tcp, const char *relay_key)
+{
 	memset(w, 0, sizeof(*w));
+	w->relay_key = relay_key;
+	w->relay_port = PORT_BHRELAY;
 	w->number = -1;
 	w->tcp = tcp != 0;
 	w->tor = tcp >= 2 ? tcp - 1 : 0;
@@ -258,6 +284,7 @@ world_start(struct world *w, int n)
 {
 	world_start_kind(w, n, 0);
 }
+
 
 static void
 world_stop(struct world *w)
@@ -938,6 +965,74 @@ f_http_proxy_leaks_nothing(void **state)
 	through_proxy(2);
 }
 
+/* The relay server's DHT key (its relay key). */
+static char		rs_key[65];
+
+static int
+rs_has_clients(void *arg)
+{
+	json_t	*st = bh_call(&rs, json_pack("{s:s}", "cmd", "status"),
+		    T_REPLY);
+	json_t	*srv = json_object_get(st, "relay_server");
+	int	 yes;
+
+	yes = json_integer_value(json_object_get(srv, "clients")) >= 2;
+	json_decref(st);
+	return yes;
+}
+
+/*
+ * g: a bulkhead relay server.  Its DHT key is its relay key; a bulkhead
+ * without UDP and c-toxcore without UDP use it as their only relay.
+ */
+static void
+g_through_bulkhead_relay_server(void **state)
+{
+	struct world	*w = &wg;
+	char		 port[32];
+	const char	*extra[] = { port, NULL };
+	json_t		*st;
+	const char	*k;
+	struct bh	*both[2];
+
+	world_stop(&wa);
+	snprintf(port, sizeof(port), "--tcp-port=%d", PORT_BHRELAY);
+	assert_int_equal(bh_start_joined_with(&rs, NULL, PORT_BH + 9, ADDR,
+	    PORT_BSD, bsd.key, extra), 0);
+	rs_up = 1;
+	st = bh_call(&rs, json_pack("{s:s}", "cmd", "status"), T_REPLY);
+	assert_non_null(st);
+	k = json_string_value(json_object_get(json_object_get(st, "dht"),
+	    "dht_public_key"));
+	if (k == NULL) {
+		/* netd has not reported yet: ask again once it has */
+		json_decref(st);
+		assert_non_null(bh_event(&rs, "dht", T_REPLY));
+		st = bh_call(&rs, json_pack("{s:s}", "cmd", "status"),
+		    T_REPLY);
+		k = json_string_value(json_object_get(json_object_get(st,
+		    "dht"), "dht_public_key"));
+	}
+	assert_non_null(k);
+	snprintf(rs_key, sizeof(rs_key), "%s", k);
+	json_decref(st);
+	world_start_via(w, 7, 1, rs_key);
+	both[0] = &w->b;
+	both[1] = &rs;
+	w->bs[0] = &w->b;
+	libtoxcore_adds(w, "through a bulkhead relay, please");
+	bulkhead_accepts(w);
+	both_connected(w);
+	(void)bulkhead_says(w, 0, 0, "through bulkhead's relay ✓");
+	libtoxcore_says(w, 0, "and back through bulkhead's relay ✓");
+	if (!toxpeer_run(w->ts, 1, both, 2, T_REPLY, rs_has_clients, NULL))
+		fail_msg("the relay server's status never showed its two "
+		    "clients");
+	world_stop(w);
+	bh_stop(&rs);
+	rs_up = 0;
+}
+
 static int
 remove_dir(const char *dir)
 {
@@ -1073,6 +1168,7 @@ main(void)
 		cmocka_unit_test(d_through_tcp_relay_only),
 		cmocka_unit_test(e_tor_mode_leaks_nothing),
 		cmocka_unit_test(f_http_proxy_leaks_nothing),
+		cmocka_unit_test(g_through_bulkhead_relay_server),
 	};
 
 	/* BH_TEST_ONLY=d_through_tcp_relay_only: that test alone */

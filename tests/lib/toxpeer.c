@@ -141,6 +141,7 @@ toxpeer_start(struct toxpeer *p, const char *name, int port,
 
 static int	start(struct toxpeer *, const char *, int, const char *, int,
 		    int, const char *, const uint8_t *, size_t);
+static int	add_relay(struct toxpeer *, const char *, int, const char *);
 
 int
 toxpeer_start_saved(struct toxpeer *p, const char *name, int port,
@@ -157,6 +158,34 @@ toxpeer_start_tcp(struct toxpeer *p, const char *name, const char *host,
 {
 	return start(p, name, 0, host, node_port, tcp_port, node_key_hex,
 	    NULL, 0);
+}
+
+int
+toxpeer_start_relay(struct toxpeer *p, const char *name, const char *host,
+    int node_port, const char *node_key_hex, const char *relay_host,
+    int tcp_port, const char *relay_key_hex)
+{
+	/* tcp_port -1: UDP off, no relay of the node's; then ours */
+	if (start(p, name, 0, host, node_port, -1, node_key_hex, NULL,
+	    0) == -1)
+		return -1;
+	return add_relay(p, relay_host, tcp_port, relay_key_hex);
+}
+
+static int
+add_relay(struct toxpeer *p, const char *host, int port, const char *hex)
+{
+	Tox_Err_Bootstrap	e;
+	uint8_t			key[TOX_PUBLIC_KEY_SIZE];
+
+	if (hex_decode(hex, 2 * sizeof(key), key, sizeof(key)) == -1 ||
+	    !tox_add_tcp_relay(p->tox, host, (uint16_t)port, key, &e)) {
+		fprintf(stderr, "%s: tox_add_tcp_relay %s:%d failed\n",
+		    p->name, host, port);
+		toxpeer_stop(p);
+		return -1;
+	}
+	return 0;
 }
 
 /* tcp_port 0: over UDP on [port, port + 1]; else UDP off, that relay. */
@@ -217,7 +246,7 @@ start(struct toxpeer *p, const char *name, int port, const char *host,
 		toxpeer_stop(p);
 		return -1;
 	}
-	if (tcp_port != 0 && !tox_add_tcp_relay(p->tox, host,
+	if (tcp_port > 0 && !tox_add_tcp_relay(p->tox, host,
 	    (uint16_t)tcp_port, key, &et)) {
 		fprintf(stderr, "%s: tox_add_tcp_relay %s:%d: error %d\n",
 		    p->name, host, tcp_port, (int)et);

@@ -97,6 +97,11 @@ int	toxpeer_start_saved(struct toxpeer *, const char *name, int port,
  */
 int	toxpeer_start_tcp(struct toxpeer *, const char *name, const char *host,
 	    int node_port, int tcp_port, const char *node_key_hex);
+/* The same with a relay other than the node: relay_host:tcp_port with
+ * its own key. */
+int	toxpeer_start_relay(struct toxpeer *, const char *name,
+	    const char *host, int node_port, const char *node_key_hex,
+	    const char *relay_host, int tcp_port, const char *relay_key_hex);
 /*
  * Copies the client's savedata (tox_get_savedata) into buf; its length,
  * or 0 if it does not fit in size.

@@ -21,6 +21,7 @@ fill(struct ipc_net_relays *m)
 	uint8_t	i;
 
 	memset(m, 0, sizeof(*m));
+	m->server_clients = 300;
 	m->n = IPC_NET_RELAYS_MAX;
 	for (i = 0; i < m->n; i++) {
 		memset(m->r[i].pk, i, sizeof(m->r[i].pk));
@@ -55,16 +56,17 @@ round_trip_full_table(void **state)
 	fill(&a);
 	len = pack(&a);
 	/* entry 0 has the longest address, the others "198.51.100.N:443" */
-	assert_int_equal(len, 1 + IPC_NET_RELAYS_MAX * (32 + 5) +
+	assert_int_equal(len, 3 + IPC_NET_RELAYS_MAX * (32 + 5) +
 	    IPC_RELAY_WHERE_MAX + strlen(a.r[1].where) * 9 +
 	    strlen(a.r[10].where) * 6);
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), 0);
 	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(b.server_clients, 300);
 	/* none at all is a table too */
 	a.n = 0;
-	assert_int_equal(pack(&a), 1);
-	rd_init(&r, buf, 1);
+	assert_int_equal(pack(&a), 3);
+	rd_init(&r, buf, 3);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), 0);
 	assert_int_equal(b.n, 0);
 }
@@ -99,25 +101,25 @@ refusals(void **state)
 	a.n = 2;
 	len = pack(&a);
 	assert_true(len > 0);
-	buf[0] = IPC_NET_RELAYS_MAX + 1;
+	buf[2] = IPC_NET_RELAYS_MAX + 1;
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
-	buf[0] = 2;
-	buf[1 + 32] = IPC_RELAY_STATE_MAX;
+	buf[2] = 2;
+	buf[3 + 32] = IPC_RELAY_STATE_MAX;
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
-	buf[1 + 32] = 0;
-	buf[1 + 37] = 0x7f;		/* first address byte */
+	buf[3 + 32] = 0;
+	buf[3 + 37] = 0x7f;		/* first address byte */
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
-	buf[1 + 37] = 'x';
+	buf[3 + 37] = 'x';
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), 0);
 	rd_init(&r, buf, len - 1);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
 	rd_init(&r, buf, len + 1);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
-	buf[1 + 35] = 0x02;		/* length 0x0205: past the max */
+	buf[3 + 35] = 0x02;		/* length 0x0205: past the max */
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
 }

@@ -265,55 +265,80 @@ onionp_round_trip(void **state)
 }
 
 /*
- * Through a TCP relay as A: nonce || IPP(B) || PK1 || E_B, what A would
- * have found inside layer A.  Made into the 0x81 A forwards (its return
- * block is opaque to B and C), it reaches D through B and C.
+ * Through a TCP relay as A: the client packs nonce || IPP(B) || PK1 ||
+ * E_B (no layer A); relay 0, as our relay server, makes the 0x81 with a
+ * return block naming its client (IPP_SRV); B and C carry it to D; D's
+ * answer walks back to relay 0, which finds that client again.
  */
 static void
 onionp_tcp_entry(void **state)
 {
 	struct world	*w = *state;
-	uint8_t		 payload[ANNOUNCE_REQ_LEN], p81[ONION_MAX_PACKET];
-	struct ip_port	 b;
+	uint8_t		 payload[ANNOUNCE_REQ_LEN], resp[ANNOUNCE_RESP_MIN];
+	uint8_t		 buf[ONION_MAX_PACKET], r3[ONION_RET_3_LEN];
+	struct ip_port	 b, client;
 	struct rd	 r;
-	const uint8_t	*got, *r3;
-	size_t		 glen, rest;
+	const uint8_t	*got, *ret;
+	size_t		 glen;
 	int		 n;
 
 	payload_make(payload, sizeof(payload), ONION_ANNOUNCE_REQ);
 	n = onionp_client_pack_tcp(&w->path, &w->dest, payload,
 	    sizeof(payload), w->pkt, sizeof(w->pkt));
-	/* 8 bytes shorter than 0x80 without its kind, DHT pk and A's MAC */
+	/* 0x80 without its kind, our DHT pk and A's MAC */
 	assert_int_equal(n, ONION_REQ_0_MIN + sizeof(payload) - 1 -
 	    DHT_PK_LEN - ONION_MAC_LEN);
 	rd_init(&r, w->pkt, (size_t)n);
 	assert_non_null(rd_take(&r, ONION_NONCE_LEN));
 	assert_int_equal(onionp_ipp_unpack(&r, &b), 0);
 	assert_true(ipp_equal(&b, &w->addr[1]));
-	assert_memory_equal(rd_rest(&r, &rest), w->path.sender_pk[1],
-	    DHT_PK_LEN);
-	/* A's 0x81: kind, nonce, PK1 || E_B, then its return block */
-	p81[0] = ONION_REQ_1;
-	memcpy(p81 + 1, w->pkt, ONION_NONCE_LEN);
-	memcpy(p81 + 1 + ONION_NONCE_LEN, w->pkt + ONION_NONCE_LEN +
-	    ONION_IPP_LEN, rest);
-	randombytes_buf(p81 + 1 + ONION_NONCE_LEN + rest, ONION_RET_1_LEN);
+	ipp_srv(&client, 5);
+	assert_int_equal(onionp_req_tcp(&w->sec[0], &client, w->pkt,
+	    (size_t)n, &w->out), 0);
+	assert_true(ipp_equal(&w->out.to, &w->addr[1]));
+	assert_int_equal(w->out.pkt[0], ONION_REQ_1);
+	memcpy(buf, w->out.pkt, w->out.len);
 	assert_int_equal(onionp_req_1(&w->relay[1], &w->sec[1], &w->addr[0],
-	    p81, 1 + ONION_NONCE_LEN + rest + ONION_RET_1_LEN, &w->out), 0);
+	    buf, w->out.len, &w->out), 0);
 	assert_true(ipp_equal(&w->out.to, &w->addr[2]));
-	memcpy(p81, w->out.pkt, w->out.len);
+	memcpy(buf, w->out.pkt, w->out.len);
 	assert_int_equal(onionp_req_2(&w->relay[2], &w->sec[2], &w->addr[1],
-	    p81, w->out.len, &w->out), 0);
+	    buf, w->out.len, &w->out), 0);
 	assert_true(ipp_equal(&w->out.to, &w->dest));
 	assert_int_equal(onionp_dest_split(w->out.pkt, w->out.len, &got,
-	    &glen, &r3), 0);
+	    &glen, &ret), 0);
 	assert_int_equal(glen, sizeof(payload));
 	assert_memory_equal(got, payload, sizeof(payload));
-	/* the same bounds as the UDP packet */
+	memcpy(r3, ret, sizeof(r3));
+	/* back: D, C, B, then relay 0 finds its client */
+	payload_make(resp, sizeof(resp), ONION_ANNOUNCE_RESP);
+	n = onionp_dest_answer(r3, resp, sizeof(resp), buf, sizeof(buf));
+	assert_int_equal(onionp_resp_3(&w->sec[2], buf, (size_t)n, &w->out),
+	    0);
+	memcpy(buf, w->out.pkt, w->out.len);
+	assert_int_equal(onionp_resp_2(&w->sec[1], buf, w->out.len, &w->out),
+	    0);
+	memcpy(buf, w->out.pkt, w->out.len);
+	assert_int_equal(onionp_resp_1(&w->sec[0], buf, w->out.len, &w->out),
+	    0);
+	assert_true(ipp_equal(&w->out.to, &client));
+	assert_int_equal(w->out.len, sizeof(resp));
+	assert_memory_equal(w->out.pkt, resp, sizeof(resp));
+	/* the client's family is no next hop anyone else may name */
+	memset(buf, 0, ONION_IPP_LEN);
+	buf[0] = ONION_IPP_SRV;
+	buf[4] = 5;
+	buf[ONION_IPP_LEN - 1] = 1;
+	rd_init(&r, buf, ONION_IPP_LEN);
+	assert_int_equal(onionp_ipp_unpack(&r, &b), -1);
+	/* bounds: no payload, no room, a request too short */
 	assert_int_equal(onionp_client_pack_tcp(&w->path, &w->dest, payload,
 	    0, w->pkt, sizeof(w->pkt)), -1);
 	assert_int_equal(onionp_client_pack_tcp(&w->path, &w->dest, payload,
 	    sizeof(payload), w->pkt, 100), -1);
+	assert_int_equal(onionp_req_tcp(&w->sec[0], &client, w->pkt,
+	    ONION_NONCE_LEN + ONION_IPP_LEN + ONION_PK_LEN + ONION_MAC_LEN,
+	    &w->out), -1);
 }
 
 /*
