@@ -401,6 +401,12 @@ packet(struct tcp_server *s, unsigned i, const uint8_t *p, size_t n,
 		(void)queue_pkt(s, i, &out, 1);
 		break;
 	case TCPW_PONG:
+		/* id 0 answers nothing we send: c-toxcore drops the client */
+		if (sodium_is_zero(pkt.ping_id, sizeof(pkt.ping_id))) {
+			s->st.bad_packet++;
+			end(s, i, 1);
+			return -1;
+		}
 		if (c->pong_due != 0 && memcmp(pkt.ping_id, c->ping_id,
 		    sizeof(c->ping_id)) == 0)
 			c->pong_due = 0;

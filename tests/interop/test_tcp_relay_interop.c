@@ -13,11 +13,18 @@
  *     down with its reason.  The stalls run on the engine's clock
  *     (monotonic time plus a skew that jumps over idle waits), so they
  *     take no 10 s; every real wait has a deadline.
+ * (d) the same (a) and (b) against bulkhead's own relay server (a real
+ *     session with --tcp-port), then hostile clients against it: 10,000
+ *     connections (half of them sending junk), a frame longer than any,
+ *     a pong with id 0, a handshake cut short and left: each is dropped,
+ *     netd is the same process afterwards, its memory did not grow past
+ *     the server's fixed tables, and a good client is still served.
  * The engine does no I/O: the poll loop here is the glue.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <stdarg.h>
@@ -38,6 +45,7 @@
 #include "common/hex.h"
 #include "common/mono.h"
 #include "netd/tcp_link.h"
+#include "tests/lib/bh.h"
 #include "tests/lib/bootstrapd.h"
 
 #define WAIT_MS		15000	/* real time for anything to happen */
@@ -64,6 +72,8 @@ struct cl {
 
 static struct {
 	struct bootstrapd	 bsd;
+	struct bh		 bh;		/* group 2: bulkhead's server */
+	int			 bh_up;
 	int			 tcp_port;
 	uint8_t			 relay_pk[32];
 	uint64_t		 skew;		/* the engine's clock runs ahead */
@@ -321,6 +331,14 @@ is_up(void *arg)
 	return ((struct cl *)arg)->ups > 0 || ((struct cl *)arg)->downs > 0;
 }
 
+/* A routing was answered with id 0 (refused). */
+static int
+was_refused(void *arg)
+{
+	return ((struct cl *)arg)->routed > 0 &&
+	    ((struct cl *)arg)->conn_id == 0;
+}
+
 static int
 group_setup(void **state)
 {
@@ -342,6 +360,218 @@ group_teardown(void **state)
 	(void)state;
 	bootstrapd_stop(&env.bsd);
 	return 0;
+}
+
+/* The pid of a role and its resident memory in kB, from status and /proc. */
+static long
+role_pid(const char *role)
+{
+	json_t	*st = bh_cmd(&env.bh, "{\"cmd\":\"status\"}", WAIT_MS);
+	json_t	*r;
+	size_t	 i;
+	long	 pid = -1;
+
+	json_array_foreach(json_object_get(st, "roles"), i, r)
+		if (strcmp(json_string_value(json_object_get(r, "role")),
+		    role) == 0)
+			pid = (long)json_integer_value(json_object_get(r,
+			    "pid"));
+	json_decref(st);
+	return pid;
+}
+
+static long
+rss_kb(long pid)
+{
+	char	path[64], line[128];
+	FILE	*f;
+	long	kb = -1;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+/* Group 2: a bulkhead session serving a relay on a loopback port. */
+static int
+bh_group_setup(void **state)
+{
+	char		 port[32];
+	const char	*args[] = { port, "--no-udp", NULL };
+	json_t		*st;
+	const char	*k = NULL;
+	uint64_t	 end;
+
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	env.tcp_port = 49000 + (int)(getpid() % 400) * 4 + 3;
+	snprintf(port, sizeof(port), "--tcp-port=%d", env.tcp_port);
+	if (bh_start(&env.bh, args) == -1)
+		return -1;
+	env.bh_up = 1;
+	/* its relay key is its DHT key, keyd's, once netd has it */
+	end = mono_ms() + WAIT_MS;
+	while (k == NULL && mono_ms() < end) {
+		st = bh_cmd(&env.bh, "{\"cmd\":\"status\"}", WAIT_MS);
+		k = json_string_value(json_object_get(json_object_get(st,
+		    "dht"), "dht_public_key"));
+		if (k != NULL && hex_decode(k, 64, env.relay_pk, 32) == -1)
+			k = NULL;
+		json_decref(st);
+		if (k == NULL)
+			(void)bh_read(&env.bh, 200);
+	}
+	return k != NULL ? 0 : -1;
+}
+
+static int
+bh_group_teardown(void **state)
+{
+	(void)state;
+	if (env.bh_up)
+		bh_stop(&env.bh);
+	env.bh_up = 0;
+	return 0;
+}
+
+/* Reads until the relay hangs up (0, or a reset), within WAIT_MS. */
+static int
+hung_up(int fd)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+	uint8_t		buf[4096];
+	uint64_t	end = mono_ms() + WAIT_MS;
+	ssize_t		r;
+
+	while (mono_ms() < end) {
+		if (poll(&pfd, 1, 100) != 1)
+			continue;
+		r = read(fd, buf, sizeof(buf));
+		if (r == 0 || (r == -1 && errno == ECONNRESET))
+			return 1;
+	}
+	return 0;
+}
+
+/* A client that finished its handshake, for the hostile ones below. */
+static struct cl *
+good_client(void)
+{
+	struct cl	*c = cl_new(env.relay_pk, env.tcp_port);
+
+	assert_non_null(c);
+	assert_true(pump(&c, 1, is_up, c, 0));
+	assert_int_equal(c->ups, 1);
+	return c;
+}
+
+/* Sends one plain packet sealed in c's session, bypassing the engine. */
+static void
+send_sealed(struct cl *c, const uint8_t *plain, size_t len)
+{
+	uint8_t	frame[TCPW_FRAME_MAX];
+	int	f;
+
+	cl_flush(c);
+	assert_true((f = tcpw_frame_seal(&c->l.s, plain, len, frame,
+	    sizeof(frame))) > 0);
+	assert_int_equal(write(c->fd, frame, (size_t)f), f);
+}
+
+static void
+bh_server_survives_hostile_clients(void **state)
+{
+	static int	 fds[500];
+	struct rlimit	 rl;
+	struct cl	*c;
+	uint8_t		 junk[TCPW_HS_REQ_LEN];
+	uint8_t		 pong0[1 + TCPW_PING_ID_LEN] = { TCPW_PONG };
+	long		 pid, rss0, rss1;
+	int		 round, i, fd, flags;
+
+	(void)state;
+	pid = role_pid("netd");
+	assert_true(pid > 0);
+	rss0 = rss_kb(pid);
+	assert_true(rss0 > 0);
+
+	/* 10,000 connections, 500 at a time, half of them sending junk */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 2048) {
+		rl.rlim_cur = rl.rlim_max < 2048 ? rl.rlim_max : 2048;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	memset(junk, 0xa5, sizeof(junk));
+	for (round = 0; round < 20; round++) {
+		for (i = 0; i < 500; i++) {
+			fds[i] = tcp_connect(env.tcp_port);
+			assert_int_not_equal(fds[i], -1);
+			if (i % 2 == 0 && write(fds[i], junk, 1 + i % 127) <= 0)
+				fail_msg("write to the relay");
+		}
+		for (i = 0; i < 500; i++)
+			close(fds[i]);
+	}
+	assert_int_equal(role_pid("netd"), pid);
+
+	/* a handshake of garbage: dropped */
+	assert_int_not_equal(fd = tcp_connect(env.tcp_port), -1);
+	assert_int_equal(write(fd, junk, sizeof(junk)), sizeof(junk));
+	assert_true(hung_up(fd));
+	close(fd);
+
+	/* a frame longer than any (length 0xffff): dropped */
+	c = good_client();
+	cl_flush(c);
+	assert_int_equal(write(c->fd, "\xff\xff", 2), 2);
+	assert_int_equal(write(c->fd, junk, sizeof(junk)), sizeof(junk));
+	flags = fcntl(c->fd, F_GETFL);
+	(void)fcntl(c->fd, F_SETFL, flags & ~O_NONBLOCK);
+	assert_true(hung_up(c->fd));
+	cl_free(c);
+
+	/* a pong with id 0: dropped */
+	c = good_client();
+	send_sealed(c, pong0, sizeof(pong0));
+	assert_true(hung_up(c->fd));
+	cl_free(c);
+
+	/* half a handshake, then nothing: dropped after the server's 10 s */
+	assert_int_not_equal(fd = tcp_connect(env.tcp_port), -1);
+	assert_int_equal(write(fd, junk, 100), 100);
+	wait_ms = 20000;
+	{
+		struct pollfd	pfd = { fd, POLLIN, 0 };
+		uint8_t		buf[16];
+		uint64_t	end = mono_ms() + 20000;
+		ssize_t		r = 1;
+
+		while (mono_ms() < end && poll(&pfd, 1, 200) != 1)
+			;
+		if (pfd.revents != 0)
+			r = read(fd, buf, sizeof(buf));
+		assert_true(r == 0 || (r == -1 && errno == ECONNRESET));
+	}
+	wait_ms = WAIT_MS;
+	close(fd);
+
+	/* the same netd, its memory bounded, and a good client served */
+	assert_int_equal(role_pid("netd"), pid);
+	rss1 = rss_kb(pid);
+	printf("# netd: %ld kB before, %ld kB after 10,000 connections\n",
+	    rss0, rss1);
+	/* the server's tables are fixed: 128 clients of ~27 kB at most */
+	assert_true(rss1 - rss0 < 8 * 1024);
+	c = good_client();
+	assert_true(pump(&c, 1, is_up, c, 0));
+	assert_int_equal(tcp_link_route(&c->l, c->keys->pk), 0);
+	assert_true(pump(&c, 1, was_refused, c, 0));
+	cl_free(c);
 }
 
 /* The relay's TCP port may open a moment after its keys file appears. */
@@ -666,5 +896,16 @@ main(void)
 		cmocka_unit_test(fake_relay_never_pongs),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	const struct CMUnitTest ours[] = {
+		cmocka_unit_test(relay_drops_garbage_handshake),
+		cmocka_unit_test(relay_carries_two_clients),
+		cmocka_unit_test(bh_server_survives_hostile_clients),
+	};
+	int	rc;
+
+	rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
+	/* the same against bulkhead's own relay server, then hostile ones */
+	rc |= cmocka_run_group_tests_name("bulkhead's relay server", ours,
+	    bh_group_setup, bh_group_teardown);
+	return rc;
 }

@@ -499,6 +499,20 @@ garbage(void **state)
 	    -1);
 	assert_int_equal(srv.st.bad_frame, 1);
 	assert_int_equal(closed_last, ca.idx);
+	/* a pong with id 0, sealed properly: the client goes */
+	client_up(&cb_);
+	{
+		uint8_t		plain[1 + TCPW_PING_ID_LEN] = { TCPW_PONG };
+		uint8_t		frame[64];
+		int		f;
+
+		f = tcpw_frame_seal(&cb_.l.s, plain, sizeof(plain), frame,
+		    sizeof(frame));
+		assert_true(f > 0);
+		assert_int_equal(tcps_input(&srv, (unsigned)cb_.idx, frame,
+		    (size_t)f, now), -1);
+		assert_int_equal(closed_last, cb_.idx);
+	}
 	/* nothing is owed to a client that is gone */
 	assert_int_equal(tcps_out(&srv, (unsigned)ca.idx, &p), 0);
 	n = 0;
