@@ -127,6 +127,24 @@ msgs_per_s(const struct obs *o)
 }
 
 static double
+tcp_online(const struct obs *o)
+{
+	return o->tcp_online_ms;
+}
+
+static double
+tcp_rtt_p50(const struct obs *o)
+{
+	return o->tcp_rtt_p50_ms;
+}
+
+static double
+tcp_rtt_p99(const struct obs *o)
+{
+	return o->tcp_rtt_p99_ms;
+}
+
+static double
 busy_friends(const struct obs *o)
 {
 	return o->busy_friends;
@@ -180,6 +198,9 @@ static struct figure msg_figures[] = {
 	{ busy_name[0], 1, busy_cpu_ms },
 	{ busy_name[1], 1, busy_wakeups },
 	{ busy_name[2], 0, busy_pss_kb },
+	{ "no UDP, one TCP relay: friend online (ms)", 0, tcp_online },
+	{ "no UDP, one TCP relay: round trip p50 (ms)", 2, tcp_rtt_p50 },
+	{ "no UDP, one TCP relay: round trip p99 (ms)", 2, tcp_rtt_p99 },
 };
 
 #define NFIG	(sizeof(figures) / sizeof(figures[0]))
@@ -232,8 +253,13 @@ msg_notes(int farm)
 	    "process, bench/toxfarm, not measured) for the first of each\n"
 	    "  kind, which has 2 already; the issue asks 100: BENCH_FRIENDS=n "
 	    "(up to %d) if the machine holds it; after a %d s warm-up,\n"
-	    "  a %d s window as the idle one above\n\n", farm,
+	    "  a %d s window as the idle one above\n", farm,
 	    MSG_FRIENDS_MAX, MSG_WARMUP_S, MSG_WINDOW_S);
+	printf("no UDP, one TCP relay (issue 11): the same two pairs again "
+	    "with UDP off on all four (bulkhead --no-udp --tcp-relay,\n"
+	    "  libtoxcore udp_enabled false and the relay added), "
+	    "tox-bootstrapd's relay their only way; online means \"tcp\" "
+	    "here\n\n");
 }
 
 static void
@@ -322,6 +348,11 @@ bench(int nrep, int only_msg, int farm)
 			err(1, "%s", dir);
 		if (msg_once(dir, r % 2, farm, obs[r]) == -1)
 			warnx("repeat %d: no issue 10 figures", r + 1);
+		snprintf(dir, sizeof(dir), "%s/r%d/tcp", scratch, r + 1);
+		if (mkdir(dir, 0700) == -1)
+			err(1, "%s", dir);
+		if (msg_once_tcp(dir, r % 2, obs[r]) == -1)
+			warnx("repeat %d: no TCP relay figures", r + 1);
 	}
 	if (!only_msg) {
 		notes(nrep);

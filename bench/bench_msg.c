@@ -20,6 +20,7 @@
 #include "tests/lib/bootstrapd.h"
 
 #define BSD_PORT	33445
+#define BSD_TCP		33446	/* its TCP relay, for msg_once_tcp */
 #define TOXNODE		BUILD_DIR "/bench/toxnode"
 #define TOXFARM		BUILD_DIR "/bench/toxfarm"
 #define ADDR_HEX	76
@@ -105,6 +106,10 @@ struct net {
 };
 
 enum { A, B, X, Y };
+
+/* msg_once_tcp: no UDP anywhere; "online" is then "tcp". */
+static int	tcp_mode;
+#define CONN	(tcp_mode ? "tcp" : "udp")
 
 static struct fr *
 fr_get(struct node *nd, const char *pk)
@@ -249,9 +254,9 @@ bh_line(struct node *nd, json_t *j)
 		f->num = (long)json_integer_value(json_object_get(j,
 		    "friend"));
 		f->online = s != NULL && strcmp(s, "none") != 0;
-		if (!f->udp && s != NULL && strcmp(s, "udp") == 0)
+		if (!f->udp && s != NULL && strcmp(s, CONN) == 0)
 			f->udp_at = now;
-		f->udp = s != NULL && strcmp(s, "udp") == 0;
+		f->udp = s != NULL && strcmp(s, CONN) == 0;
 	} else if (strcmp(ev, "message") == 0 && pk != NULL) {
 		text = json_string_value(json_object_get(j, "text"));
 		if (text == NULL)
@@ -294,9 +299,9 @@ tox_line(struct node *nd, char *line)
 	    &t) == 4 && (f = fr_get(nd, pk)) != NULL) {
 		f->num = num;
 		f->online = strcmp(state, "none") != 0;
-		if (!f->udp && strcmp(state, "udp") == 0)
+		if (!f->udp && strcmp(state, CONN) == 0)
 			f->udp_at = t;
-		f->udp = strcmp(state, "udp") == 0;
+		f->udp = strcmp(state, CONN) == 0;
 	} else if (sscanf(line, "rtt %lld", &t) == 1) {
 		if (nd->nrtt < MSG_PINGS)
 			nd->rtt[nd->nrtt++] = (double)t / 1e6;
@@ -445,11 +450,17 @@ never(struct net *n)
 static int
 start_bh(struct net *n, struct node *nd)
 {
-	char		 bs[160];
-	const char	*args[] = { bs, "--no-ipv6", NULL };
+	char		 bs[160], relay[160];
+	const char	*args[] = { bs, "--no-ipv6", NULL, NULL, NULL };
 
 	snprintf(bs, sizeof(bs), "--bootstrap=" BENCH_ADDR ":%d:%s",
 	    BSD_PORT, n->bsd.key);
+	snprintf(relay, sizeof(relay), "--tcp-relay=" BENCH_ADDR ":%d:%s",
+	    BSD_TCP, n->bsd.key);
+	if (tcp_mode) {
+		args[2] = "--no-udp";
+		args[3] = relay;
+	}
 	nd->t0 = run_now_ns();
 	if (bh_start_dir(&nd->bh, nd->dir, args) == -1) {
 		warn("starting %s", nd->name);
@@ -483,6 +494,12 @@ start_tox(struct net *n, struct node *nd)
 		dup2(fd, 2);
 		dup2(q[0], 0);
 		dup2(p[1], 3);
+		if (tcp_mode) {
+			char	tp[16];
+
+			snprintf(tp, sizeof(tp), "%d", BSD_TCP);
+			setenv("TOXNODE_TCP_RELAY", tp, 1);
+		}
 		execl(TOXNODE, "toxnode", BENCH_ADDR, port, n->bsd.key, "3",
 		    nd->save, (char *)NULL);
 		_exit(127);
@@ -918,5 +935,54 @@ out:
 	if (rc == -1)
 		dump_all(&n);
 	stop_all(&n);
+	return rc;
+}
+
+int
+msg_once_tcp(const char *dir, int libtoxcore_first, struct obs o[SIDES])
+{
+	static struct net	 n;
+	static const char	*names[NODES] = { "bulkhead-A", "bulkhead-B",
+				    "toxnode-X", "toxnode-Y" };
+	double			 udp_online[SIDES];
+	int			 i, rc = -1;
+
+	memset(&n, 0, sizeof(n));
+	for (i = 0; i < SIDES; i++)
+		udp_online[i] = o[i].online_ms;
+	for (i = 0; i < SIDES; i++)
+		o[i].tcp_online_ms = o[i].tcp_rtt_p50_ms =
+		    o[i].tcp_rtt_p99_ms = RUN_NOT_MEASURED;
+	for (i = 0; i < NODES; i++)
+		if (node_init(&n.n[i], i < X ? SIDE_BULKHEAD :
+		    SIDE_LIBTOXCORE, names[i], dir) == -1)
+			return -1;
+	if (bootstrapd_start_tcp(&n.bsd, BSD_PORT, BSD_TCP) == -1) {
+		warnx("tox-bootstrapd did not start");
+		return -1;
+	}
+	n.bsd_up = 1;
+	tcp_mode = 1;
+	if (run_wait_bound(BSD_PORT, 10000) == -1 || befriend(&n) == -1 ||
+	    restart(&n, libtoxcore_first, o) == -1)
+		goto out;
+	rc = 0;
+	/* restart() measured into online_ms: the UDP run's is kept */
+	for (i = 0; i < SIDES; i++) {
+		o[i].tcp_online_ms = o[i].online_ms;
+		o[i].online_ms = udp_online[i];
+	}
+	pings(&n, &n.n[A], &n.n[B], &o[SIDE_BULKHEAD].tcp_rtt_p50_ms,
+	    &o[SIDE_BULKHEAD].tcp_rtt_p99_ms);
+	pings(&n, &n.n[X], &n.n[Y], &o[SIDE_LIBTOXCORE].tcp_rtt_p50_ms,
+	    &o[SIDE_LIBTOXCORE].tcp_rtt_p99_ms);
+out:
+	if (rc == -1) {
+		dump_all(&n);
+		for (i = 0; i < SIDES; i++)
+			o[i].online_ms = udp_online[i];
+	}
+	stop_all(&n);
+	tcp_mode = 0;
 	return rc;
 }

@@ -31,5 +31,14 @@ extern const char *const msg_echo_by[SIDES];
  * when nothing could be measured. */
 int	msg_once(const char *dir, int libtoxcore_first, int farm,
 	    struct obs o[SIDES]);
+/*
+ * Issue 11's: the same two pairs with UDP off on all four, each reaching
+ * the network through tox-bootstrapd's TCP relay alone (bulkhead
+ * --no-udp --tcp-relay, libtoxcore udp_enabled false and the relay
+ * added): friend online after start and round trips, into the tcp_*
+ * members of o.
+ */
+int	msg_once_tcp(const char *dir, int libtoxcore_first,
+	    struct obs o[SIDES]);
 
 #endif

@@ -47,6 +47,10 @@ struct obs {
 	struct cost	busy;
 	uint64_t	busy_pss_kb;
 	int		busy_friends;	/* online at the window's start */
+	/* issue 11's: the same pair with no UDP, through one TCP relay */
+	double		tcp_online_ms;
+	double		tcp_rtt_p50_ms;
+	double		tcp_rtt_p99_ms;
 };
 
 /* Each side's report of being on the DHT, of being announced (findable

@@ -383,6 +383,7 @@ main(int argc, char *argv[])
 	size_t			 inlen = 0;
 	long			 port;
 	int			 udp = 0;
+	const char		*relay;
 	Tox			*t;
 	uint8_t			*saved;
 
@@ -397,9 +398,12 @@ main(int argc, char *argv[])
 	}
 	if ((o = tox_options_new(NULL)) == NULL)
 		return 1;
-	/* as bulkhead is started: IPv4, no LAN discovery, no TCP relay */
+	/* as bulkhead is started: IPv4, no LAN discovery, no TCP relay;
+	 * TOXNODE_TCP_RELAY=port: no UDP, the node's relay on that port */
 	tox_options_set_ipv6_enabled(o, false);
 	tox_options_set_local_discovery_enabled(o, false);
+	if ((relay = getenv("TOXNODE_TCP_RELAY")) != NULL)
+		tox_options_set_udp_enabled(o, false);
 	saved = load(o);
 	if ((t = tox_new(o, &en)) == NULL) {
 		fprintf(stderr, "toxnode: tox_new: error %d\n", (int)en);
@@ -420,10 +424,18 @@ main(int argc, char *argv[])
 		fprintf(stderr, "toxnode: tox_bootstrap: error %d\n", (int)eb);
 		return 1;
 	}
+	if (relay != NULL && !tox_add_tcp_relay(t, argv[1],
+	    (uint16_t)atoi(relay), key, &eb)) {
+		fprintf(stderr, "toxnode: tox_add_tcp_relay: error %d\n",
+		    (int)eb);
+		return 1;
+	}
 	for (;;) {
 		tox_iterate(t, NULL);
-		if (udp != (tox_self_get_connection_status(t) ==
-		    TOX_CONNECTION_UDP)) {
+		/* "ready udp": connected the way this run asks (UDP, or the
+		 * relay when UDP is off) */
+		if (udp != (tox_self_get_connection_status(t) == (relay !=
+		    NULL ? TOX_CONNECTION_TCP : TOX_CONNECTION_UDP))) {
 			udp = !udp;
 			snprintf(line, sizeof(line), "%s udp %lld\n",
 			    udp ? "ready" : "lost", now_ns());
