@@ -100,6 +100,31 @@ on_dhtpk_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+void
+dhtpk_in_relays(unsigned number, const struct packed_node *nodes, size_t n)
+{
+	struct ipc_friend_dht	 out;
+	struct friend		*f;
+	uint8_t			 buf[IPC_FRIEND_DHT_MAX];
+	struct wr		 w;
+	size_t			 i;
+
+	if ((f = friends_get(friend_ops_friends(), number)) == NULL ||
+	    !f->has_dht || to_keyd == NULL || !to_keyd->open)
+		return;
+	memset(&out, 0, sizeof(out));
+	memcpy(out.pk, f->pk, sizeof(out.pk));
+	memcpy(out.dht_pk, f->dht_pk, sizeof(out.dht_pk));
+	for (i = 0; i < n && out.n < DHTPK_NODES_MAX; i++)
+		if (nodes[i].family == PN_TCP4 || nodes[i].family == PN_TCP6)
+			out.nodes[out.n++] = nodes[i];
+	if (out.n == 0)
+		return;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_dht(&w, &out);
+	(void)chan_send_wr(to_keyd, IPC_FRIEND_DHT_LEARNED, 0, &w);
+}
+
 static const struct chan_handler from_keyd_rows[] = {
 	{ IPC_FRIEND_DHTPK_IN,	0,	on_dhtpk_in },
 };

@@ -41,6 +41,12 @@ void	dhtpk_in_init(struct chan *keyd);
 void	dhtpk_in_tell(const uint8_t pk[TOX_PK_LEN], uint8_t state);
 extern const struct chan_table	dhtpk_in_from_keyd;
 
+/*
+ * A friend's SHARE_RELAYS (fconn.c): its TCP relays go to netd's relay
+ * client the way a DHT-PK's do (FRIEND_DHT_LEARNED, under the DHT key we
+ * know for it); nothing is sent if we know none.
+ */
+void	dhtpk_in_relays(unsigned number, const struct packed_node *, size_t);
 /* For tests: announcements accepted and refused. */
 extern unsigned long	dhtpk_in_accepted, dhtpk_in_refused;
 

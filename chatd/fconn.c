@@ -113,6 +113,9 @@ deliver(void *arg, const uint8_t *data, size_t len)
 		if (msgr_parse(data, len, &pkt) == MSGR_SHARE_RELAYS) {
 			fc->nrelays = pkt.nrelays;
 			memcpy(fc->relays, pkt.relays, sizeof(fc->relays));
+			/* on to netd's relay client, as c-toxcore's
+			 * friend_add_tcp_relay */
+			dhtpk_in_relays(num_of(fc), fc->relays, fc->nrelays);
 		}
 		return;
 	}
