@@ -56,6 +56,8 @@ enum role {
  * order, bound by the supervisor (common/tcp_listen.h) */
 #define FD_NETD_TCP_FIRST	(FD_ROLE_EXTRA + 1)
 #define FD_NETD_TCP_MAX		4
+/* fetchd in proxy mode: its one socket, connected to the proxy */
+#define FD_FETCHD_PROXY		FD_ROLE_EXTRA
 /* keyd: the file of a one-shot import or export (keyd/target.h) */
 #define FD_KEYD_TARGET		FD_ROLE_EXTRA
 

@@ -5,10 +5,17 @@
  * names.  The body goes to fd 1, a pipe whose other end netd reads and
  * parses; fetchd never parses it.  It exits 0 when the whole body was
  * written, 1 otherwise.
+ *
+ * In proxy mode (--proxied) it runs in an empty network namespace and
+ * its one way out is FD_FETCHD_PROXY, a socket the supervisor connected
+ * to the proxy: libcurl gets it instead of making a socket, and speaks
+ * SOCKS5 (names resolved by the proxy, socks5h) or HTTP CONNECT over it.
+ * A second connection (a redirect elsewhere) finds no socket and fails.
  */
 #include <curl/curl.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/role.h"
 #include "ipc/msg_nodes.h"
 #include "sandbox/role_rt.h"
 
@@ -25,6 +33,7 @@
 enum {
 	OPT_URL = RT_OPT_FIRST_ROLE,
 	OPT_PROXY,
+	OPT_PROXIED,
 };
 
 static struct role_rt	rt;
@@ -60,6 +69,31 @@ failed(const char *fmt, ...)
 	chan_flush(&rt.sup);
 }
 
+/* Proxy mode: the handed socket, once; libcurl makes none of its own. */
+static int	handed = -1;
+
+static curl_socket_t
+open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	int	fd = handed;
+
+	(void)arg;
+	(void)addr;
+	handed = -1;
+	log_debug("libcurl asks a socket (purpose %d): %s", (int)purpose,
+	    fd >= 0 ? "the proxy's" : "none left");
+	return fd >= 0 ? fd : CURL_SOCKET_BAD;
+}
+
+static int
+sockopt_cb(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	(void)arg;
+	(void)fd;
+	(void)purpose;
+	return CURL_SOCKOPT_ALREADY_CONNECTED;
+}
+
 static size_t
 body_cb(char *p, size_t size, size_t n, void *arg)
 {
@@ -90,6 +124,7 @@ main(int argc, char *argv[])
 		RT_LONGOPTS,
 		{ "url", required_argument, NULL, OPT_URL },
 		{ "proxy", required_argument, NULL, OPT_PROXY },
+		{ "proxied", no_argument, NULL, OPT_PROXIED },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sandbox_conf	 sb;
@@ -98,7 +133,7 @@ main(int argc, char *argv[])
 	CURL			*c;
 	CURLcode		 rc;
 	long			 status = 0;
-	int			 ch;
+	int			 ch, proxied = 0;
 
 	rt_init(&rt, ROLE_FETCHD);
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -110,6 +145,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_PROXY:
 			proxy = optarg;
+			break;
+		case OPT_PROXIED:
+			proxied = 1;
 			break;
 		default:
 			fatalx("usage: fetchd --url URL [--proxy URL]");
@@ -124,6 +162,16 @@ main(int argc, char *argv[])
 
 	memset(&sb, 0, sizeof(sb));
 	sb.keep_fds[sb.nkeep++] = STDOUT_FILENO;
+	if (proxied) {
+		if (proxy == NULL)
+			fatalx("--proxied without --proxy");
+		/* the only way out: the kernel keeps us to it */
+		sb.netns = 1;
+		if (fcntl(FD_FETCHD_PROXY, F_GETFD) != -1) {
+			handed = FD_FETCHD_PROXY;
+			sb.keep_fds[sb.nkeep++] = handed;
+		}
+	}
 	rt.on_shutdown = fetchd_shutdown;
 	rt_lockdown(&rt, &sb);
 	rt_report(&rt);
@@ -147,6 +195,16 @@ main(int argc, char *argv[])
 	 * (the environment is empty anyway).
 	 */
 	curl_easy_setopt(c, CURLOPT_PROXY, proxy != NULL ? proxy : "");
+	if (proxied) {
+		if (handed == -1) {
+			failed("the proxy is unreachable");
+			return 1;
+		}
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_cb);
+		curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
+		/* one connection: no reuse across a redirect's new host */
+		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+	}
 	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
 		failed("%s", errbuf[0] != '\0' ? errbuf :
 		    curl_easy_strerror(rc));

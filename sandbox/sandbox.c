@@ -569,7 +569,7 @@ sandbox_apply(const struct sandbox_conf *conf, struct ipc_sandbox_report *rep)
 		sb_weaken(conf, errno, "chdir /");
 	set_rlimits(conf, rep);
 	set_nodump(conf, rep);
-	if (sb_policies[conf->role].netns)
+	if (sb_policies[conf->role].netns || conf->netns)
 		enter_netns(conf, root, rep);
 	if (root)
 		drop_root(conf, &target, rep);

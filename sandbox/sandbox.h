@@ -61,6 +61,15 @@ struct sandbox_conf {
 	 */
 	const char	*user;
 	/*
+	 * 1: an empty network namespace even for a role whose policy has
+	 * none (fetchd in proxy mode, whose one socket arrives connected).
+	 * Landlock's network rules stay as the policy has them: libcurl
+	 * calls connect() on the handed socket (EISCONN or EALREADY, which
+	 * it takes as connected), and the namespace already keeps every
+	 * other socket from reaching anything.
+	 */
+	int		 netns;
+	/*
 	 * Test hook: after lockdown, attempt this forbidden act ("open",
 	 * "socket", "exec", "ptrace", ...); the test expects the process to
 	 * die by SIGSYS or the act to be refused.  NULL in normal runs.

@@ -1,4 +1,5 @@
 /* The stream-socket broker: see broker.h. */
+#include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -282,6 +283,40 @@ broker_on_open(struct chan *c, struct ipc_msg *m, struct rd *r,
 	answer(c, m->hdr.id, req.tag, 0, fd);
 	close(fd);
 	return 0;
+}
+
+int
+broker_proxy_socket(void)
+{
+	int	fd;
+
+	if (pol == NULL || !pol->proxy) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((fd = connect_begin(&pol->proxy_addr)) == -1) {
+		proxy_saw(0, errno);
+		return -1;
+	}
+	watch_proxy(fd);
+	return fd;
+}
+
+void
+broker_proxy_url(int kind_http, char *out, size_t len)
+{
+	char	ip[INET6_ADDRSTRLEN];
+
+	if (pol == NULL || !pol->proxy || inet_ntop(pol->proxy_addr.family ==
+	    4 ? AF_INET : AF_INET6, pol->proxy_addr.addr, ip,
+	    sizeof(ip)) == NULL) {
+		if (len > 0)
+			out[0] = '\0';
+		return;
+	}
+	(void)snprintf(out, len, pol->proxy_addr.family == 4 ? "%s://%s:%u" :
+	    "%s://[%s]:%u", kind_http ? "http" : "socks5h", ip,
+	    pol->proxy_addr.port);
 }
 
 uint8_t

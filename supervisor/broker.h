@@ -30,6 +30,15 @@ void	broker_netd_started(void);
 /* The SOCK_OPEN handler (a chan_handler fn); netd_pid for /proc. */
 int	broker_on_open(struct chan *, struct ipc_msg *, struct rd *,
 	    pid_t netd_pid);
+/*
+ * Proxy mode: a socket whose connect to the proxy has begun, for fetchd
+ * (which then runs in an empty namespace: this is its only way out).
+ * The caller hands it on and closes its copy.  -1 with errno.
+ */
+int	broker_proxy_socket(void);
+/* The proxy as a URL for libcurl ("socks5h://ip:port" so names go to
+ * the proxy, or "http://ip:port"); "" outside proxy mode. */
+void	broker_proxy_url(int kind_http, char *, size_t);
 /* enum ipc_proxy_state, for STATUS_ANS. */
 uint8_t	broker_proxy_state(void);
 

@@ -231,9 +231,8 @@ parse_tcp_port(struct options *o, const char *arg)
 /*
  * With a proxy nothing may leave but TCP to it, decided here, before any
  * role starts: no UDP socket is bound (bulkhead.c looks at no_udp), netd
- * is told --no-udp and --no-lan, and no nodes list is fetched (fetchd
- * would resolve and connect on its own; the nodes list then comes from
- * --nodes FILE or keyd's cache).
+ * is told --no-udp and --no-lan, and the nodes list is fetched through
+ * the proxy only (fetchd in an empty namespace with one socket to it).
  */
 static void
 apply_proxy_mode(struct options *o)
@@ -251,7 +250,8 @@ apply_proxy_mode(struct options *o)
 		options_role_arg(o, ROLE_NETD, "no-udp", NULL);
 	o->no_udp = 1;
 	options_role_arg(o, ROLE_NETD, "no-lan", NULL);
-	o->nodes_url[0] = '\0';
+	/* the nodes list: fetched through the proxy (session.c hands
+	 * fetchd a socket to it and nothing else) */
 }
 
 static void

@@ -21,6 +21,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_nodes.h"
 #include "sandbox/spawn.h"
+#include "common/relay_spec.h"
 #include "supervisor/broker.h"
 #include "supervisor/fetch_buf.h"
 #include "supervisor/logrelay.h"
@@ -508,8 +509,8 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 	struct spawn_fd	 fds[SPAWN_MAX_FDS];
 	char		*argv[OPT_MAX_ROLE_ARGS + 16], path[OPT_MAX_PATH + 64];
 	char		 lvl[32], sbx[32], st[64], prof[OPT_MAX_PATH + 16];
-	char		 url[OPT_MAX_PATH + 16];
-	int		 sp[2], lp[2], n = 0, a = 0, i;
+	char		 url[OPT_MAX_PATH + 16], purl[96];
+	int		 sp[2], lp[2], n = 0, a = 0, i, proxy_fd = -1;
 
 	make_pair(sp);
 	if (pipe2(lp, O_CLOEXEC) == -1)
@@ -560,6 +561,17 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 	if (role == ROLE_FETCHD) {
 		snprintf(url, sizeof(url), "--url=%s", opts->nodes_url);
 		argv[a++] = url;
+		/* proxy mode: its one socket, to the proxy; nothing else */
+		if (opts->proxy != PROXY_NONE) {
+			if ((proxy_fd = broker_proxy_socket()) != -1)
+				fds[n++] = (struct spawn_fd){ proxy_fd,
+				    FD_FETCHD_PROXY };
+			memcpy(purl, "--proxy=", 8);
+			broker_proxy_url(opts->proxy == PROXY_HTTP, purl + 8,
+			    sizeof(purl) - 8);
+			argv[a++] = purl;
+			argv[a++] = "--proxied";
+		}
 	}
 	for (i = 0; i < opts->role[role].argc; i++)
 		argv[a++] = opts->role[role].argv[i];
@@ -567,6 +579,8 @@ start_role(enum role role, const struct spawn_fd *peers, int npeers, int out)
 
 	if ((p->pid = spawn_role(path, argv, fds, n)) == -1)
 		fatal("fork %s", role_name(role));
+	if (proxy_fd != -1)
+		close(proxy_fd);	/* fetchd's now */
 	close(sp[1]);
 	close(lp[1]);
 	if (role == ROLE_NETD)

@@ -52,6 +52,7 @@
 #include "tests/lib/bh_chat.h"
 #include "tests/lib/bh_watch.h"
 #include "tests/lib/bootstrapd.h"
+#include "tests/lib/http_once.h"
 #include "tests/lib/netns.h"
 #include "tests/lib/toxpeer.h"
 
@@ -62,6 +63,7 @@
 #define TOR_INNER	"198.18.1.2"	/* bulkhead's namespace */
 #define PORT_SOCKS	1080
 #define PORT_BHRELAY	33447	/* a bulkhead relay server's */
+#define PORT_HTTP	33448	/* the nodes list, for Tor mode's fetch */
 #define PORT_BH		33500	/* the session of each world: + n */
 #define PORT_TOX	33600	/* c-toxcore's: + 2 * n */
 #define T_REPLY		15000
@@ -198,15 +200,18 @@ wait_announced(struct world *w)
 static void
 bulkhead_start(struct world *w, const char *dir, int n)
 {
-	char		 relay[160], proxy[64];
+	char		 relay[160], proxy[64], url[96];
 	const char	*tcp[] = { "--no-udp", relay, NULL };
-	const char	*tor[] = { proxy, relay, NULL };
+	const char	*tor[] = { proxy, relay, url, NULL };
 
 	snprintf(relay, sizeof(relay), "--tcp-relay=%s:%d:%s", ADDR,
 	    w->relay_key != NULL ? w->relay_port : PORT_RELAY,
 	    w->relay_key != NULL ? w->relay_key : bsd.key);
 	snprintf(proxy, sizeof(proxy), "--proxy=%s://%s:%d", w->tor == 2 ?
 	    "http" : "socks5", TOR_OUTER, PORT_SOCKS);
+	/* the nodes list, fetched through the proxy too */
+	snprintf(url, sizeof(url), "--nodes-url=http://%s:%d/json", ADDR,
+	    PORT_HTTP);
 	w->bs[0] = &w->b;
 	if (w->tor) {
 		assert_int_equal(bh_start_joined_with(&w->b, dir, PORT_BH + n,
@@ -903,8 +908,12 @@ static void
 through_proxy(int kind)
 {
 	struct world	*w = &we;
-	long		 proxy, dns, other;
+	static char	 nodes[512], got[1024];
+	char		 cache[320];
+	long		 proxy, dns, other, n;
 	uint64_t	 until;
+	pid_t		 http;
+	int		 tries;
 
 	world_stop(&wa);
 	assert_true((tor_ns = netns_inner(TOR_OUTER, TOR_INNER,
@@ -915,6 +924,11 @@ through_proxy(int kind)
 	    "/dev/udp/" TOR_OUTER "/9\""), 0);
 	assert_int_equal(tor_count("other"), 1);
 	proxy_start(kind);
+	snprintf(nodes, sizeof(nodes), "{\"last_scan\": 0, \"nodes\": ["
+	    "{\"ipv4\": \"%s\", \"ipv6\": \"-\", \"port\": %d, "
+	    "\"tcp_ports\": [%d], \"public_key\": \"%s\", "
+	    "\"status_udp\": true}]}", ADDR, PORT_BSD, PORT_RELAY, bsd.key);
+	assert_true((http = http_once(ADDR, PORT_HTTP, nodes, 1)) > 0);
 	bh_set_netns(tor_ns);
 	world_start_kind(w, 4 + kind, 1 + kind);
 	bh_set_netns(-1);
@@ -932,6 +946,18 @@ through_proxy(int kind)
 	assert_true(proxy > 0);
 	assert_int_equal(dns, 0);
 	assert_int_equal(other, 1);	/* the test's own datagram */
+	/* the list came through the proxy: keyd keeps what fetchd got */
+	snprintf(cache, sizeof(cache), "%.255s/nodes.json", w->b.dir);
+	for (tries = 0; tries < 100 && bh_slurp(cache, got, 1) != 1; tries++)
+		toxpeer_run(w->ts, 1, w->bs, 1, 100, NULL, NULL);
+	n = bh_slurp(cache, got, sizeof(got) - 1);
+	if (n <= 0) {
+		bh_dump_log(&w->b);
+		fail_msg("the nodes list was not fetched through the proxy");
+	}
+	got[n] = '\0';
+	assert_string_equal(got, nodes);
+	waitpid(http, NULL, 0);
 
 	/* the proxy goes: the user is told, and nothing goes elsewhere */
 	kill(socks_pid, SIGKILL);

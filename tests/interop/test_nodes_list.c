@@ -22,6 +22,7 @@
 #include "common/mono.h"
 #include "tests/lib/bh.h"
 #include "tests/lib/bootstrapd.h"
+#include "tests/lib/http_once.h"
 
 #define T_DHT	60000
 
@@ -94,43 +95,6 @@ nodes_file_alone_joins(void **state)
 	unlink(path);
 }
 
-/* A one-file HTTP server on 127.0.0.1, in a child; answers n requests. */
-static pid_t
-http_serve(int port, const char *body, int n)
-{
-	struct sockaddr_in	sin;
-	char			req[4096], hdr[256];
-	pid_t			pid;
-	int			s, c, one = 1;
-
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(s, 4) == -1)
-		return -1;
-	if ((pid = fork()) != 0) {
-		close(s);
-		return pid;
-	}
-	alarm(120);			/* never outlive the test */
-	while (n-- > 0 && (c = accept(s, NULL, NULL)) != -1) {
-		if (read(c, req, sizeof(req)) > 0) {
-			snprintf(hdr, sizeof(hdr), "HTTP/1.0 200 OK\r\n"
-			    "Content-Type: application/json\r\n"
-			    "Content-Length: %zu\r\n\r\n", strlen(body));
-			if (write(c, hdr, strlen(hdr)) < 0 ||
-			    write(c, body, strlen(body)) < 0)
-				_exit(1);
-		}
-		close(c);
-	}
-	_exit(0);
-}
-
 static void
 fetched_list_joins_and_is_cached(void **state)
 {
@@ -144,7 +108,7 @@ fetched_list_joins_and_is_cached(void **state)
 
 	snprintf(url, sizeof(url), "--nodes-url=http://127.0.0.1:%d/json",
 	    base + 1);
-	assert_true((srv = http_serve(base + 1, json, 1)) > 0);
+	assert_true((srv = http_once("127.0.0.1", base + 1, json, 1)) > 0);
 	assert_int_equal(bh_start(&b, args), 0);
 	assert_true(wait_udp(&b));
 	/* keyd kept beside the profile the very bytes fetchd got (handed
