@@ -13,6 +13,7 @@
 #include "common/mono.h"
 #include "ipc/msg_dhtpk.h"
 #include "ipc/msg_nc.h"
+#include "ipc/msg_relays.h"
 
 struct fconn_stats	fconn_stats;
 
@@ -24,11 +25,15 @@ struct fc {
 	uint64_t		next;		/* the transport's deadline */
 	uint64_t		alive_at;	/* our next ALIVE */
 	uint64_t		heard;		/* last packet from the friend */
+	uint64_t		share_at;	/* our next SHARE_RELAYS */
 	uint8_t			nrelays;
 	struct packed_node	relays[FCONN_RELAYS_MAX];
 };
 
 static struct fc		 fcs[FRIEND_NUM_MAX];
+/* Our relays whose link is up (NET_RELAYS), shared with friends. */
+static struct packed_node	 ours[FCONN_RELAYS_MAX];
+static uint8_t			 nours;
 static struct chan		*to_keyd;
 static struct fconn_hooks	 hooks;
 static struct timer		 tick;
@@ -63,6 +68,8 @@ rearm(void)
 		if (fcs[i].state == NC_STATE_ESTABLISHED) {
 			if (fcs[i].alive_at < d)
 				d = fcs[i].alive_at;
+			if (nours > 0 && fcs[i].share_at < d)
+				d = fcs[i].share_at;
 			if (fcs[i].heard + FCONN_TIMEOUT_MS < d)
 				d = fcs[i].heard + FCONN_TIMEOUT_MS;
 		}
@@ -187,6 +194,7 @@ set_state(struct fc *fc, uint8_t state)
 		return;
 	fc->heard = now;
 	fc->alive_at = now;	/* an ALIVE goes at once, then every 8 s */
+	fc->share_at = now;	/* our relays at once, then every 5 min */
 	dhtpk_in_tell(fc->pk, FRIEND_NET_ONLINE);
 	if (hooks.up != NULL)
 		hooks.up(n);
@@ -252,6 +260,18 @@ on_plain_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* Our relays, to one friend (c-toxcore's send_relays). */
+static void
+share(struct fc *fc, uint64_t now)
+{
+	uint8_t	pkt[1 + FCONN_RELAYS_MAX * PN_SIZE_V6];
+	int	len;
+
+	if ((len = msgr_build_share_relays(ours, nours, pkt,
+	    sizeof(pkt))) > 0)
+		(void)nct_send(fc->t, pkt, (size_t)len, 0, now);
+}
+
 static void
 tick_cb(struct timer *t)
 {
@@ -279,6 +299,10 @@ tick_cb(struct timer *t)
 					(void)nct_send(fc->t, alive,
 					    (size_t)len, 0, now);
 				fc->alive_at = now + FCONN_ALIVE_MS;
+			}
+			if (nours > 0 && now >= fc->share_at) {
+				share(fc, now);
+				fc->share_at = now + FCONN_SHARE_MS;
 			}
 		}
 		if (fc->t != NULL && now >= fc->next)
@@ -365,7 +389,40 @@ fconn_relays(unsigned number, struct packed_node *out, size_t max)
 	return n;
 }
 
+/*
+ * netd's relays, through keyd: the ones whose link is up and that have
+ * an address (not a name only a proxy resolves) are what we share.
+ */
+static int
+on_relays(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	static struct ipc_net_relays	rl;
+	struct packed_node		*n;
+	unsigned			 i, was = nours;
+
+	if (ipc_unpack_net_relays(r, &rl) == -1)
+		return -1;
+	nours = 0;
+	for (i = 0; i < rl.n && nours < FCONN_RELAYS_MAX; i++) {
+		if (rl.r[i].state != IPC_RELAY_UP || rl.r[i].family == 0)
+			continue;
+		n = &ours[nours++];
+		memset(n, 0, sizeof(*n));
+		n->family = rl.r[i].family == 4 ? PN_TCP4 : PN_TCP6;
+		memcpy(n->ip, rl.r[i].ip, sizeof(n->ip));
+		n->port = rl.r[i].port;
+		memcpy(n->pk, rl.r[i].pk, sizeof(n->pk));
+	}
+	/* none before: connected friends hear of them now */
+	if (was == 0 && nours > 0)
+		for (i = 0; i < FRIEND_NUM_MAX; i++)
+			fcs[i].share_at = mono_ms();
+	rearm();
+	return 0;
+}
+
 static const struct chan_handler from_keyd_rows[] = {
+	{ IPC_NET_RELAYS,	0,	on_relays },
 	{ IPC_NC_SESSION,	0,	on_session },
 	{ IPC_NC_PLAIN_IN,	0,	on_plain_in },
 };

@@ -33,6 +33,7 @@
 #define FCONN_ALIVE_MS		8000	/* FRIEND_PING_INTERVAL */
 #define FCONN_TIMEOUT_MS	32000	/* FRIEND_CONNECTION_TIMEOUT */
 #define FCONN_RELAYS_MAX	3
+#define FCONN_SHARE_MS		300000	/* SHARE_RELAYS_INTERVAL */
 
 struct fconn_hooks {
 	void	(*up)(unsigned number);

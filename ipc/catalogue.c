@@ -144,7 +144,8 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	/* Network. */
 	[IPC_NET_RELAYS] = { "NET_RELAYS",
 	    "the TCP relays netd knows: key, state, sources, friends, address",
-	    E(NETD, KEYD) | E(KEYD, FRONTEND), IPC_NET_RELAYS_MIN_LEN,
+	    E(NETD, KEYD) | E(KEYD, FRONTEND) | E(KEYD, CHATD),
+	    IPC_NET_RELAYS_MIN_LEN,
 	    IPC_NET_RELAYS_MAX_LEN, IPC_FD_NONE },
 	[IPC_NET_STATUS] = { "NET_STATUS",
 	    "DHT state, DHT key, UDP port, good nodes",

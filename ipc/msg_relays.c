@@ -34,6 +34,7 @@ ipc_pack_net_relays(struct wr *w, const struct ipc_net_relays *m)
 		len = strnlen(e->where, sizeof(e->where));
 		if (e->state >= IPC_RELAY_STATE_MAX ||
 		    (e->src & ~IPC_RELAY_SRC_ALL) != 0 ||
+		    (e->family != 0 && e->family != 4 && e->family != 6) ||
 		    !where_ok(e->where, len)) {
 			wr_fail(w);
 			return;
@@ -42,6 +43,9 @@ ipc_pack_net_relays(struct wr *w, const struct ipc_net_relays *m)
 		wr_u8(w, e->state);
 		wr_u8(w, e->src);
 		wr_u8(w, e->friends);
+		wr_u8(w, e->family);
+		wr_bytes(w, e->ip, sizeof(e->ip));
+		wr_u16(w, e->port);
 		wr_u16(w, (uint16_t)len);
 		wr_bytes(w, e->where, len);
 	}
@@ -65,12 +69,16 @@ ipc_unpack_net_relays(struct rd *r, struct ipc_net_relays *m)
 		rd_u8(r, &e->state);
 		rd_u8(r, &e->src);
 		rd_u8(r, &e->friends);
+		rd_u8(r, &e->family);
+		rd_bytes(r, e->ip, sizeof(e->ip));
+		rd_u16(r, &e->port);
 		rd_u16(r, &len);
 		if (!rd_ok(r) || len > IPC_RELAY_WHERE_MAX)
 			return -1;
 		rd_bytes(r, e->where, len);
 		if (!rd_ok(r) || e->state >= IPC_RELAY_STATE_MAX ||
 		    (e->src & ~IPC_RELAY_SRC_ALL) != 0 ||
+		    (e->family != 0 && e->family != 4 && e->family != 6) ||
 		    !where_ok(e->where, len))
 			return -1;
 	}

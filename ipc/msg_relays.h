@@ -34,6 +34,9 @@ struct ipc_net_relay {
 	uint8_t	state;			/* enum ipc_relay_state */
 	uint8_t	src;			/* bits of IPC_RELAY_SRC_ALL */
 	uint8_t	friends;
+	uint8_t	family;			/* 4, 6; 0: a name only */
+	uint8_t	ip[16];
+	uint16_t port;
 	char	where[IPC_RELAY_WHERE_MAX + 1];	/* NUL-terminated */
 };
 
@@ -47,7 +50,7 @@ struct ipc_net_relays {
 
 #define IPC_NET_RELAYS_MIN_LEN	3
 #define IPC_NET_RELAYS_MAX_LEN	(3 + IPC_NET_RELAYS_MAX * \
-				 (32 + 5 + IPC_RELAY_WHERE_MAX))
+				 (32 + 24 + IPC_RELAY_WHERE_MAX))
 
 void	ipc_pack_net_relays(struct wr *, const struct ipc_net_relays *);
 int	ipc_unpack_net_relays(struct rd *, struct ipc_net_relays *);

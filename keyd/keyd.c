@@ -250,7 +250,7 @@ main(int argc, char *argv[])
 		if (peers[i].c != NULL)
 			rt_open_peer(peers[i].c, peers[i].fd, (enum role)i,
 			    peers[i].tables, peer_closed);
-	net_relay_init(&ch_netd, &ch_frontend);
+	net_relay_init(&ch_netd, &ch_frontend, &ch_chatd);
 	onion_ops_init(&ch_netd, &ch_chatd);
 	dhtpk_ops_init(&ch_netd, &ch_chatd);
 	net_relay_netd_up();

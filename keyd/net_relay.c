@@ -23,7 +23,7 @@
 /* netd answers a bootstrap at once; the frontend waits longer. */
 #define NET_RELAY_TIMEOUT_MS	10000
 
-static struct chan	*netd, *frontend;
+static struct chan	*netd, *frontend, *chatd;
 
 static void	save_pending_nodes(void);
 
@@ -348,11 +348,13 @@ on_relays(struct chan *c, struct ipc_msg *m, struct rd *r)
 
 	if (ipc_unpack_net_relays(r, &rl) == -1)
 		return -1;
-	if (!frontend->open)
-		return 0;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_net_relays(&w, &rl);
-	(void)chan_send_wr(frontend, IPC_NET_RELAYS, 0, &w);
+	if (frontend->open)
+		(void)chan_send_wr(frontend, IPC_NET_RELAYS, 0, &w);
+	/* chatd shares the ones that are up with friends (SHARE_RELAYS) */
+	if (chatd != NULL && chatd->open)
+		(void)chan_send_wr(chatd, IPC_NET_RELAYS, 0, &w);
 	return 0;
 }
 
@@ -373,10 +375,11 @@ const struct chan_table net_relay_from_frontend = {
 };
 
 void
-net_relay_init(struct chan *n, struct chan *f)
+net_relay_init(struct chan *n, struct chan *f, struct chan *c)
 {
 	netd = n;
 	frontend = f;
+	chatd = c;
 	timer_init(&nodes_timer, nodes_timer_cb, NULL);
 	timer_init(&status_timer, status_timer_cb, NULL);
 }

@@ -26,7 +26,8 @@ struct net_relay_stats {
 };
 extern struct net_relay_stats	net_relay_stats;
 
-void	net_relay_init(struct chan *netd, struct chan *frontend);
+void	net_relay_init(struct chan *netd, struct chan *frontend,
+	    struct chan *chatd);
 /* A new netd channel is open (start, restart): send it what it needs. */
 void	net_relay_netd_up(void);
 /* The profile got unlocked or created: netd may have its saved nodes. */

@@ -88,6 +88,12 @@ relays_now(struct ipc_net_relays *m)
 		m->r[i].state = info[i].st;
 		m->r[i].src = info[i].src;
 		m->r[i].friends = info[i].peers_online;
+		if (info[i].ipp.family == IPP_V4 ||
+		    info[i].ipp.family == IPP_V6) {
+			m->r[i].family = info[i].ipp.family == IPP_V4 ? 4 : 6;
+			memcpy(m->r[i].ip, info[i].ipp.ip, sizeof(m->r[i].ip));
+			m->r[i].port = info[i].ipp.port;
+		}
 		memcpy(m->r[i].where, info[i].where,
 		    sizeof(m->r[i].where) - 1);
 	}

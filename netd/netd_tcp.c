@@ -779,6 +779,7 @@ netd_tcp_relays(struct netd_tcp_relay_info *out, size_t max)
 			    "%s", ipp_fmt(&rl->ipp, ip));
 		out[n].st = rl->st;
 		out[n].src = rl->src;
+		out[n].ipp = rl->ipp;
 		out[n].peers_online = 0;
 		for (p = 0; p < RELAY_PEERS_MAX; p++)
 			for (c = 0; c < RELAY_PEER_LINKS; c++)

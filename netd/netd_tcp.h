@@ -58,6 +58,7 @@ struct netd_tcp_relay_info {
 	uint8_t		st;		/* enum relay_st */
 	uint8_t		src;		/* RELAY_SRC_* */
 	uint8_t		peers_online;
+	struct ip_port	ipp;		/* IPP_NONE: known by name only */
 };
 size_t	netd_tcp_relays(struct netd_tcp_relay_info *, size_t max);
 const struct relays_stats *netd_tcp_stats(void);

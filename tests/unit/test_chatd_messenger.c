@@ -32,6 +32,7 @@
 #include "ipc/msg_dhtpk.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_nc.h"
+#include "ipc/msg_relays.h"
 
 static struct chan	ck, cf;		/* chatd's ends */
 static int		kfd = -1, ffd = -1, closed;
@@ -635,6 +636,71 @@ group_setup(void **state)
 	return 0;
 }
 
+/* NET_RELAYS from keyd: entry 0 up with an address, entry 1 a name. */
+static void
+relays_from_keyd(int up)
+{
+	static struct ipc_net_relays	rl;
+	static uint8_t			buf[IPC_NET_RELAYS_MAX_LEN];
+	struct wr			w;
+
+	memset(&rl, 0, sizeof(rl));
+	rl.server_clients = IPC_RELAY_NO_SERVER;
+	if (up) {
+		rl.n = 2;
+		memset(rl.r[0].pk, 0x31, 32);
+		rl.r[0].state = IPC_RELAY_UP;
+		rl.r[0].family = 4;
+		rl.r[0].ip[0] = 203;
+		rl.r[0].ip[3] = 7;
+		rl.r[0].port = 443;
+		strcpy(rl.r[0].where, "203.0.0.7:443");
+		memset(rl.r[1].pk, 0x32, 32);
+		rl.r[1].state = IPC_RELAY_UP;
+		strcpy(rl.r[1].where, "relay.onion:443");
+	}
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_net_relays(&w, &rl);
+	send_wr(kfd, IPC_NET_RELAYS, 0, &w);
+}
+
+/*
+ * Our relays whose link is up go to a connected friend as SHARE_RELAYS
+ * (a name only a proxy resolves does not); netd's NC_PATH makes the
+ * friend's connection "tcp" for the user.
+ */
+static void
+relays_shared_and_path(void **state)
+{
+	static struct ipc_nc_plain	p;
+	struct ipc_nc_path		np;
+	struct msgr_pkt			pkt;
+	uint8_t				buf[IPC_NC_PATH_LEN];
+	struct wr			w;
+
+	connect_online();
+	relays_from_keyd(1);
+	assert_int_equal(next_keyd(&p), IPC_NC_PLAIN_OUT);
+	assert_int_equal(p.data[0], MSGR_ID_SHARE_RELAYS);
+	assert_int_equal(msgr_parse(p.data, p.len, &pkt), MSGR_SHARE_RELAYS);
+	assert_int_equal(pkt.nrelays, 1);
+	assert_int_equal(pkt.relays[0].family, PN_TCP4);
+	assert_int_equal(pkt.relays[0].port, 443);
+	assert_int_equal(pkt.relays[0].ip[0], 203);
+	assert_int_equal(pkt.relays[0].pk[0], 0x31);
+	memcpy(np.pk, fpk, TOX_PK_LEN);
+	np.path = NC_PATH_TCP;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_path(&w, &np);
+	send_wr(kfd, IPC_NC_PATH, 0, &w);
+	expect_conn_event(FRIEND_CONN_TCP);
+	/* the same path again is no news */
+	send_wr(kfd, IPC_NC_PATH, 0, &w);
+	assert_true(front_quiet());
+	relays_from_keyd(0);	/* the next test starts without */
+	keyd_quiet();
+}
+
 int
 main(void)
 {
@@ -648,6 +714,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(session_lost_sends_again,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(outbox_load_sent_once_online,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(relays_shared_and_path,
 		    setup, teardown),
 	};
 

@@ -28,6 +28,9 @@ fill(struct ipc_net_relays *m)
 		m->r[i].state = i % IPC_RELAY_STATE_MAX;
 		m->r[i].src = i & IPC_RELAY_SRC_ALL;
 		m->r[i].friends = i;
+		m->r[i].family = i % 3 == 0 ? 0 : i % 3 == 1 ? 4 : 6;
+		m->r[i].ip[0] = i;
+		m->r[i].port = (uint16_t)(443 + i);
 		if (i == 0)	/* the longest address */
 			memset(m->r[i].where, 'x', IPC_RELAY_WHERE_MAX);
 		else
@@ -56,7 +59,7 @@ round_trip_full_table(void **state)
 	fill(&a);
 	len = pack(&a);
 	/* entry 0 has the longest address, the others "198.51.100.N:443" */
-	assert_int_equal(len, 3 + IPC_NET_RELAYS_MAX * (32 + 5) +
+	assert_int_equal(len, 3 + IPC_NET_RELAYS_MAX * (32 + 24) +
 	    IPC_RELAY_WHERE_MAX + strlen(a.r[1].where) * 9 +
 	    strlen(a.r[10].where) * 6);
 	rd_init(&r, buf, len);
@@ -93,10 +96,14 @@ refusals(void **state)
 	a.r[1].where[0] = '\0';
 	assert_int_equal(pack(&a), 0);
 	fill(&a);
+	a.n = 2;
+	a.r[1].family = 5;
+	assert_int_equal(pack(&a), 0);
+	fill(&a);
 	a.n = IPC_NET_RELAYS_MAX + 1;
 	assert_int_equal(pack(&a), 0);
 
-	/* on the wire: count, state, address byte, length */
+	/* on the wire: count, state, family, address byte, length */
 	fill(&a);
 	a.n = 2;
 	len = pack(&a);
@@ -109,17 +116,21 @@ refusals(void **state)
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
 	buf[3 + 32] = 0;
-	buf[3 + 37] = 0x7f;		/* first address byte */
+	buf[3 + 35] = 5;		/* family */
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
-	buf[3 + 37] = 'x';
+	buf[3 + 35] = 0;
+	buf[3 + 56] = 0x7f;		/* first address byte */
+	rd_init(&r, buf, len);
+	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
+	buf[3 + 56] = 'x';
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), 0);
 	rd_init(&r, buf, len - 1);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
 	rd_init(&r, buf, len + 1);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
-	buf[3 + 35] = 0x02;		/* length 0x0205: past the max */
+	buf[3 + 54] = 0x02;		/* length 0x0205: past the max */
 	rd_init(&r, buf, len);
 	assert_int_equal(ipc_unpack_net_relays(&r, &b), -1);
 }
