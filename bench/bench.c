@@ -35,6 +35,7 @@
 #include <tox/tox.h>
 
 #include "bench/bench_msg.h"
+#include "bench/bench_relay.h"
 #include "bench/netns.h"
 #include "bench/run.h"
 #include "bench/table.h"
@@ -145,6 +146,18 @@ tcp_rtt_p99(const struct obs *o)
 }
 
 static double
+relay_mb_s(const struct obs *o)
+{
+	return o->relay_mb_s;
+}
+
+static double
+relay_kb_per_client(const struct obs *o)
+{
+	return o->relay_kb_per_client;
+}
+
+static double
 busy_friends(const struct obs *o)
 {
 	return o->busy_friends;
@@ -201,6 +214,9 @@ static struct figure msg_figures[] = {
 	{ "no UDP, one TCP relay: friend online (ms)", 0, tcp_online },
 	{ "no UDP, one TCP relay: round trip p50 (ms)", 2, tcp_rtt_p50 },
 	{ "no UDP, one TCP relay: round trip p99 (ms)", 2, tcp_rtt_p99 },
+	{ "relay server: one connection's throughput (MB/s)", 1,
+	    relay_mb_s },
+	{ "relay server: memory per client (kB)", 1, relay_kb_per_client },
 };
 
 #define NFIG	(sizeof(figures) / sizeof(figures[0]))
@@ -259,7 +275,13 @@ msg_notes(int farm)
 	    "with UDP off on all four (bulkhead --no-udp --tcp-relay,\n"
 	    "  libtoxcore udp_enabled false and the relay added), "
 	    "tox-bootstrapd's relay their only way; online means \"tcp\" "
-	    "here\n\n");
+	    "here\n");
+	printf("relay server: two clients of ours (netd/tcp_link over real "
+	    "sockets) through the libtoxcore column's tox-bootstrapd relay\n"
+	    "  and the bulkhead column's relay server (--tcp-port), one "
+	    "routed connection, %d MiB one way; memory: the relay\n"
+	    "  process's RSS growth for %d more clients that finish their "
+	    "handshake, per client\n\n", RELAY_BYTES >> 20, RELAY_IDLE);
 }
 
 static void
@@ -346,13 +368,26 @@ bench(int nrep, int only_msg, int farm)
 		snprintf(dir, sizeof(dir), "%s/r%d/msg", scratch, r + 1);
 		if (mkdir(dir, 0700) == -1)
 			err(1, "%s", dir);
-		if (msg_once(dir, r % 2, farm, obs[r]) == -1)
+		if (only_msg == 2) {
+			int	k;
+
+			for (k = 0; k < SIDES; k++) {
+				obs[r][k].online_ms = obs[r][k].rtt_p50_ms =
+				    obs[r][k].rtt_p99_ms =
+				    obs[r][k].mixed_p50_ms =
+				    obs[r][k].mixed_p99_ms =
+				    obs[r][k].msgs_per_s = RUN_NOT_MEASURED;
+				obs[r][k].busy_friends = -1;
+			}
+		} else if (msg_once(dir, r % 2, farm, obs[r]) == -1)
 			warnx("repeat %d: no issue 10 figures", r + 1);
 		snprintf(dir, sizeof(dir), "%s/r%d/tcp", scratch, r + 1);
 		if (mkdir(dir, 0700) == -1)
 			err(1, "%s", dir);
 		if (msg_once_tcp(dir, r % 2, obs[r]) == -1)
 			warnx("repeat %d: no TCP relay figures", r + 1);
+		if (relay_once(dir, obs[r]) == -1)
+			warnx("repeat %d: no relay server figures", r + 1);
 	}
 	if (!only_msg) {
 		notes(nrep);
@@ -397,9 +432,13 @@ main(void)
 		errx(1, "BENCH_REPEATS: 1 to %d", REPEATS_MAX);
 	if (f != NULL && ((farm = atoi(f)) < 1 || farm > MSG_FRIENDS_MAX))
 		errx(1, "BENCH_FRIENDS: 1 to %d", MSG_FRIENDS_MAX);
-	if (only != NULL && !(only_msg = strcmp(only, "msg") == 0))
-		errx(1, "BENCH_ONLY: \"msg\" (issue 10's figures alone) or "
-		    "unset");
+	if (only != NULL && strcmp(only, "msg") == 0)
+		only_msg = 1;
+	else if (only != NULL && strcmp(only, "tcp") == 0)
+		only_msg = 2;
+	else if (only != NULL)
+		errx(1, "BENCH_ONLY: \"msg\" (issue 10's and 11's figures), "
+		    "\"tcp\" (issue 11's alone) or unset");
 	msg_names(farm);
 	snprintf(name, sizeof(name), "bhbench-%d", (int)getpid());
 	if (netns_create(name) == -1)

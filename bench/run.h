@@ -51,6 +51,9 @@ struct obs {
 	double		tcp_online_ms;
 	double		tcp_rtt_p50_ms;
 	double		tcp_rtt_p99_ms;
+	/* the relay server (bench_relay.c): bootstrapd's or bulkhead's */
+	double		relay_mb_s;
+	double		relay_kb_per_client;
 };
 
 /* Each side's report of being on the DHT, of being announced (findable
