@@ -73,6 +73,19 @@ onion_relay_deadline(const struct onion_relay *o)
 	return o->rotate_at;
 }
 
+/* Sends what a step made (o->out), counted under slot. */
+static int
+relay_out(struct onion_relay *o, int slot)
+{
+	if (o->send(o->send_arg, &o->out.to, o->out.pkt, o->out.len) !=
+	    (int)o->out.len) {
+		o->st.send_failed++;
+		return -1;
+	}
+	o->st.relayed[slot]++;
+	return 0;
+}
+
 int
 onion_relay_handle(struct onion_relay *o, const struct ip_port *from,
     const uint8_t *pkt, size_t len, uint64_t now_ms)
@@ -86,13 +99,7 @@ onion_relay_handle(struct onion_relay *o, const struct ip_port *from,
 		o->st.dropped[slot]++;
 		return -1;
 	}
-	if (o->send(o->send_arg, &o->out.to, o->out.pkt, o->out.len) !=
-	    (int)o->out.len) {
-		o->st.send_failed++;
-		return -1;
-	}
-	o->st.relayed[slot]++;
-	return 0;
+	return relay_out(o, slot);
 }
 
 int
@@ -104,13 +111,7 @@ onion_relay_tcp(struct onion_relay *o, const struct ip_port *from,
 		o->st.dropped[ONION_SLOT_REQ_0]++;
 		return -1;
 	}
-	if (o->send(o->send_arg, &o->out.to, o->out.pkt, o->out.len) !=
-	    (int)o->out.len) {
-		o->st.send_failed++;
-		return -1;
-	}
-	o->st.relayed[ONION_SLOT_REQ_0]++;
-	return 0;
+	return relay_out(o, ONION_SLOT_REQ_0);
 }
 
 const struct onion_relay_stats *
