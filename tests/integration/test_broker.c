@@ -58,15 +58,31 @@ log_has(struct bh *b, const char *what)
 	return 0;
 }
 
+/*
+ * The role's pid once it has reported its sandbox (status shows it, so
+ * its namespaces are made); -1 if it never does.
+ */
 static pid_t
-role_pid(struct bh *b, const char *role)
+sandboxed_pid(struct bh *b, const char *role)
 {
-	json_t	*st;
-	pid_t	 pid;
+	uint64_t	 deadline = mono_ms() + T_REPLY;
+	json_t		*st, *r;
+	size_t		 i;
+	pid_t		 pid = -1;
 
-	assert_non_null(st = bh_cmd(b, "{\"cmd\":\"status\"}", T_REPLY));
-	pid = bh_role_pid(st, role);
-	json_decref(st);
+	while (pid == -1 && mono_ms() < deadline) {
+		assert_non_null(st = bh_cmd(b, "{\"cmd\":\"status\"}",
+		    T_REPLY));
+		json_array_foreach(json_object_get(st, "roles"), i, r)
+			if (strcmp(json_string_value(json_object_get(r,
+			    "role")), role) == 0 &&
+			    json_is_object(json_object_get(r, "sandbox")))
+				pid = (pid_t)json_integer_value(
+				    json_object_get(r, "pid"));
+		json_decref(st);
+		if (pid == -1)
+			(void)poll(NULL, 0, 100);
+	}
 	return pid;
 }
 
@@ -146,7 +162,8 @@ netd_has_its_own_namespace(void **state)
 	pid_t		netd;
 
 	assert_int_equal(bh_start(&b, args), 0);
-	netd = role_pid(&b, "netd");
+	/* its namespace is made as netd locks down: wait for its report */
+	netd = sandboxed_pid(&b, "netd");
 	assert_true(netd > 0);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)netd);
 	memset(mine, 0, sizeof(mine));
@@ -178,6 +195,7 @@ netd_calling_socket_is_killed(void **state)
 	    "netd");
 	assert_int_equal(json_integer_value(json_object_get(ev, "status")),
 	    -SIGSYS);
+	json_decref(ev);
 	bh_stop(&b);
 }
 

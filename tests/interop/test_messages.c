@@ -1017,7 +1017,7 @@ g_through_bulkhead_relay_server(void **state)
 	struct world	*w = &wg;
 	char		 port[32];
 	const char	*extra[] = { port, NULL };
-	json_t		*st;
+	json_t		*st, *ev;
 	const char	*k;
 	struct bh	*both[2];
 
@@ -1033,7 +1033,9 @@ g_through_bulkhead_relay_server(void **state)
 	if (k == NULL) {
 		/* netd has not reported yet: ask again once it has */
 		json_decref(st);
-		assert_non_null(bh_event(&rs, "dht", T_REPLY));
+		ev = bh_event(&rs, "dht", T_REPLY);
+		assert_non_null(ev);
+		json_decref(ev);
 		st = bh_call(&rs, json_pack("{s:s}", "cmd", "status"),
 		    T_REPLY);
 		k = json_string_value(json_object_get(json_object_get(st,

@@ -425,7 +425,7 @@ bh_group_setup(void **state)
 			k = NULL;
 		json_decref(st);
 		if (k == NULL)
-			(void)bh_read(&env.bh, 200);
+			json_decref(bh_read(&env.bh, 200));
 	}
 	return k != NULL ? 0 : -1;
 }
