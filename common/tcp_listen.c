@@ -1,6 +1,7 @@
 /* A relay server's listening socket: see tcp_listen.h. */
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <string.h>
@@ -20,6 +21,9 @@ try_bind(int v6, uint16_t port)
 	if (fd == -1)
 		return -1;
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* accepted sockets inherit it: netd may not setsockopt, and a relay
+	 * forwards small frames that must not wait for Nagle */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (v6) {
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero,
 		    sizeof(zero));

@@ -1,5 +1,7 @@
 /* The stream-socket broker: see broker.h. */
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -125,6 +127,9 @@ connect_begin(const struct sock_addr *a)
 	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, IPPROTO_TCP)) == -1)
 		return -1;
+	/* relay frames are small and timely; netd may not set it itself */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+	    sizeof(int));
 	if (connect(fd, (struct sockaddr *)&ss, slen) == -1 &&
 	    errno != EINPROGRESS) {
 		e = errno;
