@@ -124,6 +124,23 @@ path_build(struct onion_client *oc, struct oc_pathslot *s, unsigned idx,
 	return 0;
 }
 
+/*
+ * A path whose first node is a UDP node when the glue now names a relay
+ * for every new path (no UDP, a relay up): made before the relay came up,
+ * it reaches nothing.  Made again at once rather than after its uses time
+ * out, so the first announce after a relay comes up goes through it.
+ */
+static int
+path_stale(struct onion_client *oc, const struct oc_pathslot *s)
+{
+	struct ip_port	a;
+	uint8_t		pk[ONION_PK_LEN];
+
+	return s->num != 0 && s->p.ipp[0].family != IPP_RELAY &&
+	    oc->ops->tcp_entry != NULL &&
+	    oc->ops->tcp_entry(oc->arg, &a, pk) == 1;
+}
+
 uint32_t
 oc_path_get(struct onion_client *oc, struct oc_paths *ps, uint32_t num,
     uint64_t now, struct oc_path *out)
@@ -134,7 +151,8 @@ oc_path_get(struct onion_client *oc, struct oc_paths *ps, uint32_t num,
 	idx = num == OC_PATH_ANY ? randombytes_uniform(OC_PATHS) :
 	    num % OC_PATHS;
 	s = &ps->s[idx];
-	if (oc_path_timed_out(s, now) && path_build(oc, s, idx, now) == -1)
+	if ((oc_path_timed_out(s, now) || path_stale(oc, s)) &&
+	    path_build(oc, s, idx, now) == -1)
 		return 0;
 	if (s->used_times < OC_PATH_MAX_USES)
 		s->last_used = now;

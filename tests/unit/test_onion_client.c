@@ -708,6 +708,30 @@ oc_paths_through_tcp_relay(void **state)
 	world_free(w);
 }
 
+/*
+ * Paths made over UDP before a relay came up are made again through it
+ * at their next use, not after their uses time out: every request after
+ * the switch goes through the relay.
+ */
+static void
+oc_paths_move_to_relay_at_once(void **state)
+{
+	struct world	*w = world_new(16, 0);
+	unsigned	 i, first;
+
+	randombytes_buf(w->relay_pk, sizeof(w->relay_pk));
+	run_until(w, T0 + 5000);
+	assert_true(w->nsent > 0);
+	assert_int_equal(w->sent[0].path.ipp[0].family, IPP_V4);
+	w->tcp = 1;
+	first = w->nsent;
+	run_until(w, w->now + 40000);
+	assert_true(w->nsent > first);
+	for (i = first; i < w->nsent; i++)
+		assert_int_equal(w->sent[i].path.ipp[0].family, IPP_RELAY);
+	world_free(w);
+}
+
 static void
 oc_ping_ids_reused_over_same_path(void **state)
 {
@@ -1368,6 +1392,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(oc_self_announce_reaches_announced),
 		cmocka_unit_test(oc_paths_through_tcp_relay),
+		cmocka_unit_test(oc_paths_move_to_relay_at_once),
 		cmocka_unit_test(oc_ping_ids_reused_over_same_path),
 		cmocka_unit_test(oc_silent_node_times_out_and_is_replaced),
 		cmocka_unit_test(oc_self_schedule_follows_table),
