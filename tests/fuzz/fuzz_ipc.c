@@ -61,7 +61,7 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_nc_data		ncd;
 		struct ipc_nc_plain		ncp;
 		struct ipc_nc_addr		nca;
-		struct ipc_nc_path		ncp;
+		struct ipc_nc_path		ncpath;
 		struct ipc_net_relays		nrl;
 		struct ipc_chat_send		cs;
 		struct ipc_chat_id		cid;
@@ -138,7 +138,7 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_nc_data, ncd);
 	TRYV(ipc_unpack_nc_plain, ncp);
 	TRYV(ipc_unpack_nc_addr, nca);
-	TRYV(ipc_unpack_nc_path, ncp);
+	TRYV(ipc_unpack_nc_path, ncpath);
 	TRYV(ipc_unpack_net_relays, nrl);
 	TRYV(ipc_unpack_chat_send, cs);
 	TRYV(ipc_unpack_chat_id, cid);
