@@ -159,7 +159,7 @@ init(void)
 			    ROLE_FRONTEND, ROLE_KEYD))
 				types[s][ntypes[s]++] = (uint16_t)t;
 	}
-	net_relay_init(&kn, &kf);
+	net_relay_init(&kn, &kf, NULL);	/* no chatd here */
 	onion_ops_init(&kn, NULL);	/* no chatd here */
 	dhtpk_ops_init(&kn, NULL);
 }
