@@ -567,7 +567,8 @@ dht_good_nodes(const struct dht *d)
 }
 
 size_t
-dht_export_nodes(const struct dht *d, struct packed_node *out, size_t max)
+dht_export_recent(const struct dht *d, struct packed_node *out, size_t max,
+    uint64_t age_ms)
 {
 	const struct dht_client	*c;
 	const struct dht_assoc	*a;
@@ -576,9 +577,15 @@ dht_export_nodes(const struct dht *d, struct packed_node *out, size_t max)
 	for (i = 0; i < DHT_CLOSE_LEN && n < max; i++) {
 		c = &d->close[i];
 		a = c->a4.seen >= c->a6.seen ? &c->a4 : &c->a6;
-		if (dht_assoc_good(d, a) && ipp_to_node(&a->ipp, c->pk,
-		    &out[n]) == 0)
+		if (dht_assoc_good(d, a) && d->now < a->seen + age_ms &&
+		    ipp_to_node(&a->ipp, c->pk, &out[n]) == 0)
 			n++;
 	}
 	return n;
+}
+
+size_t
+dht_export_nodes(const struct dht *d, struct packed_node *out, size_t max)
+{
+	return dht_export_recent(d, out, max, DHT_BAD_NODE_MS);
 }

@@ -248,5 +248,12 @@ unsigned	 dht_get_close(const struct dht *, const uint8_t *target,
 /* Up to max good close-list nodes, for saving; returns how many. */
 size_t		 dht_export_nodes(const struct dht *, struct packed_node *,
 		    size_t max);
+/*
+ * The same, only nodes heard from within age_ms: the onion client's path
+ * pool wants nodes alive now, not the two minutes a silent node stays
+ * good.
+ */
+size_t		 dht_export_recent(const struct dht *, struct packed_node *,
+		    size_t max, uint64_t age_ms);
 
 #endif

@@ -26,6 +26,8 @@
 /* How long keyd may take to seal or open: an announce answer older than
  * the engine's sendback life is useless anyway. */
 #define KEYD_CALL_MS	OC_SENDBACK_LIFE_MS
+/* A DHT node heard from within a ping round and its timeout is alive. */
+#define NETD_OC_ALIVE_MS	(DHT_PING_INTERVAL_MS + DHT_PING_TIMEOUT_MS)
 
 static void	oc_rx(void *, const struct ip_port *, const uint8_t *, size_t);
 static void	oc_burst_end(void *);
@@ -442,22 +444,28 @@ feed_fn(struct timer *t)
 	struct packed_node	 pn[4 * NETD_OC_FEED_NODES];
 	struct ip_port		 a;
 	struct oc_status	 st;
+	uint64_t		 now = mono_ms();
 	size_t			 n, i, k;
 	unsigned		 b;
 
 	if (g.oc == NULL || d == NULL)
 		return;
-	n = dht_export_nodes(d, pn, sizeof(pn) / sizeof(pn[0]));
+	n = dht_export_recent(d, pn, sizeof(pn) / sizeof(pn[0]),
+	    NETD_OC_ALIVE_MS);
+	/* Every node heard from lately is live; a few new ones join. */
+	for (i = 0; i < n; i++)
+		onion_client_node_alive(g.oc, pn[i].pk, now);
 	for (k = 0; k < NETD_OC_FEED_NODES && n > 0; k++) {
 		i = randombytes_uniform((uint32_t)n);
 		if (ipp_from_node(&pn[i], &a) == 0)
-			(void)onion_client_add_node(g.oc, pn[i].pk, &a, 0);
+			(void)onion_client_add_node(g.oc, pn[i].pk, &a, 0,
+			    now);
 		pn[i] = pn[--n];
 	}
 	for (b = 0; b < d->n_boot; b++)
 		(void)onion_client_add_node(g.oc, d->boot[b].pk,
-		    &d->boot[b].ipp, 1);
-	onion_client_status(g.oc, mono_ms(), &st);
+		    &d->boot[b].ipp, 1, now);
+	onion_client_status(g.oc, now, &st);
 	timer_after(&g.feed, st.paths < NETD_OC_FEED_NODES ?
 	    NETD_OC_FEED_SHORT_MS : NETD_OC_FEED_MS);
 	rearm();

@@ -50,12 +50,24 @@ onion_client_data_pk(const struct onion_client *oc)
 
 int
 onion_client_add_node(struct onion_client *oc, const uint8_t pk[ONION_PK_LEN],
-    const struct ip_port *ipp, int bootstrap)
+    const struct ip_port *ipp, int bootstrap, uint64_t now)
 {
 	if (memcmp(pk, oc->dht_pk, ONION_PK_LEN) == 0 ||
 	    memcmp(pk, oc->self_pk, ONION_PK_LEN) == 0)
 		return -1;
-	return oc_pool_add(bootstrap ? &oc->pool_bs : &oc->pool, pk, ipp);
+	return oc_pool_add(bootstrap ? &oc->pool_bs : &oc->pool, pk, ipp,
+	    now);
+}
+
+void
+onion_client_node_alive(struct onion_client *oc,
+    const uint8_t pk[ONION_PK_LEN], uint64_t now)
+{
+	unsigned	i;
+
+	for (i = 0; i < oc->pool.count; i++)
+		if (memcmp(oc->pool.n[i].pk, pk, ONION_PK_LEN) == 0)
+			oc->pool.n[i].seen = now;
 }
 
 /* Index of the friend with real key pk, or -1. */
@@ -410,7 +422,7 @@ apply(struct onion_client *oc, struct oc_pend *p,
 	n->unanswered = 0;
 	n->path_num = num;
 	/* It answered through the onion: a good path node too (c-toxcore). */
-	(void)oc_pool_add(&oc->pool, p->node_pk, &p->node_ipp);
+	(void)oc_pool_add(&oc->pool, p->node_pk, &p->node_ipp, now);
  nodes:
 	ask_nodes(oc, l, f, res, from, now);
 	return 0;
@@ -583,6 +595,7 @@ onion_client_status(const struct onion_client *oc, uint64_t now,
 
 	memset(st, 0, sizeof(*st));
 	st->paths = oc->pool.count;
+	st->paths_live = oc_pool_live(&oc->pool, now);
 	for (i = 0; i < oc->self.cap; i++) {
 		n = &oc->self.n[i];
 		if (oc_node_timed_out(n, now))
@@ -594,12 +607,14 @@ onion_client_status(const struct onion_client *oc, uint64_t now,
 	/*
 	 * c-toxcore's onion_isconnected: an answer within 75 s, and stored
 	 * at half the live nodes, which are at least half of what the path
-	 * pool could give.
+	 * pool could give.  Unlike c-toxcore's, the pool counts only nodes
+	 * alive lately: a node that died stays in the ring, and in a small
+	 * network a few of them held "announced" back for good.
 	 */
 	if (!oc->recv_once || now >= oc->last_recv + OC_OFFLINE_MS ||
 	    oc->pool.count == 0)
 		return;
-	pnodes = oc->pool.count < OC_SELF_NODES ? oc->pool.count :
+	pnodes = st->paths_live < OC_SELF_NODES ? st->paths_live :
 	    OC_SELF_NODES;
 	st->announced = st->nodes > 0 && st->stored > 0 &&
 	    st->nodes / 2 <= st->stored && pnodes / 2 <= st->nodes;

@@ -34,6 +34,12 @@
 #include "netd/ipp.h"
 
 #define OC_POOL_MAX		32	/* path nodes, and as many bootstrap */
+/*
+ * A path node vouched for this recently is live: it counts towards how
+ * many announce nodes we should have, and paths prefer it.  Longer than
+ * the glue's slowest feed (a minute).
+ */
+#define OC_POOL_FRESH_MS	75000
 #define OC_PATHS		6
 #define OC_SELF_NODES		12
 #define OC_FRIEND_NODES		8
@@ -125,6 +131,7 @@ struct oc_ops {
 struct oc_pool_node {
 	uint8_t		pk[ONION_PK_LEN];
 	struct ip_port	ipp;
+	uint64_t	seen;	/* last vouched for: the DHT, or an answer */
 };
 
 struct oc_pool {
@@ -229,6 +236,7 @@ struct oc_status {
 	unsigned	nodes;		/* live announce nodes */
 	unsigned	stored;		/* of which hold our announcement */
 	unsigned	paths;		/* path nodes known, bootstrap apart */
+	unsigned	paths_live;	/* of which vouched for lately */
 };
 
 /*
@@ -244,13 +252,19 @@ void		 onion_client_free(struct onion_client *);
 const uint8_t	*onion_client_data_pk(const struct onion_client *);
 
 /*
- * A path node (a DHT node or, bootstrap set, a bootstrap node).  When the
- * pool is full the oldest goes.  0, or -1 for an unset address or our own
- * key.
+ * A path node (a DHT node or, bootstrap set, a bootstrap node), vouched
+ * for as alive at now.  When the pool is full the oldest goes.  0, or -1
+ * for an unset address or our own key.
  */
 int		 onion_client_add_node(struct onion_client *,
 		    const uint8_t pk[ONION_PK_LEN], const struct ip_port *,
-		    int bootstrap);
+		    int bootstrap, uint64_t now_ms);
+/*
+ * Path node pk is alive at now (the DHT heard from it): it counts as
+ * live again if it is in the pool; nothing is added.
+ */
+void		 onion_client_node_alive(struct onion_client *,
+		    const uint8_t pk[ONION_PK_LEN], uint64_t now_ms);
 
 /* Friends by real key.  add: 0, or -1 if the table is full. */
 int		 onion_client_friend_add(struct onion_client *,

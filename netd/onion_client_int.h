@@ -22,7 +22,10 @@ int	oc_connected(const struct onion_client *, uint64_t now);
 
 /* onion_paths.c: the pool of path nodes and the path sets. */
 int	oc_pool_add(struct oc_pool *, const uint8_t pk[ONION_PK_LEN],
-	    const struct ip_port *);
+	    const struct ip_port *, uint64_t now);
+/* Pool nodes vouched for within OC_POOL_FRESH_MS of now. */
+unsigned oc_pool_live(const struct oc_pool *, uint64_t now);
+int	oc_pool_node_live(const struct oc_pool_node *, uint64_t now);
 int	oc_path_timed_out(const struct oc_pathslot *, uint64_t now);
 int	oc_path_exists(const struct oc_paths *, uint32_t num, uint64_t now);
 /*

@@ -13,7 +13,7 @@
 
 int
 oc_pool_add(struct oc_pool *pool, const uint8_t pk[ONION_PK_LEN],
-    const struct ip_port *ipp)
+    const struct ip_port *ipp, uint64_t now)
 {
 	unsigned	i;
 
@@ -22,14 +22,32 @@ oc_pool_add(struct oc_pool *pool, const uint8_t pk[ONION_PK_LEN],
 	for (i = 0; i < pool->count; i++)
 		if (memcmp(pool->n[i].pk, pk, ONION_PK_LEN) == 0) {
 			pool->n[i].ipp = *ipp;
+			pool->n[i].seen = now;
 			return 0;
 		}
 	memcpy(pool->n[pool->next].pk, pk, ONION_PK_LEN);
 	pool->n[pool->next].ipp = *ipp;
+	pool->n[pool->next].seen = now;
 	pool->next = (pool->next + 1) % OC_POOL_MAX;
 	if (pool->count < OC_POOL_MAX)
 		pool->count++;
 	return 0;
+}
+
+int
+oc_pool_node_live(const struct oc_pool_node *n, uint64_t now)
+{
+	return now < n->seen + OC_POOL_FRESH_MS;
+}
+
+unsigned
+oc_pool_live(const struct oc_pool *pool, uint64_t now)
+{
+	unsigned	i, n = 0;
+
+	for (i = 0; i < pool->count; i++)
+		n += oc_pool_node_live(&pool->n[i], now);
+	return n;
 }
 
 int
@@ -58,20 +76,27 @@ oc_path_exists(const struct oc_paths *ps, uint32_t num, uint64_t now)
 }
 
 /*
- * Candidates: the path nodes, or with fewer than three of them the
- * bootstrap nodes too (a young client knows little else).
+ * Candidates: the live path nodes; with fewer than three of them the
+ * bootstrap nodes too (a young client knows little else); with none of
+ * either, every path node, vouched for lately or not.
  */
 static unsigned
-candidates(const struct onion_client *oc, const struct oc_pool_node **c)
+candidates(const struct onion_client *oc, const struct oc_pool_node **c,
+    uint64_t now)
 {
 	unsigned	i, n = 0;
 
 	for (i = 0; i < oc->pool.count; i++)
-		c[n++] = &oc->pool.n[i];
+		if (oc_pool_node_live(&oc->pool.n[i], now))
+			c[n++] = &oc->pool.n[i];
 	if (n >= 3)
 		return n;
 	for (i = 0; i < oc->pool_bs.count; i++)
 		c[n++] = &oc->pool_bs.n[i];
+	if (n > 0)
+		return n;
+	for (i = 0; i < oc->pool.count; i++)
+		c[n++] = &oc->pool.n[i];
 	return n;
 }
 
@@ -94,7 +119,7 @@ path_build(struct onion_client *oc, struct oc_pathslot *s, unsigned idx,
 	unsigned			 n, k, tries;
 	uint32_t			 r;
 
-	if ((n = candidates(oc, c)) == 0)
+	if ((n = candidates(oc, c, now)) == 0)
 		return -1;
 	memset(&s->p, 0, sizeof(s->p));
 	k = 0;

@@ -154,7 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < 4; i++) {
 		memset(pk, (int)i + 1, sizeof(pk));
 		ipp.ip[3] = (uint8_t)i;
-		(void)onion_client_add_node(oc, pk, &ipp, 0);
+		(void)onion_client_add_node(oc, pk, &ipp, 0, now);
 	}
 	memset(pk, 0x42, sizeof(pk));
 	(void)onion_client_friend_add(oc, pk);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -38,6 +39,7 @@ struct fnode {
 	struct ip_port	ipp;
 	int		silent;
 	int		nostore;	/* answers, never stores */
+	int		dead;		/* neither answers nor relays */
 	struct store	st[8];
 	unsigned	requests;
 };
@@ -414,7 +416,7 @@ world_new(unsigned nodes, int bootstrap)
 	assert_non_null(w->oc);
 	for (i = 0; i < nodes; i++)
 		assert_int_equal(onion_client_add_node(w->oc, w->n[i].pk,
-		    &w->n[i].ipp, bootstrap), 0);
+		    &w->n[i].ipp, bootstrap, w->now), 0);
 	return w;
 }
 
@@ -536,6 +538,19 @@ answer(struct world *w, struct sent *s, uint8_t *out)
 }
 
 /* keyd and the network do their part until nothing is left to do. */
+/* A path through a dead node loses what it carries. */
+static int
+path_dead(struct world *w, const struct oc_path *p)
+{
+	const struct fnode	*fn;
+	unsigned		 i;
+
+	for (i = 0; i < 3; i++)
+		if ((fn = node_by_ipp(w, &p->ipp[i])) != NULL && fn->dead)
+			return 1;
+	return 0;
+}
+
 static void
 pump(struct world *w)
 {
@@ -582,7 +597,7 @@ pump(struct world *w)
 			d = node_by_ipp(w, &s->dest);
 			assert_non_null(d);
 			d->requests++;
-			if (d->silent)
+			if (d->silent || d->dead || path_dead(w, &s->path))
 				continue;
 			len = answer(w, s, resp);
 			(void)onion_client_handle(w->oc, &s->path.ipp[0], resp,
@@ -1222,6 +1237,55 @@ oc_one_node_network(void **state)
 	world_free(w);
 }
 
+/*
+ * A small network where most path nodes died: the pool still names them
+ * (a ring forgets nothing), but they are not vouched for any more, so two
+ * live nodes that store us are enough to be announced.  With c-toxcore's
+ * rule, counting every pool node, this was never so: the stall seen in
+ * the interop tests, where earlier worlds' peers had died.
+ */
+static void
+oc_dead_path_nodes_stop_counting(void **state)
+{
+	struct world	*w = world_new(8, 0);
+	struct oc_status st;
+	uint64_t	 end = T0 + OC_POOL_FRESH_MS + 60000;
+	unsigned	 i;
+
+	for (i = 2; i < w->nn; i++)
+		w->n[i].dead = 1;
+	run_until(w, T0 + 20000);
+	onion_client_status(w->oc, w->now, &st);
+	assert_int_equal(st.paths, 8);
+	assert_false(st.announced);
+	while (w->now < end && !st.announced) {
+		/* the DHT hears from the live ones, as netd's feed says */
+		onion_client_node_alive(w->oc, w->n[0].pk, w->now);
+		onion_client_node_alive(w->oc, w->n[1].pk, w->now);
+		run_until(w, w->now + 2000);
+		onion_client_status(w->oc, w->now, &st);
+	}
+	assert_true(st.announced);
+	/* Not before the dead ones went stale. */
+	assert_true(w->now >= T0 + OC_POOL_FRESH_MS);
+	/* Soon both live nodes hold us. */
+	for (i = 0; i < 15; i++) {
+		onion_client_node_alive(w->oc, w->n[0].pk, w->now);
+		onion_client_node_alive(w->oc, w->n[1].pk, w->now);
+		run_until(w, w->now + 2000);
+	}
+	onion_client_status(w->oc, w->now, &st);
+	assert_true(st.announced);
+	assert_int_equal(st.nodes, 2);
+	assert_int_equal(st.stored, 2);
+	assert_int_equal(st.paths_live, 2);
+	/* A node vouched for again counts again. */
+	onion_client_node_alive(w->oc, w->n[5].pk, w->now);
+	onion_client_status(w->oc, w->now, &st);
+	assert_int_equal(st.paths_live, 3);
+	world_free(w);
+}
+
 static void
 oc_data_in(void **state)
 {
@@ -1269,7 +1333,8 @@ oc_memory_fixed(void **state)
 	for (i = 0; i < 100; i++) {
 		crypto_box_keypair(pk, sk);
 		ipp.ip[3] = (uint8_t)i;
-		assert_int_equal(onion_client_add_node(w->oc, pk, &ipp, 0), 0);
+		assert_int_equal(onion_client_add_node(w->oc, pk, &ipp, 0,
+		    w->now), 0);
 		if (i == 0)
 			memcpy(first, pk, 32);
 		memcpy(last, pk, 32);
@@ -1278,13 +1343,16 @@ oc_memory_fixed(void **state)
 	/* The oldest went, the newest stayed; the same key twice is one. */
 	for (i = 0; i < OC_POOL_MAX; i++)
 		assert_memory_not_equal(w->oc->pool.n[i].pk, first, 32);
-	assert_int_equal(onion_client_add_node(w->oc, last, &ipp, 0), 0);
+	assert_int_equal(onion_client_add_node(w->oc, last, &ipp, 0, w->now),
+	    0);
 	assert_int_equal(w->oc->pool.count, OC_POOL_MAX);
 	/* Our own keys and unset addresses are refused. */
-	assert_int_equal(onion_client_add_node(w->oc, w->self_pk, &ipp, 0), -1);
-	assert_int_equal(onion_client_add_node(w->oc, w->dht_pk, &ipp, 0), -1);
+	assert_int_equal(onion_client_add_node(w->oc, w->self_pk, &ipp, 0,
+	    w->now), -1);
+	assert_int_equal(onion_client_add_node(w->oc, w->dht_pk, &ipp, 0,
+	    w->now), -1);
 	memset(&ipp, 0, sizeof(ipp));
-	assert_int_equal(onion_client_add_node(w->oc, pk, &ipp, 1), -1);
+	assert_int_equal(onion_client_add_node(w->oc, pk, &ipp, 1, w->now), -1);
 	/* Friends: a fixed table. */
 	for (i = 0; i < OC_FRIENDS_MAX; i++) {
 		crypto_box_keypair(pk, sk);
@@ -1402,6 +1470,7 @@ main(void)
 		cmocka_unit_test(oc_hostile_responses_change_nothing),
 		cmocka_unit_test(oc_answer_taken_once),
 		cmocka_unit_test(oc_one_node_network),
+		cmocka_unit_test(oc_dead_path_nodes_stop_counting),
 		cmocka_unit_test(oc_data_in),
 		cmocka_unit_test(oc_memory_fixed),
 		cmocka_unit_test(oc_pending_table_evicts),
