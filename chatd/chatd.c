@@ -15,6 +15,7 @@
 
 #include "chatd/dhtpk_in.h"
 #include "chatd/fconn.h"
+#include "chatd/file_ops.h"
 #include "chatd/friend_ops.h"
 #include "chatd/history_note.h"
 #include "chatd/messenger.h"
@@ -40,7 +41,8 @@ static const struct chan_tables from_keyd = {
 	  &messenger_from_keyd, &history_note_from_keyd }
 };
 static const struct chan_tables from_frontend = {
-	{ &friend_ops_from_frontend, &messenger_from_frontend }
+	{ &friend_ops_from_frontend, &messenger_from_frontend,
+	  &file_ops_from_frontend }
 };
 static const struct chan_tables from_peer = { { NULL } };
 
@@ -95,6 +97,7 @@ main(int argc, char *argv[])
 	rt_lockdown(&rt, &sb);
 	friend_ops_init(&ch_keyd, &ch_frontend);
 	messenger_init(&ch_keyd, &ch_frontend);
+	file_ops_init(&ch_frontend);
 	history_note_init(&ch_keyd);
 	rt_open_peer(&ch_keyd, FD_CHATD_KEYD, ROLE_KEYD, &from_keyd,
 	    peer_closed);

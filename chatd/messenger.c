@@ -411,8 +411,8 @@ messenger_forget(unsigned number, const uint8_t *pk)
 
 /* The frontend's rows. */
 
-static int
-resolve(const struct ipc_friend_remove *ref)
+int
+messenger_resolve(const struct ipc_friend_remove *ref)
 {
 	struct friend	*f;
 	int		 n;
@@ -478,7 +478,7 @@ on_send(struct chan *c, struct ipc_msg *m, struct rd *r)
 
 	if (ipc_unpack_chat_send(r, &s) == -1)
 		return -1;
-	if ((n = resolve(&s.ref)) == -1) {
+	if ((n = messenger_resolve(&s.ref)) == -1) {
 		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_NOTFOUND,
 		    "no such friend");
 		goto out;
@@ -523,7 +523,7 @@ on_typing(struct chan *c, struct ipc_msg *m, struct rd *r)
 
 	if (ipc_unpack_chat_typing(r, &t) == -1)
 		return -1;
-	if ((n = resolve(&t.ref)) == -1)
+	if ((n = messenger_resolve(&t.ref)) == -1)
 		return chan_reply_error(c, m->hdr.id, IPC_ERR_NOTFOUND,
 		    "no such friend"), 0;
 	if (peers[n].typing != t.typing) {

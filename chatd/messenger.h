@@ -27,12 +27,16 @@
 #include <stdint.h>
 
 #include "ipc/chan.h"
+#include "ipc/msg_friend.h"
 
 #define OUTBOX_CHATD_MAX	1024	/* as keyd's outbox */
 
 void	messenger_init(struct chan *keyd, struct chan *frontend);
 /* Messages waiting in the outbox for friend number n. */
 unsigned chatd_outbox_count(unsigned number);
+/* The number of the friend a frontend request names (accepted, not a
+ * pending request), or -1. */
+int	messenger_resolve(const struct ipc_friend_remove *);
 /* Whether friend n is online (its ONLINE came in this session). */
 int	messenger_online(unsigned number);
 /* A friend was removed: its outbox goes (keyd drops its copy). */

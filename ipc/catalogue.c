@@ -21,6 +21,7 @@
 #include "ipc/msg_onion.h"
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
+#include "ipc/msg_xfer.h"
 
 #define E(a, b)		IPC_EDGE(ROLE_##a, ROLE_##b)
 /* Both directions of a channel. */
@@ -438,6 +439,23 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "a page of the history, newest first, and the next cursor",
 	    E(KEYD, FRONTEND), IPC_HISTORY_ANS_MIN, IPC_HISTORY_ANS_MAX,
 	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER | IPC_S_SECRET },
+	[IPC_FILE_SEND] = { "FILE_SEND",
+	    "offer a file to a friend: friend, kind, size, name; its fd",
+	    E(FRONTEND, CHATD), IPC_FILE_SEND_MIN, IPC_FILE_SEND_MAX,
+	    IPC_FD_REQUIRED, { IPC_FILE_ANS, IPC_ERROR }, IPC_S_SECRET },
+	[IPC_FILE_ANS] = { "FILE_ANS",
+	    "a file transfer's friend and number",
+	    E(CHATD, FRONTEND), IPC_FILE_ANS_LEN, IPC_FILE_ANS_LEN,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
+	[IPC_FILE_CTL] = { "FILE_CTL",
+	    "accept (with the fd to write), decline, pause, resume, cancel",
+	    E(FRONTEND, CHATD), IPC_FILE_CTL_LEN, IPC_FILE_CTL_LEN,
+	    IPC_FD_OPTIONAL, { IPC_FILE_ANS, IPC_ERROR } },
+	[IPC_FILE_EVENT] = { "FILE_EVENT",
+	    "a transfer's news: offer (name), accepted, paused, progress, "
+	    "done (sha256), cancelled (why)",
+	    E(CHATD, FRONTEND), IPC_FILE_EVENT_MIN, IPC_FILE_EVENT_MAX,
+	    IPC_FD_NONE, { 0 }, IPC_S_SECRET },
 
 	/* Stream sockets, brokered by the supervisor. */
 	[IPC_SOCK_OPEN] = { "SOCK_OPEN",

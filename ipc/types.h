@@ -149,6 +149,10 @@ enum ipc_type {
 	IPC_HISTORY_ON		= 268,	/* keyd -> chatd: history on or off */
 	IPC_HISTORY_REQ		= 269,	/* frontend -> keyd: a friend's past */
 	IPC_HISTORY_ANS		= 270,	/* a page of it, newest first */
+	IPC_FILE_SEND		= 271,	/* frontend -> chatd: offer a file */
+	IPC_FILE_ANS		= 272,	/* its number */
+	IPC_FILE_CTL		= 273,	/* frontend -> chatd: accept, pause.. */
+	IPC_FILE_EVENT		= 274,	/* chatd -> frontend: offer, done.. */
 	IPC_AREA_CHAT_LAST	= 319,
 	/*
 	 * Stream sockets: netd, in an empty network namespace, asks the

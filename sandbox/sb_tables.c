@@ -111,6 +111,15 @@ static const struct sc_rule sc_netd[] = {
 };
 
 /*
+ * chatd: the files it sends and receives arrive as descriptors (the
+ * supervisor opened them for the frontend); it reads and writes them at
+ * offsets, and opens nothing.
+ */
+static const struct sc_rule sc_chatd[] = {
+	ALLOW(pread64), ALLOW(pwrite64),
+};
+
+/*
  * frontend: no file at all.  The passphrase file and the export and
  * import targets arrive as descriptors; lseek() rewinds the import fd
  * (frontend/profile_flow.c) and takes no path.  stdio's stdout buffer is
@@ -167,9 +176,8 @@ static const struct sc_table sc_tables[ROLE_MAX] = {
 	[ROLE_NETD] = { "netd", sc_netd, NITEMS(sc_netd) },
 	/* Codecs are set up before lockdown and run single-threaded (no
 	 * clone); encoding and decoding need nothing beyond the base. */
-	/* chatd parses friends' data: nothing but the base, no path, no
-	 * socket; its files will arrive as descriptors. */
-	[ROLE_CHATD] = { "chatd", NULL, 0 },
+	/* chatd parses friends' data: no path, no socket. */
+	[ROLE_CHATD] = { "chatd", sc_chatd, NITEMS(sc_chatd) },
 	[ROLE_MEDIAD] = { "mediad", NULL, 0 },
 	[ROLE_FRONTEND] = { "frontend", sc_frontend, NITEMS(sc_frontend) },
 	[ROLE_FETCHD] = { "fetchd", sc_fetchd, NITEMS(sc_fetchd) },

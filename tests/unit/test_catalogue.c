@@ -26,6 +26,7 @@
 #include "ipc/msg_nodes.h"
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
+#include "ipc/msg_xfer.h"
 
 static const uint16_t every_type[] = {
 #define X(t)	t,
@@ -138,8 +139,8 @@ answers_are_answers_and_travel_back(void **state)
 	assert_false(ipc_answers(IPC_NET_STATUS, IPC_OK));
 }
 
-/* Passphrases, keys and the words of a conversation are wiped after
- * dispatch. */
+/* Passphrases, keys, the words of a conversation and the names of files
+ * are wiped after dispatch. */
 static void
 secrets_and_words_are_secret(void **state)
 {
@@ -147,7 +148,7 @@ secrets_and_words_are_secret(void **state)
 	    IPC_PROFILE_CREATE, IPC_PROFILE_IMPORT, IPC_PROFILE_EXPORT,
 	    IPC_PASSWD, IPC_NET_DHT_KEY, IPC_NC_PLAIN_IN, IPC_NC_PLAIN_OUT,
 	    IPC_CHAT_SEND, IPC_CHAT_MESSAGE, IPC_OUTBOX_PUT, IPC_OUTBOX_LOAD,
-	    IPC_HISTORY_PUT, IPC_HISTORY_ANS };
+	    IPC_HISTORY_PUT, IPC_HISTORY_ANS, IPC_FILE_SEND, IPC_FILE_EVENT };
 	unsigned	t;
 	size_t		i;
 	int		want;
@@ -490,6 +491,52 @@ pk_sock_opened(int big)
 
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_sock_opened(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_file_send(int big)
+{
+	struct ipc_file_send	m = { .size = 1,
+	    .name_len = big ? XFER_NAME_MAX : 0 };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_send(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_file_ans(int big)
+{
+	struct ipc_file_ans	m = { .file = XFER_NUM_IN(255) };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_ans(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_file_ctl(int big)
+{
+	struct ipc_file_ctl	m = { .op = XFER_ACCEPT };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_ctl(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_file_event(int big)
+{
+	struct ipc_file_event	m = { .what = XFER_EV_OFFER,
+	    .name_len = big ? XFER_NAME_MAX : 0 };
+	struct wr		w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_event(&w, &m);
 	return done(&w);
 }
 
@@ -1254,6 +1301,10 @@ static const struct {
 	{ IPC_HISTORY_ANS, pk_history_ans },
 	{ IPC_SOCK_OPEN, pk_sock_open },
 	{ IPC_SOCK_OPENED, pk_sock_opened },
+	{ IPC_FILE_SEND, pk_file_send },
+	{ IPC_FILE_ANS, pk_file_ans },
+	{ IPC_FILE_CTL, pk_file_ctl },
+	{ IPC_FILE_EVENT, pk_file_event },
 };
 
 static void

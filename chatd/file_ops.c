@@ -1,0 +1,424 @@
+/* chatd's file transfers seen from the user: see file_ops.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "chatd/file_ops.h"
+#include "chatd/files.h"
+#include "chatd/friend_ops.h"
+#include "chatd/friends.h"
+#include "chatd/messenger.h"
+#include "common/log.h"
+#include "common/mono.h"
+#include "ipc/msg_core.h"
+#include "ipc/msg_xfer.h"
+
+/* A transfer that has a descriptor: ours offered, or theirs accepted. */
+struct xf {
+	int				fd;
+	uint64_t			hashed;	/* bytes hashed, from 0 */
+	int				gap;	/* not hashed in order */
+	crypto_hash_sha256_state	sha;
+	uint64_t			ev_ms, ev_pos;	/* last PROGRESS */
+};
+
+/* A friend's transfers, allocated with its first. */
+struct xf_friend {
+	struct xf	*t[2][FTX_SLOTS];	/* [out][slot] */
+	unsigned	 n;
+};
+
+static struct xf_friend	*xff[FRIEND_NUM_MAX];
+static struct chan	*to_frontend;
+
+static struct xf *
+xf_get(unsigned friend, int out, unsigned slot)
+{
+	if (friend >= FRIEND_NUM_MAX || xff[friend] == NULL ||
+	    slot >= FTX_SLOTS)
+		return NULL;
+	return xff[friend]->t[out != 0][slot];
+}
+
+static struct xf *
+xf_new(unsigned friend, int out, unsigned slot, int fd, uint64_t at)
+{
+	struct xf	*x;
+
+	if (xff[friend] == NULL &&
+	    (xff[friend] = calloc(1, sizeof(*xff[friend]))) == NULL)
+		return NULL;
+	if (xff[friend]->t[out != 0][slot] != NULL ||
+	    (x = calloc(1, sizeof(*x))) == NULL)
+		return NULL;
+	x->fd = fd;
+	x->gap = at != 0;
+	crypto_hash_sha256_init(&x->sha);
+	x->ev_ms = mono_ms();
+	x->ev_pos = at;
+	xff[friend]->t[out != 0][slot] = x;
+	xff[friend]->n++;
+	return x;
+}
+
+static void
+xf_free(unsigned friend, int out, unsigned slot)
+{
+	struct xf	*x = xf_get(friend, out, slot);
+
+	if (x == NULL)
+		return;
+	close(x->fd);
+	free(x);
+	xff[friend]->t[out != 0][slot] = NULL;
+	if (--xff[friend]->n == 0) {
+		free(xff[friend]);
+		xff[friend] = NULL;
+	}
+}
+
+/* Bytes at off pass: hashed if they continue what was hashed. */
+static void
+xf_hash(struct xf *x, uint64_t off, const uint8_t *p, size_t n)
+{
+	if (off == x->hashed) {
+		crypto_hash_sha256_update(&x->sha, p, n);
+		x->hashed += n;
+	} else if (off > x->hashed)
+		x->gap = 1;
+	/* below: read again after a refused send, hashed already */
+}
+
+/* The digest of the whole file: read back if it was not seen in order. */
+static int
+xf_digest(struct xf *x, uint8_t out[XFER_SHA256_LEN])
+{
+	uint8_t		buf[65536];
+	uint64_t	off = 0;
+	ssize_t		n;
+
+	if (x->gap) {
+		crypto_hash_sha256_init(&x->sha);
+		while ((n = pread(x->fd, buf, sizeof(buf), (off_t)off)) != 0) {
+			if (n == -1) {
+				if (errno == EINTR)
+					continue;
+				return -1;
+			}
+			crypto_hash_sha256_update(&x->sha, buf, (size_t)n);
+			off += (uint64_t)n;
+		}
+	}
+	crypto_hash_sha256_final(&x->sha, out);
+	return 0;
+}
+
+/* The hooks of chatd/files.h. */
+
+static ssize_t
+io_read(unsigned friend, unsigned slot, uint64_t off, uint8_t *buf,
+    size_t max)
+{
+	struct xf	*x = xf_get(friend, 1, slot);
+	size_t		 got = 0;
+	ssize_t		 n;
+
+	if (x == NULL)
+		return -1;
+	while (got < max) {
+		n = pread(x->fd, buf + got, max - got, (off_t)(off + got));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;		/* the end (a stream's, or a lie) */
+		got += (size_t)n;
+	}
+	xf_hash(x, off, buf, got);
+	return (ssize_t)got;
+}
+
+static int
+io_write(unsigned friend, unsigned slot, uint64_t off, const uint8_t *p,
+    size_t len)
+{
+	struct xf	*x = xf_get(friend, 0, slot);
+	size_t		 put = 0;
+	ssize_t		 n;
+
+	if (x == NULL)
+		return -1;
+	while (put < len) {
+		n = pwrite(x->fd, p + put, len - put, (off_t)(off + put));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		put += (size_t)n;
+	}
+	xf_hash(x, off, p, len);
+	return 0;
+}
+
+static const uint8_t why_map[] = {
+	[FTX_WHY_NONE] = XFER_WHY_NONE,
+	[FTX_WHY_PEER] = XFER_WHY_FRIEND,
+	[FTX_WHY_LIE] = XFER_WHY_TOO_LONG,
+	[FTX_WHY_SHORT] = XFER_WHY_TRUNCATED,
+	[FTX_WHY_IO] = XFER_WHY_IO,
+	[FTX_WHY_OFFLINE] = XFER_WHY_OFFLINE,
+};
+
+static void
+send_event(const struct ipc_file_event *e)
+{
+	static uint8_t	buf[IPC_FILE_EVENT_MAX];
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_event(&w, e);
+	(void)chan_send_wr(to_frontend, IPC_FILE_EVENT, 0, &w);
+	explicit_bzero(buf, w.len);
+}
+
+/* PROGRESS, unless one went less than FILE_PROGRESS_MS ago. */
+static int
+progress_due(struct xf *x, uint64_t pos, struct ipc_file_event *e)
+{
+	uint64_t	now = mono_ms(), dt;
+
+	if (x == NULL || now < x->ev_ms + FILE_PROGRESS_MS)
+		return 0;
+	dt = now - x->ev_ms;
+	e->rate = pos > x->ev_pos ? (pos - x->ev_pos) * 1000 / dt : 0;
+	x->ev_ms = now;
+	x->ev_pos = pos;
+	return 1;
+}
+
+static void
+io_event(unsigned friend, const struct ftx_event *ev)
+{
+	static struct ipc_file_event	 e;
+	struct friend			*f;
+	struct xf			*x;
+	unsigned			 slot = ev->slot;
+
+	if ((f = friends_get(friend_ops_friends(), friend)) == NULL)
+		return;
+	x = xf_get(friend, ev->out, slot);
+	memset(&e, 0, sizeof(e));
+	e.number = (uint16_t)friend;
+	memcpy(e.pk, f->pk, sizeof(e.pk));
+	e.file = ev->out ? XFER_NUM_OUT(slot) : XFER_NUM_IN(slot);
+	e.pos = ev->pos;
+	e.size = ev->size;
+	switch (ev->type) {
+	case FTX_EV_OFFER:
+		if (!to_frontend->open) {
+			/* nobody to ask: declined, as c-toxcore's
+			 * clients do without a handler */
+			(void)ftx_kill(files_ftx(friend), 0, slot);
+			return;
+		}
+		e.what = XFER_EV_OFFER;
+		e.kind = ev->req->kind;
+		e.size = ev->req->size;
+		e.name_len = ev->req->name_len;
+		memcpy(e.name, ev->req->name, ev->req->name_len);
+		break;
+	case FTX_EV_ACCEPTED:
+		e.what = XFER_EV_ACCEPTED;
+		break;
+	case FTX_EV_PAUSED:
+		e.what = XFER_EV_PAUSED;
+		break;
+	case FTX_EV_RESUMED:
+		e.what = XFER_EV_RESUMED;
+		break;
+	case FTX_EV_KILLED:
+		e.what = XFER_EV_CANCELLED;
+		e.why = ev->why < sizeof(why_map) ? why_map[ev->why] :
+		    XFER_WHY_NONE;
+		xf_free(friend, ev->out, slot);
+		break;
+	case FTX_EV_PROGRESS:
+		if (!progress_due(x, ev->pos, &e))
+			return;
+		e.what = XFER_EV_PROGRESS;
+		break;
+	case FTX_EV_DONE:
+		e.what = XFER_EV_DONE;
+		e.size = ev->pos;
+		if (x != NULL && xf_digest(x, e.sha256) == -1)
+			log_warnx("friend %u: file %u: cannot read it back to "
+			    "hash it", friend, (unsigned)e.file);
+		xf_free(friend, ev->out, slot);
+		break;
+	default:
+		return;
+	}
+	send_event(&e);
+	explicit_bzero(&e, sizeof(e));
+}
+
+static const struct files_io hooks = { io_read, io_write, io_event };
+
+/* The frontend's rows. */
+
+static void
+answer(struct chan *c, uint32_t id, unsigned friend, uint32_t file)
+{
+	struct ipc_file_ans	 a;
+	struct friend		*f = friends_get(friend_ops_friends(), friend);
+	uint8_t			 buf[IPC_FILE_ANS_LEN];
+	struct wr		 w;
+
+	memset(&a, 0, sizeof(a));
+	a.number = (uint16_t)friend;
+	if (f != NULL)
+		memcpy(a.pk, f->pk, sizeof(a.pk));
+	a.file = file;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_ans(&w, &a);
+	(void)chan_send_wr(c, IPC_FILE_ANS, id, &w);
+}
+
+/* The friend's engine, or an answer saying why there is none. */
+static struct ftx *
+engine(struct chan *c, uint32_t id, const struct ipc_friend_remove *ref,
+    int *friend)
+{
+	struct ftx	*e;
+
+	if ((*friend = messenger_resolve(ref)) == -1) {
+		(void)chan_reply_error(c, id, IPC_ERR_NOTFOUND,
+		    "no such friend");
+		return NULL;
+	}
+	if ((e = files_ftx((unsigned)*friend)) == NULL)
+		(void)chan_reply_error(c, id, IPC_ERR_STATE,
+		    "the friend is not online");
+	return e;
+}
+
+static int
+on_file_send(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	static struct ipc_file_send	 s;
+	uint8_t				 id[FILE_ID_LEN];
+	struct ftx			*e;
+	int				 n, slot;
+
+	if (ipc_unpack_file_send(r, &s) == -1)
+		return -1;
+	if ((e = engine(c, m->hdr.id, &s.ref, &n)) == NULL)
+		goto out;
+	if (s.kind != FILE_KIND_DATA) {
+		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_INVALID,
+		    "only data files are sent this way");
+		goto out;
+	}
+	/* a random id: nobody can link two offers of one file */
+	randombytes_buf(id, sizeof(id));
+	if ((slot = ftx_offer(e, s.kind, s.size, id, s.name,
+	    s.name_len)) == -1) {
+		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,
+		    "256 files are on their way to this friend already");
+		goto out;
+	}
+	if (xf_new((unsigned)n, 1, (unsigned)slot, m->fd, 0) == NULL) {
+		(void)ftx_kill(e, 1, (unsigned)slot);
+		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_INTERNAL,
+		    "out of memory");
+		goto out;
+	}
+	m->fd = -1;		/* the transfer has it */
+	files_pump((unsigned)n);
+	answer(c, m->hdr.id, (unsigned)n, XFER_NUM_OUT(slot));
+ out:
+	explicit_bzero(&s, sizeof(s));
+	return 0;
+}
+
+static int
+on_file_ctl(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	struct ipc_file_ctl	 q;
+	const struct ftx_slot	*st;
+	const char		*why = NULL;
+	struct ftx		*e;
+	unsigned		 slot;
+	int			 n, out, rv = -1;
+
+	if (ipc_unpack_file_ctl(r, &q) == -1)
+		return -1;
+	if ((e = engine(c, m->hdr.id, &q.ref, &n)) == NULL)
+		return 0;
+	if (xfer_num_parse(q.file, &slot, &out) == -1 ||
+	    (st = ftx_slot(e, out, slot))->state == FTX_FREE)
+		return chan_reply_error(c, m->hdr.id, IPC_ERR_NOTFOUND,
+		    "no such file transfer"), 0;
+	switch (q.op) {
+	case XFER_ACCEPT:
+		if (out || st->state != FTX_OFFERED)
+			why = "only a friend's offer can be accepted";
+		else if (m->fd == -1)
+			why = "no file to write to";
+		else if (st->size != FILE_SIZE_UNKNOWN && q.seek != 0 &&
+		    q.seek >= st->size)
+			why = "the file has all of it already";
+		else if (xf_new((unsigned)n, 0, slot, m->fd, q.seek) == NULL)
+			why = "out of memory";
+		else {
+			m->fd = -1;
+			if ((rv = ftx_accept(e, slot, q.seek)) == -1)
+				xf_free((unsigned)n, 0, slot);
+		}
+		break;
+	case XFER_DECLINE:
+		if (out || st->state != FTX_OFFERED)
+			why = "only a friend's offer can be declined";
+		else
+			rv = ftx_kill(e, 0, slot);
+		break;
+	case XFER_PAUSE:
+		rv = ftx_pause(e, out, slot);
+		break;
+	case XFER_RESUME:
+		rv = ftx_resume(e, out, slot);
+		break;
+	case XFER_CANCEL:
+		if ((rv = ftx_kill(e, out, slot)) == 0)
+			xf_free((unsigned)n, out, slot);
+		break;
+	}
+	if (why == NULL && rv == -1)
+		why = q.op == XFER_PAUSE ? "not running, or paused already" :
+		    q.op == XFER_RESUME ? "not paused by you" :
+		    "not possible now";
+	if (why != NULL)
+		return chan_reply_error(c, m->hdr.id, IPC_ERR_STATE, why), 0;
+	files_pump((unsigned)n);
+	answer(c, m->hdr.id, (unsigned)n, q.file);
+	return 0;
+}
+
+static const struct chan_handler from_frontend_rows[] = {
+	{ IPC_FILE_SEND,	0,	on_file_send },
+	{ IPC_FILE_CTL,		0,	on_file_ctl },
+};
+const struct chan_table file_ops_from_frontend = {
+	CHAN_ROWS(from_frontend_rows), NULL
+};
+
+void
+file_ops_init(struct chan *frontend)
+{
+	to_frontend = frontend;
+	files_set_io(&hooks);
+}
