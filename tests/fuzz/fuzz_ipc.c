@@ -22,6 +22,7 @@
 #include "ipc/msg_onion.h"
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
+#include "ipc/msg_file.h"
 
 static struct ipc_msg	m;
 
@@ -76,6 +77,8 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_history_ans		hans;
 		struct ipc_sock_open		so;
 		struct ipc_sock_opened		sod;
+		struct ipc_file_open		fop;
+		struct ipc_file_opened		fopd;
 		uint64_t			u64;
 		uint8_t				u8, key[32];
 	} v;
@@ -153,6 +156,8 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_history_put, hput);
 	TRYV(ipc_unpack_history_req, hreq);
 	TRYV(ipc_unpack_history_ans, hans);
+	TRYV(ipc_unpack_file_open, fop);
+	TRYV(ipc_unpack_file_opened, fopd);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);
 	rd_init(&r, p, n);

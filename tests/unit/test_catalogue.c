@@ -17,6 +17,7 @@
 #include "ipc/msg_chat.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_dhtpk.h"
+#include "ipc/msg_file.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_history.h"
 #include "ipc/msg_nc.h"
@@ -47,6 +48,7 @@ every_type_has_a_row_in_its_area(void **state)
 		{ IPC_AREA_NC_FIRST, IPC_AREA_NC_LAST },
 		{ IPC_AREA_CHAT_FIRST, IPC_AREA_CHAT_LAST },
 		{ IPC_AREA_SOCK_FIRST, IPC_AREA_SOCK_LAST },
+		{ IPC_AREA_FILE_FIRST, IPC_AREA_FILE_LAST },
 	};
 	size_t		i, j, rows = 0;
 	unsigned	t;
@@ -490,6 +492,35 @@ pk_sock_opened(int big)
 
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_sock_opened(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_file_open(int big)
+{
+	static struct ipc_file_open	m;
+	struct wr			w;
+
+	m.mode = IPC_FILE_READ;
+	m.len = big ? IPC_FILE_PATH_MAX : 1;
+	memset(m.path, 'a', m.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_open(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_file_opened(int big)
+{
+	static struct ipc_file_opened	m;
+	struct wr			w;
+
+	m.err = 0;
+	m.size = big ? UINT64_MAX : 0;
+	m.len = big ? IPC_FILE_PATH_MAX : 0;
+	memset(m.path, '/', m.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_opened(&w, &m);
 	return done(&w);
 }
 
@@ -1254,6 +1285,8 @@ static const struct {
 	{ IPC_HISTORY_ANS, pk_history_ans },
 	{ IPC_SOCK_OPEN, pk_sock_open },
 	{ IPC_SOCK_OPENED, pk_sock_opened },
+	{ IPC_FILE_OPEN, pk_file_open },
+	{ IPC_FILE_OPENED, pk_file_opened },
 };
 
 static void
