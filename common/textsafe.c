@@ -35,9 +35,8 @@ utf8_seq(const uint8_t *p, size_t left, uint32_t *cp)
 	return n;
 }
 
-/* What a character would do on the terminal, or NULL if it is harmless. */
-static const char *
-hazard(uint32_t cp)
+const char *
+textsafe_hazard(uint32_t cp)
 {
 	/* C0, DEL, and C1 (U+0080..U+009F: some terminals act on them) */
 	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
@@ -63,7 +62,7 @@ textsafe(const char *src, size_t len, char *dst, size_t dstsz)
 		return 0;
 	while (i < len) {
 		n = utf8_seq(p + i, len - i, &cp);
-		if (n != 0 && hazard(cp) != NULL) {
+		if (n != 0 && textsafe_hazard(cp) != NULL) {
 			if (o + 1 >= dstsz)
 				break;
 			dst[o++] = '?';		/* the whole character */
@@ -98,7 +97,7 @@ textsafe_check(const char *src, size_t len, char *why, size_t whysz)
 			snprintf(why, whysz, "invalid UTF-8 at byte %zu", i);
 			return why;
 		}
-		if ((what = hazard(cp)) != NULL) {
+		if ((what = textsafe_hazard(cp)) != NULL) {
 			snprintf(why, whysz, "%s (U+%04X) at byte %zu", what,
 			    (unsigned)cp, i);
 			return why;

@@ -24,6 +24,13 @@
 size_t	utf8_seq(const uint8_t *p, size_t left, uint32_t *cp);
 
 /*
+ * What code point cp would do on a terminal ("a control character", "a
+ * bidirectional control", "a zero-width character"), or NULL if it is
+ * harmless.  Also what file names from friends may not hold (fname.h).
+ */
+const char *textsafe_hazard(uint32_t cp);
+
+/*
  * Copies src (len bytes) into dst (dstsz bytes, NUL-terminated), neutralised
  * as above; truncates on a character boundary.  Returns the length written
  * (without the NUL).

@@ -12,6 +12,7 @@
 #include "ipc/msg_chat.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_dhtpk.h"
+#include "ipc/msg_file.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_history.h"
 #include "ipc/msg_nc.h"
@@ -465,5 +466,16 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	[IPC_SOCK_OPENED] = { "SOCK_OPENED",
 	    "the tag and an errno; the socket (its connect begun) when 0",
 	    E(SUP, NETD), IPC_SOCK_OPENED_LEN, IPC_SOCK_OPENED_LEN,
+	    IPC_FD_OPTIONAL, { 0 }, IPC_S_ANSWER },
+
+	/* Files, opened by the supervisor for the frontend. */
+	[IPC_FILE_OPEN] = { "FILE_OPEN",
+	    "open a file to send, or create one in the download directory "
+	    "or at a path: mode, path or a friend's file name",
+	    E(FRONTEND, SUP), IPC_FILE_OPEN_MIN, IPC_FILE_OPEN_MAX,
+	    IPC_FD_NONE, { IPC_FILE_OPENED, IPC_ERROR } },
+	[IPC_FILE_OPENED] = { "FILE_OPENED",
+	    "an errno; when 0 the file (its descriptor), its size and path",
+	    E(SUP, FRONTEND), IPC_FILE_OPENED_MIN, IPC_FILE_OPENED_MAX,
 	    IPC_FD_OPTIONAL, { 0 }, IPC_S_ANSWER },
 };

@@ -163,8 +163,17 @@ enum ipc_type {
 	IPC_SOCK_OPEN		= 320,	/* netd -> sup: tag, address, port */
 	IPC_SOCK_OPENED		= 321,	/* tag, errno; the fd when 0 */
 	IPC_AREA_SOCK_LAST	= 335,
+	/*
+	 * Files: the frontend, which may open no path, asks the supervisor
+	 * to open a file to send or to create one to receive into; the
+	 * answer carries the descriptor.
+	 */
+	IPC_AREA_FILE_FIRST	= 336,
+	IPC_FILE_OPEN		= 336,	/* frontend -> sup: mode, path */
+	IPC_FILE_OPENED		= 337,	/* errno, size, path; the fd when 0 */
+	IPC_AREA_FILE_LAST	= 351,
 
-	IPC_TYPE_MAX		= 336	/* size of the catalogue */
+	IPC_TYPE_MAX		= 352	/* size of the catalogue */
 };
 
 /* Where a list netd reads comes from (for its log lines). */

@@ -15,12 +15,14 @@
 #include "common/conf.h"
 #include "common/node_spec.h"
 #include "common/relay_spec.h"
+#include "supervisor/download_dir.h"
 #include "supervisor/options.h"
 
 enum {
 	O_PROFILE = 0x100, O_CONFIG, O_JSON, O_LOG_LEVEL, O_SANDBOX,
 	O_SELFTEST, O_HELP, O_VERSION, O_NODES, O_NODES_URL, O_NO_FETCH,
 	O_NODES_MAX_AGE, O_PASSPHRASE_FD, O_PASSPHRASE_FILE, O_NO_PASSPHRASE, O_HISTORY,
+	O_DOWNLOAD_DIR,
 	O_NETD_FIRST,	/* from here on: passed through to netd */
 	O_PORT = O_NETD_FIRST, O_NO_IPV6, O_NO_UDP, O_NO_LAN, O_BOOTSTRAP,
 	O_TCP_RELAY, O_PROXY, O_TCP_PORT,
@@ -44,6 +46,7 @@ static const struct option longopts[] = {
 	{ "passphrase-file", required_argument, NULL, O_PASSPHRASE_FILE },
 	{ "no-passphrase", no_argument, NULL, O_NO_PASSPHRASE },
 	{ "history", no_argument, NULL, O_HISTORY },
+	{ "download-dir", required_argument, NULL, O_DOWNLOAD_DIR },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "no-ipv6", no_argument, NULL, O_NO_IPV6 },
 	{ "no-udp", no_argument, NULL, O_NO_UDP },
@@ -94,7 +97,8 @@ options_usage(int code)
 	    "                [--nodes-url URL | --no-fetch]\n"
 	    "                [--nodes-max-age SECONDS]\n"
 	    "                [--passphrase-fd N | --passphrase-file PATH]\n"
-	    "                [--no-passphrase] [--history] [command]\n"
+	    "                [--no-passphrase] [--history]\n"
+	    "                [--download-dir DIR] [command]\n"
 	    "       bulkhead --help | --version\n"
 	    "commands (without one: an interactive session):\n"
 	    "  init                      create a new identity\n"
@@ -254,6 +258,32 @@ apply_proxy_mode(struct options *o)
 	 * fetchd a socket to it and nothing else) */
 }
 
+/*
+ * --download-dir: kept absolute (the file service answers absolute
+ * paths), relative to the directory bulkhead started in; made only when
+ * the first incoming file needs it.
+ */
+static void
+set_download_dir(struct options *o, const char *arg)
+{
+	char	cwd[OPT_MAX_PATH], buf[2 * OPT_MAX_PATH];
+	size_t	n;
+
+	if (arg[0] == '\0')
+		usage_err("--download-dir: an empty path");
+	if (arg[0] == '/')
+		snprintf(buf, sizeof(buf), "%s", arg);
+	else if (getcwd(cwd, sizeof(cwd)) == NULL)
+		usage_err("--download-dir %s: the current directory: %s", arg,
+		    strerror(errno));
+	else
+		snprintf(buf, sizeof(buf), "%s/%s", cwd, arg);
+	n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	set_path(o->download_dir, buf, "--download-dir");
+}
+
 static void
 apply(struct options *o, int opt, const char *arg, int from_conf)
 {
@@ -349,6 +379,9 @@ apply(struct options *o, int opt, const char *arg, int from_conf)
 		if (!o->history)
 			options_role_arg(o, ROLE_KEYD, "history", NULL);
 		o->history = 1;
+		return;
+	case O_DOWNLOAD_DIR:
+		set_download_dir(o, arg);
 		return;
 	case O_HELP:
 		options_usage(0);
@@ -493,6 +526,12 @@ options_parse(struct options *o, int argc, char *argv[])
 			read_config(o);
 	}
 	apply_proxy_mode(o);
+	/* none: friends' files are refused until one is given */
+	if (o->download_dir[0] == '\0' &&
+	    download_dir_default(o->download_dir, sizeof(o->download_dir),
+	    getenv("XDG_DOWNLOAD_DIR"), getenv("XDG_CONFIG_HOME"),
+	    getenv("HOME")) == -1)
+		o->download_dir[0] = '\0';
 	if (optind < argc) {
 		o->command = argv[optind];
 		o->command_argv = argv + optind + 1;

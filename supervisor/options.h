@@ -62,6 +62,8 @@ struct options {
 	int		 passphrase_fd;			/* -1: none */
 	char		 passphrase_file[OPT_MAX_PATH];
 	int		 no_passphrase;
+	/* where friends' files go (--download-dir, absolute); "" none */
+	char		 download_dir[OPT_MAX_PATH];
 	/* keep an encrypted message history (keyd's --history) */
 	int		 history;
 	/* opened by command_prepare(), passed at exec */

@@ -24,6 +24,7 @@
 #include "common/relay_spec.h"
 #include "supervisor/broker.h"
 #include "supervisor/fetch_buf.h"
+#include "supervisor/file_service.h"
 #include "supervisor/logrelay.h"
 #include "supervisor/session.h"
 
@@ -228,6 +229,9 @@ static const struct chan_handler from_role_rows[] = {
 	{ IPC_STATUS_REQ,	0,		on_status_req },
 	{ IPC_NODES_FETCH_FAILED, CH_ONCE,	on_fetch_failed },
 	{ IPC_SOCK_OPEN,	0,		on_sock_open },
+	/* the frontend's files (file_service.c; the catalogue lets only
+	 * the frontend send it) */
+	{ IPC_FILE_OPEN,	0,		file_service_on_open },
 };
 static const struct chan_table from_role_table = { CHAN_ROWS(from_role_rows), NULL };
 static const struct chan_tables from_role = { { &from_role_table } };
@@ -806,6 +810,7 @@ session_run(const struct options *o, const char *libexec_dir)
 	/* before any role starts: the proxy setting is in force at once */
 	if (in_topology(ROLE_NETD))
 		broker_init(&o->sock);
+	file_service_init(o->download_dir, o->profile);
 	/* From here on stderr never blocks the supervisor (M6). */
 	logrelay_init(STDERR_FILENO);
 

@@ -23,6 +23,7 @@
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
 #include "ipc/msg_xfer.h"
+#include "ipc/msg_file.h"
 
 static struct ipc_msg	m;
 
@@ -81,6 +82,8 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_file_ctl		xctl;
 		struct ipc_file_ans		xans;
 		struct ipc_file_event		xev;
+		struct ipc_file_open		fop;
+		struct ipc_file_opened		fopd;
 		uint64_t			u64;
 		uint8_t				u8, key[32];
 	} v;
@@ -162,6 +165,8 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_file_ctl, xctl);
 	TRYV(ipc_unpack_file_ans, xans);
 	TRYV(ipc_unpack_file_event, xev);
+	TRYV(ipc_unpack_file_open, fop);
+	TRYV(ipc_unpack_file_opened, fopd);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);
 	rd_init(&r, p, n);

@@ -17,6 +17,7 @@
 #include "ipc/msg_chat.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_dhtpk.h"
+#include "ipc/msg_file.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_history.h"
 #include "ipc/msg_nc.h"
@@ -48,6 +49,7 @@ every_type_has_a_row_in_its_area(void **state)
 		{ IPC_AREA_NC_FIRST, IPC_AREA_NC_LAST },
 		{ IPC_AREA_CHAT_FIRST, IPC_AREA_CHAT_LAST },
 		{ IPC_AREA_SOCK_FIRST, IPC_AREA_SOCK_LAST },
+		{ IPC_AREA_FILE_FIRST, IPC_AREA_FILE_LAST },
 	};
 	size_t		i, j, rows = 0;
 	unsigned	t;
@@ -507,6 +509,20 @@ pk_file_send(int big)
 }
 
 static size_t
+pk_file_open(int big)
+{
+	static struct ipc_file_open	m;
+	struct wr			w;
+
+	m.mode = IPC_FILE_READ;
+	m.len = big ? IPC_FILE_PATH_MAX : 1;
+	memset(m.path, 'a', m.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_open(&w, &m);
+	return done(&w);
+}
+
+static size_t
 pk_file_ans(int big)
 {
 	struct ipc_file_ans	m = { .file = XFER_NUM_IN(255) };
@@ -537,6 +553,21 @@ pk_file_event(int big)
 
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_file_event(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_file_opened(int big)
+{
+	static struct ipc_file_opened	m;
+	struct wr			w;
+
+	m.err = 0;
+	m.size = big ? UINT64_MAX : 0;
+	m.len = big ? IPC_FILE_PATH_MAX : 0;
+	memset(m.path, '/', m.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_opened(&w, &m);
 	return done(&w);
 }
 
@@ -1305,6 +1336,8 @@ static const struct {
 	{ IPC_FILE_ANS, pk_file_ans },
 	{ IPC_FILE_CTL, pk_file_ctl },
 	{ IPC_FILE_EVENT, pk_file_event },
+	{ IPC_FILE_OPEN, pk_file_open },
+	{ IPC_FILE_OPENED, pk_file_opened },
 };
 
 static void
