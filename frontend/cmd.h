@@ -38,6 +38,7 @@ extern const struct cmd	cmds_store[];
 extern const struct cmd	cmds_net[];
 extern const struct cmd	cmds_friends[];
 extern const struct cmd	cmds_chat[];
+extern const struct cmd	cmds_files[];
 extern const struct cmd	cmds_history[];
 
 const struct cmd *cmd_find(const char *name);

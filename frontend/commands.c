@@ -14,6 +14,7 @@ static const struct cmd *const tables[] = {
 	cmds_net,
 	cmds_friends,
 	cmds_chat,
+	cmds_files,
 	cmds_history,
 };
 

@@ -14,6 +14,7 @@
 #include "common/rd.h"
 #include "frontend/cmd.h"
 #include "frontend/cmd_chat.h"
+#include "frontend/cmd_files.h"
 #include "frontend/cmd_friends.h"
 #include "frontend/cmd_net.h"
 #include "frontend/net_relays.h"
@@ -191,7 +192,7 @@ static const struct chan_tables from_keyd = { { &from_keyd_table } };
  * events: friend requests (cmd_friends.c), conversations (cmd_chat.c). */
 static const struct chan_tables from_mediad = { { NULL } };
 static const struct chan_tables from_chatd = { { &cmd_friends_from_chatd,
-    &cmd_chat_from_chatd } };
+    &cmd_chat_from_chatd, &cmd_files_from_chatd } };
 
 static int
 on_session_end(struct chan *c, struct ipc_msg *m, struct rd *r)

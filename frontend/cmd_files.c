@@ -1,0 +1,668 @@
+/*
+ * File transfer commands: file_send, file_accept, file_decline,
+ * file_pause, file_resume, file_cancel; and chatd's FILE_EVENTs:
+ * file_offer, file_accepted, file_paused, file_resumed, file_cancelled,
+ * file_progress, file_done.
+ *
+ * The frontend opens no file.  It asks the supervisor (FILE_OPEN) to
+ * open the file the user names, or to create the file an offer is saved
+ * to (in the download directory under the friend's name, which the
+ * supervisor makes safe and unique; or at the path the user gave), and
+ * hands the descriptor to chatd with FILE_SEND or FILE_CTL.  It keeps a
+ * small table of the transfers it knows (an offer's raw name, the path
+ * of a file) to name the file in file_done.  Names friends chose are
+ * neutralised before they are shown, in JSON mode too.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/hex.h"
+#include "common/toxid.h"
+#include "frontend/cmd.h"
+#include "frontend/cmd_files.h"
+#include "frontend/cmd_friends.h"
+#include "frontend/frontend.h"
+#include "frontend/sanitize.h"
+#include "ipc/msg_core.h"
+#include "ipc/msg_file.h"
+#include "ipc/msg_xfer.h"
+
+/* Transfers the frontend knows of; an offer beyond it is still usable
+ * (accepted under the name "file"). */
+#define FX_MAX		512
+
+struct fx {
+	int		 used;
+	uint16_t	 number;
+	uint8_t		 pk[TOX_PK_LEN];
+	uint32_t	 file;
+	uint16_t	 name_len;		/* an offer: its raw name */
+	uint8_t		 name[XFER_NAME_MAX];
+	char		*path;			/* once opened */
+};
+
+static struct fx	fxs[FX_MAX];
+
+static struct fx *
+fx_find(const struct ipc_friend_remove *ref, uint32_t file)
+{
+	size_t	i;
+
+	for (i = 0; i < FX_MAX; i++)
+		if (fxs[i].used && fxs[i].file == file && (ref->by_pk ?
+		    memcmp(fxs[i].pk, ref->pk, TOX_PK_LEN) == 0 :
+		    fxs[i].number == ref->number))
+			return &fxs[i];
+	return NULL;
+}
+
+static struct fx *
+fx_of(uint16_t number, const uint8_t *pk, uint32_t file, int make)
+{
+	struct ipc_friend_remove	 ref;
+	struct fx			*x;
+	size_t				 i;
+
+	memset(&ref, 0, sizeof(ref));
+	ref.by_pk = 1;
+	memcpy(ref.pk, pk, TOX_PK_LEN);
+	if ((x = fx_find(&ref, file)) != NULL || !make)
+		return x;
+	for (i = 0; i < FX_MAX; i++)
+		if (!fxs[i].used) {
+			x = &fxs[i];
+			memset(x, 0, sizeof(*x));
+			x->used = 1;
+			x->number = number;
+			memcpy(x->pk, pk, TOX_PK_LEN);
+			x->file = file;
+			return x;
+		}
+	return NULL;
+}
+
+static void
+fx_drop(struct fx *x)
+{
+	if (x == NULL)
+		return;
+	free(x->path);
+	explicit_bzero(x, sizeof(*x));
+}
+
+static json_t *
+head_json(uint16_t number, const uint8_t *pk, uint32_t file)
+{
+	char	hex[TOX_PK_HEX_LEN + 1];
+
+	hex_encode(pk, TOX_PK_LEN, hex);
+	return json_pack("{s:i, s:s, s:I}", "friend", (int)number,
+	    "public_key", hex, "file", (json_int_t)file);
+}
+
+static json_t *
+size_json(uint64_t size)
+{
+	return size == XFER_SIZE_UNKNOWN ? json_null() :
+	    json_integer((json_int_t)size);
+}
+
+/* A friend's name for a file, made safe to show. */
+static json_t *
+name_json(const uint8_t *name, size_t len)
+{
+	char	safe[4 * XFER_NAME_MAX + 1];
+
+	return json_string(sanitize_text((const char *)name, len, safe,
+	    sizeof(safe)));
+}
+
+/* "file": a file number (JSON integer; the CLI's words are strings). */
+static int
+file_arg(struct cmd_ctx *ctx, json_t *args, uint32_t *file)
+{
+	json_t		*v = json_object_get(args, "file");
+	long long	 n = -1;
+	unsigned	 slot;
+	int		 out;
+	char		*end;
+
+	if (json_is_integer(v))
+		n = json_integer_value(v);
+	else if (json_is_string(v) && *json_string_value(v) != '\0') {
+		n = strtoll(json_string_value(v), &end, 10);
+		if (*end != '\0')
+			n = -1;
+	}
+	if (n < 0 || n > UINT32_MAX ||
+	    xfer_num_parse((uint32_t)n, &slot, &out) == -1) {
+		ui_reply_err(ctx, "\"file\" is a file number, as file_send "
+		    "or file_offer gave it");
+		return -1;
+	}
+	*file = (uint32_t)n;
+	return 0;
+}
+
+/* A multi-step command's state (ctx->data). */
+struct step {
+	struct ipc_friend_remove ref;
+	uint32_t		 file;
+	uint64_t		 size;
+	char			 path[IPC_FILE_PATH_MAX + 1];
+};
+
+static void
+step_end(struct cmd_ctx *ctx)
+{
+	free(ctx->data);
+	ctx->data = NULL;
+}
+
+/* An ERROR answer, or one of another type than want: the reply. */
+static int
+reply_if_not(struct cmd_ctx *ctx, struct ipc_msg *m, uint16_t want)
+{
+	struct ipc_error	e;
+	struct rd		r;
+
+	if (m->hdr.type == want)
+		return 0;
+	rd_init(&r, m->data, m->hdr.len);
+	if (m->hdr.type == IPC_ERROR && ipc_unpack_error(&r, &e) == 0)
+		ui_reply_err(ctx, "%s", e.text);
+	else
+		ui_reply_err(ctx, "unexpected answer %s",
+		    ipc_type_name(m->hdr.type));
+	return 1;
+}
+
+/* FILE_OPENED: 0 with its descriptor taken into *fd, or -1 replied. */
+static int
+opened(struct cmd_ctx *ctx, struct ipc_msg *m, struct ipc_file_opened *o,
+    int *fd)
+{
+	struct rd	r;
+
+	if (reply_if_not(ctx, m, IPC_FILE_OPENED))
+		return -1;
+	rd_init(&r, m->data, m->hdr.len);
+	if (ipc_unpack_file_opened(&r, o) == -1) {
+		ui_reply_err(ctx, "bad answer from the supervisor");
+		return -1;
+	}
+	if (o->err != 0) {
+		ui_reply_err(ctx, "%s: %s", ((struct step *)ctx->data)->path,
+		    strerror(o->err));
+		return -1;
+	}
+	if (m->fd == -1) {
+		ui_reply_err(ctx, "the supervisor sent no file");
+		return -1;
+	}
+	*fd = m->fd;
+	m->fd = -1;
+	return 0;
+}
+
+static int
+open_req(struct cmd_ctx *ctx, uint8_t mode, const void *p, size_t len,
+    void (*cb)(struct cmd_ctx *, struct ipc_msg *))
+{
+	static struct ipc_file_open	q;
+	static uint8_t			buf[IPC_FILE_OPEN_MAX];
+	struct wr			w;
+	int				rv;
+
+	memset(&q, 0, sizeof(q));
+	q.mode = mode;
+	q.len = (uint16_t)len;
+	memcpy(q.path, p, len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_open(&w, &q);
+	if (!wr_ok(&w)) {
+		ui_reply_err(ctx, "that file name cannot be used");
+		return -1;
+	}
+	rv = ui_request(ctx, frontend_chan(ROLE_SUP), IPC_FILE_OPEN, buf,
+	    w.len, -1, cb);
+	explicit_bzero(buf, w.len);
+	return rv;
+}
+
+/* file_send */
+
+static void
+sent(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	struct step		*s = ctx->data;
+	struct ipc_file_ans	 a;
+	struct fx		*x;
+	struct rd		 r;
+	const char		*base;
+	json_t			*o;
+
+	if (reply_if_not(ctx, m, IPC_FILE_ANS)) {
+		step_end(ctx);
+		return;
+	}
+	rd_init(&r, m->data, m->hdr.len);
+	if (ipc_unpack_file_ans(&r, &a) == -1) {
+		ui_reply_err(ctx, "bad answer from chatd");
+		step_end(ctx);
+		return;
+	}
+	if ((x = fx_of(a.number, a.pk, a.file, 1)) != NULL) {
+		free(x->path);
+		x->path = strdup(s->path);
+	}
+	base = strrchr(s->path, '/') != NULL ? strrchr(s->path, '/') + 1 :
+	    s->path;
+	o = head_json(a.number, a.pk, a.file);
+	json_object_set_new(o, "name", name_json((const uint8_t *)base,
+	    strlen(base)));
+	json_object_set_new(o, "size", size_json(s->size));
+	json_object_set_new(o, "path", json_string(s->path));
+	step_end(ctx);
+	ui_reply_ok(ctx, o);
+}
+
+/* The name a friend sees: the last part of the path, 255 bytes at most,
+ * cut where a UTF-8 character starts. */
+static size_t
+wire_name(const char *path, const char **name)
+{
+	const char	*b = strrchr(path, '/');
+	size_t		 n;
+
+	*name = b != NULL ? b + 1 : path;
+	n = strlen(*name);
+	if (n > XFER_NAME_MAX) {
+		n = XFER_NAME_MAX;
+		while (n > 0 && ((*name)[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return n;
+}
+
+static void
+send_opened(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	static struct ipc_file_send	 q;
+	static struct ipc_file_opened	 o;
+	struct step			*s = ctx->data;
+	uint8_t				 buf[IPC_FILE_SEND_MAX];
+	const char			*name;
+	struct wr			 w;
+	int				 fd;
+
+	if (opened(ctx, m, &o, &fd) == -1) {
+		step_end(ctx);
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.ref = s->ref;
+	q.kind = 0;
+	q.size = o.size;
+	s->size = o.size;
+	if (o.len > 0)
+		snprintf(s->path, sizeof(s->path), "%s", o.path);
+	q.name_len = (uint16_t)wire_name(s->path, &name);
+	memcpy(q.name, name, q.name_len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_send(&w, &q);
+	/* the channel sends a copy of the descriptor */
+	if (ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_FILE_SEND, buf,
+	    w.len, fd, sent) == -1)
+		step_end(ctx);
+	close(fd);
+	explicit_bzero(buf, sizeof(buf));
+}
+
+static void
+send_run(struct cmd_ctx *ctx, json_t *args)
+{
+	json_t		*p = json_object_get(args, "path");
+	struct step	*s;
+	size_t		 len;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		ui_reply_err(ctx, "out of memory");
+		return;
+	}
+	if (friend_ref_arg(ctx, args, &s->ref) == -1) {
+		free(s);
+		return;
+	}
+	if (!json_is_string(p) || (len = json_string_length(p)) == 0 ||
+	    len > IPC_FILE_PATH_MAX || strlen(json_string_value(p)) != len) {
+		free(s);
+		ui_reply_err(ctx, "\"path\" is the file to send");
+		return;
+	}
+	memcpy(s->path, json_string_value(p), len);
+	ctx->data = s;
+	if (open_req(ctx, IPC_FILE_READ, s->path, len, send_opened) == -1)
+		step_end(ctx);
+}
+
+static void
+cmd_file_send(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, send_run);
+}
+
+/* file_accept */
+
+static void
+accepted(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	struct step		*s = ctx->data;
+	struct ipc_file_ans	 a;
+	struct fx		*x;
+	struct rd		 r;
+	json_t			*o;
+
+	if (reply_if_not(ctx, m, IPC_FILE_ANS)) {
+		step_end(ctx);
+		return;
+	}
+	rd_init(&r, m->data, m->hdr.len);
+	if (ipc_unpack_file_ans(&r, &a) == -1) {
+		ui_reply_err(ctx, "bad answer from chatd");
+		step_end(ctx);
+		return;
+	}
+	if ((x = fx_of(a.number, a.pk, a.file, 1)) != NULL) {
+		free(x->path);
+		x->path = strdup(s->path);
+	}
+	o = head_json(a.number, a.pk, a.file);
+	json_object_set_new(o, "path", json_string(s->path));
+	step_end(ctx);
+	ui_reply_ok(ctx, o);
+}
+
+static void
+accept_opened(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	static struct ipc_file_opened	 o;
+	struct ipc_file_ctl		 q;
+	struct step			*s = ctx->data;
+	uint8_t				 buf[IPC_FILE_CTL_LEN];
+	struct wr			 w;
+	int				 fd;
+
+	if (opened(ctx, m, &o, &fd) == -1) {
+		step_end(ctx);
+		return;
+	}
+	snprintf(s->path, sizeof(s->path), "%s", o.path);
+	memset(&q, 0, sizeof(q));
+	q.ref = s->ref;
+	q.file = s->file;
+	q.op = XFER_ACCEPT;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_ctl(&w, &q);
+	if (ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_FILE_CTL, buf,
+	    w.len, fd, accepted) == -1)
+		step_end(ctx);
+	close(fd);
+}
+
+static void
+accept_run(struct cmd_ctx *ctx, json_t *args)
+{
+	json_t		*p = json_object_get(args, "path");
+	struct step	*s;
+	struct fx	*x;
+	size_t		 len;
+	int		 rv;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		ui_reply_err(ctx, "out of memory");
+		return;
+	}
+	if (friend_ref_arg(ctx, args, &s->ref) == -1 ||
+	    file_arg(ctx, args, &s->file) == -1) {
+		free(s);
+		return;
+	}
+	if (s->file < XFER_NUM_IN(0)) {
+		ui_reply_err(ctx, "file %u is one of ours: only a friend's "
+		    "offer is accepted", (unsigned)s->file);
+		free(s);
+		return;
+	}
+	ctx->data = s;
+	if (p != NULL) {
+		if (!json_is_string(p) || (len = json_string_length(p)) == 0 ||
+		    len > IPC_FILE_PATH_MAX ||
+		    strlen(json_string_value(p)) != len) {
+			step_end(ctx);
+			ui_reply_err(ctx, "\"path\" is where to save the file");
+			return;
+		}
+		memcpy(s->path, json_string_value(p), len);
+		rv = open_req(ctx, IPC_FILE_SAVE_AS, s->path, len,
+		    accept_opened);
+	} else if ((x = fx_find(&s->ref, s->file)) != NULL &&
+	    x->name_len > 0) {
+		snprintf(s->path, sizeof(s->path), "(the download directory)");
+		rv = open_req(ctx, IPC_FILE_INCOMING, x->name, x->name_len,
+		    accept_opened);
+	} else {
+		snprintf(s->path, sizeof(s->path), "(the download directory)");
+		rv = open_req(ctx, IPC_FILE_INCOMING, "file", 4,
+		    accept_opened);
+	}
+	if (rv == -1)
+		step_end(ctx);
+}
+
+static void
+cmd_file_accept(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, accept_run);
+}
+
+/* file_decline, file_pause, file_resume, file_cancel */
+
+static void
+ctl_done(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	struct ipc_file_ans	 a;
+	struct rd		 r;
+
+	if (reply_if_not(ctx, m, IPC_FILE_ANS))
+		return;
+	rd_init(&r, m->data, m->hdr.len);
+	if (ipc_unpack_file_ans(&r, &a) == -1) {
+		ui_reply_err(ctx, "bad answer from chatd");
+		return;
+	}
+	/* a declined or cancelled transfer is over: forget it */
+	if (strcmp(ctx->name, "file_decline") == 0 ||
+	    strcmp(ctx->name, "file_cancel") == 0)
+		fx_drop(fx_of(a.number, a.pk, a.file, 0));
+	ui_reply_ok(ctx, head_json(a.number, a.pk, a.file));
+}
+
+static void
+ctl_run(struct cmd_ctx *ctx, json_t *args, uint8_t op)
+{
+	struct ipc_file_ctl	q;
+	uint8_t			buf[IPC_FILE_CTL_LEN];
+	struct wr		w;
+
+	memset(&q, 0, sizeof(q));
+	if (friend_ref_arg(ctx, args, &q.ref) == -1 ||
+	    file_arg(ctx, args, &q.file) == -1)
+		return;
+	q.op = op;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_ctl(&w, &q);
+	(void)ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_FILE_CTL, buf,
+	    w.len, -1, ctl_done);
+}
+
+static void
+decline_run(struct cmd_ctx *ctx, json_t *args)
+{
+	ctl_run(ctx, args, XFER_DECLINE);
+}
+
+static void
+pause_run(struct cmd_ctx *ctx, json_t *args)
+{
+	ctl_run(ctx, args, XFER_PAUSE);
+}
+
+static void
+resume_run(struct cmd_ctx *ctx, json_t *args)
+{
+	ctl_run(ctx, args, XFER_RESUME);
+}
+
+static void
+cancel_run(struct cmd_ctx *ctx, json_t *args)
+{
+	ctl_run(ctx, args, XFER_CANCEL);
+}
+
+static void
+cmd_file_decline(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, decline_run);
+}
+
+static void
+cmd_file_pause(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, pause_run);
+}
+
+static void
+cmd_file_resume(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, resume_run);
+}
+
+static void
+cmd_file_cancel(struct cmd_ctx *ctx, json_t *args)
+{
+	friend_find(ctx, args, cancel_run);
+}
+
+/* chatd's FILE_EVENT. */
+
+static const char *const why_names[XFER_WHY_MAX] = {
+	[XFER_WHY_NONE] = "unknown",
+	[XFER_WHY_FRIEND] = "friend",
+	[XFER_WHY_TOO_LONG] = "too_long",
+	[XFER_WHY_TRUNCATED] = "truncated",
+	[XFER_WHY_IO] = "io",
+	[XFER_WHY_OFFLINE] = "offline",
+};
+
+static json_t *
+kind_json(uint32_t kind)
+{
+	return kind == 0 ? json_string("data") : kind == 1 ?
+	    json_string("avatar") : json_integer((json_int_t)kind);
+}
+
+static int
+on_file_event(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	static struct ipc_file_event	 e;
+	char				 hex[2 * XFER_SHA256_LEN + 1];
+	const char			*ev = NULL;
+	struct fx			*x;
+	json_t				*o;
+
+	if (ipc_unpack_file_event(r, &e) == -1)
+		return -1;
+	x = fx_of(e.number, e.pk, e.file, e.what == XFER_EV_OFFER);
+	o = head_json(e.number, e.pk, e.file);
+	switch (e.what) {
+	case XFER_EV_OFFER:
+		ev = "file_offer";
+		if (x != NULL) {
+			x->name_len = e.name_len;
+			memcpy(x->name, e.name, e.name_len);
+		}
+		json_object_set_new(o, "name", name_json(e.name, e.name_len));
+		json_object_set_new(o, "size", size_json(e.size));
+		json_object_set_new(o, "kind", kind_json(e.kind));
+		break;
+	case XFER_EV_ACCEPTED:
+		ev = "file_accepted";
+		break;
+	case XFER_EV_PAUSED:
+		ev = "file_paused";
+		break;
+	case XFER_EV_RESUMED:
+		ev = "file_resumed";
+		break;
+	case XFER_EV_CANCELLED:
+		ev = "file_cancelled";
+		json_object_set_new(o, "why", json_string(why_names[e.why]));
+		fx_drop(x);
+		break;
+	case XFER_EV_PROGRESS:
+		ev = "file_progress";
+		json_object_set_new(o, "bytes", json_integer(
+		    (json_int_t)e.pos));
+		json_object_set_new(o, "total", size_json(e.size));
+		json_object_set_new(o, "rate", json_integer(
+		    (json_int_t)e.rate));
+		break;
+	case XFER_EV_DONE:
+		ev = "file_done";
+		hex_encode(e.sha256, sizeof(e.sha256), hex);
+		json_object_set_new(o, "direction", json_string(
+		    e.file < XFER_NUM_IN(0) ? "out" : "in"));
+		json_object_set_new(o, "path", x != NULL && x->path != NULL ?
+		    json_string(x->path) : json_null());
+		json_object_set_new(o, "size", json_integer(
+		    (json_int_t)e.size));
+		json_object_set_new(o, "sha256", json_string(hex));
+		fx_drop(x);
+		break;
+	}
+	explicit_bzero(&e, sizeof(e));
+	if (ev == NULL) {	/* the unpacker refuses other kinds */
+		json_decref(o);
+		return -1;
+	}
+	ui_event(ev, o);
+	return 0;
+}
+
+static const struct chan_handler from_chatd_rows[] = {
+	{ IPC_FILE_EVENT,	0,	on_file_event },
+};
+const struct chan_table cmd_files_from_chatd = {
+	CHAN_ROWS(from_chatd_rows), NULL
+};
+
+const struct cmd cmds_files[] = {
+	{ "file_send", cmd_file_send, "friend path*",
+	    "offer a file to a friend (online); the reply gives its number",
+	    CMD_SESSION },
+	{ "file_accept", cmd_file_accept, "friend file [path*]",
+	    "accept a friend's offer: saved in the download directory under "
+	    "a safe, new name, or at path (never over a file)", CMD_SESSION },
+	{ "file_decline", cmd_file_decline, "friend file",
+	    "decline a friend's offer", CMD_SESSION },
+	{ "file_pause", cmd_file_pause, "friend file",
+	    "pause a transfer (either way)", CMD_SESSION },
+	{ "file_resume", cmd_file_resume, "friend file",
+	    "resume a transfer you paused", CMD_SESSION },
+	{ "file_cancel", cmd_file_cancel, "friend file",
+	    "cancel a transfer (either way)", CMD_SESSION },
+	{ NULL, NULL, NULL, NULL, 0 }
+};
