@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <tox/tox.h>
 
-#define TOXPEER_FILES		32		/* records per peer */
+#define TOXPEER_FILES		64		/* records per peer */
 #define TOXPEER_KEEP_DEFAULT	(4u << 20)	/* bytes kept per transfer */
 
 struct toxpeer;
