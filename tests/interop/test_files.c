@@ -14,11 +14,12 @@
  *    progress (bytes never past the total) and file_done out with the
  *    SHA-256 that c-toxcore computed over what it received.
  * c. c-toxcore -> bulkhead: 10 MB, a 0-byte file, a stream of unknown
- *    size, and one accepted to a path of the test's choosing.  The offer event names c-toxcore's
- *    key and number, a file number (slot + 1) << 16, name, size, kind;
- *    the accept reply gives the file's path in the download dir (or the
- *    one asked for); file_done in says that path, the size and the
- *    SHA-256 of the bytes sent, and the file there holds them.
+ *    size, and one accepted to a path of the test's choosing.  The offer
+ *    event names c-toxcore's key and number, a file number (slot + 1)
+ *    << 16, name, size (null for the stream), kind; the accept reply
+ *    gives the file's path in the download dir (or the one asked for);
+ *    file_done in says that path, the size and the SHA-256 of the bytes
+ *    sent, the file there holds them, and progress was reported.
  * d. Pause and resume, each side pausing, each direction: the other
  *    side hears it (c-toxcore's callback, bulkhead's file_paused and
  *    file_resumed), nothing moves while it stands, and after the resume
