@@ -91,7 +91,7 @@ INTEROP_TOOLS	 = $(wildcard tests/interop/tool_*.c)
 # Test builds of roles (a compromised one, speaking the real IPC).
 INTEG_TOOLS	 = $(wildcard tests/integration/tool_*.c)
 # Helpers that call libtoxcore go only into the interop tests.
-INTEROP_HELPERS	 = tests/lib/toxpeer.c
+INTEROP_HELPERS	 = tests/lib/toxpeer.c tests/lib/toxpeer_file.c
 .SECONDARY: $(call obj,$(INTEROP_HELPERS))
 TEST_HELPERS	 = $(filter-out $(INTEROP_HELPERS),$(wildcard tests/lib/*.c))
 UNIT_BINS	 = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))

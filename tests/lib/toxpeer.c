@@ -51,6 +51,8 @@ on_friend_connection(Tox *tox, uint32_t f, TOX_CONNECTION c, void *user)
 		fr->conn = c;
 		fr->nconn++;
 	}
+	if (c == TOX_CONNECTION_NONE)
+		toxpeer_file_offline(user, f);
 }
 
 static void
@@ -236,6 +238,7 @@ start(struct toxpeer *p, const char *name, int port, const char *host,
 	tox_callback_friend_status_message(p->tox, on_status_message);
 	tox_callback_friend_status(p->tox, on_status);
 	tox_callback_friend_typing(p->tox, on_typing);
+	toxpeer_file_init(p);
 	tox_self_get_public_key(p->tox, p->pk);
 	hex_encode(p->pk, sizeof(p->pk), p->pk_hex);
 	tox_self_get_address(p->tox, addr);
@@ -273,12 +276,14 @@ toxpeer_stop(struct toxpeer *p)
 	if (p->tox != NULL)
 		tox_kill(p->tox);
 	p->tox = NULL;
+	toxpeer_file_free(p);
 }
 
 int
 toxpeer_iterate(struct toxpeer *p)
 {
 	tox_iterate(p->tox, p);
+	toxpeer_file_after(p);
 	return (int)tox_iteration_interval(p->tox);
 }
 

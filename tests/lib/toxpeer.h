@@ -5,10 +5,11 @@
  * its connection status as last reported, and per friend what the
  * friend's callbacks said last (connection, name, status message, status,
  * typing); of messages and read receipts it keeps the last few and a
- * count of all.  It does nothing unless
- * the test iterates it: one step at a time (toxpeer_iterate) or until a
- * condition or deadline while reading bulkhead sessions' output
- * (toxpeer_run), so neither side stalls while the other is waited for.
+ * count of all; its file transfers are in toxpeer_file.h.  It does
+ * nothing unless the test iterates it: one step at a time
+ * (toxpeer_iterate) or until a condition or deadline while reading
+ * bulkhead sessions' output (toxpeer_run), so neither side stalls while
+ * the other is waited for.
  * Its UDP socket is made in the network namespace the process is in at
  * toxpeer_start.
  */
@@ -20,6 +21,7 @@
 #include <tox/tox.h>
 
 #include "tests/lib/bh.h"
+#include "tests/lib/toxpeer_file.h"
 
 #define TOXPEER_REQS	8		/* requests kept; more are counted */
 #define TOXPEER_FRIENDS	4		/* friends watched: numbers below */
@@ -74,6 +76,13 @@ struct toxpeer {
 	struct toxpeer_msg	 msg[TOXPEER_MSGS];	/* ring: nmsg % N */
 	size_t			 nrcpt;		/* read receipts ever */
 	struct toxpeer_rcpt	 rcpt[TOXPEER_RCPTS];	/* ring, as msg */
+	/* file transfers (toxpeer_file.h); the test may set the first two */
+	int			 auto_accept;	/* accept every offer */
+	size_t			 keep_max;	/* bytes kept per transfer */
+	size_t			 nfile;		/* records used */
+	size_t			 nfile_lost;	/* no record was free */
+	size_t			 noffer;	/* offers ever */
+	struct toxpeer_file	 file[TOXPEER_FILES];
 };
 
 /*
