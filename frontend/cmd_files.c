@@ -653,9 +653,10 @@ const struct cmd cmds_files[] = {
 	{ "file_send", cmd_file_send, "friend path*",
 	    "offer a file to a friend (online); the reply gives its number",
 	    CMD_SESSION },
-	{ "file_accept", cmd_file_accept, "friend file [path*]",
+	{ "file_accept", cmd_file_accept, "friend file path*",
 	    "accept a friend's offer: saved in the download directory under "
-	    "a safe, new name, or at path (never over a file)", CMD_SESSION },
+	    "a safe, new name, or, if given, at path (never over a file)",
+	    CMD_SESSION },
 	{ "file_decline", cmd_file_decline, "friend file",
 	    "decline a friend's offer", CMD_SESSION },
 	{ "file_pause", cmd_file_pause, "friend file",
