@@ -228,6 +228,7 @@ io_event(unsigned friend, const struct ftx_event *ev)
 		e.what = XFER_EV_OFFER;
 		e.kind = ev->req->kind;
 		e.size = ev->req->size;
+		memcpy(e.id, ev->req->id, sizeof(e.id));
 		e.name_len = ev->req->name_len;
 		memcpy(e.name, ev->req->name, ev->req->name_len);
 		break;

@@ -35,7 +35,7 @@ ipc_unpack_file_open(struct rd *r, struct ipc_file_open *m)
 	    !rd_done(r))
 		return -1;
 	return m->mode == IPC_FILE_READ || m->mode == IPC_FILE_INCOMING ||
-	    m->mode == IPC_FILE_SAVE_AS ? 0 : -1;
+	    m->mode == IPC_FILE_SAVE_AS || m->mode == IPC_FILE_RESUME ? 0 : -1;
 }
 
 void

@@ -20,6 +20,8 @@ enum ipc_file_mode {
 	IPC_FILE_INCOMING = 2,	/* a new file in the download directory,
 				 * the bytes a friend's file name */
 	IPC_FILE_SAVE_AS = 3,	/* a new file at the user's path */
+	IPC_FILE_RESUME = 4,	/* a file INCOMING made earlier, to write on:
+				 * the path its answer gave */
 };
 /* A path or name: 1..4095 bytes without NUL (Linux's PATH_MAX - 1). */
 #define IPC_FILE_PATH_MAX	4095

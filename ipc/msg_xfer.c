@@ -114,6 +114,7 @@ ipc_pack_file_event(struct wr *w, const struct ipc_file_event *m)
 	wr_u64(w, m->size);
 	wr_u64(w, m->rate);
 	wr_bytes(w, m->sha256, sizeof(m->sha256));
+	wr_bytes(w, m->id, sizeof(m->id));
 	wr_bytes(w, m->name, m->name_len);
 }
 
@@ -131,6 +132,7 @@ ipc_unpack_file_event(struct rd *r, struct ipc_file_event *m)
 	rd_u64(r, &m->size);
 	rd_u64(r, &m->rate);
 	rd_bytes(r, m->sha256, sizeof(m->sha256));
+	rd_bytes(r, m->id, sizeof(m->id));
 	if (rd_tail(r, m->name, 0, XFER_NAME_MAX, &m->name_len) == -1)
 		return -1;
 	return m->what >= XFER_EV_OFFER && m->what < XFER_EV_MAX &&

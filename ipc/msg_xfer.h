@@ -26,6 +26,7 @@
 #define XFER_SLOTS		256	/* per direction, per friend */
 #define XFER_SIZE_UNKNOWN	UINT64_MAX	/* a stream */
 #define XFER_SHA256_LEN		32
+#define XFER_ID_LEN		32	/* the sender's file id */
 
 /* A file number: out slot s is s; in slot s is (s + 1) << 16. */
 #define XFER_NUM_OUT(s)		((uint32_t)(s))
@@ -103,8 +104,10 @@ enum xfer_why {
 
 /*
  * FILE_EVENT: number 2 || pk 32 || file u32 || what u8 || why u8 ||
- * kind u32 || pos u64 || size u64 || rate u64 || sha256 32 || name
- * (0..255; OFFER only, as the friend sent it: the frontend sanitizes).
+ * kind u32 || pos u64 || size u64 || rate u64 || sha256 32 || file id 32
+ * (OFFER: the friend's; it names the file again when it is offered to
+ * resume) || name (0..255; OFFER only, as the friend sent it: the
+ * frontend sanitizes).
  */
 struct ipc_file_event {
 	uint16_t	number;
@@ -117,11 +120,12 @@ struct ipc_file_event {
 	uint64_t	size;
 	uint64_t	rate;
 	uint8_t		sha256[XFER_SHA256_LEN];
+	uint8_t		id[XFER_ID_LEN];
 	uint16_t	name_len;
 	uint8_t		name[XFER_NAME_MAX];
 };
 #define IPC_FILE_EVENT_MIN	(2 + TOX_PK_LEN + 4 + 1 + 1 + 4 + 8 + 8 + \
-				 8 + XFER_SHA256_LEN)
+				 8 + XFER_SHA256_LEN + XFER_ID_LEN)
 #define IPC_FILE_EVENT_MAX	(IPC_FILE_EVENT_MIN + XFER_NAME_MAX)
 void	ipc_pack_file_event(struct wr *, const struct ipc_file_event *);
 int	ipc_unpack_file_event(struct rd *, struct ipc_file_event *);

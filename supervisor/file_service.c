@@ -211,6 +211,52 @@ open_incoming(const char *name, size_t len, int *fdp,
 	return 0;
 }
 
+/*
+ * A file made by open_incoming earlier, opened again to write on (a
+ * transfer resumed): only a file directly in the download directory,
+ * under a name we could have made, never through a link.
+ */
+static int
+open_resume(const char *path, int *fdp, struct ipc_file_opened *ans)
+{
+	size_t		 dl = strlen(download_dir);
+	const char	*base = path + dl + 1;
+	struct stat	 st;
+	int		 dfd, fd, fl, e;
+
+	if (download_dir[0] == '\0' || strncmp(path, download_dir, dl) != 0 ||
+	    path[dl] != '/' || strchr(base, '/') != NULL ||
+	    !fname_safe(base, strlen(base)))
+		return EACCES;
+	if ((dfd = open(download_dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return errno;
+	fd = openat(dfd, base, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+	e = errno;
+	close(dfd);
+	if (fd == -1)
+		return e;
+	if (fstat(fd, &st) == -1)
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = EINVAL;
+	else if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		e = errno;
+	else
+		e = 0;
+	if (e != 0) {
+		close(fd);
+		return e;
+	}
+	ans->size = (uint64_t)st.st_size;
+	set_path(ans, path);
+	*fdp = fd;
+	log_debug("file service: %s opened to resume", path);
+	return 0;
+}
+
 int
 file_service_open(const struct ipc_file_open *req, int *fd,
     struct ipc_file_opened *ans)
@@ -228,6 +274,8 @@ file_service_open(const struct ipc_file_open *req, int *fd,
 		e = open_incoming(req->path, req->len, fd, ans);
 	else if (req->mode == IPC_FILE_SAVE_AS)
 		e = open_save_as(req->path, fd, ans);
+	else if (req->mode == IPC_FILE_RESUME)
+		e = open_resume(req->path, fd, ans);
 	else
 		e = EINVAL;
 	if (e <= 0 || e > IPC_FILE_ERRNO_MAX)

@@ -242,6 +242,43 @@ incoming_mode(void **state)
 	assert_int_equal(ask(IPC_FILE_INCOMING, "a", &fd), ENOTDIR);
 }
 
+/* A file INCOMING made is opened again to write on; nothing else is. */
+static void
+resume_mode(void **state)
+{
+	char	path[4600], made[4600], other[4600];
+	int	fd;
+
+	assert_int_equal(ask(IPC_FILE_INCOMING, "half.bin", &fd), 0);
+	snprintf(made, sizeof(made), "%s", ans.path);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	close(fd);
+	assert_int_equal(ask(IPC_FILE_RESUME, made, &fd), 0);
+	assert_true(ans.size == 10);
+	assert_string_equal(ans.path, made);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	close(fd);
+	/* outside the download directory, even through "..": refused */
+	put_file("send.txt", "mine");
+	snprintf(path, sizeof(path), "%s/send.txt", root);
+	assert_int_equal(ask(IPC_FILE_RESUME, path, &fd), EACCES);
+	snprintf(path, sizeof(path), "%s/../send.txt", dl);
+	assert_int_equal(ask(IPC_FILE_RESUME, path, &fd), EACCES);
+	snprintf(path, sizeof(path), "%s/.hidden", dl);
+	assert_int_equal(ask(IPC_FILE_RESUME, path, &fd), EACCES);
+	assert_int_equal(ask(IPC_FILE_RESUME, "half.bin", &fd), EACCES);
+	/* a link planted in the download directory is not followed */
+	snprintf(path, sizeof(path), "%s/send.txt", root);
+	snprintf(other, sizeof(other), "%s/link.bin", dl);
+	assert_int_equal(symlink(path, other), 0);
+	assert_int_equal(ask(IPC_FILE_RESUME, other, &fd), ELOOP);
+	assert_int_equal(fd, -1);
+	/* gone: said so */
+	snprintf(path, sizeof(path), "%s/gone.bin", dl);
+	assert_int_equal(ask(IPC_FILE_RESUME, path, &fd), ENOENT);
+}
+
 static void
 bad_requests(void **state)
 {
@@ -339,6 +376,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(save_as_mode, scratch_setup,
 		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(incoming_mode, scratch_setup,
+		    scratch_teardown),
+		cmocka_unit_test_setup_teardown(resume_mode, scratch_setup,
 		    scratch_teardown),
 		cmocka_unit_test_setup_teardown(bad_requests, scratch_setup,
 		    scratch_teardown),

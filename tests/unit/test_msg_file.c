@@ -88,8 +88,10 @@ file_open_refusals(void **state)
 	assert_int_equal(unpack_open(n, &out), 0);
 	buf[0] = 0;					/* no such mode */
 	assert_int_equal(unpack_open(n, &out), -1);
-	buf[0] = 4;
+	buf[0] = 5;
 	assert_int_equal(unpack_open(n, &out), -1);
+	buf[0] = IPC_FILE_RESUME;
+	assert_int_equal(unpack_open(n, &out), 0);
 	buf[0] = IPC_FILE_SAVE_AS;
 	assert_int_equal(unpack_open(n, &out), 0);
 	buf[1] = 0, buf[2] = 0;				/* empty path */

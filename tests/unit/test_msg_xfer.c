@@ -149,6 +149,7 @@ event_roundtrip_and_refusals(void **state)
 	in.pos = 99;
 	in.rate = 1000;
 	memset(in.sha256, 0x5a, sizeof(in.sha256));
+	memset(in.id, 0xa5, sizeof(in.id));
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_file_event(&w, &in);
 	assert_int_equal(w.len, IPC_FILE_EVENT_MIN);
@@ -157,6 +158,7 @@ event_roundtrip_and_refusals(void **state)
 	assert_int_equal(out.what, XFER_EV_DONE);
 	assert_true(out.size == 99 && out.pos == 99 && out.rate == 1000);
 	assert_memory_equal(out.sha256, in.sha256, sizeof(in.sha256));
+	assert_memory_equal(out.id, in.id, sizeof(in.id));
 	/* an offer's name, at most 255 bytes */
 	in.what = XFER_EV_OFFER;
 	in.name_len = XFER_NAME_MAX;
