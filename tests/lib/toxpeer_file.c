@@ -162,7 +162,8 @@ on_recv(Tox *tox, uint32_t friend, uint32_t number, uint32_t kind,
 	f->kind = kind;
 	f->size = size;
 	f->name_len = len < sizeof(f->name) ? len : sizeof(f->name);
-	memcpy(f->name, name, f->name_len);
+	if (f->name_len > 0)	/* an empty name may come as NULL */
+		memcpy(f->name, name, f->name_len);
 	if (!tox_file_get_file_id(tox, friend, number, f->id, &e))
 		fprintf(stderr, "%s: tox_file_get_file_id: error %d\n",
 		    p->name, (int)e);
@@ -350,7 +351,8 @@ send_common(struct toxpeer *p, uint32_t friend, uint32_t kind,
 	f->kind = kind;
 	f->size = stream ? UINT64_MAX : len;
 	f->name_len = name_len;
-	memcpy(f->name, name, name_len);
+	if (name_len > 0)
+		memcpy(f->name, name, name_len);
 	if (!tox_file_get_file_id(p->tox, friend, n, f->id, &eg))
 		fprintf(stderr, "%s: tox_file_get_file_id: error %d\n",
 		    p->name, (int)eg);
