@@ -91,12 +91,15 @@ ipc_unpack_partial_ans(struct rd *r, struct ipc_partial_ans *m)
 	m->size = 0;
 	rd_u8(r, &m->found);
 	rd_u64(r, &m->size);
+	/* found has a path; not found has nothing */
 	if (!rd_ok(r) || m->found > 1 ||
-	    rd_path_tail(r, m->found, m->path, &m->len) == -1) {
+	    rd_path_tail(r, m->found, m->path, &m->len) == -1 ||
+	    (!m->found && (m->len != 0 || m->size != 0))) {
+		m->found = 0;
+		m->size = 0;
 		m->len = 0;
 		m->path[0] = '\0';
 		return -1;
 	}
-	/* found has a path; not found has nothing */
-	return m->found || (m->len == 0 && m->size == 0) ? 0 : -1;
+	return 0;
 }
