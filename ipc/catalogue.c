@@ -20,6 +20,7 @@
 #include "ipc/msg_relays.h"
 #include "ipc/msg_nodes.h"
 #include "ipc/msg_onion.h"
+#include "ipc/msg_partial.h"
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
 #include "ipc/msg_xfer.h"
@@ -457,6 +458,23 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "done (sha256), cancelled (why)",
 	    E(CHATD, FRONTEND), IPC_FILE_EVENT_MIN, IPC_FILE_EVENT_MAX,
 	    IPC_FD_NONE, { 0 }, IPC_S_SECRET },
+	[IPC_PARTIAL_PUT] = { "PARTIAL_PUT",
+	    "remember an accepted file for resume: friend, file id, size, "
+	    "path",
+	    E(FRONTEND, KEYD), IPC_PARTIAL_PUT_MIN, IPC_PARTIAL_PUT_MAX,
+	    IPC_FD_NONE, OK_OR_ERROR, IPC_S_SECRET },
+	[IPC_PARTIAL_DEL] = { "PARTIAL_DEL",
+	    "forget a partial file (done or cancelled): friend, file id",
+	    E(FRONTEND, KEYD), IPC_PARTIAL_KEY_LEN, IPC_PARTIAL_KEY_LEN,
+	    IPC_FD_NONE, OK_OR_ERROR },
+	[IPC_PARTIAL_GET] = { "PARTIAL_GET",
+	    "is a part of this file kept? friend, file id",
+	    E(FRONTEND, KEYD), IPC_PARTIAL_KEY_LEN, IPC_PARTIAL_KEY_LEN,
+	    IPC_FD_NONE, { IPC_PARTIAL_ANS, IPC_ERROR } },
+	[IPC_PARTIAL_ANS] = { "PARTIAL_ANS",
+	    "found or not; the offered size and the path when found",
+	    E(KEYD, FRONTEND), IPC_PARTIAL_ANS_MIN, IPC_PARTIAL_ANS_MAX,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER | IPC_S_SECRET },
 
 	/* Stream sockets, brokered by the supervisor. */
 	[IPC_SOCK_OPEN] = { "SOCK_OPEN",

@@ -153,6 +153,10 @@ enum ipc_type {
 	IPC_FILE_ANS		= 272,	/* its number */
 	IPC_FILE_CTL		= 273,	/* frontend -> chatd: accept, pause.. */
 	IPC_FILE_EVENT		= 274,	/* chatd -> frontend: offer, done.. */
+	IPC_PARTIAL_PUT		= 275,	/* frontend -> keyd: a part's path */
+	IPC_PARTIAL_DEL		= 276,	/* frontend -> keyd: forget it */
+	IPC_PARTIAL_GET		= 277,	/* frontend -> keyd: is there one? */
+	IPC_PARTIAL_ANS		= 278,	/* found, size, path */
 	IPC_AREA_CHAT_LAST	= 319,
 	/*
 	 * Stream sockets: netd, in an empty network namespace, asks the

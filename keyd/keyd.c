@@ -19,6 +19,7 @@
 #include "keyd/net_relay.h"
 #include "keyd/onion_ops.h"
 #include "keyd/outbox_ops.h"
+#include "keyd/partials_ops.h"
 #include "keyd/profile_dispatch.h"
 #include "keyd/target.h"
 #include "sandbox/role_rt.h"
@@ -49,7 +50,7 @@ keyd_shutdown(void)
 /* What keyd handles, per peer. */
 static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend,
-	  &history_ops_from_frontend }
+	  &history_ops_from_frontend, &partials_ops_from_frontend }
 };
 static const struct chan_tables from_netd = {
 	{ &net_relay_from_netd, &onion_ops_from_netd, &dhtpk_ops_from_netd,
@@ -72,6 +73,7 @@ profile_event(enum keyd_profile_event ev, void *arg)
 		keyd_friends_profile_loaded();
 		outbox_ops_profile_loaded();
 		history_ops_profile_loaded();
+		partials_ops_profile_loaded();
 		onion_ops_tell_netd();
 		dhtpk_ops_netd_up();
 	}
@@ -80,6 +82,7 @@ profile_event(enum keyd_profile_event ev, void *arg)
 	if (ev == KEYD_PROFILE_KEY_CHANGED) {
 		outbox_ops_key_changed();
 		history_ops_key_changed();
+		partials_ops_key_changed();
 	}
 }
 

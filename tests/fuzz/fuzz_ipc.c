@@ -20,6 +20,7 @@
 #include "ipc/msg_net.h"
 #include "ipc/msg_relays.h"
 #include "ipc/msg_onion.h"
+#include "ipc/msg_partial.h"
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
 #include "ipc/msg_xfer.h"
@@ -84,6 +85,9 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_file_event		xev;
 		struct ipc_file_open		fop;
 		struct ipc_file_opened		fopd;
+		struct ipc_partial_key		ptkey;
+		struct ipc_partial_put		ptput;
+		struct ipc_partial_ans		ptans;
 		uint64_t			u64;
 		uint8_t				u8, key[32];
 	} v;
@@ -167,6 +171,9 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_file_event, xev);
 	TRYV(ipc_unpack_file_open, fop);
 	TRYV(ipc_unpack_file_opened, fopd);
+	TRYV(ipc_unpack_partial_key, ptkey);
+	TRYV(ipc_unpack_partial_put, ptput);
+	TRYV(ipc_unpack_partial_ans, ptans);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);
 	rd_init(&r, p, n);

@@ -25,6 +25,7 @@
 #include "ipc/msg_relays.h"
 #include "ipc/msg_onion.h"
 #include "ipc/msg_nodes.h"
+#include "ipc/msg_partial.h"
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
 #include "ipc/msg_xfer.h"
@@ -150,7 +151,8 @@ secrets_and_words_are_secret(void **state)
 	    IPC_PROFILE_CREATE, IPC_PROFILE_IMPORT, IPC_PROFILE_EXPORT,
 	    IPC_PASSWD, IPC_NET_DHT_KEY, IPC_NC_PLAIN_IN, IPC_NC_PLAIN_OUT,
 	    IPC_CHAT_SEND, IPC_CHAT_MESSAGE, IPC_OUTBOX_PUT, IPC_OUTBOX_LOAD,
-	    IPC_HISTORY_PUT, IPC_HISTORY_ANS, IPC_FILE_SEND, IPC_FILE_EVENT };
+	    IPC_HISTORY_PUT, IPC_HISTORY_ANS, IPC_FILE_SEND, IPC_FILE_EVENT,
+	    IPC_PARTIAL_PUT, IPC_PARTIAL_ANS };
 	unsigned	t;
 	size_t		i;
 	int		want;
@@ -568,6 +570,48 @@ pk_file_opened(int big)
 	memset(m.path, '/', m.len);
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_file_opened(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_partial_put(int big)
+{
+	static struct ipc_partial_put	m;
+	struct wr			w;
+
+	m.size = big ? UINT64_MAX : 0;
+	m.len = big ? PARTIAL_PATH_MAX : 1;
+	memset(m.path, '/', m.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_partial_put(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_partial_key(int big)
+{
+	struct ipc_partial_key	m;
+	struct wr		w;
+
+	memset(&m, big ? 0xff : 0, sizeof(m));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_partial_key(&w, &m);
+	return done(&w);
+}
+
+/* Smallest: not found; largest: found with the longest path. */
+static size_t
+pk_partial_ans(int big)
+{
+	static struct ipc_partial_ans	m;
+	struct wr			w;
+
+	m.found = (uint8_t)big;
+	m.size = big ? UINT64_MAX : 0;
+	m.len = big ? PARTIAL_PATH_MAX : 0;
+	memset(m.path, 'p', m.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_partial_ans(&w, &m);
 	return done(&w);
 }
 
@@ -1336,6 +1380,10 @@ static const struct {
 	{ IPC_FILE_ANS, pk_file_ans },
 	{ IPC_FILE_CTL, pk_file_ctl },
 	{ IPC_FILE_EVENT, pk_file_event },
+	{ IPC_PARTIAL_PUT, pk_partial_put },
+	{ IPC_PARTIAL_DEL, pk_partial_key },
+	{ IPC_PARTIAL_GET, pk_partial_key },
+	{ IPC_PARTIAL_ANS, pk_partial_ans },
 	{ IPC_FILE_OPEN, pk_file_open },
 	{ IPC_FILE_OPENED, pk_file_opened },
 };
