@@ -9,9 +9,15 @@
  * to (in the download directory under the friend's name, which the
  * supervisor makes safe and unique; or at the path the user gave), and
  * hands the descriptor to chatd with FILE_SEND or FILE_CTL.  It keeps a
- * small table of the transfers it knows (an offer's raw name, the path
- * of a file) to name the file in file_done.  Names friends chose are
- * neutralised before they are shown, in JSON mode too.
+ * small table of the transfers it knows (an offer's raw name and file
+ * id, the path of a file) to name the file in file_done.  Names friends
+ * chose are neutralised before they are shown, in JSON mode too.
+ *
+ * Resume: keyd remembers, across restarts, which friend's file id went
+ * to which file (PARTIAL_PUT once accepted, PARTIAL_DEL once done or
+ * cancelled by the user).  An offer accepted into the download directory
+ * is first looked up (PARTIAL_GET); a file found there is opened again
+ * (FILE_OPEN RESUME) and the transfer goes on from its size.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +25,7 @@
 #include <unistd.h>
 
 #include "common/hex.h"
+#include "common/log.h"
 #include "common/toxid.h"
 #include "frontend/cmd.h"
 #include "frontend/cmd_files.h"
@@ -27,6 +34,7 @@
 #include "frontend/sanitize.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_file.h"
+#include "ipc/msg_partial.h"
 #include "ipc/msg_xfer.h"
 
 /* Transfers the frontend knows of; an offer beyond it is still usable
@@ -40,6 +48,9 @@ struct fx {
 	uint32_t	 file;
 	uint16_t	 name_len;		/* an offer: its raw name */
 	uint8_t		 name[XFER_NAME_MAX];
+	int		 has_id;		/* an offer: its file id */
+	uint8_t		 id[XFER_ID_LEN];
+	uint64_t	 size;
 	char		*path;			/* once opened */
 };
 
@@ -152,7 +163,48 @@ struct step {
 	uint32_t		 file;
 	uint64_t		 size;
 	char			 path[IPC_FILE_PATH_MAX + 1];
+	/* file_accept: the offer, as the table had it */
+	uint16_t		 name_len;
+	uint8_t			 name[XFER_NAME_MAX];
+	int			 has_id;
+	uint8_t			 pk[TOX_PK_LEN];
+	uint8_t			 id[XFER_ID_LEN];
+	uint64_t		 seek;		/* resumed from */
 };
+
+/* keyd's record of unfinished incoming files (resume). */
+
+static void
+partial_done(void *arg, struct ipc_msg *m, struct rd *r)
+{
+	if (m->hdr.type != IPC_OK)
+		log_debug("keyd did not keep or drop a file's resume record");
+}
+
+static void
+partial_call(uint16_t type, const uint8_t *pk, const uint8_t *id,
+    uint64_t size, const char *path)
+{
+	static struct ipc_partial_put	q;
+	static uint8_t			buf[IPC_PARTIAL_PUT_MAX];
+	struct wr			w;
+
+	memset(&q, 0, sizeof(q));
+	memcpy(q.key.pk, pk, sizeof(q.key.pk));
+	memcpy(q.key.file_id, id, sizeof(q.key.file_id));
+	wr_init(&w, buf, sizeof(buf));
+	if (type == IPC_PARTIAL_PUT) {
+		q.size = size;
+		q.len = (uint16_t)strlen(path);
+		memcpy(q.path, path, q.len);
+		ipc_pack_partial_put(&w, &q);
+	} else
+		ipc_pack_partial_key(&w, &q.key);
+	if (wr_ok(&w))
+		(void)chan_call(frontend_chan(ROLE_KEYD), type, buf, w.len, -1,
+		    0, partial_done, NULL);
+	explicit_bzero(buf, w.len);
+}
 
 static void
 step_end(struct cmd_ctx *ctx)
@@ -379,8 +431,13 @@ accepted(struct cmd_ctx *ctx, struct ipc_msg *m)
 		free(x->path);
 		x->path = strdup(s->path);
 	}
+	/* into the download directory: kept in mind for a resume */
+	if (s->has_id && s->seek == 0)
+		partial_call(IPC_PARTIAL_PUT, s->pk, s->id, s->size, s->path);
 	o = head_json(a.number, a.pk, a.file);
 	json_object_set_new(o, "path", json_string(s->path));
+	json_object_set_new(o, "resumed_from", json_integer(
+	    (json_int_t)s->seek));
 	step_end(ctx);
 	ui_reply_ok(ctx, o);
 }
@@ -404,12 +461,68 @@ accept_opened(struct cmd_ctx *ctx, struct ipc_msg *m)
 	q.ref = s->ref;
 	q.file = s->file;
 	q.op = XFER_ACCEPT;
+	q.seek = s->seek;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_file_ctl(&w, &q);
 	if (ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_FILE_CTL, buf,
 	    w.len, fd, accepted) == -1)
 		step_end(ctx);
 	close(fd);
+}
+
+/* A new file in the download directory under the offer's name. */
+static void
+accept_incoming(struct cmd_ctx *ctx)
+{
+	struct step	*s = ctx->data;
+
+	s->seek = 0;
+	snprintf(s->path, sizeof(s->path), "(the download directory)");
+	if (open_req(ctx, IPC_FILE_INCOMING, s->name_len > 0 ? (char *)s->name :
+	    "file", s->name_len > 0 ? s->name_len : 4, accept_opened) == -1)
+		step_end(ctx);
+}
+
+/* The file a resume goes on in: opened, it says how much it holds. */
+static void
+resume_opened(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	static struct ipc_file_opened	 o;
+	struct step			*s = ctx->data;
+	struct rd			 r;
+
+	rd_init(&r, m->data, m->hdr.len);
+	if (m->hdr.type != IPC_FILE_OPENED ||
+	    ipc_unpack_file_opened(&r, &o) == -1 || o.err != 0 ||
+	    m->fd == -1 || o.size == 0 ||
+	    (s->size != XFER_SIZE_UNKNOWN && o.size >= s->size)) {
+		/* gone, or nothing to go on from: a new file */
+		accept_incoming(ctx);
+		return;
+	}
+	s->seek = o.size;
+	accept_opened(ctx, m);
+}
+
+/* keyd's answer: a file this offer went to before, or none. */
+static void
+partial_got(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	static struct ipc_partial_ans	 a;
+	struct step			*s = ctx->data;
+	struct rd			 r;
+
+	rd_init(&r, m->data, m->hdr.len);
+	if (m->hdr.type != IPC_PARTIAL_ANS ||
+	    ipc_unpack_partial_ans(&r, &a) == -1 || !a.found ||
+	    a.len == 0) {
+		accept_incoming(ctx);
+		return;
+	}
+	snprintf(s->path, sizeof(s->path), "%s", a.path);
+	if (open_req(ctx, IPC_FILE_RESUME, a.path, a.len, resume_opened) == -1)
+		step_end(ctx);
+	explicit_bzero(&a, sizeof(a));
 }
 
 static void
@@ -448,18 +561,35 @@ accept_run(struct cmd_ctx *ctx, json_t *args)
 		memcpy(s->path, json_string_value(p), len);
 		rv = open_req(ctx, IPC_FILE_SAVE_AS, s->path, len,
 		    accept_opened);
-	} else if ((x = fx_find(&s->ref, s->file)) != NULL &&
-	    x->name_len > 0) {
-		snprintf(s->path, sizeof(s->path), "(the download directory)");
-		rv = open_req(ctx, IPC_FILE_INCOMING, x->name, x->name_len,
-		    accept_opened);
-	} else {
-		snprintf(s->path, sizeof(s->path), "(the download directory)");
-		rv = open_req(ctx, IPC_FILE_INCOMING, "file", 4,
-		    accept_opened);
+		if (rv == -1)
+			step_end(ctx);
+		return;
 	}
-	if (rv == -1)
-		step_end(ctx);
+	if ((x = fx_find(&s->ref, s->file)) != NULL) {
+		s->name_len = x->name_len;
+		memcpy(s->name, x->name, x->name_len);
+		s->has_id = x->has_id;
+		memcpy(s->pk, x->pk, sizeof(s->pk));
+		memcpy(s->id, x->id, sizeof(s->id));
+		s->size = x->size;
+	}
+	if (!s->has_id || !frontend_chan(ROLE_KEYD)->open) {
+		accept_incoming(ctx);
+		return;
+	}
+	{
+		struct ipc_partial_key	k;
+		uint8_t			buf[IPC_PARTIAL_KEY_LEN];
+		struct wr		w;
+
+		memcpy(k.pk, s->pk, sizeof(k.pk));
+		memcpy(k.file_id, s->id, sizeof(k.file_id));
+		wr_init(&w, buf, sizeof(buf));
+		ipc_pack_partial_key(&w, &k);
+		if (ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_PARTIAL_GET,
+		    buf, w.len, -1, partial_got) == -1)
+			step_end(ctx);
+	}
 }
 
 static void
@@ -474,6 +604,7 @@ static void
 ctl_done(struct cmd_ctx *ctx, struct ipc_msg *m)
 {
 	struct ipc_file_ans	 a;
+	struct fx		*x;
 	struct rd		 r;
 
 	if (reply_if_not(ctx, m, IPC_FILE_ANS))
@@ -483,10 +614,15 @@ ctl_done(struct cmd_ctx *ctx, struct ipc_msg *m)
 		ui_reply_err(ctx, "bad answer from chatd");
 		return;
 	}
-	/* a declined or cancelled transfer is over: forget it */
+	/* a declined or cancelled transfer is over: forget it, and what
+	 * keyd kept to resume it */
 	if (strcmp(ctx->name, "file_decline") == 0 ||
-	    strcmp(ctx->name, "file_cancel") == 0)
-		fx_drop(fx_of(a.number, a.pk, a.file, 0));
+	    strcmp(ctx->name, "file_cancel") == 0) {
+		x = fx_of(a.number, a.pk, a.file, 0);
+		if (x != NULL && x->has_id)
+			partial_call(IPC_PARTIAL_DEL, x->pk, x->id, 0, NULL);
+		fx_drop(x);
+	}
 	ui_reply_ok(ctx, head_json(a.number, a.pk, a.file));
 }
 
@@ -579,6 +715,7 @@ on_file_event(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	static struct ipc_file_event	 e;
 	char				 hex[2 * XFER_SHA256_LEN + 1];
+	char				 idhex[2 * XFER_ID_LEN + 1];
 	const char			*ev = NULL;
 	struct fx			*x;
 	json_t				*o;
@@ -593,7 +730,12 @@ on_file_event(struct chan *c, struct ipc_msg *m, struct rd *r)
 		if (x != NULL) {
 			x->name_len = e.name_len;
 			memcpy(x->name, e.name, e.name_len);
+			x->has_id = 1;
+			memcpy(x->id, e.id, sizeof(x->id));
+			x->size = e.size;
 		}
+		hex_encode(e.id, sizeof(e.id), idhex);
+		json_object_set_new(o, "file_id", json_string(idhex));
 		json_object_set_new(o, "name", name_json(e.name, e.name_len));
 		json_object_set_new(o, "size", size_json(e.size));
 		json_object_set_new(o, "kind", kind_json(e.kind));
@@ -630,6 +772,9 @@ on_file_event(struct chan *c, struct ipc_msg *m, struct rd *r)
 		json_object_set_new(o, "size", json_integer(
 		    (json_int_t)e.size));
 		json_object_set_new(o, "sha256", json_string(hex));
+		/* whole: nothing left to resume */
+		if (x != NULL && x->has_id && e.file >= XFER_NUM_IN(0))
+			partial_call(IPC_PARTIAL_DEL, x->pk, x->id, 0, NULL);
 		fx_drop(x);
 		break;
 	}

@@ -35,12 +35,21 @@
  *    download dir under a name without separators, leading dot or
  *    control characters, no file is overwritten, the offer's name shows
  *    no control characters, and nothing changes outside the dir.
+ * h. Resume after a restart: c-toxcore sends 10 MB under a file id of
+ *    its own; bulkhead is killed (SIGKILL) a quarter of the way in and
+ *    started again on the same profile; c-toxcore offers the same file
+ *    id again (the offer shows it, "file_id"), and the accept goes on in
+ *    the same file from where it stopped ("resumed_from": c-toxcore is
+ *    told to seek), c-toxcore sends only the rest, and the file holds the
+ *    whole 10 MB with the right SHA-256.
  *
  * Every wait is a deadline for a broken build, not a measurement; the
  * "nothing moves while paused" checks wait for the pause to be heard,
  * let what was in flight land, then compare counts over a while.
  */
 #include <sys/stat.h>
+
+#include <signal.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -1045,6 +1054,111 @@ g_hostile_names(void **state)
 	free(src_before);
 }
 
+/* h: resume after bulkhead was killed half way. */
+
+static int
+offer_of(void *arg)
+{
+	return bh_find(&b, *(size_t *)arg, json_pack("{s:s, s:s}", "event",
+	    "file_offer", "public_key", t.pk_hex)) != NULL;
+}
+
+static void
+h_resume_after_restart(void **state)
+{
+	char			 opt[128], dir[256], got[PATH_MAX], again[PATH_MAX];
+	char			 idhex[65];
+	const char		*extra[] = { opt, NULL };
+	struct toxpeer_fwant	 w = { &t, NULL, BIG / 4 };
+	struct toxpeer_want	 tw;
+	struct toxpeer_file	*out;
+	struct stat		 st;
+	uint8_t			 id[TOX_FILE_ID_LENGTH];
+	json_t			*offer, *r, *e;
+	json_int_t		 file, have;
+	size_t			 from;
+
+	need_connected();
+	randombytes_buf(id, sizeof(id));
+	hex_encode(id, sizeof(id), idhex);
+	from = mark();
+	out = toxpeer_file_send(&t, tnum, TOX_FILE_KIND_DATA, big, BIG, 0, id,
+	    "resume.bin", 10);
+	assert_non_null(out);
+	run_until(T_CONTROL, offer_of, &from, "bulkhead never said file_offer");
+	offer = bh_find(&b, from, json_pack("{s:s}", "event", "file_offer"));
+	file = json_integer_value(json_object_get(offer, "file"));
+	assert_string_equal(json_string_value(json_object_get(offer,
+	    "file_id")), idhex);
+	b_accept(file, NULL, got);
+	w.f = out;
+	run_until(T_FILE, toxpeer_file_has_bytes, &w,
+	    "a quarter of the file never went");
+	if (toxpeer_file_is_over(out))
+		fail_msg("the file was over before bulkhead could be killed");
+
+	/* bulkhead dies at once, its files as they are */
+	snprintf(dir, sizeof(dir), "%s", b.dir);
+	b.keep_dir = 1;
+	kill(b.pid, SIGKILL);
+	bh_stop(&b);
+	b_up = 0;
+	run_until(T_CONNECT, toxpeer_file_is_over, out,
+	    "c-toxcore never saw the transfer end");
+	assert_int_equal(stat(got, &st), 0);
+	if (st.st_size <= 0 || st.st_size >= BIG)
+		fail_msg("%s holds %lld bytes: not a file half way",
+		    got, (long long)st.st_size);
+
+	/* the same profile again; the friend comes back */
+	snprintf(opt, sizeof(opt), "--download-dir=%s", dl);
+	assert_int_equal(bh_start_joined_with(&b, dir, PORT_BH, ADDR,
+	    PORT_BSD, bsd.key, extra), 0);
+	b_up = 1;
+	b.keep_dir = 0;		/* the scratch dir goes with the session */
+	(void)await(NULL, NULL, json_pack("{s:s, s:s}", "event",
+	    "friend_connection", "public_key", t.pk_hex), 0, T_CONNECT,
+	    "bulkhead never had c-toxcore connected again");
+	memset(&tw, 0, sizeof(tw));
+	tw.p = &t;
+	tw.friend = tnum;
+	run_until(T_CONNECT, toxpeer_friend_connected, &tw,
+	    "c-toxcore never had bulkhead connected again");
+
+	/* the same file id offered again: bulkhead knows what it has */
+	from = mark();
+	offers_seen = toxpeer_file_offers(&t);
+	out = toxpeer_file_send(&t, tnum, TOX_FILE_KIND_DATA, big, BIG, 0, id,
+	    "resume.bin", 10);
+	assert_non_null(out);
+	run_until(T_CONTROL, offer_of, &from,
+	    "bulkhead never said file_offer again");
+	offer = bh_find(&b, from, json_pack("{s:s}", "event", "file_offer"));
+	file = json_integer_value(json_object_get(offer, "file"));
+	assert_string_equal(json_string_value(json_object_get(offer,
+	    "file_id")), idhex);
+	have = (json_int_t)st.st_size;
+	from = mark();
+	r = cmd(json_pack("{s:s, s:I, s:I}", "cmd", "file_accept", "friend",
+	    (json_int_t)number, "file", file));
+	snprintf(again, sizeof(again), "%s", json_string_value(
+	    json_object_get(r, "path")));
+	assert_string_equal(again, got);
+	assert_int_equal(json_integer_value(json_object_get(r,
+	    "resumed_from")), have);
+	json_decref(r);
+	e = await(out, toxpeer_file_is_over, json_pack("{s:s, s:I, s:I, s:s}",
+	    "event", "file_done", "friend", (json_int_t)number, "file", file,
+	    "direction", "in"), from, T_FILE,
+	    "the rest did not come or bulkhead never said file_done");
+	/* c-toxcore sent only the rest; the file is whole */
+	assert_true(out->done);
+	assert_true(out->start == (uint64_t)have);
+	assert_true(out->bytes == (uint64_t)(BIG - have));
+	check_done(e, "in", BIG, big_hex, got);
+	holds(got, big, BIG);
+}
+
 int
 main(void)
 {
@@ -1058,6 +1172,7 @@ main(void)
 		cmocka_unit_test(e_cancel_libtoxcore_sends),
 		cmocka_unit_test(f_seek_before_accept),
 		cmocka_unit_test(g_hostile_names),
+		cmocka_unit_test(h_resume_after_restart),
 	};
 
 	/* BH_TEST_ONLY=a_connect: that test alone */
