@@ -32,8 +32,8 @@ chat_view_name(uint16_t number, const uint8_t pk[TOX_PK_LEN],
 
 /* "3 Alice" (the name cut to VIEW_NAME_MAX bytes on a character
  * boundary), or "3 1A2B3C4D" (the key's start) when no name is known. */
-static int
-head(json_t *obj, char *out, size_t outsz)
+int
+chat_view_head(json_t *obj, char *out, size_t outsz)
 {
 	json_t		*num = json_object_get(obj, "friend");
 	json_t		*key = json_object_get(obj, "public_key");
@@ -98,7 +98,7 @@ chat_view_render(const char *event, json_t *obj)
 	const char	*t;
 	json_t		*v;
 
-	if (!json_is_object(obj) || head(obj, h, sizeof(h)) == -1)
+	if (!json_is_object(obj) || chat_view_head(obj, h, sizeof(h)) == -1)
 		return 0;
 	if (strcmp(event, "message") == 0) {
 		if ((t = text_of(obj, "text", 1, text, sizeof(text))) == NULL)

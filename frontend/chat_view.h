@@ -24,6 +24,13 @@
  */
 int	chat_view_render(const char *event, json_t *obj);
 
+/*
+ * The head of a line about a friend: "3 Alice" (the name cut short), or
+ * "3 1A2B3C4D" (the key's start) when no name is known; from the
+ * object's "friend" and "public_key".  -1 if it has not both.
+ */
+int	chat_view_head(json_t *obj, char *out, size_t outsz);
+
 /* A friend's name (len bytes, as the friend set it) for number and pk;
  * an empty name forgets it. */
 void	chat_view_name(uint16_t number, const uint8_t pk[TOX_PK_LEN],

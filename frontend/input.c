@@ -35,6 +35,7 @@ static void		(*on_eof)(void);
 static void
 run_line(const char *line, size_t len)
 {
+	ui_printed++;		/* the line stays on screen */
 	if (ui_mode == UI_JSON)
 		json_mode_line(line, len);
 	else

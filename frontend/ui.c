@@ -8,12 +8,14 @@
 #include "common/log.h"
 #include "common/rd.h"
 #include "frontend/chat_view.h"
+#include "frontend/file_view.h"
 #include "frontend/sanitize.h"
 #include "frontend/ui.h"
 #include "ipc/msg_core.h"
 
 enum ui_mode	ui_mode = UI_CLI;
 int		ui_errors;
+unsigned long	ui_printed;
 
 /* A request of a command, in flight on a channel (ipc/chan.c keeps the
  * id and the deadline, and ends it exactly once). */
@@ -89,6 +91,10 @@ render_event(const char *name, json_t *obj)
 	const char	*k, *sep = ": ";
 	json_t		*v;
 
+	/* a transfer's progress redraws its own line */
+	if (file_view_render(name, obj))
+		return;
+	ui_printed++;
 	/* a conversation reads as one, not as a list of members */
 	if (chat_view_render(name, obj))
 		return;
@@ -122,6 +128,7 @@ ui_say(const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
+	ui_printed++;
 }
 
 static int	 live;		/* contexts not yet released */
@@ -237,6 +244,7 @@ ui_reply_ok(struct cmd_ctx *ctx, json_t *obj)
 		if (json_object_size(obj) == 0)
 			printf("ok\n");
 		fflush(stdout);
+		ui_printed++;
 	}
 	json_decref(obj);
 	finish(ctx);
@@ -262,6 +270,7 @@ ui_reply_err(struct cmd_ctx *ctx, const char *fmt, ...)
 	} else {
 		printf("error: %s\n", safe);
 		fflush(stdout);
+		ui_printed++;
 	}
 	ui_errors++;
 	finish(ctx);
@@ -380,8 +389,10 @@ ui_reply_unparsed(json_t *tag, const char *msg)
 	json_object_set_new(out, "error", json_string(msg));
 	if (ui_mode == UI_JSON)
 		emit_json(out);
-	else
+	else {
 		printf("error: %s\n", msg);
+		ui_printed++;
+	}
 	fflush(stdout);
 	json_decref(out);
 	ui_errors++;

@@ -32,6 +32,10 @@ struct cmd_ctx {
 };
 
 extern enum ui_mode	 ui_mode;
+/* Bumped whenever the CLI prints a line (a reply, an event, a typed line
+ * the editor left on screen): a line drawn to be redrawn in place is
+ * still the last one only while this has not moved. */
+extern unsigned long	 ui_printed;
 /* Replies that were errors so far (a one-shot run exits 1 if any). */
 extern int		 ui_errors;
 
