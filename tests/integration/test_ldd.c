@@ -25,9 +25,10 @@ static const struct linkage linkages[] = {
 	    "libjansson", "libqrencode", "libssl", "libcrypto" }, 1 },
 	{ "libexec/bulkhead/netd", { "libvpx", "libopus", "libcurl",
 	    "libqrencode", "libssl", "libcrypto" }, 1 },
-	/* chatd holds no key and parses friends' data: no crypto at all. */
-	{ "libexec/bulkhead/chatd", { "libsodium", "libvpx", "libopus",
-	    "libcurl", "libjansson", "libqrencode", "libssl" }, 1 },
+	/* chatd holds no key and parses friends' data: libsodium only to
+	 * hash files and pick file ids (chatd_sodium_only_hashes). */
+	{ "libexec/bulkhead/chatd", { "libvpx", "libopus", "libcurl",
+	    "libjansson", "libqrencode", "libssl", "libcrypto" }, 1 },
 	{ "libexec/bulkhead/mediad", { "libcurl", "libsodium", "libjansson",
 	    "libqrencode", "libssl", "libcrypto" }, 1 },
 	{ "libexec/bulkhead/frontend", { "libsodium", "libcurl", "libvpx",
@@ -100,6 +101,44 @@ ldd_each_binary_links_only_its_own(void **state)
 	}
 }
 
+/*
+ * chatd may hash (a file's SHA-256) and draw random bytes (a file id),
+ * nothing else of libsodium: no box, no secretbox, no signature, no key
+ * exchange.  Its dynamic symbols say what it calls.
+ */
+static void
+chatd_sodium_only_hashes(void **state)
+{
+	static const char *const allowed[] = { "crypto_hash_sha256_init",
+	    "crypto_hash_sha256_update", "crypto_hash_sha256_final",
+	    "randombytes_buf", "sodium_init" };
+	char	cmd[PATH_MAX + 64], line[512], sym[256];
+	FILE	*p;
+	size_t	i, n = 0;
+	int	ok;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "nm -D --undefined-only '%s/%s'",
+	    BUILD_DIR, "libexec/bulkhead/chatd");
+	assert_non_null(p = popen(cmd, "r"));
+	while (fgets(line, sizeof(line), p) != NULL) {
+		if (sscanf(line, " U %255s", sym) != 1)
+			continue;
+		n++;
+		if (strncmp(sym, "crypto_", 7) != 0 &&
+		    strncmp(sym, "randombytes_", 12) != 0 &&
+		    strncmp(sym, "sodium_", 7) != 0)
+			continue;
+		for (ok = 0, i = 0; i < sizeof(allowed) / sizeof(allowed[0]);
+		    i++)
+			ok |= strcmp(sym, allowed[i]) == 0;
+		if (!ok)
+			fail_msg("chatd calls %s", sym);
+	}
+	assert_int_equal(pclose(p), 0);
+	assert_true(n > 10);	/* nm listed something: libc at least */
+}
+
 static void
 ldd_matching_is_by_whole_name(void **state)
 {
@@ -116,6 +155,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ldd_matching_is_by_whole_name),
 		cmocka_unit_test(ldd_each_binary_links_only_its_own),
+		cmocka_unit_test(chatd_sodium_only_hashes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
