@@ -819,7 +819,10 @@ files_print(int mb, const struct obs o[SIDES])
 	printf("[capped]: a transfer in the row ran past %d s: cancelled "
 	    "there, its figure is over the bytes that arrived (checked to "
 	    "be\n  the file's first bytes)\n", FILES_CAP_S);
-	printf("not measured: the impaired link (20 ms delay, 1 %% loss)\n\n");
+	printf("not measured: an impaired link (20 ms delay, 1 %% loss): "
+	    "this kernel has no netem and no nftables queue expression\n"
+	    "  (nft_queue), so no packet can be held in userspace without "
+	    "a relay that rewrites addresses; loss alone would be half\n\n");
 	memcpy(one[0], o, sizeof(one[0]));
 	table_print(stdout, fig, 6, (const struct obs (*)[SIDES])one, 1);
 }

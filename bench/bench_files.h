@@ -17,7 +17,7 @@
 
 #define FILES_MB	1024	/* bulkhead's size; BENCH_FILE_MB=n */
 #define FILES_MB_MAX	16384
-#define FILES_CAP_S	75	/* a transfer's time cap: 4 of them */
+#define FILES_CAP_S	60	/* a transfer's time cap: 4 of them */
 
 /* Fills the file_* members of o (RUN_NOT_MEASURED where it could not)
  * and the table's notes; mb: bulkhead's size in MiB (libtoxcore's is a
