@@ -202,10 +202,10 @@ $(B)/obj/bench/%.o: bench/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(TEST_DEFS) $(CFLAGS) $(call pkg_cflags,$(PKGS_ALL) $(PKGS_TEST) $(PKGS_INTEROP)) -c -o $@ $<
-$(BENCH_BIN): $(call obj,$(BENCH_SRCS)) $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
+$(BENCH_BIN): $(call obj,$(BENCH_SRCS)) $(call obj,$(INTEROP_HELPERS)) $(TEST_LIB_OBJS) $(SUP_LIB_OBJS) $(ROLE_LIBS) $(BASELIBS) $(BUILD_ID_OBJ)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,$(BENCH_SRCS)) $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,$(BENCH_SRCS)) $(call obj,$(INTEROP_HELPERS)) $(TEST_LINK) $(call pkg_libs,$(PKGS_INTEROP))
 $(BENCH_TOXNODE): bench/toxnode.c
 	@mkdir -p $(@D)
 	@echo "  LD      $@"

@@ -34,6 +34,7 @@
 
 #include <tox/tox.h>
 
+#include "bench/bench_files.h"
 #include "bench/bench_msg.h"
 #include "bench/bench_relay.h"
 #include "bench/netns.h"
@@ -342,8 +343,26 @@ private_tmp(void)
 	return 0;
 }
 
+/* Issue 12's group, once: its own notes and table. */
 static int
-bench(int nrep, int only_msg, int farm)
+bench_files(int file_mb)
+{
+	struct obs	fobs[SIDES];
+
+	memset(fobs, 0, sizeof(fobs));
+	fprintf(stderr, "bench: files: %d MiB bulkhead -> bulkhead, %d MiB "
+	    "with libtoxcore (at most %d s each)\n", file_mb,
+	    file_mb / 10 > 0 ? file_mb / 10 : 1, FILES_CAP_S);
+	if (files_once(file_mb, fobs) == -1) {
+		warnx("no file transfer figures");
+		return 1;
+	}
+	files_print(file_mb, fobs);
+	return 0;
+}
+
+static int
+bench(int nrep, int only_msg, int farm, int file_mb)
 {
 	static struct figure	all[NFIG + NMSGFIG];
 	struct obs		obs[REPEATS_MAX][SIDES];
@@ -351,6 +370,8 @@ bench(int nrep, int only_msg, int farm)
 	int			r, nfig = 0;
 
 	signal(SIGPIPE, SIG_IGN);
+	if (only_msg == 3)
+		return bench_files(file_mb);
 	if (mkdtemp(scratch) == NULL)
 		err(1, "mkdtemp");
 	for (r = 0; r < nrep; r++) {
@@ -399,7 +420,10 @@ bench(int nrep, int only_msg, int farm)
 	nfig += NMSGFIG;
 	table_print(stdout, all, nfig, (const struct obs (*)[SIDES])obs,
 	    nrep);
-	return 0;
+	if (only_msg)
+		return 0;
+	printf("\n");
+	return bench_files(file_mb);
 }
 
 static volatile sig_atomic_t	stop;
@@ -418,9 +442,11 @@ main(void)
 	const char		*e = getenv("BENCH_REPEATS");
 	const char		*f = getenv("BENCH_FRIENDS");
 	const char		*only = getenv("BENCH_ONLY");
+	const char		*fmb = getenv("BENCH_FILE_MB");
 	pid_t			pid;
 	int			status = 0, rc, nrep = REPEATS;
 	int			farm = MSG_FRIENDS, only_msg = 0;
+	int			file_mb = FILES_MB;
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "bench: needs root: it makes a network "
@@ -432,13 +458,19 @@ main(void)
 		errx(1, "BENCH_REPEATS: 1 to %d", REPEATS_MAX);
 	if (f != NULL && ((farm = atoi(f)) < 1 || farm > MSG_FRIENDS_MAX))
 		errx(1, "BENCH_FRIENDS: 1 to %d", MSG_FRIENDS_MAX);
+	if (fmb != NULL && ((file_mb = atoi(fmb)) < 1 ||
+	    file_mb > FILES_MB_MAX))
+		errx(1, "BENCH_FILE_MB: 1 to %d", FILES_MB_MAX);
 	if (only != NULL && strcmp(only, "msg") == 0)
 		only_msg = 1;
 	else if (only != NULL && strcmp(only, "tcp") == 0)
 		only_msg = 2;
+	else if (only != NULL && strcmp(only, "files") == 0)
+		only_msg = 3;
 	else if (only != NULL)
 		errx(1, "BENCH_ONLY: \"msg\" (issue 10's and 11's figures), "
-		    "\"tcp\" (issue 11's alone) or unset");
+		    "\"tcp\" (issue 11's alone), \"files\" (issue 12's) or "
+		    "unset");
 	msg_names(farm);
 	snprintf(name, sizeof(name), "bhbench-%d", (int)getpid());
 	if (netns_create(name) == -1)
@@ -458,7 +490,7 @@ main(void)
 		signal(SIGHUP, SIG_DFL);
 		if (netns_enter(name) == -1 || private_tmp() == -1)
 			_exit(1);
-		exit(bench(nrep, only_msg, farm));
+		exit(bench(nrep, only_msg, farm, file_mb));
 	}
 	while (waitpid(pid, &status, 0) == -1) {
 		if (errno != EINTR)

@@ -20,6 +20,7 @@
 #define RUN_WINDOW_S	30	/* the idle window */
 #define RUN_DELIVER_S	60	/* a friend request's deadline */
 #define RUN_NOT_MEASURED (-1.0)	/* a figure this repeat could not give */
+#define RUN_FILE_ROWS	3	/* bench_files.c: its kinds of transfer */
 
 enum side { SIDE_BULKHEAD, SIDE_LIBTOXCORE, SIDES };
 
@@ -54,6 +55,9 @@ struct obs {
 	/* the relay server (bench_relay.c): bootstrapd's or bulkhead's */
 	double		relay_mb_s;
 	double		relay_kb_per_client;
+	/* issue 12's (bench_files.c): file transfers, by row */
+	double		file_mb_s[RUN_FILE_ROWS];
+	double		file_cpu_s_gib[RUN_FILE_ROWS];
 };
 
 /* Each side's report of being on the DHT, of being announced (findable

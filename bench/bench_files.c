@@ -1,0 +1,828 @@
+/* Issue 12's figures: see bench_files.h. */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "bench/bench_files.h"
+#include "bench/netns.h"
+#include "bench/proc.h"
+#include "bench/table.h"
+#include "common/hex.h"
+#include "tests/lib/bh.h"
+#include "tests/lib/bh_watch.h"
+#include "tests/lib/bootstrapd.h"
+#include "tests/lib/toxpeer.h"
+
+#define BSD_PORT	33745
+#define PORT_X		33800
+#define PORT_Y		33810
+#define T_READY		120000	/* deadlines, never figures */
+#define T_FRIENDS	180000
+#define T_REPLY		15000
+#define T_SETTLE	2000
+#define BLOCK		(1 << 20)
+
+enum { A, B, X, Y, NWHO };
+static const char *const who_name[NWHO] = { "bulkhead A", "bulkhead B",
+    "libtoxcore X", "libtoxcore Y" };
+#define IS_BH(w)	((w) == A || (w) == B)
+
+/* One transfer and what was seen of it. */
+struct xfer {
+	int		 from, to;	/* A, B, X, Y */
+	const char	*path;		/* the source on disk */
+	const uint8_t	*data;		/* ... in memory (libtoxcore sends) */
+	uint64_t	 size;
+	const char	*sha_hex;
+	long long	 t0;
+	long long	 out_file;	/* bulkhead sender's number */
+	long long	 in_file;	/* bulkhead receiver's, once offered */
+	char		 in_path[PATH_MAX];
+	struct toxpeer_file *tf_out, *tf_in;
+	size_t		 offers0;	/* a libtoxcore receiver's offers */
+	int		 sent, got;	/* each end said done */
+	int		 capped, failed;
+	/* the figures */
+	double		 mb_s, cpu_s_gib;
+};
+
+struct world {
+	struct bootstrapd bsd;
+	int		 bsd_up;
+	struct bh	 bh[2];		/* A, B */
+	int		 bh_up[2];
+	size_t		 seen[2];	/* events handled */
+	char		 dir[2][300];	/* their profiles */
+	char		 dl[2][300];	/* their download dirs */
+	struct toxpeer	 tp[2];		/* X, Y */
+	char		 addr[NWHO][2 * TOX_ADDRESS_SIZE + 1];
+	uint8_t		 pk[NWHO][TOX_PUBLIC_KEY_SIZE];
+	/* a bulkhead session's friend numbers (-1: none) and UDP state */
+	long		 num[2][NWHO];
+	int		 udp[2][NWHO];
+	long		 tnum[2][NWHO];	/* a toxpeer's, for whom */
+	int		 y_accepted;
+	struct xfer	*cur;
+};
+
+static struct world	w;
+static char		top[64];	/* on disk: sources, downloads */
+static int		libtox_mb_of;
+
+/* Row i's capped cells, for the label. */
+static int		row_capped[RUN_FILE_ROWS];
+
+static struct bh *
+bh_of(int who)
+{
+	return &w.bh[who];
+}
+
+static struct toxpeer *
+tp_of(int who)
+{
+	return &w.tp[who - X];
+}
+
+static long long
+cpu_self_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* A command line to a session; its reply is dropped by bh_pump. */
+static void
+bh_put(int who, json_t *req)
+{
+	char	*s = json_dumps(req, JSON_COMPACT);
+	size_t	 len;
+
+	json_decref(req);
+	if (s == NULL)
+		return;
+	len = strlen(s);
+	s[len] = '\n';	/* json_dumps leaves room for its NUL only */
+	if (write(bh_of(who)->in, s, len + 1) != (ssize_t)(len + 1))
+		warnx("%s: a command was not written", who_name[who]);
+	free(s);
+}
+
+static int
+who_by_pk(const char *hex)
+{
+	char	h[2 * TOX_PUBLIC_KEY_SIZE + 1];
+	int	i;
+
+	if (hex == NULL)
+		return -1;
+	for (i = 0; i < NWHO; i++) {
+		hex_encode(w.pk[i], TOX_PUBLIC_KEY_SIZE, h);
+		if (strncasecmp(h, hex, 2 * TOX_PUBLIC_KEY_SIZE) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* The whole file at path hashed; 0 and its hex, or -1. */
+static int
+sha256_file(const char *path, uint64_t *len, char hex[65])
+{
+	crypto_hash_sha256_state st;
+	uint8_t			*buf, h[crypto_hash_sha256_BYTES];
+	ssize_t			 r;
+	int			 fd;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (buf = malloc(BLOCK)) == NULL) {
+		warn("%s", path);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	crypto_hash_sha256_init(&st);
+	while ((r = read(fd, buf, BLOCK)) > 0) {
+		crypto_hash_sha256_update(&st, buf, (size_t)r);
+		*len += (uint64_t)r;
+	}
+	free(buf);
+	close(fd);
+	if (r == -1)
+		return -1;
+	crypto_hash_sha256_final(&st, h);
+	hex_encode(h, sizeof(h), hex);
+	return 0;
+}
+
+/* The file at got is the first bytes of the one at src: 0 (its length in
+ * *len), or -1. */
+static int
+is_prefix(const char *got, const char *src, uint64_t *len)
+{
+	uint8_t	*a, *b;
+	ssize_t	 r, s;
+	int	 fa, fb, rc = -1;
+
+	*len = 0;
+	fa = open(got, O_RDONLY | O_CLOEXEC);
+	fb = open(src, O_RDONLY | O_CLOEXEC);
+	a = malloc(BLOCK);
+	b = malloc(BLOCK);
+	if (fa == -1 || fb == -1 || a == NULL || b == NULL)
+		goto out;
+	while ((r = read(fa, a, BLOCK)) > 0) {
+		if ((s = read(fb, b, (size_t)r)) != r ||
+		    memcmp(a, b, (size_t)r) != 0)
+			goto out;
+		*len += (uint64_t)r;
+	}
+	rc = r == 0 ? 0 : -1;
+out:
+	free(a);
+	free(b);
+	if (fa != -1)
+		close(fa);
+	if (fb != -1)
+		close(fb);
+	return rc;
+}
+
+/* A bulkhead session's event. */
+static void
+bh_event_cb(int who, json_t *e)
+{
+	const char	*ev = json_string_value(json_object_get(e, "event"));
+	const char	*pk = json_string_value(json_object_get(e,
+			    "public_key"));
+	const char	*s;
+	struct xfer	*x = w.cur;
+	json_t		*r;
+	long long	 file = json_integer_value(json_object_get(e, "file"));
+	int		 peer = who_by_pk(pk);
+
+	if (ev == NULL)
+		return;
+	if (strcmp(ev, "friend_request") == 0 && pk != NULL)
+		bh_put(who, json_pack("{s:s, s:s}", "cmd", "accept",
+		    "public_key", pk));
+	else if (strcmp(ev, "friend_connection") == 0 && peer >= 0) {
+		s = json_string_value(json_object_get(e, "connection"));
+		w.num[who][peer] = (long)json_integer_value(json_object_get(e,
+		    "friend"));
+		w.udp[who][peer] = s != NULL && strcmp(s, "udp") == 0;
+	}
+	if (x == NULL || strncmp(ev, "file_", 5) != 0)
+		return;
+	if (strcmp(ev, "file_offer") == 0 && who == x->to && peer == x->from &&
+	    x->in_file < 0) {
+		x->in_file = file;
+		r = bh_call(bh_of(who), json_pack("{s:s, s:I, s:I}", "cmd",
+		    "file_accept", "friend", (json_int_t)w.num[who][peer],
+		    "file", (json_int_t)file), T_REPLY);
+		s = json_string_value(json_object_get(r, "path"));
+		if (r == NULL || !json_is_true(json_object_get(r, "ok")) ||
+		    s == NULL) {
+			warnx("%s: file_accept failed", who_name[who]);
+			x->failed = 1;
+		} else
+			snprintf(x->in_path, sizeof(x->in_path), "%s", s);
+		json_decref(r);
+	} else if (strcmp(ev, "file_done") == 0 && who == x->to &&
+	    peer == x->from && file == x->in_file) {
+		s = json_string_value(json_object_get(e, "sha256"));
+		if (s == NULL || strcasecmp(s, x->sha_hex) != 0 ||
+		    json_integer_value(json_object_get(e, "size")) !=
+		    (json_int_t)x->size) {
+			warnx("%s: file_done in with a wrong SHA-256 or size",
+			    who_name[who]);
+			x->failed = 1;
+		}
+		x->got = 1;
+	} else if (strcmp(ev, "file_done") == 0 && who == x->from &&
+	    peer == x->to && file == x->out_file) {
+		s = json_string_value(json_object_get(e, "sha256"));
+		if (s == NULL || strcasecmp(s, x->sha_hex) != 0) {
+			warnx("%s: file_done out with a wrong SHA-256",
+			    who_name[who]);
+			x->failed = 1;
+		}
+		x->sent = 1;
+	} else if (strcmp(ev, "file_cancelled") == 0 && (peer == x->from ||
+	    peer == x->to) && (file == x->in_file || file == x->out_file) &&
+	    !x->capped) {
+		s = json_string_value(json_object_get(e, "why"));
+		warnx("%s: the transfer was cancelled (%s)", who_name[who],
+		    s != NULL ? s : "?");
+		x->failed = 1;
+	}
+}
+
+/* Every session's events not handled yet. */
+static void
+handle(void)
+{
+	size_t	i;
+	int	k;
+
+	for (k = 0; k < 2; k++)
+		if (w.bh_up[k])
+			for (i = w.seen[k];
+			    i < json_array_size(w.bh[k].events); i = ++w.seen[k])
+				bh_event_cb(k, json_array_get(w.bh[k].events,
+				    i));
+	if (!w.y_accepted && w.tp[1].nreq > 0 &&
+	    memcmp(w.tp[1].req[0].pk, w.pk[X], TOX_PUBLIC_KEY_SIZE) == 0 &&
+	    toxpeer_accept(&w.tp[1], w.pk[X]) >= 0)
+		w.y_accepted = 1;
+}
+
+/* Runs the peers in ps and the sessions in bs until cond (after the
+ * events are handled) or timeout_ms; cond's last answer. */
+struct cond {
+	int	(*fn)(void *);
+	void	*arg;
+};
+
+static int
+handled(void *arg)
+{
+	struct cond	*c = arg;
+
+	handle();
+	return c->fn(c->arg);
+}
+
+static int
+run(struct toxpeer *const *ps, size_t np, struct bh *const *bs, size_t nb,
+    int timeout_ms, int (*fn)(void *), void *arg)
+{
+	struct cond	c = { fn, arg };
+
+	return toxpeer_run(ps, np, bs, nb, timeout_ms, handled, &c);
+}
+
+static int
+all_ready(void *arg)
+{
+	(void)arg;
+	return bh_onion_announced(&w.bh[0]) == 1 &&
+	    bh_onion_announced(&w.bh[1]) == 1 &&
+	    w.tp[0].conn != TOX_CONNECTION_NONE &&
+	    w.tp[1].conn != TOX_CONNECTION_NONE;
+}
+
+static int
+tp_udp(int who, int peer)
+{
+	struct toxpeer	*p = tp_of(who);
+	long		 n = toxpeer_friend(p, w.pk[peer]);
+
+	w.tnum[who - X][peer] = n;
+	return n >= 0 && n < TOXPEER_FRIENDS &&
+	    p->fr[n].conn == TOX_CONNECTION_UDP;
+}
+
+static int
+all_friends(void *arg)
+{
+	(void)arg;
+	return w.udp[A][B] && w.udp[B][A] && w.udp[A][X] && tp_udp(X, A) &&
+	    tp_udp(X, Y) && tp_udp(Y, X);
+}
+
+/* Sessions A and B, clients X and Y: joined and made friends. */
+static int
+world_up(void)
+{
+	struct toxpeer	*ps[2] = { &w.tp[0], &w.tp[1] };
+	struct bh	*bs[2] = { &w.bh[0], &w.bh[1] };
+	char		 bsarg[160], dlarg[2][340];
+	uint8_t		 addr[TOX_ADDRESS_SIZE];
+	int		 k;
+
+	memset(w.num, 0xff, sizeof(w.num));
+	memset(w.tnum, 0xff, sizeof(w.tnum));
+	if (bootstrapd_start(&w.bsd, BSD_PORT) == -1) {
+		warnx("tox-bootstrapd did not start");
+		return -1;
+	}
+	w.bsd_up = 1;
+	snprintf(bsarg, sizeof(bsarg), "--bootstrap=" BENCH_ADDR ":%d:%s",
+	    BSD_PORT, w.bsd.key);
+	for (k = 0; k < 2; k++) {
+		const char	*args[] = { bsarg, "--no-ipv6", dlarg[k], NULL };
+
+		snprintf(w.dir[k], sizeof(w.dir[k]), "%s/bh%c", top, 'A' + k);
+		snprintf(w.dl[k], sizeof(w.dl[k]), "%s/dl%c", top, 'A' + k);
+		snprintf(dlarg[k], sizeof(dlarg[k]), "--download-dir=%s",
+		    w.dl[k]);
+		if (mkdir(w.dir[k], 0700) == -1 || mkdir(w.dl[k], 0700) == -1 ||
+		    run_make_profile(w.dir[k]) == -1 ||
+		    bh_start_dir(&w.bh[k], w.dir[k], args) == -1) {
+			warnx("%s did not start", who_name[k]);
+			return -1;
+		}
+		w.bh_up[k] = 1;
+	}
+	if (toxpeer_start(&w.tp[0], "X", PORT_X, BENCH_ADDR, BSD_PORT,
+	    w.bsd.key) == -1 || toxpeer_start(&w.tp[1], "Y", PORT_Y,
+	    BENCH_ADDR, BSD_PORT, w.bsd.key) == -1)
+		return -1;
+	for (k = 0; k < 2; k++) {
+		w.tp[k].auto_accept = 1;
+		w.tp[k].keep_max = 0;	/* hashed as they come, not kept */
+	}
+	if (!run(ps, 2, bs, 2, T_READY, all_ready, NULL)) {
+		warnx("not all four joined (bulkhead: and announced) in %d s",
+		    T_READY / 1000);
+		return -1;
+	}
+	for (k = 0; k < 2; k++) {
+		if (bh_address(&w.bh[k], w.addr[k], T_REPLY) == -1 ||
+		    hex_decode(w.addr[k], 2 * TOX_PUBLIC_KEY_SIZE, w.pk[k],
+		    TOX_PUBLIC_KEY_SIZE) == -1) {
+			warnx("%s did not say its Tox ID", who_name[k]);
+			return -1;
+		}
+		memcpy(w.addr[X + k], w.tp[k].address_hex,
+		    sizeof(w.addr[0]));
+		memcpy(w.pk[X + k], w.tp[k].pk, TOX_PUBLIC_KEY_SIZE);
+	}
+	bh_put(A, json_pack("{s:s, s:s, s:s}", "cmd", "add", "address",
+	    w.addr[B], "message", "bench"));
+	if (hex_decode(w.addr[A], 2 * TOX_ADDRESS_SIZE, addr,
+	    sizeof(addr)) == -1 || toxpeer_add(&w.tp[0], addr, "bench") ==
+	    -1 || hex_decode(w.addr[Y], 2 * TOX_ADDRESS_SIZE, addr,
+	    sizeof(addr)) == -1 || toxpeer_add(&w.tp[0], addr, "bench") == -1)
+		return -1;
+	if (!run(ps, 2, bs, 2, T_FRIENDS, all_friends, NULL)) {
+		warnx("A-B, A-X and X-Y were not all friends over UDP in %d s",
+		    T_FRIENDS / 1000);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+world_down(void)
+{
+	int	k;
+
+	for (k = 0; k < 2; k++) {
+		toxpeer_stop(&w.tp[k]);
+		if (w.bh_up[k]) {
+			bh_stop(&w.bh[k]);
+			w.bh_up[k] = 0;
+		}
+	}
+	if (w.bsd_up)
+		bootstrapd_stop(&w.bsd);
+	w.bsd_up = 0;
+}
+
+/* Both ends done, or the cap reached, or a failure. */
+static int
+xfer_over(void *arg)
+{
+	struct xfer	*x = arg;
+
+	if (x->failed)
+		return 1;
+	if (!IS_BH(x->from) && x->tf_out != NULL &&
+	    (x->tf_out->done || x->tf_out->cancelled))
+		x->sent = 1;
+	if (!IS_BH(x->to) && x->tf_in == NULL &&
+	    toxpeer_file_offers(tp_of(x->to)) > x->offers0)
+		x->tf_in = toxpeer_file_offer(tp_of(x->to), x->offers0);
+	if (x->tf_in != NULL && (x->tf_in->done || x->tf_in->cancelled))
+		x->got = 1;
+	if (x->sent && x->got)
+		return 1;
+	if (run_now_ns() - x->t0 >= FILES_CAP_S * 1000000000LL) {
+		x->capped = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* What arrived checked against the source; the bytes that did, or -1.
+ * A capped transfer's must be the source's first bytes. */
+static long long
+xfer_check(struct xfer *x)
+{
+	struct toxpeer_file	*f = x->tf_in;
+	uint8_t			 h[crypto_hash_sha256_BYTES];
+	char			 hex[65];
+	uint64_t		 len;
+
+	if (!IS_BH(x->to)) {
+		if (f == NULL || f->ngap > 0 || f->start != 0 ||
+		    (!x->capped && (!f->done || f->bytes != x->size)) ||
+		    f->bytes > x->size || x->data == NULL)
+			return -1;
+		crypto_hash_sha256(h, x->data, f->bytes);
+		hex_encode(h, sizeof(h), hex);
+		return strcasecmp(hex, f->sha256_hex) == 0 ?
+		    (long long)f->bytes : -1;
+	}
+	if (x->in_path[0] == '\0')
+		return -1;
+	if (x->capped)
+		return is_prefix(x->in_path, x->path, &len) == 0 ?
+		    (long long)len : -1;
+	if (sha256_file(x->in_path, &len, hex) == -1 || len != x->size ||
+	    strcasecmp(hex, x->sha_hex) != 0)
+		return -1;
+	return (long long)len;
+}
+
+/*
+ * One transfer, timed from the send to both ends' done (or the cap);
+ * CPU: every process of the sessions taking part, and this process's
+ * own (the libtoxcore clients run in it) when a client takes part.
+ */
+static int
+xfer_run(struct xfer *x)
+{
+	struct toxpeer	*ps[2];
+	struct bh	*bs[2];
+	struct procset	 set[2];
+	struct cost	 c0[2], c1[2];
+	const char	*name;
+	json_t		*r;
+	long long	 t1, self0, self1, moved, cpu = 0;
+	size_t		 np = 0, nb = 0, i;
+	int		 ends[2] = { x->from, x->to }, k;
+
+	x->in_file = x->out_file = -1;
+	x->mb_s = x->cpu_s_gib = RUN_NOT_MEASURED;
+	for (k = 0; k < 2; k++) {
+		if (IS_BH(ends[k])) {
+			bs[nb] = bh_of(ends[k]);
+			if (procset_tree(bs[nb]->pid, &set[nb]) == -1)
+				return -1;
+			nb++;
+		} else
+			ps[np++] = tp_of(ends[k]);
+	}
+	if (!IS_BH(x->to))
+		x->offers0 = toxpeer_file_offers(tp_of(x->to));
+	w.cur = x;
+	handle();
+	for (i = 0; i < nb; i++)
+		if (proc_cost(&set[i], &c0[i]) == -1)
+			return -1;
+	self0 = cpu_self_ns();
+	x->t0 = run_now_ns();
+	if (IS_BH(x->from)) {
+		r = bh_call(bh_of(x->from), json_pack("{s:s, s:I, s:s}", "cmd",
+		    "file_send", "friend", (json_int_t)w.num[x->from][x->to],
+		    "path", x->path), T_REPLY);
+		if (r == NULL || !json_is_true(json_object_get(r, "ok"))) {
+			warnx("%s: file_send failed", who_name[x->from]);
+			json_decref(r);
+			return -1;
+		}
+		x->out_file = json_integer_value(json_object_get(r, "file"));
+		json_decref(r);
+	} else {
+		name = strrchr(x->path, '/') + 1;
+		x->tf_out = toxpeer_file_send(tp_of(x->from),
+		    (uint32_t)w.tnum[x->from - X][x->to], TOX_FILE_KIND_DATA,
+		    x->data, x->size, 0, NULL, name, strlen(name));
+		if (x->tf_out == NULL)
+			return -1;
+	}
+	(void)toxpeer_run(ps, np, bs, nb, (FILES_CAP_S + 5) * 1000, handled,
+	    &(struct cond){ xfer_over, x });
+	t1 = run_now_ns();
+	self1 = cpu_self_ns();
+	for (i = 0; i < nb; i++)
+		if (proc_cost(&set[i], &c1[i]) == -1)
+			return -1;
+	for (i = 0; i < nb; i++)
+		cpu += (long long)(c1[i].cpu_ns - c0[i].cpu_ns);
+	if (np > 0)
+		cpu += self1 - self0;
+	if (x->capped || x->failed) {	/* stop it, let the rest land */
+		if (IS_BH(x->from) && x->out_file >= 0)
+			bh_put(x->from, json_pack("{s:s, s:I, s:I}", "cmd",
+			    "file_cancel", "friend",
+			    (json_int_t)w.num[x->from][x->to], "file",
+			    (json_int_t)x->out_file));
+		else if (!IS_BH(x->from) && x->tf_out != NULL)
+			(void)toxpeer_file_cancel(tp_of(x->from), x->tf_out);
+		x->capped = x->capped && !x->failed;
+		(void)toxpeer_run(ps, np, bs, nb, T_SETTLE, handled,
+		    &(struct cond){ xfer_over, x });
+	}
+	w.cur = NULL;
+	if (x->failed || (moved = xfer_check(x)) == -1) {
+		warnx("%s -> %s: the file did not arrive whole and unchanged",
+		    who_name[x->from], who_name[x->to]);
+		return -1;
+	}
+	if (moved == 0) {
+		warnx("%s -> %s: nothing moved in %d s", who_name[x->from],
+		    who_name[x->to], FILES_CAP_S);
+		return -1;
+	}
+	if (x->in_path[0] != '\0')
+		(void)unlink(x->in_path);
+	x->mb_s = (double)moved / 1e6 / ((double)(t1 - x->t0) / 1e9);
+	x->cpu_s_gib = (double)cpu / 1e9 * (double)(1ULL << 30) /
+	    (double)moved;
+	fprintf(stderr, "bench: %s -> %s: %.1f MB in %.1f s%s\n",
+	    who_name[x->from], who_name[x->to], (double)moved / 1e6,
+	    (double)(t1 - x->t0) / 1e9, x->capped ? " (capped)" : "");
+	return 0;
+}
+
+/* size bytes of a fixed sequence (every chunk unlike the next) into the
+ * file at path and, if keep is not NULL, memory (*keep, malloc'd); its
+ * SHA-256 in hex.  0, or -1. */
+static int
+make_source(const char *path, uint64_t size, uint8_t **keep, char hex[65])
+{
+	crypto_hash_sha256_state st;
+	uint8_t			*mem = NULL, *buf, h[crypto_hash_sha256_BYTES];
+	uint64_t		 s = 0x9e3779b97f4a7c15ULL, done = 0, v;
+	size_t			 n, i;
+	int			 fd;
+
+	if ((buf = malloc(BLOCK)) == NULL || (keep != NULL &&
+	    (mem = malloc(size > 0 ? size : 1)) == NULL) ||
+	    (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		warn("%s", path);
+		free(buf);
+		free(mem);
+		return -1;
+	}
+	crypto_hash_sha256_init(&st);
+	while (done < size) {
+		n = size - done < BLOCK ? (size_t)(size - done) : BLOCK;
+		for (i = 0; i < n; i += sizeof(v)) {
+			s ^= s << 13;
+			s ^= s >> 7;
+			s ^= s << 17;
+			v = s;
+			memcpy(buf + i, &v, n - i < sizeof(v) ? n - i :
+			    sizeof(v));
+		}
+		crypto_hash_sha256_update(&st, buf, n);
+		if (mem != NULL)
+			memcpy(mem + done, buf, n);
+		if (write(fd, buf, n) != (ssize_t)n) {
+			warn("%s", path);
+			close(fd);
+			free(buf);
+			free(mem);
+			return -1;
+		}
+		done += n;
+	}
+	free(buf);
+	close(fd);
+	crypto_hash_sha256_final(&st, h);
+	hex_encode(h, sizeof(h), hex);
+	if (keep != NULL)
+		*keep = mem;
+	return 0;
+}
+
+static void
+xfer_set(struct xfer *x, int from, int to, const char *path,
+    const uint8_t *data, uint64_t size, const char *sha_hex)
+{
+	memset(x, 0, sizeof(*x));
+	x->from = from;
+	x->to = to;
+	x->path = path;
+	x->data = data;
+	x->size = size;
+	x->sha_hex = sha_hex;
+}
+
+/* The table's rows: see files_print. */
+enum { R_SAME, R_TO_TOX, R_FROM_TOX };
+
+int
+files_once(int mb, struct obs o[SIDES])
+{
+	char		 big[128], small[128], c[96];
+	char		 big_hex[65], small_hex[65];
+	uint8_t		*mem = NULL;
+	uint64_t	 bsize = (uint64_t)mb << 20, ssize;
+	struct xfer	 xs[4];
+	int		 i, s, rc = -1;
+
+	libtox_mb_of = mb / 10 > 0 ? mb / 10 : 1;
+	ssize = (uint64_t)libtox_mb_of << 20;
+	for (s = 0; s < SIDES; s++)
+		for (i = 0; i < RUN_FILE_ROWS; i++)
+			o[s].file_mb_s[i] = o[s].file_cpu_s_gib[i] =
+			    RUN_NOT_MEASURED;
+	memset(&w, 0, sizeof(w));
+	/* on disk: the bench's /tmp is a small tmpfs */
+	snprintf(top, sizeof(top), "/var/tmp/bh-bench-files-XXXXXX");
+	if (mkdtemp(top) == NULL) {
+		warn("mkdtemp");
+		return -1;
+	}
+	snprintf(big, sizeof(big), "%s/bulkhead-%dMiB.bin", top, mb);
+	snprintf(small, sizeof(small), "%s/libtoxcore-%dMiB.bin", top,
+	    libtox_mb_of);
+	fprintf(stderr, "bench: files: writing %d MiB and %d MiB of "
+	    "sources\n", mb, libtox_mb_of);
+	if (make_source(big, bsize, NULL, big_hex) == -1 ||
+	    make_source(small, ssize, &mem, small_hex) == -1)
+		goto out;
+	if (world_up() == -1)
+		goto out;
+	/* the libtoxcore pair first: its friends are dropped once no
+	 * longer iterated, and A -> B needs neither */
+	xfer_set(&xs[0], X, Y, small, mem, ssize, small_hex);
+	xfer_set(&xs[1], A, X, small, mem, ssize, small_hex);
+	xfer_set(&xs[2], X, A, small, mem, ssize, small_hex);
+	xfer_set(&xs[3], A, B, big, NULL, bsize, big_hex);
+	for (i = 0; i < 4; i++)
+		(void)xfer_run(&xs[i]);
+	o[SIDE_BULKHEAD].file_mb_s[R_SAME] = xs[3].mb_s;
+	o[SIDE_BULKHEAD].file_cpu_s_gib[R_SAME] = xs[3].cpu_s_gib;
+	o[SIDE_BULKHEAD].file_mb_s[R_TO_TOX] = xs[1].mb_s;
+	o[SIDE_BULKHEAD].file_cpu_s_gib[R_TO_TOX] = xs[1].cpu_s_gib;
+	o[SIDE_BULKHEAD].file_mb_s[R_FROM_TOX] = xs[2].mb_s;
+	o[SIDE_BULKHEAD].file_cpu_s_gib[R_FROM_TOX] = xs[2].cpu_s_gib;
+	for (i = R_SAME; i <= R_FROM_TOX; i++) {
+		o[SIDE_LIBTOXCORE].file_mb_s[i] = xs[0].mb_s;
+		o[SIDE_LIBTOXCORE].file_cpu_s_gib[i] = xs[0].cpu_s_gib;
+	}
+	row_capped[R_SAME] = xs[3].capped || xs[0].capped;
+	row_capped[R_TO_TOX] = xs[1].capped || xs[0].capped;
+	row_capped[R_FROM_TOX] = xs[2].capped || xs[0].capped;
+	rc = 0;
+out:
+	world_down();
+	free(mem);
+	snprintf(c, sizeof(c), "rm -rf '%s'", top);
+	if (system(c) != 0)
+		warnx("could not remove %s", top);
+	return rc;
+}
+
+static double
+f_mb_s(const struct obs *o, int r)
+{
+	return o->file_mb_s[r];
+}
+
+static double
+f_cpu(const struct obs *o, int r)
+{
+	return o->file_cpu_s_gib[r];
+}
+
+static double
+same_mb_s(const struct obs *o)
+{
+	return f_mb_s(o, R_SAME);
+}
+
+static double
+same_cpu(const struct obs *o)
+{
+	return f_cpu(o, R_SAME);
+}
+
+static double
+to_tox_mb_s(const struct obs *o)
+{
+	return f_mb_s(o, R_TO_TOX);
+}
+
+static double
+to_tox_cpu(const struct obs *o)
+{
+	return f_cpu(o, R_TO_TOX);
+}
+
+static double
+from_tox_mb_s(const struct obs *o)
+{
+	return f_mb_s(o, R_FROM_TOX);
+}
+
+static double
+from_tox_cpu(const struct obs *o)
+{
+	return f_cpu(o, R_FROM_TOX);
+}
+
+void
+files_print(int mb, const struct obs o[SIDES])
+{
+	static char	 name[6][120];
+	static const char *const base[6] = {
+		"file to its own kind, loopback (MB/s)",
+		"  CPU per GiB, all processes (s)",
+		"file bulkhead -> libtoxcore, loopback (MB/s)",
+		"  CPU per GiB, all processes (s)",
+		"file libtoxcore -> bulkhead, loopback (MB/s)",
+		"  CPU per GiB, all processes (s)",
+	};
+	double		 (*const fn[6])(const struct obs *) = { same_mb_s,
+			    same_cpu, to_tox_mb_s, to_tox_cpu, from_tox_mb_s,
+			    from_tox_cpu };
+	struct figure	 fig[6];
+	struct obs	 one[1][SIDES];
+	int		 i;
+
+	for (i = 0; i < 6; i++) {
+		snprintf(name[i], sizeof(name[i]), "%s%s", base[i],
+		    row_capped[i / 2] && i % 2 == 0 ? " [capped]" : "");
+		fig[i].name = name[i];
+		fig[i].decimals = i % 2 ? 2 : 1;
+		fig[i].value = fn[i];
+	}
+	printf("issue 12 (bench/bench_files.c), one run: two bulkhead "
+	    "sessions (A, B) and two libtoxcore clients in the bench's\n"
+	    "  own process (tests/lib/toxpeer, iterated as tox.h says: X, "
+	    "Y), friends A-B, X-Y and A-X over UDP on loopback\n");
+	printf("sizes: bulkhead -> bulkhead %d MiB (BENCH_FILE_MB), every "
+	    "transfer with libtoxcore %d MiB (a tenth)\n", mb, libtox_mb_of);
+	printf("timed from the send (bulkhead: `file_send` written; "
+	    "libtoxcore: tox_file_send()) until both ends report it done;\n"
+	    "  the receiver accepts at once; MB = 10^6 bytes; each file "
+	    "checked by SHA-256 (bulkhead's file_done, the file on disk,\n"
+	    "  the client's hash of what it received)\n");
+	printf("the libtoxcore column is libtoxcore -> libtoxcore on every "
+	    "row: under bulkhead, \"its own kind\" is bulkhead -> bulkhead;\n"
+	    "  the mixed rows have the mixed transfer under bulkhead\n");
+	printf("CPU: every process of each bulkhead session taking part "
+	    "(schedstat), and the bench process's own CPU time when a\n"
+	    "  libtoxcore client takes part (both clients, and its reading "
+	    "of bulkhead's JSON in the mixed rows)\n");
+	printf("[capped]: a transfer in the row ran past %d s: cancelled "
+	    "there, its figure is over the bytes that arrived (checked to "
+	    "be\n  the file's first bytes)\n", FILES_CAP_S);
+	printf("not measured: an impaired link (20 ms delay, 1 %% loss): "
+	    "this kernel has no netem and no nftables queue expression\n"
+	    "  (nft_queue), so no packet can be held in userspace without "
+	    "a relay that rewrites addresses; loss alone would be half\n\n");
+	memcpy(one[0], o, sizeof(one[0]));
+	table_print(stdout, fig, 6, (const struct obs (*)[SIDES])one, 1);
+}

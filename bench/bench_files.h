@@ -1,0 +1,30 @@
+/*
+ * Issue 12's figures for the bench: file transfer throughput and its CPU
+ * cost.  Two bulkhead sessions (A, B) and two libtoxcore clients in the
+ * bench's own process (tests/lib/toxpeer: X, Y), joined through one
+ * tox-bootstrapd, friends A-B, X-Y and A-X.  Then, one at a time: X -> Y,
+ * A -> X, X -> A (the libtoxcore size) and A -> B (the bulkhead size),
+ * each from the offer's send until both ends report the transfer done,
+ * each checked end to end by SHA-256.  A transfer still running at
+ * FILES_CAP_S is cancelled and measured over what moved (the bytes that
+ * arrived must then be the file's first bytes); a row with such a cell
+ * says so.  Once, not per repeat: a GiB per repeat is too long.
+ */
+#ifndef BULKHEAD_BENCH_FILES_H
+#define BULKHEAD_BENCH_FILES_H
+
+#include "bench/run.h"
+
+#define FILES_MB	1024	/* bulkhead's size; BENCH_FILE_MB=n */
+#define FILES_MB_MAX	16384
+#define FILES_CAP_S	60	/* a transfer's time cap: 4 of them */
+
+/* Fills the file_* members of o (RUN_NOT_MEASURED where it could not)
+ * and the table's notes; mb: bulkhead's size in MiB (libtoxcore's is a
+ * tenth, at least 1).  -1 when nothing could be measured. */
+int	files_once(int mb, struct obs o[SIDES]);
+
+/* Prints the group's notes and its table (one run). */
+void	files_print(int mb, const struct obs o[SIDES]);
+
+#endif
