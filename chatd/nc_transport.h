@@ -59,8 +59,14 @@
 
 #include "common/nc_data.h"
 
-#define NCT_SEND_SLOTS		256	/* c-toxcore: 32768; not above ours to take */
-#define NCT_RECV_SLOTS		256	/* c-toxcore: 32768 */
+/*
+ * A bulk sender gets a window's worth of packets per ack, and a receiver
+ * acks at most every 50 ms (NCT_REQ_MIN_MS): 256 capped a file at about
+ * 7 MB/s.  The struct is calloc'd (mmap for its size): the pages of a
+ * window stay untouched, not resident, until a transfer fills them.
+ */
+#define NCT_SEND_SLOTS		1024	/* c-toxcore: 32768; not above ours to take */
+#define NCT_RECV_SLOTS		1024	/* c-toxcore: 32768 */
 #define NCT_RTT_START_MS	1000	/* DEFAULT_PING_CONNECTION (UDP) */
 #define NCT_REQ_MAX_MS		1000	/* CRYPTO_SEND_PACKET_INTERVAL */
 #define NCT_REQ_MIN_MS		50	/* PACKET_COUNTER_AVERAGE_INTERVAL */
