@@ -396,6 +396,7 @@ send_run(struct cmd_ctx *ctx, json_t *args)
 	}
 	memcpy(s->path, json_string_value(p), len);
 	ctx->data = s;
+	ctx->data_free = free;
 	if (open_req(ctx, IPC_FILE_READ, s->path, len, send_opened) == -1)
 		step_end(ctx);
 }
@@ -550,6 +551,7 @@ accept_run(struct cmd_ctx *ctx, json_t *args)
 		return;
 	}
 	ctx->data = s;
+	ctx->data_free = free;
 	if (p != NULL) {
 		if (!json_is_string(p) || (len = json_string_length(p)) == 0 ||
 		    len > IPC_FILE_PATH_MAX ||

@@ -198,6 +198,8 @@ release(struct cmd_ctx *ctx)
 {
 	if (ctx->tag != NULL)
 		json_decref(ctx->tag);
+	if (ctx->data != NULL && ctx->data_free != NULL)
+		ctx->data_free(ctx->data);
 	free(ctx);
 	if (--live == 0 && on_idle != NULL)
 		on_idle();

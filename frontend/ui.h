@@ -29,6 +29,9 @@ struct cmd_ctx {
 	int		 in_cb;		/* an answer callback runs */
 	int		 waiting;	/* requests in flight */
 	void		*data;		/* a multi-step command's state */
+	/* frees data if it is still set when the command ends (a request
+	 * failed and its callback was never called) */
+	void		(*data_free)(void *);
 };
 
 extern enum ui_mode	 ui_mode;
