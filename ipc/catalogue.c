@@ -502,12 +502,16 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	[IPC_AVATAR_SET] = { "AVATAR_SET",
 	    "set our avatar from the PNG that comes with it, or remove it",
 	    E(FRONTEND, KEYD), IPC_AVATAR_SET_LEN, IPC_AVATAR_SET_LEN,
-	    IPC_FD_OPTIONAL, { IPC_AVATAR_SELF, IPC_ERROR } },
+	    IPC_FD_OPTIONAL, { IPC_AVATAR_SET_ANS, IPC_ERROR } },
+	[IPC_AVATAR_SET_ANS] = { "AVATAR_SET_ANS",
+	    "our avatar as stored: size (0: none), sha256, path",
+	    E(KEYD, FRONTEND), IPC_AVATAR_SELF_MIN, IPC_AVATAR_SELF_MAX,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
 	[IPC_AVATAR_SELF] = { "AVATAR_SELF",
-	    "our avatar: size (0: none), sha256, path; to chatd with the "
+	    "our avatar for chatd to send: size (0: none), sha256; the "
 	    "stored file",
-	    E(KEYD, FRONTEND) | E(KEYD, CHATD), IPC_AVATAR_SELF_MIN,
-	    IPC_AVATAR_SELF_MAX, IPC_FD_OPTIONAL, { 0 } },
+	    E(KEYD, CHATD), IPC_AVATAR_SELF_MIN, IPC_AVATAR_SELF_MAX,
+	    IPC_FD_OPTIONAL, { 0 } },
 	[IPC_AVATAR_FRIEND] = { "AVATAR_FRIEND",
 	    "a friend's avatar: its sha256 or none, whether it is news, "
 	    "the path",

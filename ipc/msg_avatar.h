@@ -5,7 +5,7 @@
  * chatd sends and receives them through descriptors keyd hands it:
  *
  *	frontend -> keyd	AVATAR_SET	set ours (the fd) or remove it
- *	keyd -> frontend	AVATAR_SELF	its answer: size, hash, path
+ *	keyd -> frontend	AVATAR_SET_ANS	its answer: size, hash, path
  *	keyd -> chatd		AVATAR_SELF	ours changed (at chatd's start
  *						too): size, hash; the fd
  *	keyd -> chatd, frontend	AVATAR_FRIEND	a friend's: hash or none
@@ -36,7 +36,7 @@
 #define IPC_AVATAR_SET_LEN	1
 
 /*
- * AVATAR_SELF: size u64 (0: none) || sha256 32 (zeros when none) ||
+ * AVATAR_SELF, AVATAR_SET_ANS: size u64 (0: none) || sha256 32 (zeros when none) ||
  * path (the rest, 0..AVATAR_PATH_MAX bytes, no NUL; empty to chatd and
  * when none).  To chatd with a read-only fd of the stored file when the
  * size is not 0.

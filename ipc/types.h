@@ -183,12 +183,13 @@ enum ipc_type {
 	 */
 	IPC_AREA_AVATAR_FIRST	= 352,
 	IPC_AVATAR_SET		= 352,	/* frontend -> keyd: the fd, or none */
-	IPC_AVATAR_SELF		= 353,	/* size, sha256 (, path); the fd */
-	IPC_AVATAR_FRIEND	= 354,	/* keyd -> chatd, frontend: a friend's */
-	IPC_AVATAR_FRIEND_DEL	= 355,	/* chatd -> keyd: the friend has none */
-	IPC_AVATAR_FRIEND_OPEN	= 356,	/* chatd -> keyd: a file to receive */
-	IPC_AVATAR_FRIEND_FD	= 357,	/* keyd -> chatd: its fd */
-	IPC_AVATAR_FRIEND_DONE	= 358,	/* chatd -> keyd: received, the id */
+	IPC_AVATAR_SET_ANS	= 353,	/* size, sha256, path */
+	IPC_AVATAR_SELF		= 354,	/* keyd -> chatd: size, sha256; the fd */
+	IPC_AVATAR_FRIEND	= 355,	/* keyd -> chatd, frontend: a friend's */
+	IPC_AVATAR_FRIEND_DEL	= 356,	/* chatd -> keyd: the friend has none */
+	IPC_AVATAR_FRIEND_OPEN	= 357,	/* chatd -> keyd: a file to receive */
+	IPC_AVATAR_FRIEND_FD	= 358,	/* keyd -> chatd: its fd */
+	IPC_AVATAR_FRIEND_DONE	= 359,	/* chatd -> keyd: received, the id */
 	IPC_AREA_AVATAR_LAST	= 367,
 
 	IPC_TYPE_MAX		= 368	/* size of the catalogue */

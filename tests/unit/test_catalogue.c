@@ -52,6 +52,7 @@ every_type_has_a_row_in_its_area(void **state)
 		{ IPC_AREA_CHAT_FIRST, IPC_AREA_CHAT_LAST },
 		{ IPC_AREA_SOCK_FIRST, IPC_AREA_SOCK_LAST },
 		{ IPC_AREA_FILE_FIRST, IPC_AREA_FILE_LAST },
+		{ IPC_AREA_AVATAR_FIRST, IPC_AREA_AVATAR_LAST },
 	};
 	size_t		i, j, rows = 0;
 	unsigned	t;
@@ -1450,6 +1451,7 @@ static const struct {
 	{ IPC_PARTIAL_GET, pk_partial_key },
 	{ IPC_PARTIAL_ANS, pk_partial_ans },
 	{ IPC_AVATAR_SET, pk_avatar_set },
+	{ IPC_AVATAR_SET_ANS, pk_avatar_self },
 	{ IPC_AVATAR_SELF, pk_avatar_self },
 	{ IPC_AVATAR_FRIEND, pk_avatar_friend },
 	{ IPC_AVATAR_FRIEND_DEL, pk_avatar_pk },
