@@ -15,6 +15,7 @@
 
 #include "chatd/dhtpk_in.h"
 #include "chatd/fconn.h"
+#include "chatd/avatar.h"
 #include "chatd/file_ops.h"
 #include "chatd/friend_ops.h"
 #include "chatd/history_note.h"
@@ -38,7 +39,7 @@ chatd_shutdown(void)
  * answered "not supported" by the channel. */
 static const struct chan_tables from_keyd = {
 	{ &friend_ops_from_keyd, &dhtpk_in_from_keyd, &fconn_from_keyd,
-	  &messenger_from_keyd, &history_note_from_keyd }
+	  &messenger_from_keyd, &history_note_from_keyd, &avatar_from_keyd }
 };
 static const struct chan_tables from_frontend = {
 	{ &friend_ops_from_frontend, &messenger_from_frontend,
@@ -98,6 +99,7 @@ main(int argc, char *argv[])
 	friend_ops_init(&ch_keyd, &ch_frontend);
 	messenger_init(&ch_keyd, &ch_frontend);
 	file_ops_init(&ch_frontend);
+	avatar_init(&ch_keyd);
 	history_note_init(&ch_keyd);
 	rt_open_peer(&ch_keyd, FD_CHATD_KEYD, ROLE_KEYD, &from_keyd,
 	    peer_closed);

@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "chatd/avatar.h"
 #include "chatd/file_ops.h"
 #include "chatd/files.h"
 #include "chatd/friend_ops.h"
@@ -126,6 +127,8 @@ io_read(unsigned friend, unsigned slot, uint64_t off, uint8_t *buf,
 	size_t		 got = 0;
 	ssize_t		 n;
 
+	if (avatar_owns(friend, 1, slot))
+		return avatar_read(friend, slot, off, buf, max);
 	if (x == NULL)
 		return -1;
 	while (got < max) {
@@ -150,6 +153,8 @@ io_write(unsigned friend, unsigned slot, uint64_t off, const uint8_t *p,
 	size_t		 put = 0;
 	ssize_t		 n;
 
+	if (avatar_owns(friend, 0, slot))
+		return avatar_write(friend, slot, off, p, len);
 	if (x == NULL)
 		return -1;
 	while (put < len) {
@@ -210,6 +215,15 @@ io_event(unsigned friend, const struct ftx_event *ev)
 
 	if ((f = friends_get(friend_ops_friends(), friend)) == NULL)
 		return;
+	/* avatars are chatd's own: the user sees none of their events */
+	if (ev->type == FTX_EV_OFFER && ev->req->kind == FILE_KIND_AVATAR) {
+		avatar_offer(friend, slot, ev->req);
+		return;
+	}
+	if (avatar_owns(friend, ev->out, slot)) {
+		avatar_event(friend, ev);
+		return;
+	}
 	x = xf_get(friend, ev->out, slot);
 	memset(&e, 0, sizeof(e));
 	e.number = (uint16_t)friend;
@@ -267,7 +281,9 @@ io_event(unsigned friend, const struct ftx_event *ev)
 	explicit_bzero(&e, sizeof(e));
 }
 
-static const struct files_io hooks = { io_read, io_write, io_event };
+static const struct files_io hooks = {
+	io_read, io_write, io_event, avatar_up
+};
 
 /* The frontend's rows. */
 
@@ -361,6 +377,7 @@ on_file_ctl(struct chan *c, struct ipc_msg *m, struct rd *r)
 	if ((e = engine(c, m->hdr.id, &q.ref, &n)) == NULL)
 		return 0;
 	if (xfer_num_parse(q.file, &slot, &out) == -1 ||
+	    avatar_owns((unsigned)n, out, slot) ||
 	    (st = ftx_slot(e, out, slot))->state == FTX_FREE)
 		return chan_reply_error(c, m->hdr.id, IPC_ERR_NOTFOUND,
 		    "no such file transfer"), 0;

@@ -139,6 +139,8 @@ files_up(unsigned n)
 	}
 	cb.arg = (void *)(uintptr_t)n;
 	ftx_init(engines[n], &cb);
+	if (io != NULL && io->up != NULL)
+		io->up(n);
 }
 
 void

@@ -30,6 +30,8 @@ struct files_io {
 	int	(*write)(unsigned friend, unsigned slot, uint64_t offset,
 		    const uint8_t *p, size_t n);
 	void	(*event)(unsigned friend, const struct ftx_event *);
+	/* the friend's engine is ready (files_up): what to offer at once */
+	void	(*up)(unsigned friend);
 };
 
 /* Sets (or with NULL clears) the hooks; io is not copied. */

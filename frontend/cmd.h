@@ -40,6 +40,7 @@ extern const struct cmd	cmds_friends[];
 extern const struct cmd	cmds_chat[];
 extern const struct cmd	cmds_files[];
 extern const struct cmd	cmds_history[];
+extern const struct cmd	cmds_avatar[];
 
 const struct cmd *cmd_find(const char *name);
 /* Runs cmd with args (a request object: "cmd", "id", arguments). */

@@ -14,6 +14,7 @@
 #include "common/toxid.h"
 #include "frontend/chat_view.h"
 #include "frontend/cmd.h"
+#include "frontend/cmd_avatar.h"
 #include "frontend/cmd_friends.h"
 #include "frontend/friend_match.h"
 #include "frontend/frontend.h"
@@ -137,14 +138,14 @@ entry_json(const struct ipc_friend_entry *e)
 {
 	/* the CLI's conversation lines show it (chat_view.h) */
 	chat_view_name(e->number, e->pk, (const char *)e->name, e->name_len);
-	return json_pack("{s:i, s:o, s:o, s:o, s:s, s:s, s:b, s:i}",
+	return json_pack("{s:i, s:o, s:o, s:o, s:s, s:s, s:b, s:i, s:o}",
 	    "friend", (int)e->number, "public_key", pk_json(e->pk),
 	    "name", safe_json(e->name, e->name_len),
 	    "status_message", safe_json(e->status_msg, e->status_msg_len),
 	    "status", e->userstatus < 3 ? userstatus_names[e->userstatus] :
 	    "none", "connection", conn_names[e->connection],
 	    "request_pending", e->status == 1 || e->status == 2,
-	    "outbox", (int)e->outbox);
+	    "outbox", (int)e->outbox, "avatar", cmd_avatar_json(e->pk));
 }
 
 static void	list_page(struct cmd_ctx *, uint16_t start, uint16_t type,

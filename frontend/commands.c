@@ -16,6 +16,7 @@ static const struct cmd *const tables[] = {
 	cmds_chat,
 	cmds_files,
 	cmds_history,
+	cmds_avatar,
 };
 
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))

@@ -13,6 +13,7 @@
 #include "common/loop.h"
 #include "common/rd.h"
 #include "frontend/cmd.h"
+#include "frontend/cmd_avatar.h"
 #include "frontend/cmd_chat.h"
 #include "frontend/cmd_files.h"
 #include "frontend/cmd_friends.h"
@@ -187,7 +188,8 @@ static const struct chan_handler from_keyd_rows[] = {
 static const struct chan_table from_keyd_table = {
 	CHAN_ROWS(from_keyd_rows), NULL
 };
-static const struct chan_tables from_keyd = { { &from_keyd_table } };
+static const struct chan_tables from_keyd = { { &from_keyd_table,
+    &cmd_avatar_from_keyd } };
 /* mediad sends nothing yet: calls arrive in a later issue.  chatd's
  * events: friend requests (cmd_friends.c), conversations (cmd_chat.c). */
 static const struct chan_tables from_mediad = { { NULL } };

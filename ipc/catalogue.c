@@ -9,6 +9,7 @@
  * topology.
  */
 #include "ipc/ipc.h"
+#include "ipc/msg_avatar.h"
 #include "ipc/msg_chat.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_dhtpk.h"
@@ -496,4 +497,41 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "an errno; when 0 the file (its descriptor), its size and path",
 	    E(SUP, FRONTEND), IPC_FILE_OPENED_MIN, IPC_FILE_OPENED_MAX,
 	    IPC_FD_OPTIONAL, { 0 }, IPC_S_ANSWER },
+
+	/* Avatars: keyd stores them, chatd moves them as files of kind 1. */
+	[IPC_AVATAR_SET] = { "AVATAR_SET",
+	    "set our avatar from the PNG that comes with it, or remove it",
+	    E(FRONTEND, KEYD), IPC_AVATAR_SET_LEN, IPC_AVATAR_SET_LEN,
+	    IPC_FD_OPTIONAL, { IPC_AVATAR_SET_ANS, IPC_ERROR } },
+	[IPC_AVATAR_SET_ANS] = { "AVATAR_SET_ANS",
+	    "our avatar as stored: size (0: none), sha256, path",
+	    E(KEYD, FRONTEND), IPC_AVATAR_SELF_MIN, IPC_AVATAR_SELF_MAX,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER },
+	[IPC_AVATAR_SELF] = { "AVATAR_SELF",
+	    "our avatar for chatd to send: size (0: none), sha256; the "
+	    "stored file",
+	    E(KEYD, CHATD), IPC_AVATAR_SELF_MIN, IPC_AVATAR_SELF_MAX,
+	    IPC_FD_OPTIONAL, { 0 } },
+	[IPC_AVATAR_FRIEND] = { "AVATAR_FRIEND",
+	    "a friend's avatar: its sha256 or none, whether it is news, "
+	    "the path",
+	    E(KEYD, FRONTEND) | E(KEYD, CHATD), IPC_AVATAR_FRIEND_MIN,
+	    IPC_AVATAR_FRIEND_MAX, IPC_FD_NONE, { 0 } },
+	[IPC_AVATAR_FRIEND_DEL] = { "AVATAR_FRIEND_DEL",
+	    "the friend offered an avatar of size 0: it has none",
+	    E(CHATD, KEYD), IPC_AVATAR_PK_LEN, IPC_AVATAR_PK_LEN,
+	    IPC_FD_NONE, { 0 } },
+	[IPC_AVATAR_FRIEND_OPEN] = { "AVATAR_FRIEND_OPEN",
+	    "a fresh file to receive a friend's avatar into",
+	    E(CHATD, KEYD), IPC_AVATAR_PK_LEN, IPC_AVATAR_PK_LEN,
+	    IPC_FD_NONE, { IPC_AVATAR_FRIEND_FD, IPC_ERROR } },
+	[IPC_AVATAR_FRIEND_FD] = { "AVATAR_FRIEND_FD",
+	    "the friend's key; the file to write the avatar into",
+	    E(KEYD, CHATD), IPC_AVATAR_PK_LEN, IPC_AVATAR_PK_LEN,
+	    IPC_FD_REQUIRED, { 0 }, IPC_S_ANSWER },
+	[IPC_AVATAR_FRIEND_DONE] = { "AVATAR_FRIEND_DONE",
+	    "a friend's avatar is all written: size and the file id it "
+	    "came with (keyd checks it is the sha256)",
+	    E(CHATD, KEYD), IPC_AVATAR_DONE_LEN, IPC_AVATAR_DONE_LEN,
+	    IPC_FD_NONE, { 0 } },
 };

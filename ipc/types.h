@@ -176,8 +176,23 @@ enum ipc_type {
 	IPC_FILE_OPEN		= 336,	/* frontend -> sup: mode, path */
 	IPC_FILE_OPENED		= 337,	/* errno, size, path; the fd when 0 */
 	IPC_AREA_FILE_LAST	= 351,
+	/*
+	 * Avatars (issue 12): keyd stores ours and the friends' beside the
+	 * profile; chatd sends and receives them as files of kind 1 through
+	 * descriptors keyd hands it.
+	 */
+	IPC_AREA_AVATAR_FIRST	= 352,
+	IPC_AVATAR_SET		= 352,	/* frontend -> keyd: the fd, or none */
+	IPC_AVATAR_SET_ANS	= 353,	/* size, sha256, path */
+	IPC_AVATAR_SELF		= 354,	/* keyd -> chatd: size, sha256; the fd */
+	IPC_AVATAR_FRIEND	= 355,	/* keyd -> chatd, frontend: a friend's */
+	IPC_AVATAR_FRIEND_DEL	= 356,	/* chatd -> keyd: the friend has none */
+	IPC_AVATAR_FRIEND_OPEN	= 357,	/* chatd -> keyd: a file to receive */
+	IPC_AVATAR_FRIEND_FD	= 358,	/* keyd -> chatd: its fd */
+	IPC_AVATAR_FRIEND_DONE	= 359,	/* chatd -> keyd: received, the id */
+	IPC_AREA_AVATAR_LAST	= 367,
 
-	IPC_TYPE_MAX		= 352	/* size of the catalogue */
+	IPC_TYPE_MAX		= 368	/* size of the catalogue */
 };
 
 /* Where a list netd reads comes from (for its log lines). */

@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "ipc/chan.h"
+#include "keyd/avatar_ops.h"
 #include "keyd/dhtpk_ops.h"
 #include "keyd/friends.h"
 #include "keyd/history_ops.h"
@@ -50,7 +51,8 @@ keyd_shutdown(void)
 /* What keyd handles, per peer. */
 static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend,
-	  &history_ops_from_frontend, &partials_ops_from_frontend }
+	  &history_ops_from_frontend, &partials_ops_from_frontend,
+	  &avatar_ops_from_frontend }
 };
 static const struct chan_tables from_netd = {
 	{ &net_relay_from_netd, &onion_ops_from_netd, &dhtpk_ops_from_netd,
@@ -61,7 +63,8 @@ static const struct chan_tables from_netd = {
 static const struct chan_tables from_chatd = {
 	{ &keyd_friends_from_chatd, &onion_ops_from_chatd,
 	  &dhtpk_ops_from_chatd, &nc_session_from_chatd,
-	  &outbox_ops_from_chatd, &history_ops_from_chatd }
+	  &outbox_ops_from_chatd, &history_ops_from_chatd,
+	  &avatar_ops_from_chatd }
 };
 static const struct chan_tables from_mediad = { { NULL } };
 
@@ -74,6 +77,7 @@ profile_event(enum keyd_profile_event ev, void *arg)
 		outbox_ops_profile_loaded();
 		history_ops_profile_loaded();
 		partials_ops_profile_loaded();
+		avatar_ops_profile_loaded();
 		onion_ops_tell_netd();
 		dhtpk_ops_netd_up();
 	}
@@ -162,6 +166,7 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 		keyd_friends_chatd_up();
 		outbox_ops_chatd_up();
 		history_ops_chatd_up();
+		avatar_ops_chatd_up();
 	}
 	log_info("new channel to restarted %s", role_name(nc.role));
 	return 0;
@@ -236,6 +241,7 @@ main(int argc, char *argv[])
 	keyd_friends_init(&ch_chatd);
 	outbox_ops_init(&ch_chatd);
 	history_ops_init(&ch_chatd, history);
+	avatar_ops_init(&ch_chatd, &ch_frontend, profile);
 	if (nc_session_init(&ch_netd, &ch_chatd) == -1)
 		fatalx("no memory for sessions");
 	if (keyd_profile_open(profile, profile_event, NULL) == -1)
@@ -262,5 +268,6 @@ main(int argc, char *argv[])
 	keyd_friends_chatd_up();
 	outbox_ops_chatd_up();
 	history_ops_chatd_up();
+	avatar_ops_chatd_up();
 	rt_serve(&rt);
 }

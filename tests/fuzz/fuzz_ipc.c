@@ -20,6 +20,7 @@
 #include "ipc/msg_net.h"
 #include "ipc/msg_relays.h"
 #include "ipc/msg_onion.h"
+#include "ipc/msg_avatar.h"
 #include "ipc/msg_partial.h"
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
@@ -88,6 +89,10 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_partial_key		ptkey;
 		struct ipc_partial_put		ptput;
 		struct ipc_partial_ans		ptans;
+		struct ipc_avatar_self		avself;
+		struct ipc_avatar_friend	avfriend;
+		struct ipc_avatar_done		avdone;
+		uint8_t				avpk[TOX_PK_LEN];
 		uint64_t			u64;
 		uint8_t				u8, key[32];
 	} v;
@@ -174,6 +179,10 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_partial_key, ptkey);
 	TRYV(ipc_unpack_partial_put, ptput);
 	TRYV(ipc_unpack_partial_ans, ptans);
+	TRYV(ipc_unpack_avatar_self, avself);
+	TRYV(ipc_unpack_avatar_friend, avfriend);
+	TRYV(ipc_unpack_avatar_done, avdone);
+	TRYV(ipc_unpack_avatar_pk, avpk[0]);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);
 	rd_init(&r, p, n);

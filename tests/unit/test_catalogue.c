@@ -25,6 +25,7 @@
 #include "ipc/msg_relays.h"
 #include "ipc/msg_onion.h"
 #include "ipc/msg_nodes.h"
+#include "ipc/msg_avatar.h"
 #include "ipc/msg_partial.h"
 #include "ipc/msg_profile.h"
 #include "ipc/msg_sock.h"
@@ -51,6 +52,7 @@ every_type_has_a_row_in_its_area(void **state)
 		{ IPC_AREA_CHAT_FIRST, IPC_AREA_CHAT_LAST },
 		{ IPC_AREA_SOCK_FIRST, IPC_AREA_SOCK_LAST },
 		{ IPC_AREA_FILE_FIRST, IPC_AREA_FILE_LAST },
+		{ IPC_AREA_AVATAR_FIRST, IPC_AREA_AVATAR_LAST },
 	};
 	size_t		i, j, rows = 0;
 	unsigned	t;
@@ -612,6 +614,70 @@ pk_partial_ans(int big)
 	memset(m.path, 'p', m.len);
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_partial_ans(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_avatar_set(int big)
+{
+	struct wr	w;
+
+	wr_init(&w, buf, sizeof(buf));
+	wr_u8(&w, (uint8_t)big);
+	return done(&w);
+}
+
+/* Smallest: none, to chatd; largest: with the longest path. */
+static size_t
+pk_avatar_self(int big)
+{
+	static struct ipc_avatar_self	m;
+	struct wr			w;
+
+	m.size = big ? AVATAR_MAX : 0;
+	m.len = big ? AVATAR_PATH_MAX : 0;
+	memset(m.path, 'p', m.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_avatar_self(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_avatar_friend(int big)
+{
+	static struct ipc_avatar_friend	m;
+	struct wr			w;
+
+	m.flags = big ? AVATAR_F_HAS | AVATAR_F_NEWS : 0;
+	m.len = big ? AVATAR_PATH_MAX : 0;
+	memset(m.path, 'p', m.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_avatar_friend(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_avatar_pk(int big)
+{
+	uint8_t		pk[TOX_PK_LEN];
+	struct wr	w;
+
+	memset(pk, big ? 0xff : 0, sizeof(pk));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_avatar_pk(&w, pk);
+	return done(&w);
+}
+
+static size_t
+pk_avatar_done(int big)
+{
+	struct ipc_avatar_done	m;
+	struct wr		w;
+
+	memset(&m, big ? 0xff : 0, sizeof(m));
+	m.size = big ? AVATAR_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_avatar_done(&w, &m);
 	return done(&w);
 }
 
@@ -1384,6 +1450,14 @@ static const struct {
 	{ IPC_PARTIAL_DEL, pk_partial_key },
 	{ IPC_PARTIAL_GET, pk_partial_key },
 	{ IPC_PARTIAL_ANS, pk_partial_ans },
+	{ IPC_AVATAR_SET, pk_avatar_set },
+	{ IPC_AVATAR_SET_ANS, pk_avatar_self },
+	{ IPC_AVATAR_SELF, pk_avatar_self },
+	{ IPC_AVATAR_FRIEND, pk_avatar_friend },
+	{ IPC_AVATAR_FRIEND_DEL, pk_avatar_pk },
+	{ IPC_AVATAR_FRIEND_OPEN, pk_avatar_pk },
+	{ IPC_AVATAR_FRIEND_FD, pk_avatar_pk },
+	{ IPC_AVATAR_FRIEND_DONE, pk_avatar_done },
 	{ IPC_FILE_OPEN, pk_file_open },
 	{ IPC_FILE_OPENED, pk_file_opened },
 };

@@ -229,7 +229,7 @@ c_event(unsigned fr, const struct ftx_event *ev)
 	}
 }
 
-static const struct files_io	io = { c_read, c_write, c_event };
+static const struct files_io	io = { c_read, c_write, c_event, NULL };
 
 /*
  * Lets chatd run and hands what it sent to the friend: file packets to

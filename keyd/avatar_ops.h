@@ -1,0 +1,38 @@
+/*
+ * keyd's side of avatars (keyd/avatars.h is the store):
+ *
+ *	AVATAR_SET (frontend)	set ours from the descriptor, or remove it;
+ *				answered AVATAR_SET_ANS (size, hash, path)
+ *				or ERROR saying why (not a PNG, too large);
+ *				then AVATAR_SELF tells chatd.
+ *	AVATAR_FRIEND_DEL	the friend announced none: its file goes.
+ *	AVATAR_FRIEND_OPEN	a fresh part for chatd to receive into,
+ *				answered AVATAR_FRIEND_FD.
+ *	AVATAR_FRIEND_DONE	the part is complete: checked and stored
+ *				(avatars_friend_commit) or dropped.
+ *
+ * After each change of a friend's avatar, AVATAR_FRIEND (with
+ * AVATAR_F_NEWS) goes to chatd, which declines that hash from then on,
+ * and to the frontend, which shows the event.  When the profile is
+ * loaded and when chatd (re)starts, a recap: AVATAR_SELF with the
+ * stored file, and AVATAR_FRIEND for every friend that has one.
+ *
+ * chatd is hostile (rule 2): it may ask a part or delete only for a key
+ * that is a stored friend, and what it wrote is checked before it is
+ * kept.  A friend's key that is not in the list is refused.
+ */
+#ifndef BULKHEAD_KEYD_AVATAR_OPS_H
+#define BULKHEAD_KEYD_AVATAR_OPS_H
+
+#include "ipc/chan.h"
+
+/* The channels, and the profile's path (its directory names the files
+ * in what the frontend is told). */
+void	avatar_ops_init(struct chan *chatd, struct chan *frontend,
+	    const char *profile);
+void	avatar_ops_profile_loaded(void);
+void	avatar_ops_chatd_up(void);
+extern const struct chan_table	avatar_ops_from_frontend;
+extern const struct chan_table	avatar_ops_from_chatd;
+
+#endif

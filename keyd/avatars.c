@@ -1,0 +1,318 @@
+/* Avatars beside the profile: see avatars.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "keyd/avatars.h"
+
+static const uint8_t	png_sig[AVATARS_PNG_SIG_LEN] = {
+	0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+};
+
+/* One avatar and one byte more, to see that it is too large. */
+static uint8_t		buf[AVATAR_MAX + 1];
+static int		last_errno;
+
+int
+avatars_is_png(const uint8_t *p, size_t len)
+{
+	return len >= sizeof(png_sig) && memcmp(p, png_sig,
+	    sizeof(png_sig)) == 0;
+}
+
+enum avatars_err
+avatars_check(const uint8_t *p, size_t len)
+{
+	if (len == 0)
+		return AVATARS_ERR_EMPTY;
+	if (len > AVATAR_MAX)
+		return AVATARS_ERR_TOOBIG;
+	if (!avatars_is_png(p, len))
+		return AVATARS_ERR_NOTPNG;
+	return AVATARS_OK;
+}
+
+static int
+name_fit(int n, size_t sz)
+{
+	return n > 0 && (size_t)n < sz ? 0 : -1;
+}
+
+int
+avatars_self_name(const struct pstore *profile, char *out, size_t sz)
+{
+	return name_fit(snprintf(out, sz, "%s%s", profile->name,
+	    AVATARS_SELF_SUFFIX), sz);
+}
+
+static void
+hex(const uint8_t pk[TOX_PK_LEN], char out[2 * TOX_PK_LEN + 1])
+{
+	static const char	digits[] = "0123456789ABCDEF";
+	size_t			i;
+
+	for (i = 0; i < TOX_PK_LEN; i++) {
+		out[2 * i] = digits[pk[i] >> 4];
+		out[2 * i + 1] = digits[pk[i] & 15];
+	}
+	out[2 * TOX_PK_LEN] = '\0';
+}
+
+int
+avatars_friend_name(const struct pstore *profile,
+    const uint8_t pk[TOX_PK_LEN], char *out, size_t sz)
+{
+	char	h[2 * TOX_PK_LEN + 1];
+
+	hex(pk, h);
+	return name_fit(snprintf(out, sz, "%s.avatar.%s.png", profile->name,
+	    h), sz);
+}
+
+static int
+part_name(const struct pstore *profile, const uint8_t pk[TOX_PK_LEN],
+    char *out, size_t sz)
+{
+	char	h[2 * TOX_PK_LEN + 1];
+
+	hex(pk, h);
+	return name_fit(snprintf(out, sz, ".%s.avatar.%s.part", profile->name,
+	    h), sz);
+}
+
+/* Up to sizeof(buf) bytes of fd from where it stands; -1 on error. */
+static ssize_t
+slurp(int fd)
+{
+	size_t	got = 0;
+	ssize_t	n;
+
+	while (got < sizeof(buf)) {
+		n = read(fd, buf + got, sizeof(buf) - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* The sibling named name of profile, for pstore_write. */
+static enum avatars_err
+sibling(const struct pstore *profile, const char *name, struct pstore *out)
+{
+	if (pstore_sibling(profile, name, out) == -1)
+		return AVATARS_ERR_NAME;
+	return AVATARS_OK;
+}
+
+static enum avatars_err
+store(const struct pstore *profile, const char *name, size_t len)
+{
+	struct pstore	s;
+
+	if (sibling(profile, name, &s) != AVATARS_OK)
+		return AVATARS_ERR_NAME;
+	if (pstore_write(&s, buf, len) != PSTORE_OK) {
+		last_errno = s.last_errno;
+		return AVATARS_ERR_STORE;
+	}
+	return AVATARS_OK;
+}
+
+static enum avatars_err
+unlink_name(const struct pstore *profile, const char *name)
+{
+	if (unlinkat(profile->dirfd, name, 0) == -1 && errno != ENOENT) {
+		last_errno = errno;
+		return AVATARS_ERR_STORE;
+	}
+	return AVATARS_OK;
+}
+
+/* Reads the stored file name into buf and checks it: its length. */
+static enum avatars_err
+load(const struct pstore *profile, const char *name, size_t *len, int *keep)
+{
+	enum avatars_err	e;
+	ssize_t			n;
+	int			fd;
+
+	if ((fd = openat(profile->dirfd, name, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return errno == ENOENT ? AVATARS_ERR_NONE : AVATARS_ERR_READ;
+	n = slurp(fd);
+	if (n == -1)
+		e = AVATARS_ERR_READ;
+	else
+		e = avatars_check(buf, (size_t)n);
+	if (e == AVATARS_OK && keep != NULL)
+		*keep = fd;
+	else
+		(void)close(fd);
+	*len = n > 0 ? (size_t)n : 0;
+	return e;
+}
+
+enum avatars_err
+avatars_self_set(const struct pstore *profile, int fd, uint64_t *size,
+    uint8_t sha256[AVATAR_HASH_LEN])
+{
+	char			name[NAME_MAX + 1];
+	enum avatars_err	e;
+	ssize_t			n;
+
+	if (avatars_self_name(profile, name, sizeof(name)) == -1)
+		return AVATARS_ERR_NAME;
+	if ((n = slurp(fd)) == -1)
+		return AVATARS_ERR_READ;
+	if ((e = avatars_check(buf, (size_t)n)) != AVATARS_OK ||
+	    (e = store(profile, name, (size_t)n)) != AVATARS_OK)
+		return e;
+	*size = (uint64_t)n;
+	crypto_hash_sha256(sha256, buf, (size_t)n);
+	return AVATARS_OK;
+}
+
+enum avatars_err
+avatars_self_del(const struct pstore *profile)
+{
+	char	name[NAME_MAX + 1];
+
+	if (avatars_self_name(profile, name, sizeof(name)) == -1)
+		return AVATARS_ERR_NAME;
+	return unlink_name(profile, name);
+}
+
+enum avatars_err
+avatars_self_get(const struct pstore *profile, uint64_t *size,
+    uint8_t sha256[AVATAR_HASH_LEN], int *fd)
+{
+	char			name[NAME_MAX + 1];
+	enum avatars_err	e;
+	size_t			len;
+
+	if (fd != NULL)
+		*fd = -1;
+	if (avatars_self_name(profile, name, sizeof(name)) == -1)
+		return AVATARS_ERR_NAME;
+	if ((e = load(profile, name, &len, fd)) != AVATARS_OK)
+		return e;
+	*size = len;
+	crypto_hash_sha256(sha256, buf, len);
+	return AVATARS_OK;
+}
+
+enum avatars_err
+avatars_friend_get(const struct pstore *profile,
+    const uint8_t pk[TOX_PK_LEN], uint8_t sha256[AVATAR_HASH_LEN])
+{
+	char			name[NAME_MAX + 1];
+	enum avatars_err	e;
+	size_t			len;
+
+	if (avatars_friend_name(profile, pk, name, sizeof(name)) == -1)
+		return AVATARS_ERR_NAME;
+	if ((e = load(profile, name, &len, NULL)) != AVATARS_OK)
+		return e;
+	crypto_hash_sha256(sha256, buf, len);
+	return AVATARS_OK;
+}
+
+enum avatars_err
+avatars_friend_del(const struct pstore *profile,
+    const uint8_t pk[TOX_PK_LEN])
+{
+	char	name[NAME_MAX + 1];
+
+	if (avatars_friend_name(profile, pk, name, sizeof(name)) == -1)
+		return AVATARS_ERR_NAME;
+	return unlink_name(profile, name);
+}
+
+int
+avatars_friend_part(const struct pstore *profile,
+    const uint8_t pk[TOX_PK_LEN])
+{
+	char	name[NAME_MAX + 1];
+	int	fd;
+
+	if (part_name(profile, pk, name, sizeof(name)) == -1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* a part left by a transfer that died: start afresh (O_EXCL) */
+	if (unlink_name(profile, name) != AVATARS_OK) {
+		errno = last_errno;
+		return -1;
+	}
+	if ((fd = openat(profile->dirfd, name, O_RDWR | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1)
+		last_errno = errno;
+	return fd;
+}
+
+enum avatars_err
+avatars_friend_commit(const struct pstore *profile,
+    const uint8_t pk[TOX_PK_LEN], uint64_t size,
+    const uint8_t sha256[AVATAR_HASH_LEN])
+{
+	char			part[NAME_MAX + 1], name[NAME_MAX + 1];
+	uint8_t			got[AVATAR_HASH_LEN];
+	enum avatars_err	e;
+	size_t			len;
+
+	if (part_name(profile, pk, part, sizeof(part)) == -1 ||
+	    avatars_friend_name(profile, pk, name, sizeof(name)) == -1)
+		return AVATARS_ERR_NAME;
+	e = load(profile, part, &len, NULL);
+	if (e == AVATARS_OK) {
+		crypto_hash_sha256(got, buf, len);
+		if (len != size || sodium_memcmp(got, sha256,
+		    sizeof(got)) != 0)
+			e = AVATARS_ERR_HASH;
+	}
+	if (e == AVATARS_OK)
+		e = store(profile, name, len);
+	(void)unlink_name(profile, part);
+	return e;
+}
+
+int
+avatars_errno(void)
+{
+	return last_errno;
+}
+
+const char *
+avatars_strerror(enum avatars_err e)
+{
+	switch (e) {
+	case AVATARS_OK:
+		return "ok";
+	case AVATARS_ERR_NONE:
+		return "no avatar";
+	case AVATARS_ERR_EMPTY:
+		return "the file is empty";
+	case AVATARS_ERR_TOOBIG:
+		return "larger than 65536 bytes";
+	case AVATARS_ERR_NOTPNG:
+		return "not a PNG image";
+	case AVATARS_ERR_HASH:
+		return "not the SHA-256 or size the friend announced";
+	case AVATARS_ERR_NAME:
+		return "the profile's name is too long for the avatar's";
+	case AVATARS_ERR_READ:
+		return "cannot read the file";
+	case AVATARS_ERR_STORE:
+		return "cannot write beside the profile";
+	}
+	return "?";
+}

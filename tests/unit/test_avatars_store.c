@@ -1,0 +1,235 @@
+/*
+ * keyd's avatar store (keyd/avatars.c) in a scratch profile directory:
+ * our avatar set from a descriptor (stored bytes, SHA-256, the name
+ * beside the profile), refused when empty, over AVATAR_MAX or not a PNG
+ * (and then nothing changes); removed; read back with a descriptor.  A
+ * friend's: a part handed out empty (a stale one replaced), committed
+ * only when size, PNG signature and SHA-256 agree, the part gone either
+ * way; removal; and no write after the commit through chatd's
+ * descriptor reaches the stored copy.
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "keyd/avatars.h"
+#include "keyd/profile_store.h"
+
+static char		dir[64], path[128];
+static struct pstore	prof;
+static uint8_t		png[5000], pk[TOX_PK_LEN];
+static uint8_t		big[AVATAR_MAX + 1];
+
+static int
+setup(void **state)
+{
+	size_t	i;
+
+	if (sodium_init() < 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "/tmp/bh-avatars-unit-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/p.tox", dir);
+	if (pstore_open(&prof, path) == -1)
+		return -1;
+	for (i = 0; i < sizeof(png); i++)
+		png[i] = (uint8_t)(i * 7 + 3);
+	memcpy(png, "\x89PNG\r\n\x1a\n", 8);
+	memcpy(big, png, 8);
+	for (i = 0; i < sizeof(pk); i++)
+		pk[i] = (uint8_t)(0xa0 + i);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	c[128];
+
+	pstore_close(&prof);
+	snprintf(c, sizeof(c), "rm -rf '%s'", dir);
+	return system(c) == 0 ? 0 : -1;
+}
+
+/* A descriptor holding p[0..len), read from its start. */
+static int
+mem_fd(const void *p, size_t len)
+{
+	char	tmp[128];
+	int	fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/src-XXXXXX", dir);
+	if ((fd = mkstemp(tmp)) == -1)
+		return -1;
+	(void)unlink(tmp);
+	if (len > 0 && write(fd, p, len) != (ssize_t)len)
+		return -1;
+	(void)lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+/* The size of dir/name, -1 if none. */
+static long
+size_of(const char *name)
+{
+	char		p[512];
+	struct stat	st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void
+checks(void **state)
+{
+	assert_int_equal(avatars_check(png, sizeof(png)), AVATARS_OK);
+	assert_int_equal(avatars_check(png, 0), AVATARS_ERR_EMPTY);
+	assert_int_equal(avatars_check(png, 7), AVATARS_ERR_NOTPNG);
+	assert_int_equal(avatars_check(png + 1, 100), AVATARS_ERR_NOTPNG);
+	assert_int_equal(avatars_check(big, AVATAR_MAX), AVATARS_OK);
+	assert_int_equal(avatars_check(big, AVATAR_MAX + 1),
+	    AVATARS_ERR_TOOBIG);
+}
+
+static void
+self_set_get_del(void **state)
+{
+	uint8_t		sha[32], want[32], sha2[32];
+	uint64_t	size = 0, size2 = 0;
+	char		name[256], back[sizeof(png)];
+	int		fd, rfd;
+
+	assert_int_equal(avatars_self_name(&prof, name, sizeof(name)), 0);
+	assert_string_equal(name, "p.tox.avatar.png");
+	assert_int_equal(avatars_self_get(&prof, &size, sha, NULL),
+	    AVATARS_ERR_NONE);
+
+	fd = mem_fd(png, sizeof(png));
+	assert_int_equal(avatars_self_set(&prof, fd, &size, sha), AVATARS_OK);
+	close(fd);
+	crypto_hash_sha256(want, png, sizeof(png));
+	assert_int_equal(size, sizeof(png));
+	assert_memory_equal(sha, want, 32);
+	assert_int_equal(size_of(name), (long)sizeof(png));
+
+	assert_int_equal(avatars_self_get(&prof, &size2, sha2, &rfd),
+	    AVATARS_OK);
+	assert_int_equal(size2, sizeof(png));
+	assert_memory_equal(sha2, want, 32);
+	assert_true(rfd >= 0);
+	assert_int_equal(pread(rfd, back, sizeof(back), 0), sizeof(back));
+	assert_memory_equal(back, png, sizeof(png));
+	close(rfd);
+
+	/* refused ones leave it as it was */
+	fd = mem_fd(big, sizeof(big));
+	assert_int_equal(avatars_self_set(&prof, fd, &size, sha),
+	    AVATARS_ERR_TOOBIG);
+	close(fd);
+	fd = mem_fd("hello, not a picture", 20);
+	assert_int_equal(avatars_self_set(&prof, fd, &size, sha),
+	    AVATARS_ERR_NOTPNG);
+	close(fd);
+	fd = mem_fd("", 0);
+	assert_int_equal(avatars_self_set(&prof, fd, &size, sha),
+	    AVATARS_ERR_EMPTY);
+	close(fd);
+	assert_int_equal(size_of(name), (long)sizeof(png));
+
+	assert_int_equal(avatars_self_del(&prof), AVATARS_OK);
+	assert_int_equal(size_of(name), -1);
+	assert_int_equal(avatars_self_del(&prof), AVATARS_OK);
+	assert_int_equal(avatars_self_get(&prof, &size, sha, NULL),
+	    AVATARS_ERR_NONE);
+}
+
+/* A part written with p[0..len) and committed with size and id. */
+static enum avatars_err
+receive(const void *p, size_t len, uint64_t size, const uint8_t id[32],
+    int *keep)
+{
+	int	fd = avatars_friend_part(&prof, pk);
+
+	assert_true(fd >= 0);
+	assert_int_equal(lseek(fd, 0, SEEK_END), 0);	/* empty */
+	assert_int_equal(pwrite(fd, p, len, 0), (ssize_t)len);
+	if (keep != NULL)
+		*keep = fd;
+	else
+		close(fd);
+	return avatars_friend_commit(&prof, pk, size, id);
+}
+
+static void
+friend_parts(void **state)
+{
+	uint8_t	sha[32], got[32], other[32];
+	char	name[256], part[300];
+	int	fd;
+
+	assert_int_equal(avatars_friend_name(&prof, pk, name, sizeof(name)),
+	    0);
+	assert_string_equal(name, "p.tox.avatar."
+	    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+	    ".png");
+	snprintf(part, sizeof(part), ".%.*s.part", (int)(strlen(name) - 4),
+	    name);
+	crypto_hash_sha256(sha, png, sizeof(png));
+	assert_int_equal(avatars_friend_get(&prof, pk, got),
+	    AVATARS_ERR_NONE);
+
+	/* a stale part is replaced by an empty one */
+	fd = avatars_friend_part(&prof, pk);
+	assert_int_equal(write(fd, "stale", 5), 5);
+	close(fd);
+	assert_int_equal(size_of(part), 5);
+
+	/* wrong id, wrong size, not a PNG: dropped, nothing stored */
+	memset(other, 0x55, sizeof(other));
+	assert_int_equal(receive(png, sizeof(png), sizeof(png), other, NULL),
+	    AVATARS_ERR_HASH);
+	assert_int_equal(receive(png, sizeof(png), sizeof(png) - 1, sha,
+	    NULL), AVATARS_ERR_HASH);
+	crypto_hash_sha256(other, png + 1, 100);
+	assert_int_equal(receive(png + 1, 100, 100, other, NULL),
+	    AVATARS_ERR_NOTPNG);
+	assert_int_equal(size_of(name), -1);
+	assert_int_equal(size_of(part), -1);
+
+	/* the right one, then writes through the old descriptor */
+	assert_int_equal(receive(png, sizeof(png), sizeof(png), sha, &fd),
+	    AVATARS_OK);
+	assert_int_equal(size_of(part), -1);
+	assert_int_equal(size_of(name), (long)sizeof(png));
+	assert_int_equal(pwrite(fd, "XXXXXXXX", 8, 0), 8);
+	close(fd);
+	assert_int_equal(avatars_friend_get(&prof, pk, got), AVATARS_OK);
+	assert_memory_equal(got, sha, 32);
+
+	assert_int_equal(avatars_friend_del(&prof, pk), AVATARS_OK);
+	assert_int_equal(size_of(name), -1);
+	assert_int_equal(avatars_friend_del(&prof, pk), AVATARS_OK);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(checks),
+		cmocka_unit_test(self_set_get_del),
+		cmocka_unit_test(friend_parts),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
