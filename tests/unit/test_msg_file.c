@@ -131,6 +131,7 @@ static void
 file_opened_roundtrip_and_refusals(void **state)
 {
 	static struct ipc_file_opened	out;
+	static char			long_path[IPC_FILE_PATH_MAX + 1];
 	size_t				n;
 
 	n = pack_opened(0, 0x0102030405060708ULL, "/home/u/Dl/a (1).txt", 20);
@@ -165,7 +166,8 @@ file_opened_roundtrip_and_refusals(void **state)
 	assert_int_equal(unpack_opened(n, &out), -1);
 	n = pack_opened(0, 0, "", 0);			/* success, no path */
 	assert_int_equal(unpack_opened(n, &out), -1);
-	assert_int_equal(pack_opened(0, 0, "x", IPC_FILE_PATH_MAX + 1), 0);
+	memset(long_path, 'x', sizeof(long_path));
+	assert_int_equal(pack_opened(0, 0, long_path, sizeof(long_path)), 0);
 }
 
 int
