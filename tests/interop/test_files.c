@@ -1059,8 +1059,23 @@ g_hostile_names(void **state)
 static int
 offer_of(void *arg)
 {
-	return bh_find(&b, *(size_t *)arg, json_pack("{s:s, s:s}", "event",
-	    "file_offer", "public_key", t.pk_hex)) != NULL;
+	json_t	*want = json_pack("{s:s, s:s}", "event", "file_offer",
+		    "public_key", t.pk_hex);
+	int	 yes = bh_find(&b, *(size_t *)arg, want) != NULL;
+
+	json_decref(want);	/* bh_find borrows it */
+	return yes;
+}
+
+/* The first file_offer from the from'th event on (borrowed). */
+static json_t *
+first_offer(size_t from)
+{
+	json_t	*want = json_pack("{s:s}", "event", "file_offer");
+	json_t	*e = bh_find(&b, from, want);
+
+	json_decref(want);
+	return e;
 }
 
 static void
@@ -1086,7 +1101,7 @@ h_resume_after_restart(void **state)
 	    "resume.bin", 10);
 	assert_non_null(out);
 	run_until(T_CONTROL, offer_of, &from, "bulkhead never said file_offer");
-	offer = bh_find(&b, from, json_pack("{s:s}", "event", "file_offer"));
+	offer = first_offer(from);
 	file = json_integer_value(json_object_get(offer, "file"));
 	assert_string_equal(json_string_value(json_object_get(offer,
 	    "file_id")), idhex);
@@ -1133,7 +1148,7 @@ h_resume_after_restart(void **state)
 	assert_non_null(out);
 	run_until(T_CONTROL, offer_of, &from,
 	    "bulkhead never said file_offer again");
-	offer = bh_find(&b, from, json_pack("{s:s}", "event", "file_offer"));
+	offer = first_offer(from);
 	file = json_integer_value(json_object_get(offer, "file"));
 	assert_string_equal(json_string_value(json_object_get(offer,
 	    "file_id")), idhex);
