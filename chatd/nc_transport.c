@@ -71,7 +71,7 @@ tokens_fill(struct nct *n, uint64_t now_ms)
 static void
 rate_update(struct nct *n, uint64_t now_ms)
 {
-	double		sent = 0, base, queue, rate;
+	double		sent = 0, base, queue, rate, last;
 	int64_t		grew;
 	unsigned	i;
 
@@ -96,6 +96,18 @@ rate_update(struct nct *n, uint64_t now_ms)
 		rate = base * 0.9;
 	else
 		rate = base * 1.2;
+	/*
+	 * Slow start: nothing was lost for a while, so the last sample's
+	 * rate, doubled, not only the lagging average grown by a fifth.  A
+	 * sender without enough to send measures its own lull and stays
+	 * put; one that fills the window is held by the acks.
+	 */
+	if (!n->lost || now_ms - n->loss_ms >= NCT_CONGESTION_MS) {
+		last = (double)n->hist_sent[n->hist_pos] * 1000.0 /
+		    NCT_SAMPLE_MS * NCT_SLOW_START;
+		if (last > rate)
+			rate = last;
+	}
 	if (rate < NCT_RATE_MIN)
 		rate = NCT_RATE_MIN;
 	n->rate = rate;
@@ -208,6 +220,7 @@ send_request(struct nct *n, uint64_t now_ms)
 	if (len < 1)
 		return;
 	emit(n, n->send_end, buf, (size_t)len);
+	n->since_req = 0;
 	n->stats.requests++;
 	n->req_last_ms = now_ms;
 	n->req_sent = 1;
@@ -344,8 +357,11 @@ take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
 			/* c-toxcore: not what it already said it has */
 			if (s->flags & NCT_F_HAVE)
 				continue;
-			if (s->sent_ms + n->rtt_ms < now_ms)
+			if (s->sent_ms + n->rtt_ms < now_ms) {
 				s->flags |= NCT_F_RESEND;
+				n->lost = 1;
+				n->loss_ms = now_ms;
+			}
 			continue;
 		}
 		if (s->flags & NCT_F_HAVE)
@@ -388,6 +404,7 @@ take_lossless(struct nct *n, const struct nc_data *d)
 	if (off >= n->recv_end - n->recv_start)
 		n->recv_end = d->number + 1;
 	n->cnt++;
+	n->since_req++;
 	while ((s = recv_slot(n, n->recv_start))->len != 0) {
 		n->recv_start++;
 		n->stats.delivered++;
@@ -439,6 +456,9 @@ nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms)
 	case NC_CLASS_LOSSLESS:
 		if (take_lossless(n, d) == -1)
 			goto drop;
+		/* the ack a fast sender's window waits for (NCT_ACK_EVERY) */
+		if (n->since_req >= NCT_ACK_EVERY)
+			send_request(n, now_ms);
 		break;
 	case NC_CLASS_LOSSY:
 		recv_end_to(n, d->number);

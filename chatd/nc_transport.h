@@ -77,6 +77,15 @@
 #define NCT_QUEUE_MIN		64	/* CRYPTO_MIN_QUEUE_LENGTH */
 #define NCT_CONGESTION_MS	1000	/* CONGESTION_EVENT_TIMEOUT */
 #define NCT_QUEUE_RATIO		2.0	/* SEND_QUEUE_RATIO, seconds */
+/*
+ * Ours, not c-toxcore's: a receiver acks (sends a request) after this
+ * many lossless packets, not only on the request timer, so a fast
+ * sender's window moves many times per 50 ms; and a sender that has not
+ * been asked for a resend for NCT_CONGESTION_MS doubles its bulk rate
+ * each sample (slow start) instead of growing it by a fifth.
+ */
+#define NCT_ACK_EVERY		64
+#define NCT_SLOW_START		2.0
 
 struct nct_cb {
 	/* a packet leaves: keyd seals it (one nonce each: order matters) */
@@ -127,8 +136,11 @@ struct nct {
 	double		rate;		/* packets a second */
 	double		tokens;
 	uint64_t	tok_ms;		/* tokens last topped up */
-	uint64_t	cong_ms;	/* the peer last asked for a resend */
+	uint64_t	cong_ms;	/* resends last waited for tokens */
 	int		cong;		/* cong_ms is set */
+	uint64_t	loss_ms;	/* the peer last asked for a resend */
+	int		lost;		/* loss_ms is set */
+	uint32_t	since_req;	/* lossless taken since our request */
 	uint32_t	hist_sent[NCT_SAMPLES];	/* first sends per sample */
 	uint32_t	hist_q[NCT_SAMPLES];	/* unacked as each closed */
 	unsigned	hist_pos;

@@ -313,7 +313,7 @@ sim_fill(struct side *sd, uint32_t total, int bulk, uint64_t now)
 static uint64_t
 sim_run(struct sim *s, uint32_t total, uint64_t limit_ms)
 {
-	uint64_t	start = s->now, next;
+	uint64_t	start = s->now, next, at;
 	size_t		i;
 	int		k, done;
 
@@ -322,6 +322,12 @@ sim_run(struct sim *s, uint32_t total, uint64_t limit_ms)
 			sim_fill(&s->side[k], total, s->bulk, s->now);
 			s->side[k].due = nct_tick(s->side[k].n, s->now);
 			assert_true(s->side[k].due > s->now);
+			/* as chatd's files.c: a timer for the next token */
+			if (s->bulk && s->side[k].sent < total) {
+				at = nct_bulk_at(s->side[k].n, s->now);
+				if (at > s->now && at < s->side[k].due)
+					s->side[k].due = at;
+			}
 		}
 		done = 1;
 		for (k = 0; k < 2; k++)
@@ -429,16 +435,73 @@ static void
 nct_bulk_link_delivers(void **state)
 {
 	struct sim	s;
+	uint64_t	took;
 
 	sim_init(&s, 0);
 	s.bulk = 1;
 	s.drop_k = 9;
 	s.jitter = 10;
 	/* at the 4 packets a second floor this would take 750 s */
-	assert_true(sim_run(&s, 3000, 3600000) < 300000);
+	took = sim_run(&s, 3000, 3600000);
+	print_message("3000 bulk packets, 1 in 9 lost: %llu ms\n",
+	    (unsigned long long)took);
+	assert_true(took < 300000);
 	/* the bucket grew past its floor while the acks came back */
 	assert_true(s.peak_rate > 100.0);
 	sim_free(&s);
+}
+
+/*
+ * A clean 20 ms link fills: the receiver acks every NCT_ACK_EVERY
+ * packets and the sender's slow start doubles its rate while nothing is
+ * lost, so the window, not the bucket, sets the pace (1024 packets a
+ * round trip, 51 200 a second).  c-toxcore's rules alone (a fifth more
+ * than the last 600 ms each sample, acks every 50 ms) took 23 s of
+ * simulated time for this (1.3 s now); the limit is 2.5 s.
+ */
+static void
+nct_bulk_fills_clean_link(void **state)
+{
+	struct sim	s;
+	uint64_t	took;
+
+	sim_init(&s, 0);
+	s.bulk = 1;
+	took = sim_run(&s, 30000, 3600000);
+	print_message("30000 bulk packets each way: %llu ms, peak rate %.0f\n",
+	    (unsigned long long)took, s.peak_rate);
+	assert_true(took < 2500);
+	assert_true(s.peak_rate > 20000.0);
+	assert_int_equal(s.side[0].n->stats.resent, 0);
+	sim_free(&s);
+}
+
+/* A receiver acks after NCT_ACK_EVERY lossless packets, timer or not. */
+static void
+nct_receiver_acks_every_k_packets(void **state)
+{
+	struct fix	*f = *state;
+	struct nc_data	 d;
+	uint32_t	 i;
+	size_t		 k, reqs = 0;
+
+	(void)nct_tick(f->n, 10000);	/* the first request */
+	f->r.nemit = 0;
+	for (i = 0; i < NCT_ACK_EVERY - 1; i++) {
+		d = msg(0, i, (uint8_t)i);
+		assert_int_equal(nct_recv(f->n, &d, 10001), NCT_RECV_OK);
+	}
+	assert_int_equal(f->r.nemit, 0);
+	d = msg(0, i, (uint8_t)i);
+	assert_int_equal(nct_recv(f->n, &d, 10001), NCT_RECV_OK);
+	for (k = 0; k < f->r.nemit; k++)
+		if (f->r.emit[k].cls == NC_CLASS_REQUEST) {
+			reqs++;
+			/* it carries the ack: everything delivered */
+			assert_int_equal(f->r.emit[k].buffer_start,
+			    NCT_ACK_EVERY);
+		}
+	assert_int_equal(reqs, 1);
 }
 
 /* ---- the window, the bucket, the kill ---- */
@@ -856,6 +919,9 @@ main(void)
 		cmocka_unit_test(nct_heavy_loss_still_delivers),
 		cmocka_unit_test(nct_numbers_wrap_at_2_32),
 		cmocka_unit_test(nct_bulk_link_delivers),
+		cmocka_unit_test(nct_bulk_fills_clean_link),
+		cmocka_unit_test_setup_teardown(nct_receiver_acks_every_k_packets,
+		    fix_setup, fix_teardown),
 #define T(x)	cmocka_unit_test_setup_teardown(x, fix_setup, fix_teardown)
 		T(nct_window_full_returns_minus_one),
 		T(nct_send_refuses_what_is_not_lossless),
