@@ -16,6 +16,8 @@ static int			 epfd = -1;
 static struct ev_src		 tick_src;
 static TAILQ_HEAD(, timer)	 timers = TAILQ_HEAD_INITIALIZER(timers);
 static int			 quit;
+static void			(*idle_fns[LOOP_MAX_IDLE])(void);
+static int			 nidle;
 
 static void	tick_cb(struct ev_src *, uint32_t);
 
@@ -164,12 +166,27 @@ timer_after(struct timer *t, uint64_t ms)
 }
 
 void
+loop_before_wait(void (*fn)(void))
+{
+	int	i;
+
+	for (i = 0; i < nidle; i++)
+		if (idle_fns[i] == fn)
+			return;
+	if (nidle == LOOP_MAX_IDLE)
+		fatalx("%s: more than %d hooks", __func__, LOOP_MAX_IDLE);
+	idle_fns[nidle++] = fn;
+}
+
+void
 loop_once(int timeout_ms)
 {
 	struct epoll_event	 ev[LOOP_MAX_EVENTS];
 	struct ev_src		*src;
 	int			 i, n;
 
+	for (i = 0; i < nidle; i++)
+		idle_fns[i]();
 	if ((n = epoll_wait(epfd, ev, LOOP_MAX_EVENTS, timeout_ms)) == -1) {
 		if (errno == EINTR)
 			return;

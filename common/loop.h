@@ -34,6 +34,14 @@ int	loop_run(void);
 void	loop_stop(void);
 /* Runs one round: waits at most timeout_ms (-1: until an event). */
 void	loop_once(int timeout_ms);
+/*
+ * Registers fn to run before every wait: what a round gathered (corked
+ * IPC messages, UDP packets for one sendmmsg) leaves then, in one system
+ * call, before the process sleeps.  At most LOOP_MAX_IDLE; the same fn
+ * twice is registered once.
+ */
+#define LOOP_MAX_IDLE	4
+void	loop_before_wait(void (*fn)(void));
 
 void	timer_init(struct timer *, void (*)(struct timer *), void *);
 void	timer_after(struct timer *, uint64_t ms);	/* (re)arm */
