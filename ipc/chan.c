@@ -16,6 +16,7 @@
 
 struct chan_out {
 	STAILQ_ENTRY(chan_out)	 entry;
+	int			 frame;		/* data is a whole frame */
 	uint16_t		 type;
 	uint32_t		 id;
 	int			 fd;
@@ -35,11 +36,15 @@ struct chan_call {
 
 /* One receive buffer per process: handlers run one at a time. */
 static struct ipc_msg	rx;
+static struct ipc_frame	rxf;
+/* Channels with a cork to send before the loop sleeps. */
+static TAILQ_HEAD(, chan) corked = TAILQ_HEAD_INITIALIZER(corked);
 /* Request ids are unique in the process, never reused, never 0. */
 static uint32_t		next_call_id;
 
 static void	chan_event(struct ev_src *, uint32_t);
 static int	chan_drain(struct chan *);
+static void	corks_flush(void);
 
 void
 chan_open(struct chan *c, int fd, enum role self, enum role peer,
@@ -69,6 +74,7 @@ chan_open(struct chan *c, int fd, enum role self, enum role peer,
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
 		fatal("%s: fcntl", __func__);
 	loop_add(&c->src, EPOLLIN);
+	loop_before_wait(corks_flush);
 	hello.role = (uint8_t)self;
 	memcpy(hello.build_id, ipc_build_id, sizeof(hello.build_id));
 	wr_init(&w, buf, sizeof(buf));
@@ -140,6 +146,14 @@ chan_close(struct chan *c, const char *why)
 	loop_del(&c->src);
 	(void)close(c->src.fd);
 	c->src.fd = -1;
+	if (c->cork_len > 0)
+		TAILQ_REMOVE(&corked, c, cork_entry);
+	if (c->cork != NULL) {
+		explicit_bzero(c->cork, c->cork_len);
+		free(c->cork);
+		c->cork = NULL;
+	}
+	c->cork_len = 0;
 	while ((o = STAILQ_FIRST(&c->outq)) != NULL) {
 		STAILQ_REMOVE_HEAD(&c->outq, entry);
 		if (o->fd != -1)
@@ -166,6 +180,7 @@ chan_enqueue(struct chan *c, uint16_t type, uint32_t id, const void *p,
 	}
 	if ((o = malloc(sizeof(*o) + len)) == NULL)
 		fatal("%s: malloc", __func__);
+	o->frame = 0;
 	o->type = type;
 	o->id = id;
 	o->len = len;
@@ -180,21 +195,29 @@ chan_enqueue(struct chan *c, uint16_t type, uint32_t id, const void *p,
 	return 0;
 }
 
+/* What an entry counts toward CHAN_MAX_QUEUED: every byte it will send. */
+static size_t
+out_cost(const struct chan_out *o)
+{
+	return o->frame ? o->len : sizeof(struct ipc_hdr) + o->len;
+}
+
 static int
 chan_drain(struct chan *c)
 {
 	struct chan_out	*o;
 
 	while ((o = STAILQ_FIRST(&c->outq)) != NULL) {
-		if (ipc_send(c->src.fd, o->type, o->id, o->data, o->len,
-		    o->fd) == -1) {
+		if ((o->frame ? ipc_send_frame(c->src.fd, o->data, o->len) :
+		    ipc_send(c->src.fd, o->type, o->id, o->data, o->len,
+		    o->fd)) == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
 			chan_close(c, "send failed");
 			return -1;
 		}
 		STAILQ_REMOVE_HEAD(&c->outq, entry);
-		c->queued -= sizeof(struct ipc_hdr) + o->len;
+		c->queued -= out_cost(o);
 		if (o->fd != -1)
 			(void)close(o->fd);
 		free(o);
@@ -203,11 +226,94 @@ chan_drain(struct chan *c)
 	return 0;
 }
 
+/*
+ * Sends the cork as one frame, or queues it behind what waits (a frame
+ * entry: its headers are in it).  0, or -1 if the channel had to close.
+ */
+static int
+cork_flush(struct chan *c)
+{
+	struct chan_out	*o;
+	size_t		 len = c->cork_len;
+
+	if (len == 0)
+		return 0;
+	TAILQ_REMOVE(&corked, c, cork_entry);
+	c->cork_len = 0;
+	if (STAILQ_EMPTY(&c->outq)) {
+		if (ipc_send_frame(c->src.fd, c->cork, len) == 0) {
+			explicit_bzero(c->cork, len);
+			return 0;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			chan_close(c, "send failed");
+			return -1;
+		}
+	}
+	if (c->queued + len > CHAN_MAX_QUEUED) {
+		chan_close(c, "peer does not read: send queue full");
+		return -1;
+	}
+	if ((o = malloc(sizeof(*o) + len)) == NULL)
+		fatal("%s: malloc", __func__);
+	memset(o, 0, sizeof(*o));
+	o->frame = 1;
+	o->fd = -1;
+	o->len = len;		/* the frame, its headers in it */
+	memcpy(o->data, c->cork, len);
+	explicit_bzero(c->cork, len);
+	STAILQ_INSERT_TAIL(&c->outq, o, entry);
+	c->queued += len;
+	loop_mod(&c->src, EPOLLIN | EPOLLOUT);
+	return 0;
+}
+
+/* Before the loop sleeps: every cork leaves. */
+static void
+corks_flush(void)
+{
+	struct chan	*c;
+
+	while ((c = TAILQ_FIRST(&corked)) != NULL)
+		(void)cork_flush(c);
+}
+
+/* A data-path message into the cork: 0, 1 if it is not one, -1 closed. */
+static int
+cork_add(struct chan *c, uint16_t type, uint32_t id, const void *p,
+    size_t len, int fd)
+{
+	const struct ipc_spec	*s = ipc_spec(type);
+
+	if (fd != -1 || s == NULL || !(s->flags & IPC_S_BATCH) ||
+	    sizeof(struct ipc_hdr) + len > CHAN_CORK_MAX)
+		return 1;
+	if (c->cork == NULL && (c->cork = malloc(CHAN_CORK_MAX)) == NULL)
+		fatal("%s: malloc", __func__);
+	if (c->cork_len + sizeof(struct ipc_hdr) + len > CHAN_CORK_MAX &&
+	    cork_flush(c) == -1)
+		return -1;
+	if (c->cork_len == 0)
+		TAILQ_INSERT_TAIL(&corked, c, cork_entry);
+	if (ipc_cork_add(c->cork, CHAN_CORK_MAX, &c->cork_len, &c->cork_last,
+	    type, id, p, len) == -1)
+		fatalx("%s: %s does not fit an empty cork", chan_name(c),
+		    ipc_type_name(type));
+	return 0;
+}
+
 int
 chan_send(struct chan *c, uint16_t type, uint32_t id, const void *p,
     size_t len, int fd)
 {
+	int	rv;
+
 	if (!c->open)
+		return -1;
+	if ((rv = cork_add(c, type, id, p, len, fd)) != 1)
+		return rv;
+	/* what the cork holds came first */
+	if (cork_flush(c) == -1)
 		return -1;
 	if (STAILQ_EMPTY(&c->outq)) {
 		if (ipc_send(c->src.fd, type, id, p, len, fd) == 0)
@@ -301,6 +407,8 @@ chan_flush(struct chan *c)
 {
 	struct pollfd	pfd;
 
+	if (c->open && cork_flush(c) == -1)
+		return;
 	while (c->open && !STAILQ_EMPTY(&c->outq)) {
 		pfd.fd = c->src.fd;
 		pfd.events = POLLOUT;
@@ -403,17 +511,49 @@ dispatch(struct chan *c, struct ipc_msg *m)
 	return NULL;
 }
 
+/*
+ * One message of a frame, as if it came alone: checked, then HELLO, an
+ * answer or the table.  Returns the violation, or NULL.
+ */
+static const char *
+take_msg(struct chan *c, struct ipc_msg *m)
+{
+	const struct ipc_spec	*s = ipc_spec(m->hdr.type);
+	const char		*why;
+
+	if (ipc_check(m, c->self, c->peer, &why) == -1)
+		;
+	else if (!c->hello_seen)
+		why = check_hello(c, m);
+	else if (m->hdr.type == IPC_HELLO)
+		why = "HELLO repeated";
+	else if (s->flags & IPC_S_ANSWER)
+		why = take_answer(c, m);
+	else
+		why = dispatch(c, m);
+	if (s != NULL && (s->flags & IPC_S_SECRET))
+		explicit_bzero(m->data, m->hdr.len);
+	if (m->fd != -1) {	/* nobody took it */
+		(void)close(m->fd);
+		m->fd = -1;
+	}
+	return why;
+}
+
+/*
+ * Reads frames until the socket is empty or CHAN_BURST messages were
+ * handled; a frame begun is finished (at most IPC_FRAME_MAX bytes of
+ * headers: bounded), so the budget may be overrun by one frame.
+ */
 static void
 chan_read(struct chan *c)
 {
-	const struct ipc_spec	*s;
-	const char		*why;
-	unsigned		 gen = c->gen;
-	int			 n, budget;
+	const char	*why = NULL;
+	unsigned	 gen = c->gen;
+	int		 n, budget = CHAN_BURST;
 
-	for (budget = CHAN_BURST; budget > 0 && c->open && c->gen == gen;
-	    budget--) {
-		if ((n = ipc_recv(c->src.fd, &rx)) == 0) {
+	while (budget > 0 && c->open && c->gen == gen) {
+		if ((n = ipc_frame_recv(c->src.fd, &rxf)) == 0) {
 			chan_close(c, "peer closed the channel");
 			return;
 		}
@@ -430,22 +570,17 @@ chan_read(struct chan *c)
 			    "malformed message framing" : "receive failed");
 			return;
 		}
-		s = ipc_spec(rx.hdr.type);
-		if (ipc_check(&rx, c->self, c->peer, &why) == -1)
-			;
-		else if (!c->hello_seen)
-			why = check_hello(c, &rx);
-		else if (rx.hdr.type == IPC_HELLO)
-			why = "HELLO repeated";
-		else if (s->flags & IPC_S_ANSWER)
-			why = take_answer(c, &rx);
-		else
-			why = dispatch(c, &rx);
-		if (s != NULL && (s->flags & IPC_S_SECRET))
-			explicit_bzero(rx.data, rx.hdr.len);
-		if (rx.fd != -1) {	/* nobody took it */
-			(void)close(rx.fd);
-			rx.fd = -1;
+		while (c->open && c->gen == gen &&
+		    (n = ipc_frame_next(&rxf, &rx)) == 1) {
+			budget--;
+			if ((why = take_msg(c, &rx)) != NULL)
+				break;
+		}
+		ipc_frame_done(&rxf);
+		if (why == NULL && n == -1) {
+			why = "malformed message framing";
+			rx.hdr.type = IPC_NONE;
+			rx.hdr.len = 0;
 		}
 		if (why != NULL) {
 			log_warnx("%s: %s (%s, %u bytes): closing channel",

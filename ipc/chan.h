@@ -38,6 +38,12 @@
 #define CHAN_MAX_QUEUED		(8u * 1024 * 1024)
 /* Messages handled per wakeup before the loop serves other sources. */
 #define CHAN_BURST		64
+/*
+ * A round's data-path messages (IPC_S_BATCH types) wait in a cork of this
+ * many bytes and leave as one frame before the loop sleeps, or when the
+ * cork is full, or before any other message (order is kept).
+ */
+#define CHAN_CORK_MAX		(32u * 1024)
 /* Requests in flight on one channel. */
 #define CHAN_MAX_CALLS		256
 /* A request's deadline when the caller gives none. */
@@ -95,6 +101,9 @@ struct chan {
 	void			*arg;
 	STAILQ_HEAD(, chan_out)	 outq;
 	size_t			 queued;
+	uint8_t			*cork;		/* CHAN_CORK_MAX, or NULL */
+	size_t			 cork_len, cork_last;
+	TAILQ_ENTRY(chan)	 cork_entry;	/* while cork_len > 0 */
 	TAILQ_HEAD(, chan_call)	 calls;
 	size_t			 ncalls;
 	uint8_t			 seen_once[IPC_TYPE_MAX / 8];

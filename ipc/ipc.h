@@ -21,6 +21,7 @@
 
 #define IPC_MAX_PAYLOAD		(64 * 1024 - 16)
 #define IPC_F_FD		0x0001	/* one descriptor rides along */
+#define IPC_F_MORE		0x0002	/* another message follows in the frame */
 #define IPC_BUILD_ID_LEN	32
 
 struct ipc_hdr {
@@ -53,6 +54,7 @@ _Static_assert(ROLE_MAX * ROLE_MAX <= 64, "edges must fit in 64 bits");
 
 #define IPC_S_SECRET	0x01	/* payload wiped after dispatch */
 #define IPC_S_ANSWER	0x02	/* sent only as the reply to a request */
+#define IPC_S_BATCH	0x04	/* the data path: corked into frames */
 
 #define IPC_MAX_ANSWERS	3
 
@@ -90,6 +92,41 @@ int	ipc_send(int s, uint16_t type, uint32_t id, const void *, size_t, int fd);
  * received descriptor is in m->fd (close-on-exec); on error none is left open.
  */
 int	ipc_recv(int s, struct ipc_msg *m);
+/*
+ * A frame is what one recvmsg() reads: one message, or several packed back
+ * to back (a sender's cork: the data path's many small messages of one
+ * loop round leave in one system call).  Every header but the last carries
+ * IPC_F_MORE; only a frame of one message may carry a descriptor.  Each
+ * message of a frame is checked and dispatched as if it came alone.
+ */
+#define IPC_FRAME_MAX	(sizeof(struct ipc_hdr) + IPC_MAX_PAYLOAD)
+struct ipc_frame {
+	uint8_t		buf[IPC_FRAME_MAX];
+	size_t		len;		/* bytes read */
+	size_t		off;		/* the next message's header */
+	int		fd;		/* -1 when none, or taken */
+	int		more;		/* the last header said IPC_F_MORE */
+};
+/* Reads a frame: 1, 0 at EOF, -1 with errno as ipc_recv. */
+int	ipc_frame_recv(int s, struct ipc_frame *);
+/*
+ * The frame's next message into m (its payload copied, the descriptor
+ * handed over): 1, 0 at the frame's clean end, -1 (EPROTO) if the framing
+ * is bad: a header cut short, a length past the end, unknown flags, a
+ * descriptor with more than one message, a last header with IPC_F_MORE.
+ */
+int	ipc_frame_next(struct ipc_frame *, struct ipc_msg *m);
+/* Drops a frame: closes a descriptor nobody took, wipes the bytes. */
+void	ipc_frame_done(struct ipc_frame *);
+/*
+ * Appends a message to a cork of cap bytes holding *len (*last: where its
+ * last header is, for IPC_F_MORE): 0, or -1 if it does not fit.
+ */
+int	ipc_cork_add(uint8_t *cork, size_t cap, size_t *len, size_t *last,
+	    uint16_t type, uint32_t id, const void *, size_t);
+/* Sends a cork as one frame: 0, or -1 with errno (EAGAIN: socket full). */
+int	ipc_send_frame(int s, const void *, size_t);
+
 /*
  * Checks a framed message against its spec for a channel on which self
  * receives from peer.  Returns 0, or -1 with a static reason in *why.

@@ -70,7 +70,9 @@ main(void)
 	    "(requests and answers carry one,\nnotices do not).  A request "
 	    "gets exactly one of the answers listed, or\na local ERROR when "
 	    "the channel closes or its deadline passes.  Secret\npayloads "
-	    "are wiped after dispatch.\n\n"
+	    "are wiped after dispatch.  Batched types (the data path) wait "
+	    "in a\ncork and leave as one frame of several messages before "
+	    "the loop sleeps.\n\n"
 	    "Channels of the session (`common/topology.c`): the supervisor "
 	    "and each\nrole it starts, and ");
 	for (i = 0; i < topo_session.nedges; i++)
@@ -84,7 +86,7 @@ main(void)
 		if (area == NULL || area != area_of(t)) {
 			area = area_of(t);
 			printf("\n## %s\n\n| # | type | what | edges | size "
-			    "| fd | answers | secret |\n|---|---|---|---|---"
+			    "| fd | answers | flags |\n|---|---|---|---|---"
 			    "|---|---|---|\n", area);
 		}
 		printf("| %u | %s | %s | ", t, s->name, s->what);
@@ -95,7 +97,10 @@ main(void)
 			printf(" | %u..%u | ", s->min, s->max);
 		printf("%s | ", fd_rule[s->fd]);
 		print_answers(s);
-		printf(" | %s |\n", (s->flags & IPC_S_SECRET) ? "yes" : "");
+		printf(" | %s%s%s |\n", (s->flags & IPC_S_SECRET) ? "yes" : "",
+		    (s->flags & (IPC_S_SECRET | IPC_S_BATCH)) ==
+		    (IPC_S_SECRET | IPC_S_BATCH) ? ", " : "",
+		    (s->flags & IPC_S_BATCH) ? "batched" : "");
 	}
 	return 0;
 }

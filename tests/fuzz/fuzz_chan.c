@@ -16,7 +16,8 @@
  * Invariants: every chan_call that returned 0 gets its callback exactly
  * once, with an answer that answers it or a local ERROR GONE, and one that
  * returned -1 never does; on_close runs exactly once per open; no handler
- * runs on a closed channel; at most CHAN_BURST messages are handled per
+ * runs on a closed channel; at most CHAN_BURST messages, and the rest of
+ * the frame the last one came in, are handled per
  * channel per loop round; no descriptor leaks; nothing crashes.
  */
 #include <sys/socket.h>
@@ -41,6 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int __sanitizer_get_ownership(const volatile void *);
 
 #define NCH		3
+/* A burst may end by finishing a frame: a frame's worth of empty headers. */
+#define BURST_MAX	(CHAN_BURST - 1 + IPC_FRAME_MAX / sizeof(struct ipc_hdr))
 #define MAX_CALLS	1024
 #define MAX_SEEN	512
 
@@ -225,7 +228,7 @@ handler(struct chan *c, struct ipc_msg *m, struct rd *r)
 
 	if (!c->open)
 		abort();		/* a handler on a closed channel */
-	if (++f->handled > CHAN_BURST)
+	if (++f->handled > BURST_MAX)
 		abort();		/* the burst budget did not hold */
 	if (next() & 0x40)
 		return -1;		/* "malformed" */
@@ -248,7 +251,7 @@ on_answer(void *arg, struct ipc_msg *m, struct rd *r)
 	k->id = m->hdr.id;
 	if (!__sanitizer_get_ownership(m)) {
 		/* from the peer: the catalogue says it answers this call */
-		if (++f->handled > CHAN_BURST ||
+		if (++f->handled > BURST_MAX ||
 		    !ipc_answers(k->type, m->hdr.type))
 			abort();
 	} else if (m->hdr.type != IPC_ERROR || ipc_unpack_error(r, &e) == -1 ||

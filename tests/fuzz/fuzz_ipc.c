@@ -198,6 +198,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int	sv[2] = { -1, -1 };
+	static struct ipc_frame fr;
 	const char	*why;
 	enum role	 self, peer;
 	int		 sz = 1 << 20;
@@ -222,6 +223,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (m.fd != -1)
 			close(m.fd);
 	}
+	/* the same bytes as a frame of several messages (a cork) */
+	memset(&fr, 0, sizeof(fr));
+	memcpy(fr.buf, data, size < sizeof(fr.buf) ? size : sizeof(fr.buf));
+	fr.len = size < sizeof(fr.buf) ? size : sizeof(fr.buf);
+	fr.fd = -1;
+	while (ipc_frame_next(&fr, &m) == 1)
+		if (ipc_check(&m, self, peer, &why) == 0)
+			unpack_all(m.data, m.hdr.len);
 	unpack_all(data, size);		/* payload parsers on raw bytes too */
 	return 0;
 }

@@ -220,13 +220,34 @@ check_no_secret(const struct ipc_msg *msg)
 			abort();
 }
 
+/* The next message keyd sent on s, frame by frame (corks hold several). */
+static int
+recv_next(int s, struct ipc_msg *out)
+{
+	static struct ipc_frame	f[2];
+	struct ipc_frame	*fr = &f[s == fe ? 0 : 1];
+	int			rv = 0;
+
+	for (;;) {
+		if (fr->len > 0 && (rv = ipc_frame_next(fr, out)) == 1)
+			return 1;
+		if (fr->len > 0 && rv == -1)
+			abort();	/* keyd framed badly */
+		ipc_frame_done(fr);
+		if (ipc_frame_recv(s, fr) != 1) {
+			fr->len = 0;
+			return 0;
+		}
+	}
+}
+
 /* Reads what keyd sent to both peers. */
 static void
 drain(void)
 {
 	uint32_t	id;
 
-	while (ipc_recv(fe, &m) == 1) {
+	while (recv_next(fe, &m) == 1) {
 		check_no_secret(&m);
 		if (m.fd != -1)
 			close(m.fd);
@@ -236,7 +257,7 @@ drain(void)
 		    m.hdr.type))
 			abort();	/* twice, or not an answer to it */
 	}
-	while (ipc_recv(nd, &m) == 1) {
+	while (recv_next(nd, &m) == 1) {
 		check_no_secret(&m);
 		if (m.fd != -1)
 			close(m.fd);

@@ -20,6 +20,7 @@
 #include "common/loop.h"
 #include "ipc/chan.h"
 #include "ipc/msg_core.h"
+#include "ipc/msg_nc.h"
 #include "ipc/msg_profile.h"
 
 static struct chan	 c;
@@ -476,6 +477,244 @@ peer_leaving_with_unread_messages_is_a_close_not_a_failure(void **state)
 	assert_string_equal(close_why, "peer closed the channel");
 }
 
+/* Corks and frames: the data path's messages of one round in one frame. */
+
+static const struct chan_handler plain_rows[] = {
+	{ IPC_NC_PLAIN_OUT,	0,		h_count },
+	{ IPC_NC_KILL,		0,		h_count },
+};
+static const struct chan_table plain_table = { CHAN_ROWS(plain_rows), NULL };
+static const struct chan_tables plain_tables = { { &plain_table } };
+
+/* An NC_PLAIN_OUT payload of len bytes, tagged. */
+static void
+plain(uint8_t *p, size_t len, uint8_t tag)
+{
+	memset(p, tag, len);
+}
+
+/* Whether the peer's end has a frame waiting (not taking it). */
+static int
+peer_has_frame(void)
+{
+	uint8_t	b;
+
+	return recv(peer, &b, 1, MSG_PEEK | MSG_DONTWAIT) >= 0;
+}
+
+/* Reads one frame at the peer: its messages' types and first bytes. */
+static size_t
+peer_frame(uint16_t *types, uint8_t *tags, size_t max)
+{
+	static struct ipc_frame	f;
+	size_t			n = 0;
+	int			rv;
+
+	assert_int_equal(ipc_frame_recv(peer, &f), 1);
+	while ((rv = ipc_frame_next(&f, &m)) == 1) {
+		assert_true(n < max);
+		assert_int_equal(m.hdr.flags, 0);
+		types[n] = m.hdr.type;
+		tags[n++] = m.hdr.len > 0 ? m.data[0] : 0;
+	}
+	assert_int_equal(rv, 0);
+	ipc_frame_done(&f);
+	return n;
+}
+
+static void
+data_path_messages_leave_as_one_frame_before_the_loop_sleeps(void **state)
+{
+	uint8_t		p[IPC_NC_PLAIN_MIN];
+	uint16_t	types[8];
+	uint8_t		tags[8];
+	int		i;
+
+	open_as(ROLE_CHATD, ROLE_KEYD, &none);
+	for (i = 0; i < 5; i++) {
+		plain(p, sizeof(p), (uint8_t)(10 + i));
+		assert_int_equal(chan_send(&c, IPC_NC_PLAIN_OUT, 0, p,
+		    sizeof(p), -1), 0);
+	}
+	assert_false(peer_has_frame());		/* still corked */
+	loop_once(0);				/* the hook before the wait */
+	assert_int_equal(peer_frame(types, tags, 8), 5);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(types[i], IPC_NC_PLAIN_OUT);
+		assert_int_equal(tags[i], 10 + i);
+	}
+	assert_false(peer_has_frame());
+}
+
+static void
+a_message_off_the_data_path_sends_the_cork_first(void **state)
+{
+	uint8_t		p[IPC_NC_PLAIN_MIN], pk[IPC_NC_PK_MSG_LEN];
+	uint16_t	types[8];
+	uint8_t		tags[8];
+
+	open_as(ROLE_CHATD, ROLE_KEYD, &none);
+	plain(p, sizeof(p), 1);
+	assert_int_equal(chan_send(&c, IPC_NC_PLAIN_OUT, 0, p, sizeof(p), -1),
+	    0);
+	plain(p, sizeof(p), 2);
+	assert_int_equal(chan_send(&c, IPC_NC_PLAIN_OUT, 0, p, sizeof(p), -1),
+	    0);
+	memset(pk, 3, sizeof(pk));
+	assert_int_equal(chan_send(&c, IPC_NC_KILL, 0, pk, sizeof(pk), -1), 0);
+	plain(p, sizeof(p), 4);
+	assert_int_equal(chan_send(&c, IPC_NC_PLAIN_OUT, 0, p, sizeof(p), -1),
+	    0);
+	assert_int_equal(peer_frame(types, tags, 8), 2);
+	assert_int_equal(tags[0], 1);
+	assert_int_equal(tags[1], 2);
+	assert_int_equal(peer_frame(types, tags, 8), 1);
+	assert_int_equal(types[0], IPC_NC_KILL);
+	assert_false(peer_has_frame());
+	loop_once(0);
+	assert_int_equal(peer_frame(types, tags, 8), 1);
+	assert_int_equal(tags[0], 4);
+}
+
+static void
+a_full_cork_leaves_at_once(void **state)
+{
+	uint8_t		p[IPC_NC_PLAIN_MAX];
+	uint16_t	types[64];
+	uint8_t		tags[64];
+	size_t		per, got = 0, n;
+	int		i, total;
+
+	open_as(ROLE_CHATD, ROLE_KEYD, &none);
+	per = CHAN_CORK_MAX / (sizeof(struct ipc_hdr) + sizeof(p));
+	total = (int)per + 3;
+	for (i = 0; i < total; i++) {
+		plain(p, sizeof(p), (uint8_t)i);
+		assert_int_equal(chan_send(&c, IPC_NC_PLAIN_OUT, 0, p,
+		    sizeof(p), -1), 0);
+	}
+	/* the first cork filled and left; the rest waits for the round */
+	assert_true(peer_has_frame());
+	assert_int_equal(peer_frame(types, tags, 64), per);
+	got = per;
+	assert_false(peer_has_frame());
+	loop_once(0);
+	n = peer_frame(types, tags, 64);
+	assert_int_equal(n, 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(tags[i], (uint8_t)(got + (size_t)i));
+}
+
+/* The peer sends a frame it built: `count` NC_PLAIN_OUTs, then extra. */
+static void
+peer_sends_frame(int count, uint16_t extra_type, int more_on_last)
+{
+	static uint8_t	cork[CHAN_CORK_MAX];
+	uint8_t		p[IPC_NC_PLAIN_MIN];
+	size_t		len = 0, last = 0;
+	uint16_t	fl;
+	int		i;
+
+	for (i = 0; i < count; i++) {
+		plain(p, sizeof(p), (uint8_t)i);
+		assert_int_equal(ipc_cork_add(cork, sizeof(cork), &len, &last,
+		    IPC_NC_PLAIN_OUT, 0, p, sizeof(p)), 0);
+	}
+	if (extra_type != 0)
+		assert_int_equal(ipc_cork_add(cork, sizeof(cork), &len, &last,
+		    extra_type, 0, p, sizeof(p)), 0);
+	if (more_on_last) {
+		memcpy(&fl, cork + last + offsetof(struct ipc_hdr, flags),
+		    sizeof(fl));
+		fl |= IPC_F_MORE;
+		memcpy(cork + last + offsetof(struct ipc_hdr, flags), &fl,
+		    sizeof(fl));
+	}
+	assert_int_equal(ipc_send_frame(peer, cork, len), 0);
+}
+
+static void
+a_frame_is_dispatched_message_by_message(void **state)
+{
+	open_as(ROLE_KEYD, ROLE_CHATD, &plain_tables);
+	peer_sends_frame(7, 0, 0);
+	spin();
+	assert_int_equal(handled, 7);
+	assert_int_equal(closed, 0);
+}
+
+static void
+a_frame_whose_last_header_says_more_closes(void **state)
+{
+	open_as(ROLE_KEYD, ROLE_CHATD, &plain_tables);
+	peer_sends_frame(3, 0, 1);
+	spin();
+	assert_int_equal(closed, 1);
+	assert_string_equal(close_why, "malformed message framing");
+	/* the frame's good messages before the bad header were handled */
+	assert_int_equal(handled, 2);
+}
+
+static void
+a_forbidden_type_inside_a_frame_closes(void **state)
+{
+	open_as(ROLE_KEYD, ROLE_CHATD, &plain_tables);
+	/* NC_DATA_OUT goes keyd -> netd, never chatd -> keyd */
+	peer_sends_frame(2, IPC_NC_DATA_OUT, 0);
+	spin();
+	assert_int_equal(handled, 2);
+	assert_int_equal(closed, 1);
+	assert_string_equal(close_why,
+	    "message type not permitted on this channel");
+}
+
+static void
+frames_count_toward_the_burst_by_their_messages(void **state)
+{
+	int	i;
+
+	open_as(ROLE_KEYD, ROLE_CHATD, &plain_tables);
+	for (i = 0; i < 20; i++)
+		peer_sends_frame(10, 0, 0);
+	loop_once(0);
+	/* a frame begun is finished: the burst ends on a frame's edge */
+	assert_true(handled >= CHAN_BURST && handled < CHAN_BURST + 10);
+	assert_int_equal(handled % 10, 0);
+	spin();
+	assert_int_equal(handled, 200);
+	assert_int_equal(closed, 0);
+}
+
+static void
+a_cork_that_meets_a_full_socket_waits_whole_and_in_order(void **state)
+{
+	uint8_t		p[IPC_NC_PLAIN_MAX];
+	uint16_t	types[64];
+	uint8_t		tags[64];
+	int		i, sz = 48 * 1024, total = 300, got = 0, n, k;
+
+	open_as(ROLE_CHATD, ROLE_KEYD, &none);
+	assert_int_equal(setsockopt(c.src.fd, SOL_SOCKET, SO_SNDBUF, &sz,
+	    sizeof(sz)), 0);
+	for (i = 0; i < total; i++) {
+		plain(p, sizeof(p), (uint8_t)i);
+		assert_int_equal(chan_send(&c, IPC_NC_PLAIN_OUT, 0, p,
+		    sizeof(p), -1), 0);
+	}
+	loop_once(0);
+	assert_true(c.queued > 0);	/* some corks had to wait */
+	while (got < total) {
+		assert_true(peer_has_frame());
+		n = (int)peer_frame(types, tags, 64);
+		for (k = 0; k < n; k++)
+			assert_int_equal(tags[k], (uint8_t)(got + k));
+		got += n;
+		loop_once(0);		/* EPOLLOUT: the queue drains */
+	}
+	assert_int_equal(c.queued, 0);
+	assert_int_equal(closed, 0);
+}
+
 int
 main(void)
 {
@@ -494,6 +733,14 @@ main(void)
 		T(ids_are_not_reused_after_a_reopen),
 		T(closing_another_channel_with_an_event_in_the_same_round),
 		T(peer_leaving_with_unread_messages_is_a_close_not_a_failure),
+		T(data_path_messages_leave_as_one_frame_before_the_loop_sleeps),
+		T(a_message_off_the_data_path_sends_the_cork_first),
+		T(a_full_cork_leaves_at_once),
+		T(a_cork_that_meets_a_full_socket_waits_whole_and_in_order),
+		T(a_frame_is_dispatched_message_by_message),
+		T(a_frame_whose_last_header_says_more_closes),
+		T(a_forbidden_type_inside_a_frame_closes),
+		T(frames_count_toward_the_burst_by_their_messages),
 #undef T
 	};
 

@@ -349,6 +349,85 @@ ipc_batch_walks_records(void **state)
 	assert_int_equal(ipc_batch_next(&r, &p, &n), -1);
 }
 
+/* A frame by hand: cork bytes into f, fd as given. */
+static void
+frame_of(struct ipc_frame *f, const uint8_t *cork, size_t len, int fd)
+{
+	memset(f, 0, sizeof(*f));
+	memcpy(f->buf, cork, len);
+	f->len = len;
+	f->fd = fd;
+}
+
+static void
+ipc_frame_rules(void **state)
+{
+	static struct ipc_frame	 f;
+	static struct ipc_msg	 m;
+	uint8_t			 cork[256], p[8] = "payload";
+	size_t			 len = 0, last = 0;
+	uint16_t		 fl;
+	int			 fd;
+
+	assert_int_equal(ipc_cork_add(cork, sizeof(cork), &len, &last,
+	    IPC_NC_KILL, 0, p, 8), 0);
+	assert_int_equal(ipc_cork_add(cork, sizeof(cork), &len, &last,
+	    IPC_OK, 9, NULL, 0), 0);
+	assert_int_equal(ipc_cork_add(cork, sizeof(cork), &len, &last,
+	    IPC_NC_KILL, 0, p, 3), 0);
+	/* too big for what is left: refused, the cork unchanged */
+	assert_int_equal(ipc_cork_add(cork, 60, &len, &last, IPC_OK, 1, p, 8),
+	    -1);
+
+	/* three messages, MORE stripped, payloads copied */
+	frame_of(&f, cork, len, -1);
+	assert_int_equal(ipc_frame_next(&f, &m), 1);
+	assert_int_equal(m.hdr.type, IPC_NC_KILL);
+	assert_int_equal(m.hdr.flags, 0);
+	assert_memory_equal(m.data, p, 8);
+	assert_int_equal(ipc_frame_next(&f, &m), 1);
+	assert_int_equal(m.hdr.type, IPC_OK);
+	assert_int_equal(m.hdr.id, 9);
+	assert_int_equal(ipc_frame_next(&f, &m), 1);
+	assert_int_equal(m.hdr.len, 3);
+	assert_int_equal(ipc_frame_next(&f, &m), 0);
+
+	/* cut inside the last header, or inside its payload */
+	frame_of(&f, cork, len - 1, -1);
+	(void)ipc_frame_next(&f, &m);
+	(void)ipc_frame_next(&f, &m);
+	assert_int_equal(ipc_frame_next(&f, &m), -1);
+	frame_of(&f, cork, len - 3 - 2, -1);
+	(void)ipc_frame_next(&f, &m);
+	(void)ipc_frame_next(&f, &m);
+	assert_int_equal(ipc_frame_next(&f, &m), -1);
+
+	/* bytes after a header without MORE */
+	frame_of(&f, cork, len, -1);
+	memcpy(&fl, f.buf + offsetof(struct ipc_hdr, flags), sizeof(fl));
+	fl &= ~IPC_F_MORE;
+	memcpy(f.buf + offsetof(struct ipc_hdr, flags), &fl, sizeof(fl));
+	assert_int_equal(ipc_frame_next(&f, &m), -1);
+
+	/* an unknown flag */
+	frame_of(&f, cork, len, -1);
+	fl = IPC_F_MORE | 0x0100;
+	memcpy(f.buf + offsetof(struct ipc_hdr, flags), &fl, sizeof(fl));
+	assert_int_equal(ipc_frame_next(&f, &m), -1);
+
+	/* a descriptor with more than one message: refused, then closed */
+	assert_true((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) != -1);
+	frame_of(&f, cork, len, fd);
+	memcpy(&fl, f.buf + offsetof(struct ipc_hdr, flags), sizeof(fl));
+	fl |= IPC_F_FD;
+	memcpy(f.buf + offsetof(struct ipc_hdr, flags), &fl, sizeof(fl));
+	assert_int_equal(ipc_frame_next(&f, &m), -1);
+	assert_int_equal(m.fd, -1);
+	ipc_frame_done(&f);
+	assert_int_equal(fcntl(fd, F_GETFD), -1);	/* closed */
+	assert_int_equal(f.len, 0);
+}
+
 /* Channels: a peer that breaks the protocol is cut off, not obeyed. */
 static int	 got_msgs, closed;
 static char	 close_why[128];
@@ -538,6 +617,7 @@ main(void)
 		cmocka_unit_test(ipc_unpack_rejects_out_of_range),
 		cmocka_unit_test(ipc_status_roundtrip),
 		cmocka_unit_test(ipc_batch_walks_records),
+		cmocka_unit_test(ipc_frame_rules),
 		T(chan_accepts_hello_then_messages),
 		T(chan_closes_on_wrong_build),
 		T(chan_closes_on_missing_hello),
