@@ -64,6 +64,7 @@
 #include "chatd/file_wire.h"
 
 #define FTX_SLOTS	256	/* MAX_CONCURRENT_FILE_PIPES */
+#define FTX_BURST	8	/* chunks per transfer per round */
 
 enum ftx_state {
 	FTX_FREE = 0,

@@ -32,6 +32,8 @@ bulk_waiting(struct nct *n)
 {
 	uint32_t	i;
 
+	if (n->nresend == 0)
+		return 0;
 	for (i = n->send_start; i != n->send_end; i++)
 		if ((send_slot(n, i)->flags & (NCT_F_RESEND | NCT_F_BULK)) ==
 		    (NCT_F_RESEND | NCT_F_BULK))
@@ -236,10 +238,11 @@ resend(struct nct *n, uint64_t now_ms)
 	struct nct_slot	*s;
 	uint32_t	 i;
 
-	if (!n->confirmed)
+	/* a walk of the window per bulk send was most of chatd's time */
+	if (!n->confirmed || n->nresend == 0)
 		return;
 	tokens_fill(n, now_ms);
-	for (i = n->send_start; i != n->send_end; i++) {
+	for (i = n->send_start; i != n->send_end && n->nresend > 0; i++) {
 		s = send_slot(n, i);
 		if (!(s->flags & NCT_F_RESEND))
 			continue;
@@ -249,6 +252,7 @@ resend(struct nct *n, uint64_t now_ms)
 			n->tokens -= 1.0;
 		}
 		s->flags &= ~NCT_F_RESEND;
+		n->nresend--;
 		s->sent_ms = now_ms;
 		n->stats.resent++;
 		/* what the link carried, as c-toxcore's requested rate */
@@ -331,6 +335,8 @@ ack_upto(struct nct *n, uint32_t bs, uint64_t *rtt_from, int *rtt_ok)
 	while (n->send_start != bs) {
 		s = send_slot(n, n->send_start);
 		s->len = 0;
+		if (s->flags & NCT_F_RESEND)
+			n->nresend--;
 		s->flags = 0;
 		num = n->send_start++;
 		if (n->cb.acked != NULL)
@@ -358,6 +364,8 @@ take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
 			if (s->flags & NCT_F_HAVE)
 				continue;
 			if (s->sent_ms + n->rtt_ms < now_ms) {
+				if (!(s->flags & NCT_F_RESEND))
+					n->nresend++;
 				s->flags |= NCT_F_RESEND;
 				n->lost = 1;
 				n->loss_ms = now_ms;
@@ -372,6 +380,8 @@ take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
 			*rtt_from = s->sent_ms;
 			*rtt_ok = 1;
 		}
+		if (s->flags & NCT_F_RESEND)
+			n->nresend--;
 		s->flags = (s->flags & NCT_F_BULK) | NCT_F_HAVE;
 	}
 	return 0;

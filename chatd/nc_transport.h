@@ -141,6 +141,7 @@ struct nct {
 	uint64_t	loss_ms;	/* the peer last asked for a resend */
 	int		lost;		/* loss_ms is set */
 	uint32_t	since_req;	/* lossless taken since our request */
+	uint32_t	nresend;	/* send slots flagged for a resend */
 	uint32_t	hist_sent[NCT_SAMPLES];	/* first sends per sample */
 	uint32_t	hist_q[NCT_SAMPLES];	/* unacked as each closed */
 	unsigned	hist_pos;

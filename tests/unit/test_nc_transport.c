@@ -305,6 +305,18 @@ sim_fill(struct side *sd, uint32_t total, int bulk, uint64_t now)
 	}
 }
 
+/* The engine's count of slots to resend is the window's (0x01: RESEND). */
+static void
+check_nresend(const struct nct *n)
+{
+	uint32_t	i, k = 0;
+
+	for (i = n->send_start; i != n->send_end; i++)
+		if (n->send[i % NCT_SEND_SLOTS].flags & 0x01)
+			k++;
+	assert_int_equal(k, n->nresend);
+}
+
 /*
  * Runs both engines, each sending `total` messages, until both sides
  * have every message and every ack, or the simulated clock passes
@@ -369,6 +381,7 @@ sim_run(struct sim *s, uint32_t total, uint64_t limit_ms)
 			l = s->q[i];
 			s->q[i] = s->q[--s->nq];
 			(void)nct_recv(s->side[l.to].n, &l.d, s->now);
+			check_nresend(s->side[l.to].n);
 		}
 	}
 	for (k = 0; k < 2; k++)
