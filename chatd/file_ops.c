@@ -14,6 +14,7 @@
 #include "chatd/messenger.h"
 #include "common/log.h"
 #include "common/mono.h"
+#include "common/sha256.h"
 #include "ipc/msg_core.h"
 #include "ipc/msg_xfer.h"
 
@@ -22,7 +23,7 @@ struct xf {
 	int				fd;
 	uint64_t			hashed;	/* bytes hashed, from 0 */
 	int				gap;	/* not hashed in order */
-	crypto_hash_sha256_state	sha;
+	struct sha256			sha;
 	uint64_t			ev_ms, ev_pos;	/* last PROGRESS */
 };
 
@@ -57,7 +58,7 @@ xf_new(unsigned friend, int out, unsigned slot, int fd, uint64_t at)
 		return NULL;
 	x->fd = fd;
 	x->gap = at != 0;
-	crypto_hash_sha256_init(&x->sha);
+	sha256_init(&x->sha);
 	x->ev_ms = mono_ms();
 	x->ev_pos = at;
 	xff[friend]->t[out != 0][slot] = x;
@@ -86,7 +87,7 @@ static void
 xf_hash(struct xf *x, uint64_t off, const uint8_t *p, size_t n)
 {
 	if (off == x->hashed) {
-		crypto_hash_sha256_update(&x->sha, p, n);
+		sha256_update(&x->sha, p, n);
 		x->hashed += n;
 	} else if (off > x->hashed)
 		x->gap = 1;
@@ -102,18 +103,18 @@ xf_digest(struct xf *x, uint8_t out[XFER_SHA256_LEN])
 	ssize_t		n;
 
 	if (x->gap) {
-		crypto_hash_sha256_init(&x->sha);
+		sha256_init(&x->sha);
 		while ((n = pread(x->fd, buf, sizeof(buf), (off_t)off)) != 0) {
 			if (n == -1) {
 				if (errno == EINTR)
 					continue;
 				return -1;
 			}
-			crypto_hash_sha256_update(&x->sha, buf, (size_t)n);
+			sha256_update(&x->sha, buf, (size_t)n);
 			off += (uint64_t)n;
 		}
 	}
-	crypto_hash_sha256_final(&x->sha, out);
+	sha256_final(&x->sha, out);
 	return 0;
 }
 
