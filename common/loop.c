@@ -16,6 +16,7 @@ static int			 epfd = -1;
 static struct ev_src		 tick_src;
 static TAILQ_HEAD(, timer)	 timers = TAILQ_HEAD_INITIALIZER(timers);
 static int			 quit;
+static int			 timers_moved;	/* the timerfd is stale */
 static void			(*idle_fns[LOOP_MAX_IDLE])(void);
 static int			 nidle;
 
@@ -112,7 +113,7 @@ tick_cb(struct ev_src *src, uint32_t events)
 		t->due = 0;
 		t->fn(t);		/* may re-arm itself */
 	}
-	timer_rearm();
+	timers_moved = 1;
 }
 
 void
@@ -136,7 +137,7 @@ timer_cancel(struct timer *t)
 		return;
 	TAILQ_REMOVE(&timers, t, entry);
 	t->due = 0;
-	timer_rearm();
+	timers_moved = 1;
 }
 
 void
@@ -156,7 +157,7 @@ timer_at(struct timer *t, uint64_t deadline)
 	else
 		TAILQ_INSERT_TAIL(&timers, t, entry);
 	if (TAILQ_FIRST(&timers) == t)
-		timer_rearm();
+		timers_moved = 1;
 }
 
 void
@@ -187,6 +188,12 @@ loop_once(int timeout_ms)
 
 	for (i = 0; i < nidle; i++)
 		idle_fns[i]();
+	/* once a round, not once per timer_at: a busy chatd moved its
+	 * deadline with every packet, a system call each */
+	if (timers_moved) {
+		timers_moved = 0;
+		timer_rearm();
+	}
 	if ((n = epoll_wait(epfd, ev, LOOP_MAX_EVENTS, timeout_ms)) == -1) {
 		if (errno == EINTR)
 			return;
