@@ -14,6 +14,9 @@ static uint8_t			 waiting[FRIEND_NUM_MAX];	/* for tokens */
 static const struct files_io	*io;
 static struct timer		 tick;
 static int			 tick_ready;
+/* Friends to pump when this round's packets are in (kick_cb). */
+static uint8_t			 kicked[FRIEND_NUM_MAX];
+static struct timer		 kick_t;
 
 static unsigned
 num_of(void *arg)
@@ -101,6 +104,31 @@ tick_cb(struct timer *t)
 	rearm();
 }
 
+static void
+kick_cb(struct timer *t)
+{
+	unsigned	n;
+
+	for (n = 0; n < FRIEND_NUM_MAX; n++)
+		if (kicked[n]) {
+			kicked[n] = 0;
+			pump(n);
+		}
+	rearm();
+}
+
+/*
+ * A pump walks every slot: once a round, not once per packet in and per
+ * packet acked (a timer due now runs when this round's frames are done).
+ */
+static void
+kick(unsigned n)
+{
+	kicked[n] = 1;
+	if (!timer_armed(&kick_t))
+		timer_at(&kick_t, mono_ms());
+}
+
 void
 files_pump(unsigned n)
 {
@@ -131,6 +159,7 @@ files_up(unsigned n)
 		return;
 	if (!tick_ready) {
 		timer_init(&tick, tick_cb, NULL);
+		timer_init(&kick_t, kick_cb, NULL);
 		tick_ready = 1;
 	}
 	if ((engines[n] = malloc(sizeof(*engines[n]))) == NULL) {
@@ -152,6 +181,7 @@ files_down(unsigned n)
 	free(engines[n]);
 	engines[n] = NULL;
 	waiting[n] = 0;
+	kicked[n] = 0;
 	rearm();
 }
 
@@ -162,8 +192,7 @@ files_packet(unsigned n, const uint8_t *p, size_t len)
 		return -1;
 	if (n < FRIEND_NUM_MAX && engines[n] != NULL) {
 		(void)ftx_recv(engines[n], p, len);
-		pump(n);
-		rearm();
+		kick(n);
 	}
 	return 0;
 }
@@ -174,6 +203,5 @@ files_acked(unsigned n, uint32_t num)
 	if (n >= FRIEND_NUM_MAX || engines[n] == NULL)
 		return;
 	ftx_acked(engines[n], num);
-	pump(n);
-	rearm();
+	kick(n);
 }
