@@ -30,10 +30,11 @@ struct av_friend {
 static struct av_friend	av[FRIEND_NUM_MAX];
 static struct chan	*to_keyd;
 static struct {
+	int		known;		/* keyd's first AVATAR_SELF came */
 	int		fd;		/* -1: none */
 	uint64_t	size;
 	uint8_t		sha[AVATAR_HASH_LEN];
-} self = { -1, 0, { 0 } };
+} self = { 0, -1, 0, { 0 } };
 
 void
 avatar_init(struct chan *keyd)
@@ -93,9 +94,29 @@ offer(unsigned n)
 void
 avatar_up(unsigned n)
 {
-	/* only when we have one: see avatar.h */
-	if (n < FRIEND_NUM_MAX && self.fd != -1)
+	/* ours, or size 0 when we have none (see avatar.h); before keyd
+	 * said which, on_self offers it when it does */
+	if (n < FRIEND_NUM_MAX && self.known)
 		offer(n);
+}
+
+void
+avatar_forget(unsigned n)
+{
+	struct av_friend	*a;
+	uint16_t		 gen;
+
+	if (n >= FRIEND_NUM_MAX)
+		return;
+	a = &av[n];
+	drop_in(n, 1);
+	if (a->out != 0 && files_ftx(n) != NULL)
+		(void)ftx_kill(files_ftx(n), 1, a->out - 1);
+	/* the generation moves on: an AVATAR_FRIEND_FD still on its way
+	 * must not match the next friend's first offer */
+	gen = a->in_gen;
+	memset(a, 0, sizeof(*a));
+	a->in_gen = (uint16_t)(gen + 1);
 }
 
 int
@@ -260,9 +281,10 @@ on_self(struct chan *c, struct ipc_msg *m, struct rd *r)
 		s.size = 0;	/* nothing to read it from: none */
 	if (s.size == 0)
 		memset(s.sha256, 0, sizeof(s.sha256));
-	if (s.size == self.size && memcmp(s.sha256, self.sha,
+	if (self.known && s.size == self.size && memcmp(s.sha256, self.sha,
 	    sizeof(self.sha)) == 0 && (self.fd != -1) == (s.size != 0))
 		return 0;	/* a recap of what we have */
+	self.known = 1;
 	/* kill every offer reading the old file before closing it */
 	for (n = 0; n < FRIEND_NUM_MAX; n++)
 		if (av[n].out != 0 && files_ftx(n) != NULL) {
