@@ -9,7 +9,9 @@
  * of the stored file (at chatd's start, and at each change).  It is
  * offered to each friend when the friend comes online and, when it
  * changes, to every online friend at once (an offer still running is
- * killed first).  With none, the offer has size 0 (no name, a file id
+ * killed first; one all sent is left to end, as a kill c-toxcore has no
+ * transfer for comes back as a kill of whatever took that number next).
+ * With none, the offer has size 0 (no name, a file id
  * of zeros): what qTox and toxic send, both at the removal and to a
  * friend coming online, so a friend that was offline at the removal
  * drops the picture it kept.  A friend online before keyd's first
