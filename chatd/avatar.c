@@ -25,15 +25,18 @@ struct av_friend {
 	uint8_t		in_id[AVATAR_HASH_LEN];
 	uint8_t		has;		/* keyd holds one: sha */
 	uint8_t		sha[AVATAR_HASH_LEN];
+	/* our offers all sent, waiting for the ack: still ours, not killed */
+	uint8_t		ending[FTX_SLOTS / 8];
 };
 
 static struct av_friend	av[FRIEND_NUM_MAX];
 static struct chan	*to_keyd;
 static struct {
+	int		known;		/* keyd's first AVATAR_SELF came */
 	int		fd;		/* -1: none */
 	uint64_t	size;
 	uint8_t		sha[AVATAR_HASH_LEN];
-} self = { -1, 0, { 0 } };
+} self = { 0, -1, 0, { 0 } };
 
 void
 avatar_init(struct chan *keyd)
@@ -66,6 +69,38 @@ drop_in(unsigned n, int kill)
 	a->in_gen++;
 }
 
+static int
+is_ending(const struct av_friend *a, unsigned slot)
+{
+	return (a->ending[slot / 8] >> (slot % 8)) & 1;
+}
+
+/*
+ * Our offer to friend n gives way to a newer one.  One still running is
+ * killed; one all sent (FINISHED, waiting for its ack) is left to end:
+ * the friend has ended it already, and c-toxcore answers a kill for a
+ * transfer it does not know with a kill of its own, which would hit a
+ * new offer that took the freed slot number.
+ */
+static void
+retire_out(unsigned n)
+{
+	struct av_friend	*a = &av[n];
+	struct ftx		*e = files_ftx(n);
+	unsigned		 slot;
+
+	if (a->out == 0)
+		return;
+	slot = a->out - 1;
+	a->out = 0;
+	if (e == NULL)
+		return;
+	if (ftx_slot(e, 1, slot)->state == FTX_FINISHED)
+		a->ending[slot / 8] |= (uint8_t)(1u << (slot % 8));
+	else
+		(void)ftx_kill(e, 1, slot);
+}
+
 /* Offers ours to friend n (online), replacing an offer under way. */
 static void
 offer(unsigned n)
@@ -76,9 +111,7 @@ offer(unsigned n)
 
 	if (e == NULL)
 		return;
-	if (a->out != 0)
-		(void)ftx_kill(e, 1, a->out - 1);
-	a->out = 0;
+	retire_out(n);
 	/* size 0 (and no name) says "none", as c-toxcore clients do */
 	slot = ftx_offer(e, FILE_KIND_AVATAR, self.size, self.sha,
 	    (const uint8_t *)AVATAR_NAME, self.size ? strlen(AVATAR_NAME) : 0);
@@ -93,16 +126,37 @@ offer(unsigned n)
 void
 avatar_up(unsigned n)
 {
-	/* only when we have one: see avatar.h */
-	if (n < FRIEND_NUM_MAX && self.fd != -1)
+	/* ours, or size 0 when we have none (see avatar.h); before keyd
+	 * said which, on_self offers it when it does */
+	if (n < FRIEND_NUM_MAX && self.known)
 		offer(n);
+}
+
+void
+avatar_forget(unsigned n)
+{
+	struct av_friend	*a;
+	uint16_t		 gen;
+
+	if (n >= FRIEND_NUM_MAX)
+		return;
+	a = &av[n];
+	drop_in(n, 1);
+	retire_out(n);
+	/* the generation moves on: an AVATAR_FRIEND_FD still on its way
+	 * must not match the next friend's first offer */
+	gen = a->in_gen;
+	memset(a, 0, sizeof(*a));
+	a->in_gen = (uint16_t)(gen + 1);
 }
 
 int
 avatar_owns(unsigned n, int out, unsigned slot)
 {
-	if (n >= FRIEND_NUM_MAX)
+	if (n >= FRIEND_NUM_MAX || slot >= FTX_SLOTS)
 		return 0;
+	if (out && is_ending(&av[n], slot))
+		return 1;
 	return (out ? av[n].out : av[n].in) == slot + 1;
 }
 
@@ -232,7 +286,11 @@ avatar_event(unsigned n, const struct ftx_event *ev)
 	if (ev->type != FTX_EV_DONE && ev->type != FTX_EV_KILLED)
 		return;
 	if (ev->out) {
-		a->out = 0;
+		if (is_ending(a, ev->slot))	/* slot: a byte */
+			a->ending[ev->slot / 8] &=
+			    (uint8_t)~(1u << (ev->slot % 8));
+		else
+			a->out = 0;
 		return;
 	}
 	if (ev->type == FTX_EV_DONE && pk != NULL && ev->pos == a->in_size) {
@@ -260,15 +318,14 @@ on_self(struct chan *c, struct ipc_msg *m, struct rd *r)
 		s.size = 0;	/* nothing to read it from: none */
 	if (s.size == 0)
 		memset(s.sha256, 0, sizeof(s.sha256));
-	if (s.size == self.size && memcmp(s.sha256, self.sha,
+	if (self.known && s.size == self.size && memcmp(s.sha256, self.sha,
 	    sizeof(self.sha)) == 0 && (self.fd != -1) == (s.size != 0))
 		return 0;	/* a recap of what we have */
-	/* kill every offer reading the old file before closing it */
+	self.known = 1;
+	/* every offer reading the old file ends before it is closed (one
+	 * all sent reads no more) */
 	for (n = 0; n < FRIEND_NUM_MAX; n++)
-		if (av[n].out != 0 && files_ftx(n) != NULL) {
-			(void)ftx_kill(files_ftx(n), 1, av[n].out - 1);
-			av[n].out = 0;
-		}
+		retire_out(n);
 	if (self.fd != -1)
 		(void)close(self.fd);
 	self.fd = -1;

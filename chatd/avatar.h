@@ -7,14 +7,17 @@
  *
  * Ours: keyd's AVATAR_SELF brings size, hash and a read-only descriptor
  * of the stored file (at chatd's start, and at each change).  It is
- * offered to each friend when the friend comes online (size 0 when we
- * have one) and, when it changes, to every online friend at once (an
- * offer still running is killed first; a removal is an offer of size 0).
- * Unlike toxic, a friend coming online is not told "none" when we have
- * none: a friend offline at the removal keeps the old picture until we
- * set another (c-toxcore clients that never had ours see no noise).  All
- * transfers read the one descriptor with pread(): no shared offset, and
- * it is closed only after every transfer reading it was killed.
+ * offered to each friend when the friend comes online and, when it
+ * changes, to every online friend at once (an offer still running is
+ * killed first; one all sent is left to end, as a kill c-toxcore has no
+ * transfer for comes back as a kill of whatever took that number next).
+ * With none, the offer has size 0 (no name, a file id
+ * of zeros): what qTox and toxic send, both at the removal and to a
+ * friend coming online, so a friend that was offline at the removal
+ * drops the picture it kept.  A friend online before keyd's first
+ * AVATAR_SELF is offered when it comes.  All transfers read the one
+ * descriptor with pread(): no shared offset, and it is closed only after
+ * every transfer reading it was killed.
  *
  * Theirs: an offer of kind 1 is declined (killed) when its size is 0
  * (keyd is told the friend has none: AVATAR_FRIEND_DEL), over
@@ -39,8 +42,15 @@
 void	avatar_init(struct chan *keyd);
 extern const struct chan_table	avatar_from_keyd;
 
-/* The friend's engine was made: offer ours. */
+/* The friend's engine was made: offer ours (size 0 if none). */
 void	avatar_up(unsigned friend);
+/*
+ * The friend number was freed (removed, or the list loaded anew): what
+ * keyd said it holds for it, and any transfer state, are forgotten, so
+ * the next friend at that number starts with nothing (its first avatar
+ * is not declined as "the one we hold").
+ */
+void	avatar_forget(unsigned friend);
 /* 1 if the slot is an avatar transfer of ours. */
 int	avatar_owns(unsigned friend, int out, unsigned slot);
 /* A friend's offer of kind FILE_KIND_AVATAR (from the event hook). */

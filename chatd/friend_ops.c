@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chatd/avatar.h"
 #include "chatd/dhtpk_in.h"
 #include "chatd/friend_ops.h"
 #include "chatd/messenger.h"
@@ -193,14 +194,20 @@ static void
 removed(void *arg, struct ipc_msg *m, struct rd *r)
 {
 	struct op	*op = arg;
+	int		 forget = 0;
 
 	if (m->hdr.type != IPC_OK)
 		forward_error(op->reply_id, r, "friend removal");
 	else {
-		if (op_friend(op) != NULL)
+		if (op_friend(op) != NULL) {
 			friends_del(&fs, op->number);
+			/* after messenger_forget: its engine is gone */
+			forget = 1;
+		}
 		/* keyd ended the session and dropped its outbox copy */
 		messenger_forget(op->number, op->pk);
+		if (forget)
+			avatar_forget(op->number);
 		dhtpk_in_tell(op->pk, FRIEND_NET_GONE);
 		rearm();
 		(void)chan_reply_ok(to_frontend, op->reply_id);
@@ -480,6 +487,9 @@ on_load(struct chan *c, struct ipc_msg *m, struct rd *r)
 			if ((f = friends_get(&fs, j)) != NULL && !f->pending)
 				dhtpk_in_tell(f->pk, FRIEND_NET_GONE);
 		friends_reset(&fs);
+		/* keyd's AVATAR_FRIEND recap follows the list */
+		for (j = 0; j < FRIEND_NUM_MAX; j++)
+			avatar_forget(j);
 	}
 	memcpy(fs.self_pk, ld.self_pk, sizeof(fs.self_pk));
 	fs.have_self = 1;

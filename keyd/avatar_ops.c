@@ -170,6 +170,22 @@ avatar_ops_chatd_up(void)
 	tell_self();
 }
 
+void
+avatar_ops_friend_gone(const uint8_t pk[TOX_PK_LEN])
+{
+	struct identity		*id = ident();
+	enum avatars_err	 e;
+
+	if (id == NULL)
+		return;
+	if ((e = avatars_friend_forget(&id->store, pk)) == AVATARS_ERR_STORE)
+		log_warnx("a removed friend's avatar: %s: %s",
+		    avatars_strerror(e), strerror(avatars_errno()));
+	else if (e != AVATARS_OK)
+		log_warnx("a removed friend's avatar: %s",
+		    avatars_strerror(e));
+}
+
 static const char *
 need_profile(struct chan *c, const struct ipc_msg *m)
 {

@@ -15,7 +15,8 @@
  * AVATAR_F_NEWS) goes to chatd, which declines that hash from then on,
  * and to the frontend, which shows the event.  When the profile is
  * loaded and when chatd (re)starts, a recap: AVATAR_SELF with the
- * stored file, and AVATAR_FRIEND for every friend that has one.
+ * stored file, and AVATAR_FRIEND for every friend that has one.  A
+ * removed friend's avatar is deleted with the friendship.
  *
  * chatd is hostile (rule 2): it may ask a part or delete only for a key
  * that is a stored friend, and what it wrote is checked before it is
@@ -32,6 +33,9 @@ void	avatar_ops_init(struct chan *chatd, struct chan *frontend,
 	    const char *profile);
 void	avatar_ops_profile_loaded(void);
 void	avatar_ops_chatd_up(void);
+/* The friend was removed (keyd/friends.c, once the list without it is
+ * saved): its avatar and any part go from beside the profile. */
+void	avatar_ops_friend_gone(const uint8_t pk[32]);
 extern const struct chan_table	avatar_ops_from_frontend;
 extern const struct chan_table	avatar_ops_from_chatd;
 

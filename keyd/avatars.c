@@ -237,6 +237,21 @@ avatars_friend_del(const struct pstore *profile,
 	return unlink_name(profile, name);
 }
 
+enum avatars_err
+avatars_friend_forget(const struct pstore *profile,
+    const uint8_t pk[TOX_PK_LEN])
+{
+	char			part[NAME_MAX + 1];
+	enum avatars_err	e, ep;
+
+	if (part_name(profile, pk, part, sizeof(part)) == -1)
+		return AVATARS_ERR_NAME;
+	/* both are tried: a part left behind is no reason to keep the other */
+	e = avatars_friend_del(profile, pk);
+	ep = unlink_name(profile, part);
+	return e != AVATARS_OK ? e : ep;
+}
+
 int
 avatars_friend_part(const struct pstore *profile,
     const uint8_t pk[TOX_PK_LEN])

@@ -80,6 +80,13 @@ enum avatars_err avatars_friend_get(const struct pstore *profile,
 enum avatars_err avatars_friend_del(const struct pstore *profile,
 	    const uint8_t pk[TOX_PK_LEN]);
 /*
+ * The friend was removed: its avatar and any part go (OK also when
+ * there were none), so nothing of an ex-friend stays beside the profile
+ * and a friend added again later starts without a stale picture.
+ */
+enum avatars_err avatars_friend_forget(const struct pstore *profile,
+	    const uint8_t pk[TOX_PK_LEN]);
+/*
  * A fresh, empty part for a friend's avatar (a stale one is replaced),
  * open for reading and writing: the descriptor, or -1 with errno.
  */

@@ -7,6 +7,7 @@
 #include "ipc/msg_core.h"
 #include "ipc/msg_friend.h"
 #include "ipc/msg_chat.h"
+#include "keyd/avatar_ops.h"
 #include "keyd/friends.h"
 #include "keyd/nc_session.h"
 #include "keyd/outbox_ops.h"
@@ -288,6 +289,7 @@ on_del(struct chan *c, struct ipc_msg *m, struct rd *r)
 	/* no session outlives the friendship: a kill packet goes now */
 	nc_session_forget(pk);
 	outbox_ops_forget(pk);
+	avatar_ops_friend_gone(pk);
 	(void)chan_reply_ok(c, m->hdr.id);
 	return 0;
 }

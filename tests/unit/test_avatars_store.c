@@ -5,8 +5,9 @@
  * (and then nothing changes); removed; read back with a descriptor.  A
  * friend's: a part handed out empty (a stale one replaced), committed
  * only when size, PNG signature and SHA-256 agree, the part gone either
- * way; removal; and no write after the commit through chatd's
- * descriptor reaches the stored copy.
+ * way; removal; no write after the commit through chatd's descriptor
+ * reaches the stored copy; and a removed friend's avatar and part both
+ * go, another friend's staying.
  */
 #include <sys/stat.h>
 
@@ -154,12 +155,13 @@ self_set_get_del(void **state)
 	    AVATARS_ERR_NONE);
 }
 
-/* A part written with p[0..len) and committed with size and id. */
+/* A part of friend who written with p[0..len), committed with size
+ * and id. */
 static enum avatars_err
-receive(const void *p, size_t len, uint64_t size, const uint8_t id[32],
-    int *keep)
+receive_as(const uint8_t *who, const void *p, size_t len, uint64_t size,
+    const uint8_t id[32], int *keep)
 {
-	int	fd = avatars_friend_part(&prof, pk);
+	int	fd = avatars_friend_part(&prof, who);
 
 	assert_true(fd >= 0);
 	assert_int_equal(lseek(fd, 0, SEEK_END), 0);	/* empty */
@@ -168,7 +170,14 @@ receive(const void *p, size_t len, uint64_t size, const uint8_t id[32],
 		*keep = fd;
 	else
 		close(fd);
-	return avatars_friend_commit(&prof, pk, size, id);
+	return avatars_friend_commit(&prof, who, size, id);
+}
+
+static enum avatars_err
+receive(const void *p, size_t len, uint64_t size, const uint8_t id[32],
+    int *keep)
+{
+	return receive_as(pk, p, len, size, id, keep);
 }
 
 static void
@@ -222,6 +231,61 @@ friend_parts(void **state)
 	assert_int_equal(avatars_friend_del(&prof, pk), AVATARS_OK);
 }
 
+/*
+ * The friend removed: its avatar and a part under way both go; another
+ * friend's stays, and forgetting one that has nothing is no error.
+ */
+static void
+friend_forget(void **state)
+{
+	uint8_t	sha[32], got[32], pk2[TOX_PK_LEN];
+	char	name[256], name2[256], part[300];
+	int	fd;
+
+	memcpy(pk2, pk, sizeof(pk2));
+	pk2[0] ^= 0xff;
+	assert_int_equal(avatars_friend_name(&prof, pk, name, sizeof(name)),
+	    0);
+	assert_int_equal(avatars_friend_name(&prof, pk2, name2,
+	    sizeof(name2)), 0);
+	snprintf(part, sizeof(part), ".%.*s.part", (int)(strlen(name) - 4),
+	    name);
+	crypto_hash_sha256(sha, png, sizeof(png));
+	assert_int_equal(receive_as(pk, png, sizeof(png), sizeof(png), sha,
+	    NULL), AVATARS_OK);
+	assert_int_equal(receive_as(pk2, png, sizeof(png), sizeof(png), sha,
+	    NULL), AVATARS_OK);
+	/* a newer one half received when the friend goes */
+	fd = avatars_friend_part(&prof, pk);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, png, 100), 100);
+	close(fd);
+	assert_int_equal(size_of(name), (long)sizeof(png));
+	assert_int_equal(size_of(part), 100);
+
+	assert_int_equal(avatars_friend_forget(&prof, pk), AVATARS_OK);
+	assert_int_equal(size_of(name), -1);
+	assert_int_equal(size_of(part), -1);
+	assert_int_equal(avatars_friend_get(&prof, pk, got),
+	    AVATARS_ERR_NONE);
+	assert_int_equal(size_of(name2), (long)sizeof(png));
+	assert_int_equal(avatars_friend_get(&prof, pk2, got), AVATARS_OK);
+	assert_memory_equal(got, sha, 32);
+	assert_int_equal(avatars_friend_forget(&prof, pk), AVATARS_OK);
+
+	/* a part alone (nothing stored yet) goes too */
+	assert_int_equal(avatars_friend_forget(&prof, pk2), AVATARS_OK);
+	fd = avatars_friend_part(&prof, pk2);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(part, sizeof(part), ".%.*s.part", (int)(strlen(name2) - 4),
+	    name2);
+	assert_int_equal(size_of(part), 0);
+	assert_int_equal(avatars_friend_forget(&prof, pk2), AVATARS_OK);
+	assert_int_equal(size_of(part), -1);
+	assert_int_equal(size_of(name2), -1);
+}
+
 int
 main(void)
 {
@@ -229,6 +293,7 @@ main(void)
 		cmocka_unit_test(checks),
 		cmocka_unit_test(self_set_get_del),
 		cmocka_unit_test(friend_parts),
+		cmocka_unit_test(friend_forget),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
