@@ -25,6 +25,12 @@ static struct {
 	net_virtual_fn		*virt;		/* TCP relays */
 } n = { .u = { .fd = -1 } };
 
+/* The UDP batches, fixed at start: a wakeup's reads and a round's sends. */
+static struct udp_rx	rx;
+static struct udp_tx	tx;
+
+_Static_assert(NET_RX_BURST <= UDP_BATCH, "a burst is one recvmmsg");
+
 int
 net_option(int opt, const char *arg)
 {
@@ -125,24 +131,27 @@ net_input_end(void)
 	}
 }
 
+/*
+ * One recvmmsg() per wakeup: at most NET_RX_BURST datagrams, then the
+ * loop serves its other sources (the socket stays readable if more wait).
+ */
 static void
 udp_cb(struct ev_src *src, uint32_t events)
 {
-	uint8_t		buf[UDP_MAX_DGRAM];
-	struct ip_port	from;
-	ssize_t		len;
-	int		i;
+	int	got, i;
 
 	n.stats.wakeups++;
-	for (i = 0; i < NET_RX_BURST; i++) {
-		if ((len = udp_recv(&n.u, buf, sizeof(buf), &from)) == 0)
-			break;
+	if ((got = udp_recv_many(&n.u, &rx, NET_RX_BURST)) == -1) {
 		n.stats.rx++;
-		if (len < 0) {
+		n.stats.rx_bad++;	/* a socket error, now cleared */
+	}
+	for (i = 0; i < got; i++) {
+		n.stats.rx++;
+		if (rx.len[i] < 0) {
 			n.stats.rx_bad++;	/* oversized or odd source */
 			continue;
 		}
-		net_input(&from, buf, (size_t)len);
+		net_input(&rx.from[i], rx.buf[i], (size_t)rx.len[i]);
 	}
 	net_input_end();
 }
@@ -155,6 +164,7 @@ net_serve(void)
 	n.src.fd = n.u.fd;
 	n.src.cb = udp_cb;
 	loop_add(&n.src, EPOLLIN);
+	loop_before_wait(net_flush);
 }
 
 int
@@ -164,7 +174,24 @@ net_send(const struct ip_port *to, const uint8_t *pkt, size_t len)
 		return n.virt != NULL ? n.virt(to, pkt, len) : -1;
 	if (n.u.fd == -1)
 		return -1;
-	return udp_send(&n.u, to, pkt, len);
+	if (tx.n == UDP_BATCH)
+		net_flush();
+	if (udp_queue(&n.u, &tx, to, pkt, len) == -1)
+		return -1;
+	return (int)len;
+}
+
+void
+net_flush(void)
+{
+	unsigned	queued = tx.n, sent;
+
+	if (queued == 0 || n.u.fd == -1)
+		return;
+	sent = udp_send_many(&n.u, &tx);
+	n.stats.tx += sent;
+	n.stats.tx_drop += queued - sent;
+	n.stats.tx_calls = tx.calls;
 }
 
 void

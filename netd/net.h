@@ -62,9 +62,12 @@ struct net_proto {
 
 struct net_stats {
 	uint64_t	rx;		/* datagrams read from the sockets */
-	uint64_t	rx_bad;		/* oversized or from an odd address */
+	uint64_t	rx_bad;		/* oversized, odd address, socket error */
 	uint64_t	unknown;	/* no protocol for the kind (or empty) */
 	uint64_t	wakeups;	/* receive callbacks */
+	uint64_t	tx;		/* datagrams the kernel took */
+	uint64_t	tx_drop;	/* batched, then refused by the kernel */
+	uint64_t	tx_calls;	/* sendmmsg() calls */
 };
 
 /* Handles one of the options above: 1 if it was ours, 0 if not.  A bad
@@ -75,7 +78,8 @@ void	net_start(void);
 /* Writes up to max descriptors to keep through the sandbox; returns how
  * many. */
 size_t	net_fds(int *fds, size_t max);
-/* Registers the sockets with the event loop (after rt_lockdown). */
+/* Registers the sockets with the event loop and the send batch's flush
+ * before every wait (after rt_lockdown). */
 void	net_serve(void);
 
 /* Registers p for kind; fatal if another protocol holds the kind. */
@@ -90,10 +94,19 @@ void	net_unregister(uint8_t kind);
 void	net_input(const struct ip_port *from, const uint8_t *pkt, size_t len);
 void	net_input_end(void);
 
-/* Sends one datagram; the length, or -1 (no socket, or the kernel
- * refused).  Never blocks.  A virtual address (ipp_is_virtual: a peer
- * or an onion entry through TCP relays) goes to the virtual sender. */
+/*
+ * Sends one datagram; the length, or -1.  Never blocks.  A virtual
+ * address (ipp_is_virtual: a peer or an onion entry through TCP relays)
+ * goes to the virtual sender at once.  A UDP one joins the batch that
+ * leaves in one sendmmsg() when it is full or before the loop sleeps
+ * (net_flush): -1 then means only what is known without the kernel (no
+ * socket, an address the socket cannot reach, longer than UDP_MAX_DGRAM);
+ * what the kernel refuses later is counted in tx_drop, not returned.
+ */
 int	net_send(const struct ip_port *to, const uint8_t *pkt, size_t len);
+/* Sends the batch now; net_serve() has the loop call it before each
+ * wait.  Tests that read netd's replies without running the loop call it. */
+void	net_flush(void);
 /* The TCP relays' glue: sends to a virtual address, as net_send. */
 typedef int	net_virtual_fn(const struct ip_port *to, const uint8_t *pkt,
 		    size_t len);

@@ -3,18 +3,56 @@
  * accepted only from the address a request went to).  Dual stack [::]
  * with IPV6_V6ONLY off where the kernel allows, else IPv4 only; the first
  * free port of a range; IPv4-mapped sources come out as IPv4.
+ *
+ * netd moves its datagrams in batches, one system call for up to
+ * UDP_BATCH of them (recvmmsg, sendmmsg): at file-transfer rates the
+ * calls, not the bytes, are the cost.  The batches are large (about 140
+ * KiB each): their owner keeps them in static storage.  udp_recv and
+ * udp_send, one datagram per call, remain for the tests and tools.
  */
 #ifndef BULKHEAD_NETD_UDP_H
 #define BULKHEAD_NETD_UDP_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "common/udp_bind.h"
 #include "netd/ipp.h"
 
 #define UDP_MAX_DGRAM	2048	/* c-toxcore reads at most this */
+#define UDP_BATCH	64	/* datagrams per recvmmsg or sendmmsg */
+
+/* A socket address of either family, as the kernel takes it. */
+union udp_sa {
+	struct sockaddr		sa;
+	struct sockaddr_in	s4;
+	struct sockaddr_in6	s6;
+};
+
+/* What one udp_recv_many() read: datagram i is buf[i], len[i] bytes. */
+struct udp_rx {
+	uint8_t		buf[UDP_BATCH][UDP_MAX_DGRAM];
+	ssize_t		len[UDP_BATCH];		/* -1: drop it (see below) */
+	struct ip_port	from[UDP_BATCH];
+	/* the kernel's side, filled again at every call */
+	struct mmsghdr	mh[UDP_BATCH];
+	struct iovec	iov[UDP_BATCH];
+	union udp_sa	sa[UDP_BATCH];
+};
+
+/* Datagrams waiting for one udp_send_many(): n of them, in order. */
+struct udp_tx {
+	unsigned	n;
+	uint64_t	calls;			/* sendmmsg() calls made, ever */
+	uint8_t		buf[UDP_BATCH][UDP_MAX_DGRAM];
+	struct mmsghdr	mh[UDP_BATCH];
+	struct iovec	iov[UDP_BATCH];
+	union udp_sa	sa[UDP_BATCH];
+};
 
 struct udp {
 	int		fd;
@@ -35,6 +73,35 @@ int	udp_adopt(struct udp *, int fd);
 ssize_t	udp_recv(struct udp *, uint8_t *buf, size_t cap, struct ip_port *from);
 /* Sends; returns the length or -1 (never blocks). */
 int	udp_send(struct udp *, const struct ip_port *, const uint8_t *, size_t);
+
+/*
+ * Reads up to max (at most UDP_BATCH) waiting datagrams with one
+ * recvmmsg(), never blocking.  Returns how many it took off the socket,
+ * 0 if none was waiting, or -1 on a socket error (errno; the kernel
+ * clears it as it reports it).  Datagram i (i < the count) is
+ * rx->buf[i], rx->len[i] bytes long, from rx->from[i] (IPv4-mapped comes
+ * out as IPv4); rx->len[i] is -1 for one to drop and count: longer than
+ * UDP_MAX_DGRAM (the kernel truncated it: no Tox packet is that long) or
+ * from an address of neither family.
+ */
+int	udp_recv_many(struct udp *, struct udp_rx *, unsigned max);
+/*
+ * Appends a copy of one datagram to tx.  Returns 0, or -1 if tx is full,
+ * len is over UDP_MAX_DGRAM or this socket cannot reach to (IPv6 on an
+ * IPv4 socket, or not an IP address): the failures known without asking
+ * the kernel.  Nothing is sent until udp_send_many().
+ */
+int	udp_queue(const struct udp *, struct udp_tx *, const struct ip_port *,
+	    const uint8_t *, size_t);
+/*
+ * Sends what tx holds, in order, with sendmmsg() (once, unless the kernel
+ * stops early), never blocking, and empties tx.  UDP is lossy, so nothing
+ * is retried: a datagram the kernel refuses for its own sake (its
+ * destination: ENETUNREACH, EPERM, EACCES, ...) is skipped and the ones
+ * after it still go; when the socket would block, the rest are dropped.
+ * Returns how many the kernel took; the others were dropped.
+ */
+unsigned udp_send_many(struct udp *, struct udp_tx *);
 void	udp_close(struct udp *);
 
 #endif

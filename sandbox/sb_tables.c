@@ -100,10 +100,12 @@ static const struct sc_rule sc_keyd[] = {
  * lockdown: datagrams and stream bytes on those sockets, and the
  * connect's outcome (SO_ERROR, nothing else).  No socket() and no
  * connect(), so no TCP to loopback or LAN services (audit M5) but
- * through the supervisor's policy.
+ * through the supervisor's policy.  Datagrams move in batches
+ * (recvmmsg, sendmmsg: netd/net.c); stream bytes by read and write, so
+ * sendto and recvfrom are not needed.
  */
 static const struct sc_rule sc_netd[] = {
-	ALLOW(sendto), ALLOW(recvfrom),
+	ALLOW(sendmmsg), ALLOW(recvmmsg),
 	ALLOW_EQ2(getsockopt, 1, SOL_SOCKET, 2, SO_ERROR),
 	/* the relay server: accept on the listening sockets the supervisor
 	 * bound (--tcp-port); netd binds and listens on nothing itself */

@@ -37,6 +37,7 @@ peer_recv(uint8_t *buf, size_t cap, int timeout_ms)
 {
 	struct pollfd	pfd = { .fd = peer, .events = POLLIN };
 
+	net_flush();	/* what netd batched, as its loop does before waiting */
 	if (poll(&pfd, 1, timeout_ms) != 1)
 		return 0;
 	return recv(peer, buf, cap, 0);

@@ -237,6 +237,8 @@ tables_fetchd_opens_read_only(void **state)
  * lockdown: after it netd can neither make a socket (no TCP to loopback
  * or LAN services) nor connect one.  netd alone may accept4, on the relay
  * server's listening sockets the supervisor bound; nobody else accepts.
+ * netd moves its datagrams in batches (sendmmsg, recvmmsg), nobody else
+ * but fetchd's resolver sends them at all.
  */
 static void
 tables_give_sockets_only_to_fetchd(void **state)
@@ -257,7 +259,9 @@ tables_give_sockets_only_to_fetchd(void **state)
 		for (j = 0; j < sizeof(net) / sizeof(net[0]); j++)
 			if (sc_mentions(roles[i], net[j]) &&
 			    !(roles[i] == ROLE_NETD &&
-			    net[j] == SCMP_SYS(accept4)))
+			    (net[j] == SCMP_SYS(accept4) ||
+			    net[j] == SCMP_SYS(sendmmsg) ||
+			    net[j] == SCMP_SYS(recvmmsg))))
 				fail_msg("%s allows %s", role_name(roles[i]),
 				    seccomp_syscall_resolve_num_arch(
 				    SCMP_ARCH_NATIVE, net[j]));
@@ -267,9 +271,11 @@ tables_give_sockets_only_to_fetchd(void **state)
 	assert_false(sc_mentions(ROLE_KEYD, SCMP_SYS(sendto)));
 	assert_false(sc_mentions(ROLE_FRONTEND, SCMP_SYS(sendto)));
 	assert_false(sc_mentions(ROLE_MEDIAD, SCMP_SYS(recvfrom)));
-	/* netd: datagrams on the socket it brought. */
-	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(sendto)));
-	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(recvfrom)));
+	/* netd: datagrams on the socket it brought, in batches only. */
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(sendmmsg)));
+	assert_true(sc_mentions(ROLE_NETD, SCMP_SYS(recvmmsg)));
+	assert_false(sc_mentions(ROLE_NETD, SCMP_SYS(sendto)));
+	assert_false(sc_mentions(ROLE_NETD, SCMP_SYS(recvfrom)));
 	/* Every socket rule in fetchd pins the family to IPv4 or IPv6. */
 	t = sc_table_role(ROLE_FETCHD);
 	for (i = 0; i < t->nrules; i++) {
