@@ -336,6 +336,13 @@ fconn_send_bulk(unsigned number, const uint8_t *p, size_t len)
 
 	if (!fconn_up(number))
 		return -1;
+	/*
+	 * keyd behind by FCONN_BULK_QUEUED already: a file waits (the acks
+	 * of what is on its way wake it) rather than fill the channel's
+	 * queue, whose bound (CHAN_MAX_QUEUED) closes the channel.
+	 */
+	if (to_keyd->queued > FCONN_BULK_QUEUED)
+		return -1;
 	rv = nct_send(fcs[number].t, p, len, 1, mono_ms());
 	return rv;
 }

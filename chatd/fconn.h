@@ -34,6 +34,7 @@
 #define FCONN_TIMEOUT_MS	32000	/* FRIEND_CONNECTION_TIMEOUT */
 #define FCONN_RELAYS_MAX	3
 #define FCONN_SHARE_MS		300000	/* SHARE_RELAYS_INTERVAL */
+#define FCONN_BULK_QUEUED	(1024 * 1024)	/* bytes for keyd: a file waits */
 
 struct fconn_hooks {
 	void	(*up)(unsigned number);

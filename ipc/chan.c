@@ -288,6 +288,10 @@ cork_add(struct chan *c, uint16_t type, uint32_t id, const void *p,
 	if (fd != -1 || s == NULL || !(s->flags & IPC_S_BATCH) ||
 	    sizeof(struct ipc_hdr) + len > CHAN_CORK_MAX)
 		return 1;
+	if (c->queued > CHAN_SHED_QUEUED) {
+		c->shed++;
+		return 0;
+	}
 	if (c->cork == NULL && (c->cork = malloc(CHAN_CORK_MAX)) == NULL)
 		fatal("%s: malloc", __func__);
 	if (c->cork_len + sizeof(struct ipc_hdr) + len > CHAN_CORK_MAX &&

@@ -44,6 +44,13 @@
  * cork is full, or before any other message (order is kept).
  */
 #define CHAN_CORK_MAX		(32u * 1024)
+/*
+ * The data path carries datagrams: with this much queued for a peer that
+ * is far behind, its messages are dropped (counted in shed), as a
+ * congested link drops, never queued up to CHAN_MAX_QUEUED, which closes
+ * the channel.  The transport above asks again for what it needs.
+ */
+#define CHAN_SHED_QUEUED	(4u * 1024 * 1024)
 /* Requests in flight on one channel. */
 #define CHAN_MAX_CALLS		256
 /* A request's deadline when the caller gives none. */
@@ -108,6 +115,7 @@ struct chan {
 	size_t			 ncalls;
 	uint8_t			 seen_once[IPC_TYPE_MAX / 8];
 	uint64_t		 stray_answers;	/* late or unknown ids */
+	uint64_t		 shed;		/* data-path messages dropped */
 };
 
 void	chan_open(struct chan *, int fd, enum role self, enum role peer,

@@ -715,6 +715,27 @@ a_cork_that_meets_a_full_socket_waits_whole_and_in_order(void **state)
 	assert_int_equal(closed, 0);
 }
 
+static void
+a_peer_far_behind_loses_data_path_messages_not_the_channel(void **state)
+{
+	uint8_t	p[IPC_NC_PLAIN_MAX];
+	int	i;
+
+	open_as(ROLE_CHATD, ROLE_KEYD, &none);
+	plain(p, sizeof(p), 7);
+	/* 14 MB for a peer that reads nothing: past CHAN_MAX_QUEUED */
+	for (i = 0; i < 10000; i++) {
+		assert_int_equal(chan_send(&c, IPC_NC_PLAIN_OUT, 0, p,
+		    sizeof(p), -1), 0);
+		if (i % 20 == 0)
+			loop_once(0);
+	}
+	loop_once(0);
+	assert_int_equal(closed, 0);
+	assert_true(c.shed > 0);
+	assert_true(c.queued <= CHAN_SHED_QUEUED + CHAN_CORK_MAX);
+}
+
 int
 main(void)
 {
@@ -736,6 +757,7 @@ main(void)
 		T(data_path_messages_leave_as_one_frame_before_the_loop_sleeps),
 		T(a_message_off_the_data_path_sends_the_cork_first),
 		T(a_full_cork_leaves_at_once),
+		T(a_peer_far_behind_loses_data_path_messages_not_the_channel),
 		T(a_cork_that_meets_a_full_socket_waits_whole_and_in_order),
 		T(a_frame_is_dispatched_message_by_message),
 		T(a_frame_whose_last_header_says_more_closes),
