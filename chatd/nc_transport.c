@@ -344,6 +344,19 @@ ack_upto(struct nct *n, uint32_t bs, uint64_t *rtt_from, int *rtt_ok)
 	}
 }
 
+/*
+ * How long after its last send a packet the peer asks for goes again.
+ * c-toxcore waits the smallest RTT it saw; behind queues (ours are six
+ * processes deep) that is far below what a packet takes, and every
+ * request resent again what was still on its way.  The smoothed RTT
+ * covers the queue; the smallest is the floor.
+ */
+static uint64_t
+resend_after(const struct nct *n)
+{
+	return n->srtt_ms > n->rtt_ms ? n->srtt_ms : n->rtt_ms;
+}
+
 /* A request from the peer: 0, or -1 if it does not parse. */
 static int
 take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
@@ -363,7 +376,7 @@ take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
 			/* c-toxcore: not what it already said it has */
 			if (s->flags & NCT_F_HAVE)
 				continue;
-			if (s->sent_ms + n->rtt_ms < now_ms) {
+			if (s->sent_ms + resend_after(n) < now_ms) {
 				if (!(s->flags & NCT_F_RESEND))
 					n->nresend++;
 				s->flags |= NCT_F_RESEND;
@@ -479,8 +492,14 @@ nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms)
 		/* c-toxcore took the ack and the confirmation, not the data */
 		goto drop;
 	}
-	if (rtt_ok && now_ms >= rtt_from && now_ms - rtt_from < n->rtt_ms)
-		n->rtt_ms = now_ms - rtt_from;
+	if (rtt_ok && now_ms >= rtt_from) {
+		if (now_ms - rtt_from < n->rtt_ms)
+			n->rtt_ms = now_ms - rtt_from;
+		/* an eighth of each sample, as TCP's SRTT */
+		n->srtt_ms = n->srtt_set ? (7 * n->srtt_ms + (now_ms -
+		    rtt_from)) / 8 : now_ms - rtt_from;
+		n->srtt_set = 1;
+	}
 	if (cls == NC_CLASS_REQUEST)
 		resend(n, now_ms);
 	return NCT_RECV_OK;

@@ -20,9 +20,11 @@
  * again once the window moves), lossless data is delivered strictly in
  * order, lossy data at once.  A request (id 1) frees what it says the
  * peer has and marks what it asks for to be sent again, but only if it
- * was last sent more than one RTT ago (c-toxcore's rule).  The RTT is
- * c-toxcore's: 1000 ms at first, then the smallest delay seen between
- * sending a packet and its ack.  (c-toxcore judges a request that came
+ * was last sent more than one RTT ago.  c-toxcore's RTT is 1000 ms at
+ * first, then the smallest delay seen between sending a packet and its
+ * ack; ours waits the larger of that and a smoothed RTT (an eighth of
+ * each sample), because behind six processes' queues the smallest
+ * resent what was still on its way.  (c-toxcore judges a request that came
  * over TCP by a fixed 500 ms instead; this engine is not told the path.)
  *
  * Requests are sent at once after nct_init (c-toxcore's first packet on a
@@ -127,7 +129,9 @@ struct nct {
 	uint32_t	recv_start;	/* every packet below it delivered */
 	uint32_t	recv_end;	/* our view of the peer's send_end */
 
-	uint64_t	rtt_ms;
+	uint64_t	rtt_ms;		/* the smallest seen (c-toxcore's) */
+	uint64_t	srtt_ms;	/* smoothed: resends wait this long */
+	int		srtt_set;
 	uint64_t	req_last_ms;
 	int		req_sent;	/* a request went out at req_last_ms */
 

@@ -914,6 +914,37 @@ nct_ctoxcore_request_resends_after_rtt(void **state)
 	assert_int_equal(f->r.acked[4], 4);
 }
 
+/*
+ * Ours, not c-toxcore's: a packet asked for goes again only once the
+ * smoothed RTT has passed since its last send, not the smallest RTT
+ * seen: behind queues the smallest resent what was still on its way.
+ */
+static void
+nct_resend_waits_the_smoothed_rtt(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 rq[] = { NC_ID_REQUEST, 1, 1 };	/* 2 and 3 */
+	struct nc_data	 d;
+
+	send_k(f, 1, 10000);
+	d = pkt(1, 0, (const uint8_t *)"\x01", 1);	/* 10 ms */
+	assert_int_equal(nct_recv(f->n, &d, 10010), NCT_RECV_OK);
+	send_k(f, 1, 10010);
+	d = pkt(2, 0, (const uint8_t *)"\x01", 1);	/* 200 ms */
+	assert_int_equal(nct_recv(f->n, &d, 10210), NCT_RECV_OK);
+	assert_int_equal(f->n->rtt_ms, 10);
+	assert_int_equal(f->n->srtt_ms, (7 * 10 + 200) / 8);
+	send_k(f, 2, 10210);
+	/* 30 ms on: past the smallest RTT, not the smoothed one */
+	d = pkt(2, 0, rq, sizeof(rq));
+	assert_int_equal(nct_recv(f->n, &d, 10240), NCT_RECV_OK);
+	assert_int_equal(f->r.nemit, 0);
+	assert_int_equal(nct_recv(f->n, &d, 10250), NCT_RECV_OK);
+	assert_int_equal(f->r.nemit, 2);
+	assert_int_equal(f->r.emit[0].number, 2);
+	assert_int_equal(f->r.emit[1].number, 3);
+}
+
 static void
 nct_ctoxcore_burst_beyond_window(void **state)
 {
@@ -961,6 +992,7 @@ main(void)
 		T(nct_requests_every_second_at_most),
 		T(nct_first_packets_match_ctoxcore),
 		T(nct_ctoxcore_request_resends_after_rtt),
+		T(nct_resend_waits_the_smoothed_rtt),
 		T(nct_ctoxcore_burst_beyond_window),
 #undef T
 	};
