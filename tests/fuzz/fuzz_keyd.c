@@ -233,7 +233,8 @@ recv_next(int s, struct ipc_msg *out)
 			return 1;
 		if (fr->len > 0 && rv == -1)
 			abort();	/* keyd framed badly */
-		ipc_frame_done(fr);
+		if (fr->len > 0)	/* (static: its fd is 0 until a read) */
+			ipc_frame_done(fr);
 		if (ipc_frame_recv(s, fr) != 1) {
 			fr->len = 0;
 			return 0;
