@@ -95,70 +95,23 @@ ipc_send(int s, uint16_t type, uint32_t id, const void *data, size_t len,
 int
 ipc_recv(int s, struct ipc_msg *m)
 {
-	struct iovec	 iov[2];
-	struct msghdr	 msg;
-	union {
-		struct cmsghdr	hdr;
-		/* room for more fds than we accept, so extras are seen and closed */
-		char		buf[CMSG_SPACE(sizeof(int) * 8)];
-	} cmsgbuf;
-	struct cmsghdr	*cmsg;
-	ssize_t		 n;
-	size_t		 nfds, i;
-	int		 fds[8], bad = 0, nfd = 0;
+	static struct ipc_frame	f;
+	int			rv;
 
 	m->fd = -1;
-	memset(&m->hdr, 0, sizeof(m->hdr));
-	iov[0].iov_base = &m->hdr;
-	iov[0].iov_len = sizeof(m->hdr);
-	iov[1].iov_base = m->data;
-	iov[1].iov_len = sizeof(m->data);
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = iov;
-	msg.msg_iovlen = 2;
-	msg.msg_control = cmsgbuf.buf;
-	msg.msg_controllen = sizeof(cmsgbuf.buf);
-	do {
-		n = recvmsg(s, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	} while (n == -1 && errno == EINTR);
-	if (n == -1)
+	if ((rv = ipc_frame_recv(s, &f)) != 1)
+		return rv;
+	/* one message, alone in its frame: a cork is not one message */
+	if ((rv = ipc_frame_next(&f, m)) != 1 || f.off != f.len) {
+		if (rv == 1 && m->fd != -1)
+			(void)close(m->fd);
+		m->fd = -1;
+		ipc_frame_done(&f);
+		errno = EPROTO;
 		return -1;
-	if (n == 0 && msg.msg_controllen == 0)
-		return 0;		/* orderly EOF */
-	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL;
-	    cmsg = CMSG_NXTHDR(&msg, cmsg)) {
-		if (cmsg->cmsg_level != SOL_SOCKET ||
-		    cmsg->cmsg_type != SCM_RIGHTS) {
-			bad = 1;
-			continue;
-		}
-		nfds = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		if (nfds > 8)
-			nfds = 8;
-		memcpy(fds, CMSG_DATA(cmsg), nfds * sizeof(int));
-		for (i = 0; i < nfds; i++) {
-			if (nfd == 0 && m->fd == -1)
-				m->fd = fds[i];
-			else {
-				(void)close(fds[i]);	/* more than one: reject */
-				bad = 1;
-			}
-			nfd++;
-		}
 	}
-	if (bad || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-	    (size_t)n < sizeof(m->hdr) ||
-	    (m->hdr.flags & ~IPC_F_FD) != 0 ||
-	    m->hdr.len != (size_t)n - sizeof(m->hdr) ||
-	    ((m->hdr.flags & IPC_F_FD) != 0) != (m->fd != -1))
-		goto proto;
+	ipc_frame_done(&f);
 	return 1;
-proto:
-	if (m->fd != -1)
-		(void)close(m->fd);
-	m->fd = -1;
-	errno = EPROTO;
-	return -1;
 }
 
 int

@@ -86,10 +86,12 @@ int		 ipc_answers(uint32_t req, uint32_t ans);
  */
 int	ipc_send(int s, uint16_t type, uint32_t id, const void *, size_t, int fd);
 /*
- * Receives one message into m.  Returns 1 for a message, 0 at EOF, -1 with
- * errno: EAGAIN (nothing now), EPROTO (malformed framing: short, truncated,
- * length mismatch, unknown flags, fd count wrong), or a socket error.  A
- * received descriptor is in m->fd (close-on-exec); on error none is left open.
+ * Receives one message into m, alone in its frame (channels read frames:
+ * ipc_frame_recv; this is for a test's raw end).  Returns 1 for a message,
+ * 0 at EOF, -1 with errno: EAGAIN (nothing now), EPROTO (malformed
+ * framing: short, truncated, length mismatch, unknown flags, fd count
+ * wrong, or a frame of several), or a socket error.  A received
+ * descriptor is in m->fd (close-on-exec); on error none is left open.
  */
 int	ipc_recv(int s, struct ipc_msg *m);
 /*
