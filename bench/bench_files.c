@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "bench/bench_files.h"
+#include "bench/link.h"
 #include "bench/netns.h"
 #include "bench/proc.h"
 #include "bench/table.h"
@@ -76,6 +77,35 @@ struct world {
 };
 
 static struct world	w;
+
+/*
+ * Where the nodes run: NULL, all on BENCH_ADDR in the bench's namespace
+ * (loopback); else each on a host of its own across the impaired link.
+ */
+enum { H_A, H_B, H_X, H_Y, H_BSD, NHOSTS };
+static const char *const host_addr[NHOSTS] = { "198.18.1.2", "198.18.1.3",
+    "198.18.1.4", "198.18.1.5", "198.18.1.1" };
+static struct link	*lk;
+
+/* Into host h's namespace to start a node there (or stay, on loopback). */
+static int
+at(int h)
+{
+	return lk == NULL ? 0 : link_enter(lk, h);
+}
+
+static void
+back(void)
+{
+	if (lk != NULL)
+		(void)link_leave(lk);
+}
+
+static const char *
+bsd_addr(void)
+{
+	return lk == NULL ? BENCH_ADDR : host_addr[H_BSD];
+}
 static char		top[64];	/* on disk: sources, downloads */
 static int		libtox_mb_of;
 
@@ -343,6 +373,22 @@ all_friends(void *arg)
 	    tp_udp(X, Y) && tp_udp(Y, X);
 }
 
+/* Client X or Y (k: 0, 1) on its host: a client's sockets are made in
+ * the namespace tox_new runs in. */
+static int
+tp_start_at(int k)
+{
+	static const char *const name[2] = { "X", "Y" };
+	int			 rc;
+
+	if (at(H_X + k) == -1)
+		return -1;
+	rc = toxpeer_start(&w.tp[k], name[k], k == 0 ? PORT_X : PORT_Y,
+	    bsd_addr(), BSD_PORT, w.bsd.key);
+	back();
+	return rc;
+}
+
 /* Sessions A and B, clients X and Y: joined and made friends. */
 static int
 world_up(void)
@@ -355,31 +401,36 @@ world_up(void)
 
 	memset(w.num, 0xff, sizeof(w.num));
 	memset(w.tnum, 0xff, sizeof(w.tnum));
-	if (bootstrapd_start(&w.bsd, BSD_PORT) == -1) {
+	if (at(H_BSD) == -1 || bootstrapd_start(&w.bsd, BSD_PORT) == -1) {
+		back();
 		warnx("tox-bootstrapd did not start");
 		return -1;
 	}
+	back();
 	w.bsd_up = 1;
-	snprintf(bsarg, sizeof(bsarg), "--bootstrap=" BENCH_ADDR ":%d:%s",
+	snprintf(bsarg, sizeof(bsarg), "--bootstrap=%s:%d:%s", bsd_addr(),
 	    BSD_PORT, w.bsd.key);
 	for (k = 0; k < 2; k++) {
 		const char	*args[] = { bsarg, "--no-ipv6", dlarg[k], NULL };
 
-		snprintf(w.dir[k], sizeof(w.dir[k]), "%s/bh%c", top, 'A' + k);
-		snprintf(w.dl[k], sizeof(w.dl[k]), "%s/dl%c", top, 'A' + k);
+		/* a world's own: the profiles and downloads of each */
+		snprintf(w.dir[k], sizeof(w.dir[k]), "%s/bh%c%s", top, 'A' + k,
+		    lk != NULL ? "-link" : "");
+		snprintf(w.dl[k], sizeof(w.dl[k]), "%s/dl%c%s", top, 'A' + k,
+		    lk != NULL ? "-link" : "");
 		snprintf(dlarg[k], sizeof(dlarg[k]), "--download-dir=%s",
 		    w.dl[k]);
 		if (mkdir(w.dir[k], 0700) == -1 || mkdir(w.dl[k], 0700) == -1 ||
-		    run_make_profile(w.dir[k]) == -1 ||
+		    run_make_profile(w.dir[k]) == -1 || at(H_A + k) == -1 ||
 		    bh_start_dir(&w.bh[k], w.dir[k], args) == -1) {
+			back();
 			warnx("%s did not start", who_name[k]);
 			return -1;
 		}
+		back();
 		w.bh_up[k] = 1;
 	}
-	if (toxpeer_start(&w.tp[0], "X", PORT_X, BENCH_ADDR, BSD_PORT,
-	    w.bsd.key) == -1 || toxpeer_start(&w.tp[1], "Y", PORT_Y,
-	    BENCH_ADDR, BSD_PORT, w.bsd.key) == -1)
+	if (tp_start_at(0) == -1 || tp_start_at(1) == -1)
 		return -1;
 	for (k = 0; k < 2; k++) {
 		w.tp[k].auto_accept = 1;
@@ -657,17 +708,72 @@ xfer_set(struct xfer *x, int from, int to, const char *path,
 	x->sha_hex = sha_hex;
 }
 
-/* The table's rows: see files_print. */
-enum { R_SAME, R_TO_TOX, R_FROM_TOX };
+/* The table's rows, on loopback then across the link: see files_print. */
+enum { R_SAME, R_TO_TOX, R_FROM_TOX, R_LINK };
+
+/* The four transfers in a world placed as lk says, into rows base.. */
+static int
+files_world(int base, const char *big, const char *big_hex, uint64_t bsize,
+    const char *small, const char *small_hex, const uint8_t *mem,
+    uint64_t ssize, struct obs o[SIDES])
+{
+	struct xfer	xs[4];
+	int		i, rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	if (world_up() == -1)
+		goto out;
+	/* the libtoxcore pair first: its friends are dropped once no
+	 * longer iterated, and A -> B needs neither */
+	xfer_set(&xs[0], X, Y, small, mem, ssize, small_hex);
+	xfer_set(&xs[1], A, X, small, mem, ssize, small_hex);
+	xfer_set(&xs[2], X, A, small, mem, ssize, small_hex);
+	xfer_set(&xs[3], A, B, big, NULL, bsize, big_hex);
+	for (i = 0; i < 4; i++)
+		(void)xfer_run(&xs[i]);
+	o[SIDE_BULKHEAD].file_mb_s[base + R_SAME] = xs[3].mb_s;
+	o[SIDE_BULKHEAD].file_cpu_s_gib[base + R_SAME] = xs[3].cpu_s_gib;
+	o[SIDE_BULKHEAD].file_mb_s[base + R_TO_TOX] = xs[1].mb_s;
+	o[SIDE_BULKHEAD].file_cpu_s_gib[base + R_TO_TOX] = xs[1].cpu_s_gib;
+	o[SIDE_BULKHEAD].file_mb_s[base + R_FROM_TOX] = xs[2].mb_s;
+	o[SIDE_BULKHEAD].file_cpu_s_gib[base + R_FROM_TOX] = xs[2].cpu_s_gib;
+	for (i = R_SAME; i <= R_FROM_TOX; i++) {
+		o[SIDE_LIBTOXCORE].file_mb_s[base + i] = xs[0].mb_s;
+		o[SIDE_LIBTOXCORE].file_cpu_s_gib[base + i] = xs[0].cpu_s_gib;
+	}
+	row_capped[base + R_SAME] = xs[3].capped || xs[0].capped;
+	row_capped[base + R_TO_TOX] = xs[1].capped || xs[0].capped;
+	row_capped[base + R_FROM_TOX] = xs[2].capped || xs[0].capped;
+	rc = 0;
+out:
+	world_down();
+	return rc;
+}
+
+/* The impaired link's hosts, up; 0, or -1 (then link_free it). */
+static int
+link_up(struct link *l)
+{
+	char	prefix[32];
+	int	h;
+
+	if (link_init(l) == -1)
+		return -1;
+	snprintf(prefix, sizeof(prefix), "bhlink-%d", (int)getpid());
+	for (h = 0; h < NHOSTS; h++)
+		if (link_host(l, prefix, host_addr[h]) != h)
+			return -1;
+	return link_start(l, FILES_LINK_DELAY_MS, FILES_LINK_LOSS_PPM);
+}
 
 int
 files_once(int mb, struct obs o[SIDES])
 {
+	struct link	 l;
 	char		 big[128], small[128], c[96];
 	char		 big_hex[65], small_hex[65];
 	uint8_t		*mem = NULL;
 	uint64_t	 bsize = (uint64_t)mb << 20, ssize;
-	struct xfer	 xs[4];
 	int		 i, s, rc = -1;
 
 	libtox_mb_of = mb / 10 > 0 ? mb / 10 : 1;
@@ -676,7 +782,6 @@ files_once(int mb, struct obs o[SIDES])
 		for (i = 0; i < RUN_FILE_ROWS; i++)
 			o[s].file_mb_s[i] = o[s].file_cpu_s_gib[i] =
 			    RUN_NOT_MEASURED;
-	memset(&w, 0, sizeof(w));
 	/* on disk: the bench's /tmp is a small tmpfs */
 	snprintf(top, sizeof(top), "/var/tmp/bh-bench-files-XXXXXX");
 	if (mkdtemp(top) == NULL) {
@@ -691,32 +796,24 @@ files_once(int mb, struct obs o[SIDES])
 	if (make_source(big, bsize, NULL, big_hex) == -1 ||
 	    make_source(small, ssize, &mem, small_hex) == -1)
 		goto out;
-	if (world_up() == -1)
-		goto out;
-	/* the libtoxcore pair first: its friends are dropped once no
-	 * longer iterated, and A -> B needs neither */
-	xfer_set(&xs[0], X, Y, small, mem, ssize, small_hex);
-	xfer_set(&xs[1], A, X, small, mem, ssize, small_hex);
-	xfer_set(&xs[2], X, A, small, mem, ssize, small_hex);
-	xfer_set(&xs[3], A, B, big, NULL, bsize, big_hex);
-	for (i = 0; i < 4; i++)
-		(void)xfer_run(&xs[i]);
-	o[SIDE_BULKHEAD].file_mb_s[R_SAME] = xs[3].mb_s;
-	o[SIDE_BULKHEAD].file_cpu_s_gib[R_SAME] = xs[3].cpu_s_gib;
-	o[SIDE_BULKHEAD].file_mb_s[R_TO_TOX] = xs[1].mb_s;
-	o[SIDE_BULKHEAD].file_cpu_s_gib[R_TO_TOX] = xs[1].cpu_s_gib;
-	o[SIDE_BULKHEAD].file_mb_s[R_FROM_TOX] = xs[2].mb_s;
-	o[SIDE_BULKHEAD].file_cpu_s_gib[R_FROM_TOX] = xs[2].cpu_s_gib;
-	for (i = R_SAME; i <= R_FROM_TOX; i++) {
-		o[SIDE_LIBTOXCORE].file_mb_s[i] = xs[0].mb_s;
-		o[SIDE_LIBTOXCORE].file_cpu_s_gib[i] = xs[0].cpu_s_gib;
-	}
-	row_capped[R_SAME] = xs[3].capped || xs[0].capped;
-	row_capped[R_TO_TOX] = xs[1].capped || xs[0].capped;
-	row_capped[R_FROM_TOX] = xs[2].capped || xs[0].capped;
-	rc = 0;
+	lk = NULL;
+	fprintf(stderr, "bench: files: on loopback\n");
+	if (files_world(0, big, big_hex, bsize, small, small_hex, mem, ssize,
+	    o) == 0)
+		rc = 0;
+	fprintf(stderr, "bench: files: across a link of %d ms and %d.%02d %% "
+	    "loss each way\n", FILES_LINK_DELAY_MS, FILES_LINK_LOSS_PPM /
+	    10000, FILES_LINK_LOSS_PPM / 100 % 100);
+	if (link_up(&l) == 0) {
+		lk = &l;
+		if (files_world(R_LINK, big, big_hex, bsize, small, small_hex,
+		    mem, ssize, o) == 0)
+			rc = 0;
+		lk = NULL;
+	} else
+		warnx("no impaired link: its rows are not measured");
+	link_free(&l);
 out:
-	world_down();
 	free(mem);
 	snprintf(c, sizeof(c), "rm -rf '%s'", top);
 	if (system(c) != 0)
@@ -724,76 +821,44 @@ out:
 	return rc;
 }
 
+/* A row's figure for the table: rows come in pairs (MB/s, CPU). */
 static double
-f_mb_s(const struct obs *o, int r)
+f_at(const struct obs *o, int i)
 {
-	return o->file_mb_s[r];
+	return i % 2 == 0 ? o->file_mb_s[i / 2] : o->file_cpu_s_gib[i / 2];
 }
 
-static double
-f_cpu(const struct obs *o, int r)
-{
-	return o->file_cpu_s_gib[r];
-}
-
-static double
-same_mb_s(const struct obs *o)
-{
-	return f_mb_s(o, R_SAME);
-}
-
-static double
-same_cpu(const struct obs *o)
-{
-	return f_cpu(o, R_SAME);
-}
-
-static double
-to_tox_mb_s(const struct obs *o)
-{
-	return f_mb_s(o, R_TO_TOX);
-}
-
-static double
-to_tox_cpu(const struct obs *o)
-{
-	return f_cpu(o, R_TO_TOX);
-}
-
-static double
-from_tox_mb_s(const struct obs *o)
-{
-	return f_mb_s(o, R_FROM_TOX);
-}
-
-static double
-from_tox_cpu(const struct obs *o)
-{
-	return f_cpu(o, R_FROM_TOX);
-}
+#define F(i) static double f##i(const struct obs *o) { return f_at(o, i); }
+F(0) F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11)
+#undef F
 
 void
 files_print(int mb, const struct obs o[SIDES])
 {
-	static char	 name[6][120];
-	static const char *const base[6] = {
-		"file to its own kind, loopback (MB/s)",
-		"  CPU per GiB, all processes (s)",
-		"file bulkhead -> libtoxcore, loopback (MB/s)",
-		"  CPU per GiB, all processes (s)",
-		"file libtoxcore -> bulkhead, loopback (MB/s)",
-		"  CPU per GiB, all processes (s)",
+	static char	 name[2 * RUN_FILE_ROWS][120];
+	static const char *const kind[RUN_FILE_ROWS / 2] = {
+		"file to its own kind",
+		"file bulkhead -> libtoxcore",
+		"file libtoxcore -> bulkhead",
 	};
-	double		 (*const fn[6])(const struct obs *) = { same_mb_s,
-			    same_cpu, to_tox_mb_s, to_tox_cpu, from_tox_mb_s,
-			    from_tox_cpu };
-	struct figure	 fig[6];
+	double		 (*const fn[2 * RUN_FILE_ROWS])(const struct obs *) = {
+			    f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11 };
+	struct figure	 fig[2 * RUN_FILE_ROWS];
 	struct obs	 one[1][SIDES];
-	int		 i;
+	char		 where[48];
+	int		 i, row;
 
-	for (i = 0; i < 6; i++) {
-		snprintf(name[i], sizeof(name[i]), "%s%s", base[i],
-		    row_capped[i / 2] && i % 2 == 0 ? " [capped]" : "");
+	snprintf(where, sizeof(where), "%d ms + %d %% loss", FILES_LINK_DELAY_MS,
+	    FILES_LINK_LOSS_PPM / 10000);
+	for (i = 0; i < 2 * RUN_FILE_ROWS; i++) {
+		row = i / 2;
+		if (i % 2 == 0)
+			snprintf(name[i], sizeof(name[i]), "%s, %s (MB/s)%s",
+			    kind[row % 3], row < R_LINK ? "loopback" : where,
+			    row_capped[row] ? " [capped]" : "");
+		else
+			snprintf(name[i], sizeof(name[i]), "  CPU per GiB, all "
+			    "processes (s)");
 		fig[i].name = name[i];
 		fig[i].decimals = i % 2 ? 2 : 1;
 		fig[i].value = fn[i];
@@ -801,7 +866,7 @@ files_print(int mb, const struct obs o[SIDES])
 	printf("issue 12 (bench/bench_files.c), one run: two bulkhead "
 	    "sessions (A, B) and two libtoxcore clients in the bench's\n"
 	    "  own process (tests/lib/toxpeer, iterated as tox.h says: X, "
-	    "Y), friends A-B, X-Y and A-X over UDP on loopback\n");
+	    "Y), friends A-B, X-Y and A-X over UDP\n");
 	printf("sizes: bulkhead -> bulkhead %d MiB (BENCH_FILE_MB), every "
 	    "transfer with libtoxcore %d MiB (a tenth)\n", mb, libtox_mb_of);
 	printf("timed from the send (bulkhead: `file_send` written; "
@@ -819,10 +884,13 @@ files_print(int mb, const struct obs o[SIDES])
 	printf("[capped]: a transfer in the row ran past %d s: cancelled "
 	    "there, its figure is over the bytes that arrived (checked to "
 	    "be\n  the file's first bytes)\n", FILES_CAP_S);
-	printf("not measured: an impaired link (20 ms delay, 1 %% loss): "
-	    "this kernel has no netem and no nftables queue expression\n"
-	    "  (nft_queue), so no packet can be held in userspace without "
-	    "a relay that rewrites addresses; loss alone would be half\n\n");
+	printf("loopback: every node on the bench's one address; %s: every "
+	    "node in a namespace of its own, each packet held\n  %d ms and "
+	    "dropped with %d %% probability, each way, by a relay between "
+	    "their TUN devices (bench/link.c: this\n  kernel has no netem); "
+	    "its CPU is not counted\n\n", where, FILES_LINK_DELAY_MS,
+	    FILES_LINK_LOSS_PPM / 10000);
 	memcpy(one[0], o, sizeof(one[0]));
-	table_print(stdout, fig, 6, (const struct obs (*)[SIDES])one, 1);
+	table_print(stdout, fig, 2 * RUN_FILE_ROWS,
+	    (const struct obs (*)[SIDES])one, 1);
 }

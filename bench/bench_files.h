@@ -8,7 +8,10 @@
  * each checked end to end by SHA-256.  A transfer still running at
  * FILES_CAP_S is cancelled and measured over what moved (the bytes that
  * arrived must then be the file's first bytes); a row with such a cell
- * says so.  Once, not per repeat: a GiB per repeat is too long.
+ * says so.  All of it twice: on loopback (every node on the bench's one
+ * address), then with every node on a host of its own across an impaired
+ * link (bench/link.h: a one-way delay and a loss each way).  Once, not
+ * per repeat: a GiB per repeat is too long.
  */
 #ifndef BULKHEAD_BENCH_FILES_H
 #define BULKHEAD_BENCH_FILES_H
@@ -17,7 +20,9 @@
 
 #define FILES_MB	1024	/* bulkhead's size; BENCH_FILE_MB=n */
 #define FILES_MB_MAX	16384
-#define FILES_CAP_S	60	/* a transfer's time cap: 4 of them */
+#define FILES_CAP_S	60	/* a transfer's time cap: 8 of them */
+#define FILES_LINK_DELAY_MS 20	/* the impaired link: one way */
+#define FILES_LINK_LOSS_PPM 10000 /* 1 %, each packet, each way */
 
 /* Fills the file_* members of o (RUN_NOT_MEASURED where it could not)
  * and the table's notes; mb: bulkhead's size in MiB (libtoxcore's is a

@@ -19,9 +19,8 @@
 
 #define IP_MAX_ARGS	16
 
-/* Runs ip(8) with the arguments given (NULL-terminated); 0 if it exits 0. */
-static int
-ip(const char *first, ...)
+int
+netns_ip(const char *first, ...)
 {
 	char		*argv[IP_MAX_ARGS + 2];
 	const char	*arg;
@@ -57,7 +56,7 @@ ip(const char *first, ...)
 int
 netns_create(const char *name)
 {
-	if (ip("netns", "add", name, NULL) == -1)
+	if (netns_ip("netns", "add", name, NULL) == -1)
 		return -1;
 	/*
 	 * The address sits on one end of a veth pair, an ordinary interface
@@ -65,17 +64,17 @@ netns_create(const char *name)
 	 * lo must be up for the host to reach its own addresses.  No IPv6
 	 * link-local address is made for the pair: BENCH_ADDR is its only one.
 	 */
-	if (ip("-n", name, "link", "set", "lo", "up", NULL) == -1 ||
-	    ip("-n", name, "link", "add", "bh0", "type", "veth", "peer",
+	if (netns_ip("-n", name, "link", "set", "lo", "up", NULL) == -1 ||
+	    netns_ip("-n", name, "link", "add", "bh0", "type", "veth", "peer",
 	    "name", "bh1", NULL) == -1 ||
-	    ip("-n", name, "link", "set", "bh0", "addrgenmode", "none",
+	    netns_ip("-n", name, "link", "set", "bh0", "addrgenmode", "none",
 	    NULL) == -1 ||
-	    ip("-n", name, "link", "set", "bh1", "addrgenmode", "none",
+	    netns_ip("-n", name, "link", "set", "bh1", "addrgenmode", "none",
 	    NULL) == -1 ||
-	    ip("-n", name, "addr", "add", BENCH_ADDR "/24", "dev", "bh0",
+	    netns_ip("-n", name, "addr", "add", BENCH_ADDR "/24", "dev", "bh0",
 	    NULL) == -1 ||
-	    ip("-n", name, "link", "set", "bh0", "up", NULL) == -1 ||
-	    ip("-n", name, "link", "set", "bh1", "up", NULL) == -1) {
+	    netns_ip("-n", name, "link", "set", "bh0", "up", NULL) == -1 ||
+	    netns_ip("-n", name, "link", "set", "bh1", "up", NULL) == -1) {
 		(void)netns_remove(name);
 		return -1;
 	}
@@ -146,5 +145,5 @@ netns_remove(const char *name)
 		while (signal_members(st.st_ino, SIGKILL) > 0)
 			usleep(100000);
 	}
-	return ip("netns", "del", name, NULL);
+	return netns_ip("netns", "del", name, NULL);
 }

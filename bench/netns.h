@@ -10,6 +10,9 @@
 #define BENCH_ADDR	"198.18.0.1"
 
 int	netns_create(const char *name);
+/* Runs ip(8) with the arguments given (NULL-terminated); 0 if it exits 0,
+ * else -1 (printed why). */
+int	netns_ip(const char *first, ...);
 int	netns_enter(const char *name);
 /* Ends every process in it (TERM, then KILL) and deletes it. */
 int	netns_remove(const char *name);

@@ -20,7 +20,8 @@
 #define RUN_WINDOW_S	30	/* the idle window */
 #define RUN_DELIVER_S	60	/* a friend request's deadline */
 #define RUN_NOT_MEASURED (-1.0)	/* a figure this repeat could not give */
-#define RUN_FILE_ROWS	3	/* bench_files.c: its kinds of transfer */
+#define RUN_FILE_ROWS	6	/* bench_files.c: its kinds of transfer,
+				   on loopback and across a link */
 
 enum side { SIDE_BULKHEAD, SIDE_LIBTOXCORE, SIDES };
 
