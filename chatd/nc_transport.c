@@ -64,52 +64,92 @@ tokens_fill(struct nct *n, uint64_t now_ms)
 	n->tok_ms = now_ms;
 }
 
+/* Whether the last NCT_LOSS_SAMPLES samples lost enough to be congestion
+ * (rate_update runs as a sample closes: hist_pos is the newest). */
+static int
+loss_congested(const struct nct *n)
+{
+	double		sent = 0, lost = 0;
+	unsigned	i, k;
+
+	for (k = 0; k < NCT_LOSS_SAMPLES; k++) {
+		i = (n->hist_pos + NCT_SAMPLES - k) % NCT_SAMPLES;
+		sent += n->hist_sent[i];
+		lost += n->hist_lost[i];
+	}
+	return lost >= NCT_LOSS_EVENTS && lost > sent * NCT_LOSS_CONGESTED;
+}
+
 /*
- * The bulk rate as c-toxcore computes it every 50 ms: what went out over
- * the last NCT_SAMPLES samples less what the queue grew by (so, what the
- * peer took), 1.2 times that, or 0.9 times after a congestion event, cut
- * when the queue holds more than NCT_QUEUE_RATIO s of it.
+ * What the path delivered when pushed: packets the peer confirmed per
+ * second over the best two samples in a row of the last NCT_SAMPLES (two,
+ * as a request may confirm a sample's packets in the next).
+ */
+static double
+delivery_rate(const struct nct *n)
+{
+	double		best = 0, r;
+	unsigned	i;
+
+	for (i = 0; i < NCT_SAMPLES; i++) {
+		r = (double)(n->hist_acked[i] +
+		    n->hist_acked[(i + 1) % NCT_SAMPLES]) * 1000.0 /
+		    (2 * NCT_SAMPLE_MS);
+		if (r > best)
+			best = r;
+	}
+	return best;
+}
+
+/*
+ * The bulk rate, each 50 ms as c-toxcore's, from what the peer took.
+ * c-toxcore takes what went out less what its queue grew by and grows
+ * it by a fifth, or cuts it to nine tenths for a second after resends
+ * wanted more than the rate allowed: so any loss stops its growth, and
+ * it crawls on a link that drops 1 % at random.  Ours:
+ *   - a congestion event is a loss rate (NCT_LOSS_CONGESTED): the rate
+ *     drops to nine tenths of what the peer was seen to take, so the
+ *     queue that overflowed drains, and is held at what it takes for
+ *     NCT_CONGESTION_MS;
+ *   - otherwise it probes a quarter above what the peer takes, and before
+ *     the first event doubles the last sample's (slow start);
+ *   - a sender with less to send than its rate keeps its rate (the
+ *     measure is of its lull, not of the path);
+ *   - c-toxcore's bound stays: no more queued than NCT_QUEUE_RATIO
+ *     seconds of what the peer takes.
  */
 static void
 rate_update(struct nct *n, uint64_t now_ms)
 {
-	double		sent = 0, base, queue, rate, last;
-	int64_t		grew;
-	unsigned	i;
+	double		deliv = delivery_rate(n), sent, queue, rate, ss;
+	int		hold;
 
-	for (i = 0; i < NCT_SAMPLES; i++)
-		sent += n->hist_sent[i];
-	grew = (int64_t)n->hist_q[n->hist_pos] -
-	    (int64_t)n->hist_q[(n->hist_pos + 1) % NCT_SAMPLES];
-	/*
-	 * A queue under NCT_QUEUE_MIN is acks on their way, not a link
-	 * falling behind: c-toxcore subtracts it too and so crawls while
-	 * the peer's acks come once a second.
-	 */
-	if (grew > 0 && n->hist_q[n->hist_pos] > NCT_QUEUE_MIN)
-		sent -= (double)grew;
-	base = sent * 1000.0 / (NCT_SAMPLES * NCT_SAMPLE_MS);
-	if (base < NCT_RATE_MIN)
-		base = NCT_RATE_MIN;
-	queue = (double)(n->send_end - n->send_start);
-	if (queue > NCT_QUEUE_MIN && queue / base > NCT_QUEUE_RATIO)
-		rate = base * NCT_QUEUE_RATIO / (queue / base);
-	else if (n->cong && now_ms - n->cong_ms < NCT_CONGESTION_MS)
-		rate = base * 0.9;
-	else
-		rate = base * 1.2;
-	/*
-	 * Slow start: nothing was lost for a while, so the last sample's
-	 * rate, doubled, not only the lagging average grown by a fifth.  A
-	 * sender without enough to send measures its own lull and stays
-	 * put; one that fills the window is held by the acks.
-	 */
-	if (!n->lost || now_ms - n->loss_ms >= NCT_CONGESTION_MS) {
-		last = (double)n->hist_sent[n->hist_pos] * 1000.0 /
-		    NCT_SAMPLE_MS * NCT_SLOW_START;
-		if (last > rate)
-			rate = last;
+	sent = (double)n->hist_sent[n->hist_pos] * 1000.0 / NCT_SAMPLE_MS;
+	hold = n->cong && now_ms - n->cong_ms < NCT_CONGESTION_MS;
+	if (!hold && loss_congested(n)) {
+		n->cong = 1;
+		n->cong_ms = now_ms;
+		n->cong_seen = 1;
+		rate = deliv * NCT_DRAIN;
+	} else if (hold)
+		rate = deliv;
+	else {
+		rate = deliv * NCT_PROBE;
+		if (sent < n->rate / 2 && n->rate > rate)
+			rate = n->rate;
+		if (!n->cong_seen) {
+			ss = sent * NCT_SLOW_START;
+			if (ss > deliv * NCT_SLOW_START_MAX)
+				ss = deliv * NCT_SLOW_START_MAX;
+			if (ss > rate)
+				rate = ss;
+		}
 	}
+	queue = (double)(n->send_end - n->send_start);
+	if (deliv > 0 && queue > NCT_QUEUE_MIN &&
+	    queue / deliv > NCT_QUEUE_RATIO &&
+	    rate > deliv * NCT_QUEUE_RATIO / (queue / deliv))
+		rate = deliv * NCT_QUEUE_RATIO / (queue / deliv);
 	if (rate < NCT_RATE_MIN)
 		rate = NCT_RATE_MIN;
 	n->rate = rate;
@@ -129,6 +169,10 @@ samples_advance(struct nct *n, uint64_t now_ms)
 	tokens_fill(n, now_ms);
 	if (now_ms - n->hist_ms >= (uint64_t)NCT_SAMPLE_MS * NCT_SAMPLES * 2) {
 		memset(n->hist_sent, 0, sizeof(n->hist_sent));
+		memset(n->hist_lost, 0, sizeof(n->hist_lost));
+		memset(n->hist_acked, 0, sizeof(n->hist_acked));
+		/* a path quiet this long is learnt again, from slow start */
+		n->cong = n->cong_seen = 0;
 		for (steps = 0; steps < NCT_SAMPLES; steps++)
 			n->hist_q[steps] = queue;
 		n->hist_ms = now_ms;
@@ -138,19 +182,12 @@ samples_advance(struct nct *n, uint64_t now_ms)
 	while (now_ms - n->hist_ms >= NCT_SAMPLE_MS && steps++ <
 	    NCT_SAMPLES * 2) {
 		n->hist_ms += NCT_SAMPLE_MS;
-		/*
-		 * c-toxcore's congestion event is resends wanting more than
-		 * the allowance; ours, resends still waiting for tokens a
-		 * whole sample on (new bulk sends wait behind them anyway).
-		 */
-		if (bulk_waiting(n)) {
-			n->cong = 1;
-			n->cong_ms = n->hist_ms;
-		}
 		n->hist_q[n->hist_pos] = queue;
 		rate_update(n, n->hist_ms);
 		n->hist_pos = (n->hist_pos + 1) % NCT_SAMPLES;
 		n->hist_sent[n->hist_pos] = 0;
+		n->hist_lost[n->hist_pos] = 0;
+		n->hist_acked[n->hist_pos] = 0;
 	}
 }
 
@@ -334,6 +371,8 @@ ack_upto(struct nct *n, uint32_t bs, uint64_t *rtt_from, int *rtt_ok)
 	}
 	while (n->send_start != bs) {
 		s = send_slot(n, n->send_start);
+		if (!(s->flags & NCT_F_HAVE))
+			n->hist_acked[n->hist_pos]++;
 		s->len = 0;
 		if (s->flags & NCT_F_RESEND)
 			n->nresend--;
@@ -380,8 +419,7 @@ take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
 				if (!(s->flags & NCT_F_RESEND))
 					n->nresend++;
 				s->flags |= NCT_F_RESEND;
-				n->lost = 1;
-				n->loss_ms = now_ms;
+				n->hist_lost[n->hist_pos]++;
 			}
 			continue;
 		}
@@ -396,6 +434,7 @@ take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
 		if (s->flags & NCT_F_RESEND)
 			n->nresend--;
 		s->flags = (s->flags & NCT_F_BULK) | NCT_F_HAVE;
+		n->hist_acked[n->hist_pos]++;
 	}
 	return 0;
 }

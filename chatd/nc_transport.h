@@ -86,12 +86,28 @@
 /*
  * Ours, not c-toxcore's: a receiver acks (sends a request) after this
  * many lossless packets, not only on the request timer, so a fast
- * sender's window moves many times per 50 ms; and a sender that has not
- * been asked for a resend for NCT_CONGESTION_MS doubles its bulk rate
- * each sample (slow start) instead of growing it by a fifth.
+ * sender's window moves many times per 50 ms; and a sender with no
+ * congestion event for NCT_CONGESTION_MS doubles its bulk rate each
+ * sample (slow start) instead of growing it by a fifth.
+ *
+ * A congestion event is a loss rate, not a loss: more than
+ * NCT_LOSS_CONGESTED of what went out over the last NCT_LOSS_SAMPLES
+ * samples asked for again, and at least NCT_LOSS_EVENTS packets (so one
+ * loss in a trickle is not a rate).  Then the rate is NCT_DRAIN of what
+ * the peer took; otherwise NCT_PROBE of it (see rate_update).  A link that drops 1 % at random (radio, a
+ * long path) is not full, and c-toxcore's rule, which stops growing at
+ * any resend that waits, crawls there; a queue overflowing drops far more
+ * than 5 % of a sender that overshoots it.
  */
 #define NCT_ACK_EVERY		64
 #define NCT_SLOW_START		2.0
+#define NCT_SLOW_START_MAX	3.0	/* ... and at most this times what
+					   the peer took */
+#define NCT_LOSS_CONGESTED	0.05
+#define NCT_LOSS_EVENTS		8
+#define NCT_LOSS_SAMPLES	4
+#define NCT_DRAIN		0.9
+#define NCT_PROBE		1.25
 
 struct nct_cb {
 	/* a packet leaves: keyd seals it (one nonce each: order matters) */
@@ -144,13 +160,14 @@ struct nct {
 	double		rate;		/* packets a second */
 	double		tokens;
 	uint64_t	tok_ms;		/* tokens last topped up */
-	uint64_t	cong_ms;	/* resends last waited for tokens */
+	uint64_t	cong_ms;	/* the last congestion event */
 	int		cong;		/* cong_ms is set */
-	uint64_t	loss_ms;	/* the peer last asked for a resend */
-	int		lost;		/* loss_ms is set */
+	int		cong_seen;	/* since the path was last quiet */
 	uint32_t	since_req;	/* lossless taken since our request */
 	uint32_t	nresend;	/* send slots flagged for a resend */
-	uint32_t	hist_sent[NCT_SAMPLES];	/* first sends per sample */
+	uint32_t	hist_sent[NCT_SAMPLES];	/* sends per sample */
+	uint32_t	hist_lost[NCT_SAMPLES];	/* resends asked for */
+	uint32_t	hist_acked[NCT_SAMPLES]; /* the peer confirmed */
 	uint32_t	hist_q[NCT_SAMPLES];	/* unacked as each closed */
 	unsigned	hist_pos;
 	uint64_t	hist_ms;	/* the current sample began */
