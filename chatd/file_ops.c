@@ -436,8 +436,13 @@ on_file_send(struct chan *c, struct ipc_msg *m, struct rd *r)
 		    "only data files are sent this way");
 		goto out;
 	}
-	/* a random id: nobody can link two offers of one file */
-	randombytes_buf(id, sizeof(id));
+	/* The frontend's id is that of an unfinished offer of this file to
+	 * this friend (keyd remembers it), so the friend resumes; without
+	 * one, a random id: nobody can link two offers of one file. */
+	if (s.has_id)
+		memcpy(id, s.id, sizeof(id));
+	else
+		randombytes_buf(id, sizeof(id));
 	if ((slot = ftx_offer(e, s.kind, s.size, id, s.name,
 	    s.name_len)) == -1) {
 		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,

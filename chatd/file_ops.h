@@ -5,8 +5,11 @@
  * nothing by path.  The supervisor opened each file for the frontend
  * (FILE_OPEN), which handed it here.
  *
- *  - FILE_SEND: the file is offered under a random file id; chunks are
- *    read with pread() as the friend takes them.
+ *  - FILE_SEND: the file is offered under the file id the frontend gave
+ *    (keyd's record of an unfinished offer of it, so the friend resumes)
+ *    or, without one, a random id; chunks are read with pread() as the
+ *    friend takes them, from where the friend asked to seek before it
+ *    accepted.
  *  - FILE_CTL ACCEPT: writes go with pwrite() to the descriptor that came
  *    with it, from the seek position (the bytes it already holds).
  *  - Every transfer with a descriptor is hashed (SHA-256) as its bytes

@@ -169,8 +169,9 @@ void	ftx_init(struct ftx *e, const struct ftx_cb *cb);
 
 /*
  * Offers a file: kind (FILE_KIND_*), its size (FILE_SIZE_UNKNOWN for a
- * stream), its file id (FILE_ID_LEN bytes, the glue's: random, or the
- * SHA-256 of an avatar; the same id again lets the friend resume), a
+ * stream), its file id (FILE_ID_LEN bytes, the glue's: the user's
+ * earlier offer's or random, or the SHA-256 of an avatar; the same id
+ * again lets the friend resume), a
  * name of 0..FILE_NAME_MAX bytes.  Returns the slot (0..255), or -1: no
  * slot free or the name is too long.
  */

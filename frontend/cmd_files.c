@@ -18,6 +18,14 @@
  * cancelled by the user).  An offer accepted into the download directory
  * is first looked up (PARTIAL_GET); a file found there is opened again
  * (FILE_OPEN RESUME) and the transfer goes on from its size.
+ *
+ * The other way round, keyd remembers which id each file we send went
+ * under (SEND_ID at file_send, with the file's size, mtime, device and
+ * inode from FILE_OPENED; SEND_DEL once it was sent whole or the user
+ * cancelled it): the same file sent again to the same friend is offered
+ * under the same id, and the friend can resume it (it asks for a seek
+ * before it accepts, and chatd sends from there).  A changed file gets a
+ * new id.  Without keyd's answer chatd picks a random id.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +178,11 @@ struct step {
 	uint8_t			 pk[TOX_PK_LEN];
 	uint8_t			 id[XFER_ID_LEN];
 	uint64_t		 seek;		/* resumed from */
+	/* file_send: the file opened, its stamp, and keyd's id (has_id) */
+	int			 has_fd;
+	int			 fd;
+	uint64_t		 mtime, dev, ino;
+	int			 again;		/* an earlier offer's id */
 };
 
 /* keyd's record of unfinished incoming files (resume). */
@@ -206,10 +219,38 @@ partial_call(uint16_t type, const uint8_t *pk, const uint8_t *id,
 	explicit_bzero(buf, w.len);
 }
 
+/* keyd's record of unfinished outgoing files: forget one. */
+static void
+send_del(const uint8_t *pk, const uint8_t *id)
+{
+	struct ipc_partial_key	k;
+	uint8_t			buf[IPC_PARTIAL_KEY_LEN];
+	struct wr		w;
+
+	memcpy(k.pk, pk, sizeof(k.pk));
+	memcpy(k.file_id, id, sizeof(k.file_id));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_partial_key(&w, &k);
+	if (wr_ok(&w))
+		(void)chan_call(frontend_chan(ROLE_KEYD), IPC_SEND_DEL, buf,
+		    w.len, -1, 0, partial_done, NULL);
+}
+
+/* A step's state freed, with the file it may still hold. */
+static void
+step_free(void *p)
+{
+	struct step	*s = p;
+
+	if (s != NULL && s->has_fd)
+		close(s->fd);
+	free(s);
+}
+
 static void
 step_end(struct cmd_ctx *ctx)
 {
-	free(ctx->data);
+	step_free(ctx->data);
 	ctx->data = NULL;
 }
 
@@ -294,6 +335,7 @@ sent(struct cmd_ctx *ctx, struct ipc_msg *m)
 	struct fx		*x;
 	struct rd		 r;
 	const char		*base;
+	char			 idhex[2 * XFER_ID_LEN + 1];
 	json_t			*o;
 
 	if (reply_if_not(ctx, m, IPC_FILE_ANS)) {
@@ -309,6 +351,9 @@ sent(struct cmd_ctx *ctx, struct ipc_msg *m)
 	if ((x = fx_of(a.number, a.pk, a.file, 1)) != NULL) {
 		free(x->path);
 		x->path = strdup(s->path);
+		/* keyd keeps this id until the file is done or cancelled */
+		x->has_id = s->has_id;
+		memcpy(x->id, s->id, sizeof(x->id));
 	}
 	base = strrchr(s->path, '/') != NULL ? strrchr(s->path, '/') + 1 :
 	    s->path;
@@ -317,6 +362,12 @@ sent(struct cmd_ctx *ctx, struct ipc_msg *m)
 	    strlen(base)));
 	json_object_set_new(o, "size", size_json(s->size));
 	json_object_set_new(o, "path", json_string(s->path));
+	if (s->has_id) {
+		hex_encode(s->id, sizeof(s->id), idhex);
+		json_object_set_new(o, "file_id", json_string(idhex));
+	} else
+		json_object_set_new(o, "file_id", json_null());
+	json_object_set_new(o, "again", json_boolean(s->again));
 	step_end(ctx);
 	ui_reply_ok(ctx, o);
 }
@@ -339,14 +390,111 @@ wire_name(const char *path, const char **name)
 	return n;
 }
 
+/* The offer to chatd, with the file and keyd's id if there is one. */
 static void
-send_opened(struct cmd_ctx *ctx, struct ipc_msg *m)
+send_offer(struct cmd_ctx *ctx)
 {
 	static struct ipc_file_send	 q;
-	static struct ipc_file_opened	 o;
 	struct step			*s = ctx->data;
 	uint8_t				 buf[IPC_FILE_SEND_MAX];
 	const char			*name;
+	struct wr			 w;
+	int				 rv;
+
+	memset(&q, 0, sizeof(q));
+	q.ref = s->ref;
+	q.kind = 0;
+	q.size = s->size;
+	q.has_id = (uint8_t)s->has_id;
+	if (s->has_id)
+		memcpy(q.id, s->id, sizeof(q.id));
+	q.name_len = (uint16_t)wire_name(s->path, &name);
+	memcpy(q.name, name, q.name_len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_send(&w, &q);
+	/* the channel sends a copy of the descriptor */
+	rv = ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_FILE_SEND, buf,
+	    w.len, s->fd, sent);
+	close(s->fd);
+	s->has_fd = 0;
+	if (rv == -1)
+		step_end(ctx);
+	explicit_bzero(buf, sizeof(buf));
+}
+
+/* keyd's id for this file: an unfinished offer's, or a new one kept. */
+static void
+send_id_got(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	struct ipc_send_id_ans	 a;
+	struct step		*s = ctx->data;
+	struct rd		 r;
+
+	rd_init(&r, m->data, m->hdr.len);
+	if (m->hdr.type == IPC_SEND_ID_ANS &&
+	    ipc_unpack_send_id_ans(&r, &a) == 0) {
+		s->has_id = 1;
+		s->again = a.again;
+		memcpy(s->id, a.file_id, sizeof(s->id));
+	} else
+		log_debug("keyd gave no file id: the offer goes under a "
+		    "random one (no resume)");
+	send_offer(ctx);
+}
+
+static void
+send_ask_id(struct cmd_ctx *ctx)
+{
+	static struct ipc_send_id	 q;
+	static uint8_t			 buf[IPC_SEND_ID_MAX];
+	struct step			*s = ctx->data;
+	struct wr			 w;
+
+	memset(&q, 0, sizeof(q));
+	memcpy(q.pk, s->pk, sizeof(q.pk));
+	q.size = s->size;
+	q.mtime = s->mtime;
+	q.dev = s->dev;
+	q.ino = s->ino;
+	q.len = (uint16_t)strlen(s->path);
+	memcpy(q.path, s->path, q.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_send_id(&w, &q);
+	if (!wr_ok(&w))
+		send_offer(ctx);
+	else if (ui_request(ctx, frontend_chan(ROLE_KEYD), IPC_SEND_ID, buf,
+	    w.len, -1, send_id_got) == -1)
+		step_end(ctx);
+	explicit_bzero(buf, w.len);
+	explicit_bzero(&q, sizeof(q));
+}
+
+/* chatd's friend list from the friend's number: its key, for keyd. */
+static void
+send_pk_got(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	static struct ipc_friend_list	 l;
+	struct step			*s = ctx->data;
+	struct rd			 r;
+
+	rd_init(&r, m->data, m->hdr.len);
+	if (m->hdr.type == IPC_FRIEND_LIST_ANS &&
+	    ipc_unpack_friend_list(&r, &l) == 0 && l.count > 0 &&
+	    l.e[0].number == s->ref.number) {
+		memcpy(s->pk, l.e[0].pk, sizeof(s->pk));
+		send_ask_id(ctx);
+		return;
+	}
+	/* no such friend: chatd says so */
+	send_offer(ctx);
+}
+
+static void
+send_opened(struct cmd_ctx *ctx, struct ipc_msg *m)
+{
+	static struct ipc_file_opened	 o;
+	struct step			*s = ctx->data;
+	uint8_t				 buf[IPC_FRIEND_PAGE_REQ_LEN];
 	struct wr			 w;
 	int				 fd;
 
@@ -354,23 +502,29 @@ send_opened(struct cmd_ctx *ctx, struct ipc_msg *m)
 		step_end(ctx);
 		return;
 	}
-	memset(&q, 0, sizeof(q));
-	q.ref = s->ref;
-	q.kind = 0;
-	q.size = o.size;
+	s->fd = fd;
+	s->has_fd = 1;
 	s->size = o.size;
+	s->mtime = o.mtime;
+	s->dev = o.dev;
+	s->ino = o.ino;
 	if (o.len > 0)
 		snprintf(s->path, sizeof(s->path), "%s", o.path);
-	q.name_len = (uint16_t)wire_name(s->path, &name);
-	memcpy(q.name, name, q.name_len);
+	if (!frontend_chan(ROLE_KEYD)->open) {
+		send_offer(ctx);
+		return;
+	}
+	if (s->ref.by_pk) {
+		memcpy(s->pk, s->ref.pk, sizeof(s->pk));
+		send_ask_id(ctx);
+		return;
+	}
+	/* a page of chatd's list from that number starts with it */
 	wr_init(&w, buf, sizeof(buf));
-	ipc_pack_file_send(&w, &q);
-	/* the channel sends a copy of the descriptor */
-	if (ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_FILE_SEND, buf,
-	    w.len, fd, sent) == -1)
+	ipc_pack_friend_page_req(&w, s->ref.number);
+	if (ui_request(ctx, frontend_chan(ROLE_CHATD), IPC_FRIEND_LIST_REQ,
+	    buf, w.len, -1, send_pk_got) == -1)
 		step_end(ctx);
-	close(fd);
-	explicit_bzero(buf, sizeof(buf));
 }
 
 static void
@@ -396,7 +550,7 @@ send_run(struct cmd_ctx *ctx, json_t *args)
 	}
 	memcpy(s->path, json_string_value(p), len);
 	ctx->data = s;
-	ctx->data_free = free;
+	ctx->data_free = step_free;
 	if (open_req(ctx, IPC_FILE_READ, s->path, len, send_opened) == -1)
 		step_end(ctx);
 }
@@ -551,7 +705,7 @@ accept_run(struct cmd_ctx *ctx, json_t *args)
 		return;
 	}
 	ctx->data = s;
-	ctx->data_free = free;
+	ctx->data_free = step_free;
 	if (p != NULL) {
 		if (!json_is_string(p) || (len = json_string_length(p)) == 0 ||
 		    len > IPC_FILE_PATH_MAX ||
@@ -621,8 +775,10 @@ ctl_done(struct cmd_ctx *ctx, struct ipc_msg *m)
 	if (strcmp(ctx->name, "file_decline") == 0 ||
 	    strcmp(ctx->name, "file_cancel") == 0) {
 		x = fx_of(a.number, a.pk, a.file, 0);
-		if (x != NULL && x->has_id)
+		if (x != NULL && x->has_id && a.file >= XFER_NUM_IN(0))
 			partial_call(IPC_PARTIAL_DEL, x->pk, x->id, 0, NULL);
+		else if (x != NULL && x->has_id)
+			send_del(x->pk, x->id);
 		fx_drop(x);
 	}
 	ui_reply_ok(ctx, head_json(a.number, a.pk, a.file));
@@ -774,9 +930,11 @@ on_file_event(struct chan *c, struct ipc_msg *m, struct rd *r)
 		json_object_set_new(o, "size", json_integer(
 		    (json_int_t)e.size));
 		json_object_set_new(o, "sha256", json_string(hex));
-		/* whole: nothing left to resume */
+		/* whole: nothing left to resume, either way */
 		if (x != NULL && x->has_id && e.file >= XFER_NUM_IN(0))
 			partial_call(IPC_PARTIAL_DEL, x->pk, x->id, 0, NULL);
+		else if (x != NULL && x->has_id)
+			send_del(x->pk, x->id);
 		fx_drop(x);
 		break;
 	}
@@ -798,7 +956,9 @@ const struct chan_table cmd_files_from_chatd = {
 
 const struct cmd cmds_files[] = {
 	{ "file_send", cmd_file_send, "friend path*",
-	    "offer a file to a friend (online); the reply gives its number",
+	    "offer a file to a friend (online); the reply gives its number; "
+	    "the same file sent again goes under the same id (the friend "
+	    "resumes it)",
 	    CMD_SESSION },
 	{ "file_accept", cmd_file_accept, "friend file path*",
 	    "accept a friend's offer: saved in the download directory under "

@@ -445,7 +445,8 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    E(KEYD, FRONTEND), IPC_HISTORY_ANS_MIN, IPC_HISTORY_ANS_MAX,
 	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER | IPC_S_SECRET },
 	[IPC_FILE_SEND] = { "FILE_SEND",
-	    "offer a file to a friend: friend, kind, size, name; its fd",
+	    "offer a file to a friend: friend, kind, size, file id or none, "
+	    "name; its fd",
 	    E(FRONTEND, CHATD), IPC_FILE_SEND_MIN, IPC_FILE_SEND_MAX,
 	    IPC_FD_REQUIRED, { IPC_FILE_ANS, IPC_ERROR }, IPC_S_SECRET },
 	[IPC_FILE_ANS] = { "FILE_ANS",
@@ -478,6 +479,20 @@ const struct ipc_spec ipc_catalogue[IPC_TYPE_MAX] = {
 	    "found or not; the offered size and the path when found",
 	    E(KEYD, FRONTEND), IPC_PARTIAL_ANS_MIN, IPC_PARTIAL_ANS_MAX,
 	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER | IPC_S_SECRET },
+	[IPC_SEND_ID] = { "SEND_ID",
+	    "the id to offer a file under (an unfinished offer's, or a new "
+	    "one kept): friend, size, mtime, dev, ino, path",
+	    E(FRONTEND, KEYD), IPC_SEND_ID_MIN, IPC_SEND_ID_MAX,
+	    IPC_FD_NONE, { IPC_SEND_ID_ANS, IPC_ERROR }, IPC_S_SECRET },
+	[IPC_SEND_ID_ANS] = { "SEND_ID_ANS",
+	    "the file id; whether it is an earlier offer's",
+	    E(KEYD, FRONTEND), IPC_SEND_ID_ANS_LEN, IPC_SEND_ID_ANS_LEN,
+	    IPC_FD_NONE, { 0 }, IPC_S_ANSWER | IPC_S_SECRET },
+	[IPC_SEND_DEL] = { "SEND_DEL",
+	    "forget a file being sent (sent whole, or cancelled): friend, "
+	    "file id",
+	    E(FRONTEND, KEYD), IPC_PARTIAL_KEY_LEN, IPC_PARTIAL_KEY_LEN,
+	    IPC_FD_NONE, OK_OR_ERROR },
 
 	/* Stream sockets, brokered by the supervisor. */
 	[IPC_SOCK_OPEN] = { "SOCK_OPEN",

@@ -47,6 +47,9 @@ ipc_pack_file_opened(struct wr *w, const struct ipc_file_opened *m)
 	}
 	wr_u32(w, (uint32_t)m->err);
 	wr_u64(w, m->size);
+	wr_u64(w, m->mtime);
+	wr_u64(w, m->dev);
+	wr_u64(w, m->ino);
 	wr_u16(w, m->len);
 	wr_bytes(w, m->path, m->len);
 }
@@ -59,6 +62,9 @@ ipc_unpack_file_opened(struct rd *r, struct ipc_file_opened *m)
 	m->path[0] = '\0';
 	rd_u32(r, &e);
 	rd_u64(r, &m->size);
+	rd_u64(r, &m->mtime);
+	rd_u64(r, &m->dev);
+	rd_u64(r, &m->ino);
 	rd_u16(r, &m->len);
 	if (!rd_ok(r) || e > IPC_FILE_ERRNO_MAX ||
 	    rd_path(r, m->len, m->path) == -1 || !rd_done(r))
@@ -67,5 +73,6 @@ ipc_unpack_file_opened(struct rd *r, struct ipc_file_opened *m)
 	/* a descriptor has a path; a refusal has nothing */
 	if (e == 0)
 		return m->len > 0 ? 0 : -1;
-	return m->len == 0 && m->size == 0 ? 0 : -1;
+	return m->len == 0 && m->size == 0 && m->mtime == 0 &&
+	    m->dev == 0 && m->ino == 0 ? 0 : -1;
 }

@@ -42,21 +42,27 @@ void	ipc_pack_file_open(struct wr *, const struct ipc_file_open *);
 int	ipc_unpack_file_open(struct rd *, struct ipc_file_open *);
 
 /*
- * FILE_OPENED: errno i32 (0..4095) || size u64 || len u16 || path (len
- * bytes, no NUL).  errno 0: the descriptor is attached, size is the
- * file's (READ; 0 for a new file) and the path is the one opened: the
- * final absolute path of a created file, the path as asked for READ; a
- * path is then 1..4095 bytes.  Otherwise no descriptor, and size and
- * path are 0 and empty.
+ * FILE_OPENED: errno i32 (0..4095) || size u64 || mtime u64 || dev u64
+ * || ino u64 || len u16 || path (len bytes, no NUL).  errno 0: the
+ * descriptor is attached, size is the file's (READ; 0 for a new file)
+ * and the path is the one opened: the final absolute path of a created
+ * file, the path as asked for READ; a path is then 1..4095 bytes.  For
+ * READ, mtime (nanoseconds since the epoch), dev and ino are the file's:
+ * with its size they tell the frontend whether a file sent again is
+ * still the one sent before (a resume); 0 for the other modes.
+ * Otherwise no descriptor, and all of it is 0 and empty.
  */
 struct ipc_file_opened {
 	int32_t		err;
 	uint64_t	size;
+	uint64_t	mtime;
+	uint64_t	dev;
+	uint64_t	ino;
 	uint16_t	len;
 	char		path[IPC_FILE_PATH_MAX + 1];	/* NUL-terminated */
 };
-#define IPC_FILE_OPENED_MIN	(4 + 8 + 2)
-#define IPC_FILE_OPENED_MAX	(4 + 8 + 2 + IPC_FILE_PATH_MAX)
+#define IPC_FILE_OPENED_MIN	(4 + 8 + 3 * 8 + 2)
+#define IPC_FILE_OPENED_MAX	(IPC_FILE_OPENED_MIN + IPC_FILE_PATH_MAX)
 void	ipc_pack_file_opened(struct wr *, const struct ipc_file_opened *);
 int	ipc_unpack_file_opened(struct rd *, struct ipc_file_opened *);
 

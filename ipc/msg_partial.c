@@ -103,3 +103,53 @@ ipc_unpack_partial_ans(struct rd *r, struct ipc_partial_ans *m)
 	}
 	return 0;
 }
+
+void
+ipc_pack_send_id(struct wr *w, const struct ipc_send_id *m)
+{
+	if (!path_ok(m->path, m->len, 1)) {
+		wr_fail(w);
+		return;
+	}
+	wr_bytes(w, m->pk, sizeof(m->pk));
+	wr_u64(w, m->size);
+	wr_u64(w, m->mtime);
+	wr_u64(w, m->dev);
+	wr_u64(w, m->ino);
+	wr_bytes(w, m->path, m->len);
+}
+
+int
+ipc_unpack_send_id(struct rd *r, struct ipc_send_id *m)
+{
+	rd_bytes(r, m->pk, sizeof(m->pk));
+	rd_u64(r, &m->size);
+	rd_u64(r, &m->mtime);
+	rd_u64(r, &m->dev);
+	rd_u64(r, &m->ino);
+	if (!rd_ok(r)) {
+		m->len = 0;
+		m->path[0] = '\0';
+		return -1;
+	}
+	return rd_path_tail(r, 1, m->path, &m->len);
+}
+
+void
+ipc_pack_send_id_ans(struct wr *w, const struct ipc_send_id_ans *m)
+{
+	if (m->again > 1) {
+		wr_fail(w);
+		return;
+	}
+	wr_bytes(w, m->file_id, sizeof(m->file_id));
+	wr_u8(w, m->again);
+}
+
+int
+ipc_unpack_send_id_ans(struct rd *r, struct ipc_send_id_ans *m)
+{
+	rd_bytes(r, m->file_id, sizeof(m->file_id));
+	rd_u8(r, &m->again);
+	return rd_done(r) && m->again <= 1 ? 0 : -1;
+}

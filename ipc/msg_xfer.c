@@ -31,13 +31,18 @@ unpack_ref(struct rd *r, struct ipc_friend_remove *ref)
 void
 ipc_pack_file_send(struct wr *w, const struct ipc_file_send *m)
 {
-	if (m->name_len > XFER_NAME_MAX) {
+	static const uint8_t	zero[XFER_ID_LEN];
+
+	if (m->name_len > XFER_NAME_MAX || m->has_id > 1 ||
+	    (!m->has_id && memcmp(m->id, zero, XFER_ID_LEN) != 0)) {
 		wr_fail(w);
 		return;
 	}
 	ipc_pack_friend_remove(w, &m->ref);
 	wr_u32(w, m->kind);
 	wr_u64(w, m->size);
+	wr_u8(w, m->has_id);
+	wr_bytes(w, m->id, XFER_ID_LEN);
 	wr_bytes(w, m->name, m->name_len);
 }
 
@@ -47,8 +52,18 @@ ipc_unpack_file_send(struct rd *r, struct ipc_file_send *m)
 	memset(m, 0, sizeof(*m));
 	if (unpack_ref(r, &m->ref) == -1)
 		return -1;
+	static const uint8_t	zero[XFER_ID_LEN];
+
 	rd_u32(r, &m->kind);
 	rd_u64(r, &m->size);
+	rd_u8(r, &m->has_id);
+	rd_bytes(r, m->id, XFER_ID_LEN);
+	/* canonical: no id is all zeros */
+	if (!rd_ok(r) || m->has_id > 1 ||
+	    (!m->has_id && memcmp(m->id, zero, XFER_ID_LEN) != 0)) {
+		memset(m, 0, sizeof(*m));
+		return -1;
+	}
 	return rd_tail(r, m->name, 0, XFER_NAME_MAX, &m->name_len);
 }
 

@@ -34,15 +34,24 @@
 /* 0 and the slot and direction in *slot, *out; -1 if no such number. */
 int	xfer_num_parse(uint32_t num, unsigned *slot, int *out);
 
-/* FILE_SEND: friend ref 35 || kind u32 || size u64 || name (0..255). */
+/*
+ * FILE_SEND: friend ref 35 || kind u32 || size u64 || has id u8 (0 or
+ * 1) || file id 32 (zeros when has id is 0) || name (0..255).  With an
+ * id chatd offers the file under it (the id of an unfinished earlier
+ * offer of the same file: the friend resumes it); without, under a
+ * random one.
+ */
 struct ipc_file_send {
 	struct ipc_friend_remove ref;
 	uint32_t		 kind;
 	uint64_t		 size;
+	uint8_t			 has_id;
+	uint8_t			 id[XFER_ID_LEN];
 	uint16_t		 name_len;
 	uint8_t			 name[XFER_NAME_MAX];
 };
-#define IPC_FILE_SEND_MIN	(IPC_FRIEND_REMOVE_LEN + 4 + 8)
+#define IPC_FILE_SEND_MIN	(IPC_FRIEND_REMOVE_LEN + 4 + 8 + 1 + \
+				 XFER_ID_LEN)
 #define IPC_FILE_SEND_MAX	(IPC_FILE_SEND_MIN + XFER_NAME_MAX)
 void	ipc_pack_file_send(struct wr *, const struct ipc_file_send *);
 int	ipc_unpack_file_send(struct rd *, struct ipc_file_send *);

@@ -157,6 +157,9 @@ enum ipc_type {
 	IPC_PARTIAL_DEL		= 276,	/* frontend -> keyd: forget it */
 	IPC_PARTIAL_GET		= 277,	/* frontend -> keyd: is there one? */
 	IPC_PARTIAL_ANS		= 278,	/* found, size, path */
+	IPC_SEND_ID		= 279,	/* frontend -> keyd: a file to send */
+	IPC_SEND_ID_ANS		= 280,	/* the id to offer it under */
+	IPC_SEND_DEL		= 281,	/* frontend -> keyd: sent: forget it */
 	IPC_AREA_CHAT_LAST	= 319,
 	/*
 	 * Stream sockets: netd, in an empty network namespace, asks the

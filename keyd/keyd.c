@@ -22,6 +22,7 @@
 #include "keyd/outbox_ops.h"
 #include "keyd/partials_ops.h"
 #include "keyd/profile_dispatch.h"
+#include "keyd/sends_ops.h"
 #include "keyd/target.h"
 #include "sandbox/role_rt.h"
 
@@ -52,7 +53,7 @@ keyd_shutdown(void)
 static const struct chan_tables from_frontend = {
 	{ &keyd_profile_table, &net_relay_from_frontend,
 	  &history_ops_from_frontend, &partials_ops_from_frontend,
-	  &avatar_ops_from_frontend }
+	  &avatar_ops_from_frontend, &sends_ops_from_frontend }
 };
 static const struct chan_tables from_netd = {
 	{ &net_relay_from_netd, &onion_ops_from_netd, &dhtpk_ops_from_netd,
@@ -77,6 +78,7 @@ profile_event(enum keyd_profile_event ev, void *arg)
 		outbox_ops_profile_loaded();
 		history_ops_profile_loaded();
 		partials_ops_profile_loaded();
+		sends_ops_profile_loaded();
 		avatar_ops_profile_loaded();
 		onion_ops_tell_netd();
 		dhtpk_ops_netd_up();
@@ -87,6 +89,7 @@ profile_event(enum keyd_profile_event ev, void *arg)
 		outbox_ops_key_changed();
 		history_ops_key_changed();
 		partials_ops_key_changed();
+		sends_ops_key_changed();
 	}
 }
 

@@ -108,6 +108,11 @@ open_read(const char *path, int *fdp, struct ipc_file_opened *ans)
 		return e;
 	}
 	ans->size = (uint64_t)st.st_size;
+	/* what tells this file from a changed one when it is sent again */
+	ans->mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+	    (uint64_t)st.st_mtim.tv_nsec;
+	ans->dev = (uint64_t)st.st_dev;
+	ans->ino = (uint64_t)st.st_ino;
 	set_path(ans, path);
 	*fdp = fd;
 	log_debug("file service: %s opened to send", path);

@@ -89,6 +89,8 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_partial_key		ptkey;
 		struct ipc_partial_put		ptput;
 		struct ipc_partial_ans		ptans;
+		struct ipc_send_id		sndid;
+		struct ipc_send_id_ans		sndans;
 		struct ipc_avatar_self		avself;
 		struct ipc_avatar_friend	avfriend;
 		struct ipc_avatar_done		avdone;
@@ -179,6 +181,8 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_partial_key, ptkey);
 	TRYV(ipc_unpack_partial_put, ptput);
 	TRYV(ipc_unpack_partial_ans, ptans);
+	TRYV(ipc_unpack_send_id, sndid);
+	TRYV(ipc_unpack_send_id_ans, sndans);
 	TRYV(ipc_unpack_avatar_self, avself);
 	TRYV(ipc_unpack_avatar_friend, avfriend);
 	TRYV(ipc_unpack_avatar_done, avdone);

@@ -154,7 +154,7 @@ secrets_and_words_are_secret(void **state)
 	    IPC_PASSWD, IPC_NET_DHT_KEY, IPC_NC_PLAIN_IN, IPC_NC_PLAIN_OUT,
 	    IPC_CHAT_SEND, IPC_CHAT_MESSAGE, IPC_OUTBOX_PUT, IPC_OUTBOX_LOAD,
 	    IPC_HISTORY_PUT, IPC_HISTORY_ANS, IPC_FILE_SEND, IPC_FILE_EVENT,
-	    IPC_PARTIAL_PUT, IPC_PARTIAL_ANS };
+	    IPC_PARTIAL_PUT, IPC_PARTIAL_ANS, IPC_SEND_ID, IPC_SEND_ID_ANS };
 	unsigned	t;
 	size_t		i;
 	int		want;
@@ -614,6 +614,33 @@ pk_partial_ans(int big)
 	memset(m.path, 'p', m.len);
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_partial_ans(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_send_id(int big)
+{
+	static struct ipc_send_id	m;
+	struct wr			w;
+
+	memset(&m, big ? 0xff : 0, offsetof(struct ipc_send_id, len));
+	m.len = big ? PARTIAL_PATH_MAX : 1;
+	memset(m.path, '/', m.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_send_id(&w, &m);
+	return done(&w);
+}
+
+static size_t
+pk_send_id_ans(int big)
+{
+	struct ipc_send_id_ans	m;
+	struct wr		w;
+
+	memset(m.file_id, big ? 0xff : 0, sizeof(m.file_id));
+	m.again = (uint8_t)big;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_send_id_ans(&w, &m);
 	return done(&w);
 }
 
@@ -1450,6 +1477,9 @@ static const struct {
 	{ IPC_PARTIAL_DEL, pk_partial_key },
 	{ IPC_PARTIAL_GET, pk_partial_key },
 	{ IPC_PARTIAL_ANS, pk_partial_ans },
+	{ IPC_SEND_ID, pk_send_id },
+	{ IPC_SEND_ID_ANS, pk_send_id_ans },
+	{ IPC_SEND_DEL, pk_partial_key },
 	{ IPC_AVATAR_SET, pk_avatar_set },
 	{ IPC_AVATAR_SET_ANS, pk_avatar_self },
 	{ IPC_AVATAR_SELF, pk_avatar_self },

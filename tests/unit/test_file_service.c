@@ -86,14 +86,22 @@ ask(uint8_t mode, const char *path, int *fd)
 static void
 read_mode(void **state)
 {
-	char	buf[16], path[4300];
-	int	fd, fl;
+	struct stat	st;
+	char		buf[16], path[4300];
+	int		fd, fl;
 
 	put_file("send.txt", "hello, friend");
 	/* relative to the supervisor's directory; the path as asked */
 	assert_int_equal(ask(IPC_FILE_READ, "send.txt", &fd), 0);
 	assert_int_equal(ans.err, 0);
 	assert_true(ans.size == 13);
+	/* the file's identity, to tell it from a changed one (resume) */
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(ans.dev == (uint64_t)st.st_dev);
+	assert_true(ans.ino == (uint64_t)st.st_ino);
+	assert_true(ans.mtime == (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+	    (uint64_t)st.st_mtim.tv_nsec);
+	assert_true(ans.mtime != 0);
 	assert_string_equal(ans.path, "send.txt");
 	assert_int_equal(ans.len, 8);
 	fl = fcntl(fd, F_GETFL);

@@ -111,6 +111,9 @@ pack_opened(int32_t err, uint64_t size, const char *path, size_t len)
 
 	m.err = err;
 	m.size = size;
+	m.mtime = err == 0 ? 1700000000123456789ULL : 0;
+	m.dev = err == 0 ? 0x803 : 0;
+	m.ino = err == 0 ? 0xfedcba9876543210ULL : 0;
 	m.len = (uint16_t)len;
 	memcpy(m.path, path, len);
 	wr_init(&w, buf, sizeof(buf));
@@ -139,6 +142,9 @@ file_opened_roundtrip_and_refusals(void **state)
 	assert_int_equal(unpack_opened(n, &out), 0);
 	assert_int_equal(out.err, 0);
 	assert_true(out.size == 0x0102030405060708ULL);
+	assert_true(out.mtime == 1700000000123456789ULL);
+	assert_true(out.dev == 0x803);
+	assert_true(out.ino == 0xfedcba9876543210ULL);
 	assert_int_equal(out.len, 20);
 	assert_string_equal(out.path, "/home/u/Dl/a (1).txt");
 	assert_int_equal(unpack_opened(n - 1, &out), -1);
@@ -161,6 +167,9 @@ file_opened_roundtrip_and_refusals(void **state)
 	n = pack_opened(-1, 0, "", 0);
 	assert_int_equal(unpack_opened(n, &out), -1);
 	n = pack_opened(2, 5, "", 0);			/* a size with it */
+	assert_int_equal(unpack_opened(n, &out), -1);
+	n = pack_opened(2, 0, "", 0);			/* a stamp with it */
+	buf[4 + 8 + 8 + 8 + 7] = 1;			/* ino 1 */
 	assert_int_equal(unpack_opened(n, &out), -1);
 	n = pack_opened(2, 0, "/x", 2);			/* a path with it */
 	assert_int_equal(unpack_opened(n, &out), -1);

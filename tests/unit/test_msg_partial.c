@@ -3,7 +3,8 @@
  * bounds with the exact layout, and what a compromised frontend or keyd
  * could send instead (cut short at every length, trailing bytes, a NUL in
  * a path, an empty or long path, a "not found" that carries a path or a
- * size, a found flag other than 0 or 1).
+ * size, a found flag other than 0 or 1); and the sending side's SEND_ID
+ * and SEND_ID_ANS likewise.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -256,6 +257,78 @@ partial_ans_refusals(void **state)
 	assert_int_equal(unpack_ans(IPC_PARTIAL_ANS_MAX, &out), 0);
 }
 
+static void
+send_id_roundtrip_and_refusals(void **state)
+{
+	static struct ipc_send_id	in, out;
+	struct ipc_send_id_ans		a, b;
+	struct wr			w;
+	struct rd			r;
+	size_t				n, cut;
+
+	memset(&in, 0, sizeof(in));
+	memset(in.pk, 0x42, sizeof(in.pk));
+	in.size = 50u << 20;
+	in.mtime = 1700000000123456789ULL;
+	in.dev = 0x803;
+	in.ino = 123456;
+	in.len = 9;
+	memcpy(in.path, "big.bin.x", 9);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_send_id(&w, &in);
+	assert_true(wr_ok(&w));
+	n = w.len;
+	assert_int_equal(n, IPC_SEND_ID_MIN - 1 + 9);
+	/* pk || size || mtime || dev || ino || path, big-endian */
+	assert_int_equal(buf[32 + 7 + 8], 0x15);	/* mtime's low byte */
+	assert_memory_equal(buf + 32 + 32, "big.bin.x", 9);
+	rd_init(&r, buf, n);
+	assert_int_equal(ipc_unpack_send_id(&r, &out), 0);
+	assert_memory_equal(out.pk, in.pk, sizeof(in.pk));
+	assert_true(out.size == in.size && out.mtime == in.mtime &&
+	    out.dev == in.dev && out.ino == in.ino);
+	assert_int_equal(out.len, 9);
+	assert_string_equal(out.path, "big.bin.x");
+	for (cut = 0; cut < IPC_SEND_ID_MIN; cut++) {
+		rd_init(&r, buf, cut);
+		assert_int_equal(ipc_unpack_send_id(&r, &out), -1);
+	}
+	buf[n - 2] = '\0';				/* a NUL in the path */
+	rd_init(&r, buf, n);
+	assert_int_equal(ipc_unpack_send_id(&r, &out), -1);
+	in.len = 0;					/* no path */
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_send_id(&w, &in);
+	assert_false(wr_ok(&w));
+	in.len = PARTIAL_PATH_MAX + 1;			/* too long */
+	memset(in.path, 'p', in.len);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_send_id(&w, &in);
+	assert_false(wr_ok(&w));
+
+	memset(a.file_id, 0x5a, sizeof(a.file_id));
+	a.again = 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_send_id_ans(&w, &a);
+	assert_int_equal(w.len, IPC_SEND_ID_ANS_LEN);
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_send_id_ans(&r, &b), 0);
+	assert_memory_equal(b.file_id, a.file_id, sizeof(a.file_id));
+	assert_int_equal(b.again, 1);
+	buf[32] = 2;					/* again 2 */
+	rd_init(&r, buf, IPC_SEND_ID_ANS_LEN);
+	assert_int_equal(ipc_unpack_send_id_ans(&r, &b), -1);
+	buf[32] = 0;
+	rd_init(&r, buf, IPC_SEND_ID_ANS_LEN - 1);	/* short */
+	assert_int_equal(ipc_unpack_send_id_ans(&r, &b), -1);
+	rd_init(&r, buf, IPC_SEND_ID_ANS_LEN + 1);	/* trailing */
+	assert_int_equal(ipc_unpack_send_id_ans(&r, &b), -1);
+	a.again = 2;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_send_id_ans(&w, &a);
+	assert_false(wr_ok(&w));
+}
+
 int
 main(void)
 {
@@ -265,6 +338,7 @@ main(void)
 		cmocka_unit_test(partial_put_refusals),
 		cmocka_unit_test(partial_ans_roundtrip),
 		cmocka_unit_test(partial_ans_refusals),
+		cmocka_unit_test(send_id_roundtrip_and_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

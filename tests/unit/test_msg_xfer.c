@@ -78,6 +78,35 @@ send_roundtrip_and_refusals(void **state)
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_file_send(&w, &in);
 	assert_false(wr_ok(&w));
+	/* a file id given (a re-send): kept; none is all zeros */
+	in.name_len = 5;
+	in.has_id = 1;
+	memset(in.id, 0xa5, sizeof(in.id));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_send(&w, &in);
+	assert_true(wr_ok(&w));
+	assert_int_equal(w.len, IPC_FILE_SEND_MIN + 5);
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_file_send(&r, &out), 0);
+	assert_int_equal(out.has_id, 1);
+	assert_memory_equal(out.id, in.id, sizeof(in.id));
+	assert_int_equal(out.name_len, 5);
+	buf[IPC_FRIEND_REMOVE_LEN + 12] = 2;		/* has id 2 */
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_file_send(&r, &out), -1);
+	buf[IPC_FRIEND_REMOVE_LEN + 12] = 0;		/* no id, yet bytes */
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_file_send(&r, &out), -1);
+	in.has_id = 0;					/* the packer agrees */
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_send(&w, &in);
+	assert_false(wr_ok(&w));
+	in.has_id = 3;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_file_send(&w, &in);
+	assert_false(wr_ok(&w));
+	in.has_id = 0;
+	memset(in.id, 0, sizeof(in.id));
 	/* a bad friend ref (by_pk 2) */
 	in.name_len = 0;
 	wr_init(&w, buf, sizeof(buf));
