@@ -332,7 +332,8 @@ key_of(const struct pstore *profile, const char *name,
     uint8_t pk[TOX_PK_LEN])
 {
 	static const char	mid[] = ".avatar.";
-	size_t			nl = strlen(profile->name), hl = 2 * TOX_PK_LEN;
+	size_t			nl = strlen(profile->name);
+	size_t			hl = 2 * TOX_PK_LEN;
 	const char		*end;
 
 	if (name[0] == '.' && strncmp(name + 1, profile->name, nl) == 0) {

@@ -50,13 +50,13 @@ static struct chan	ck, cf;
 static int		kfd = -1, ffd = -1;
 static struct ipc_msg	got;
 static uint8_t		self_pk[TOX_PK_LEN], fpk[TOX_PK_LEN];
-static uint32_t		fnum;		/* the friend's next lossless number */
+static uint32_t		fnum;		/* the friend's next lossless one */
 static uint32_t		chatd_next;	/* after chatd's last lossless one */
-static uint32_t		acked_upto;	/* the friend's packets chatd acked */
+static uint32_t		acked_upto;	/* what chatd acked of the friend */
 static struct ftx	*friend_e;
-static int		 f_budget;	/* chunks the friend may send, or -1 */
+static int		 f_budget;	/* chunks it may send, or -1 */
 static uint8_t		 file[FSIZE];
-static uint64_t		 f_got;		/* bytes of ours the friend has */
+static uint64_t		 f_got;		/* bytes of ours it has */
 static unsigned		 f_killed;	/* the friend heard kills */
 static uint32_t		 req_id = 100;
 
