@@ -40,10 +40,16 @@ struct xf {
 	size_t				buf_len;
 };
 
-/* A friend's transfers, allocated with its first. */
+/*
+ * A friend's transfers, allocated with its first.  The key is the
+ * friend's they were made for: the number may be freed (the friend
+ * removed, the list loaded anew) or given to another friend before the
+ * transfers end (file_ops_prune).
+ */
 struct xf_friend {
 	struct xf	*t[2][FTX_SLOTS];	/* [out][slot] */
 	unsigned	 n;
+	uint8_t		 pk[TOX_PK_LEN];
 };
 
 static struct xf_friend	*xff[FRIEND_NUM_MAX];
@@ -59,14 +65,20 @@ xf_get(unsigned friend, int out, unsigned slot)
 	return xff[friend]->t[out != 0][slot];
 }
 
+/* A transfer of friend (a friend now) on the descriptor fd. */
 static struct xf *
 xf_new(unsigned friend, int out, unsigned slot, int fd, uint64_t at)
 {
+	struct friend	*f = friends_get(friend_ops_friends(), friend);
 	struct xf	*x;
 
-	if (xff[friend] == NULL &&
-	    (xff[friend] = calloc(1, sizeof(*xff[friend]))) == NULL)
+	if (f == NULL)
 		return NULL;
+	if (xff[friend] == NULL) {
+		if ((xff[friend] = calloc(1, sizeof(*xff[friend]))) == NULL)
+			return NULL;
+		memcpy(xff[friend]->pk, f->pk, TOX_PK_LEN);
+	}
 	if (xff[friend]->t[out != 0][slot] != NULL ||
 	    (x = calloc(1, sizeof(*x))) == NULL)
 		return NULL;
@@ -274,6 +286,8 @@ send_event(const struct ipc_file_event *e)
 	static uint8_t	buf[IPC_FILE_EVENT_MAX];
 	struct wr	w;
 
+	if (to_frontend == NULL)
+		return;
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_file_event(&w, e);
 	(void)chan_send_wr(to_frontend, IPC_FILE_EVENT, 0, &w);
@@ -303,27 +317,34 @@ io_event(unsigned friend, const struct ftx_event *ev)
 	struct xf			*x;
 	unsigned			 slot = ev->slot;
 
-	if ((f = friends_get(friend_ops_friends(), friend)) == NULL)
+	f = friends_get(friend_ops_friends(), friend);
+	x = xf_get(friend, ev->out, slot);
+	/*
+	 * A friend removed ends its session after it left the list: its
+	 * transfers' ends still come here, and still close and free what
+	 * they held (with the key they were made for).
+	 */
+	if (f == NULL && x == NULL)
 		return;
 	/* avatars are chatd's own: the user sees none of their events */
-	if (ev->type == FTX_EV_OFFER && ev->req->kind == FILE_KIND_AVATAR) {
+	if (f != NULL && ev->type == FTX_EV_OFFER &&
+	    ev->req->kind == FILE_KIND_AVATAR) {
 		avatar_offer(friend, slot, ev->req);
 		return;
 	}
-	if (avatar_owns(friend, ev->out, slot)) {
+	if (f != NULL && avatar_owns(friend, ev->out, slot)) {
 		avatar_event(friend, ev);
 		return;
 	}
-	x = xf_get(friend, ev->out, slot);
 	memset(&e, 0, sizeof(e));
 	e.number = (uint16_t)friend;
-	memcpy(e.pk, f->pk, sizeof(e.pk));
+	memcpy(e.pk, x != NULL ? xff[friend]->pk : f->pk, sizeof(e.pk));
 	e.file = ev->out ? XFER_NUM_OUT(slot) : XFER_NUM_IN(slot);
 	e.pos = ev->pos;
 	e.size = ev->size;
 	switch (ev->type) {
 	case FTX_EV_OFFER:
-		if (!to_frontend->open) {
+		if (f == NULL || to_frontend == NULL || !to_frontend->open) {
 			/* nobody to ask: declined, as c-toxcore's
 			 * clients do without a handler */
 			(void)ftx_kill(files_ftx(friend), 0, slot);
@@ -380,6 +401,66 @@ io_event(unsigned friend, const struct ftx_event *ev)
 static const struct files_io hooks = {
 	io_read, io_write, io_event, avatar_up
 };
+
+/*
+ * Ends every transfer of friend number n: the engine's slot is killed
+ * (the friend hears it if its session is still up), the descriptor
+ * closed, the buffer freed, and the frontend told (cancelled, offline:
+ * the friend is gone for us).
+ */
+static void
+forget(unsigned n)
+{
+	static struct ipc_file_event	 e;
+	const struct ftx_slot		*st;
+	struct ftx			*eng;
+	unsigned			 slot;
+	int				 out;
+
+	for (out = 0; out <= 1; out++)
+		for (slot = 0; slot < FTX_SLOTS && xff[n] != NULL; slot++) {
+			if (xff[n]->t[out][slot] == NULL)
+				continue;
+			memset(&e, 0, sizeof(e));
+			e.number = (uint16_t)n;
+			memcpy(e.pk, xff[n]->pk, sizeof(e.pk));
+			e.file = out ? XFER_NUM_OUT(slot) : XFER_NUM_IN(slot);
+			e.what = XFER_EV_CANCELLED;
+			e.why = XFER_WHY_OFFLINE;
+			if ((eng = files_ftx(n)) != NULL &&
+			    (st = ftx_slot(eng, out, slot))->state !=
+			    FTX_FREE) {
+				e.pos = st->pos;
+				e.size = st->size;
+				(void)ftx_kill(eng, out, slot);
+			}
+			xf_free(n, out, slot);
+			send_event(&e);
+			explicit_bzero(&e, sizeof(e));
+		}
+}
+
+void
+file_ops_prune(void)
+{
+	struct friend	*f;
+	unsigned	 n;
+
+	for (n = 0; n < FRIEND_NUM_MAX; n++) {
+		if (xff[n] == NULL)
+			continue;
+		f = friends_get(friend_ops_friends(), n);
+		if (f == NULL || memcmp(f->pk, xff[n]->pk, TOX_PK_LEN) != 0)
+			forget(n);
+	}
+}
+
+unsigned
+file_ops_held(unsigned friend)
+{
+	return friend < FRIEND_NUM_MAX && xff[friend] != NULL ?
+	    xff[friend]->n : 0;
+}
 
 /* The frontend's rows. */
 

@@ -31,4 +31,15 @@
 void	file_ops_init(struct chan *frontend);
 extern const struct chan_table	file_ops_from_frontend;
 
+/*
+ * After a friend number was freed (the friend removed, the list loaded
+ * anew): the transfers made for a friend no longer at its number end,
+ * each with its descriptor closed and a FILE_EVENT CANCELLED (why
+ * offline) to the frontend.  Those still in the friend's engine when its
+ * session ends (ftx_reset) end there already, the same way.
+ */
+void	file_ops_prune(void);
+/* How many transfers with a descriptor friend has (for tests). */
+unsigned file_ops_held(unsigned friend);
+
 #endif

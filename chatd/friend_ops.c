@@ -4,6 +4,7 @@
 
 #include "chatd/avatar.h"
 #include "chatd/dhtpk_in.h"
+#include "chatd/file_ops.h"
 #include "chatd/friend_ops.h"
 #include "chatd/messenger.h"
 #include "common/hex.h"
@@ -208,6 +209,8 @@ removed(void *arg, struct ipc_msg *m, struct rd *r)
 		messenger_forget(op->number, op->pk);
 		if (forget)
 			avatar_forget(op->number);
+		/* the user's files with it: closed, the frontend told */
+		file_ops_prune();
 		dhtpk_in_tell(op->pk, FRIEND_NET_GONE);
 		rearm();
 		(void)chan_reply_ok(to_frontend, op->reply_id);
@@ -517,8 +520,11 @@ on_load(struct chan *c, struct ipc_msg *m, struct rd *r)
 			friends_resend_start(f, now);
 		dhtpk_in_tell(f->pk, FRIEND_NET_OFFLINE);
 	}
-	if (ld.flags & FRIENDS_LOAD_LAST)
+	if (ld.flags & FRIENDS_LOAD_LAST) {
 		log_debug("%zu friends loaded", friends_count(&fs));
+		/* files of a friend the new list does not have end */
+		file_ops_prune();
+	}
 	rearm();
 	return 0;
 }

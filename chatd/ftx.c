@@ -104,15 +104,27 @@ ftx_offer(struct ftx *e, uint32_t kind, uint64_t size,
     const uint8_t id[FILE_ID_LEN], const uint8_t *name, size_t len)
 {
 	struct ftx_slot	*s;
-	unsigned	 i;
+	unsigned	 i = 0, k;
 
 	if (len > FILE_NAME_MAX || (len > 0 && name == NULL) || id == NULL)
 		return -1;
-	/* the lowest free number, as new_filesender */
-	for (i = 0; i < FTX_SLOTS && e->out[i].state != FTX_FREE; i++)
-		;
-	if (i == FTX_SLOTS)
+	/*
+	 * The first free number from the one after the last offered, not
+	 * the lowest as new_filesender: a kill of the friend's that crossed
+	 * ours (or c-toxcore's answer to a kill of a transfer it had
+	 * ended) is on its way for a number we just freed, and must not
+	 * find a new transfer there.  A number comes round again only
+	 * after every other one, long after any such kill.  The friend
+	 * takes any number below FTX_SLOTS.
+	 */
+	for (k = 0; k < FTX_SLOTS; k++) {
+		i = (e->next_out + k) % FTX_SLOTS;
+		if (e->out[i].state == FTX_FREE)
+			break;
+	}
+	if (k == FTX_SLOTS)
 		return -1;
+	e->next_out = (i + 1) % FTX_SLOTS;
 	enter(e);
 	s = &e->out[i];
 	s->state = FTX_OFFERED;
@@ -578,6 +590,8 @@ ftx_reset(struct ftx *e)
 	e->depth--;
 	e->held = 0;
 	e->rr = 0;
+	/* a new session: no kill from the old one can come */
+	e->next_out = 0;
 }
 
 const struct ftx_slot *

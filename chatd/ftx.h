@@ -27,7 +27,10 @@
  * Controls, either direction: pause and resume (the accept control on a
  * running transfer), each side pausing and resuming its own; data flows
  * only when neither side holds it paused.  A kill from either side frees
- * the slot.  Controls and data for a slot that is free are ignored
+ * the slot; the friend's kill that crossed ours comes for a number our
+ * offers take again only after all the others (ftx_offer), so it finds
+ * the slot free, not a new transfer.  Controls and data for a slot that
+ * is free are ignored
  * (c-toxcore answers a control with a kill; we do not, so two of us never
  * ping-pong), and so are controls that make no sense in the state (a
  * pause while paused, a seek after the accept, a resume not paused).
@@ -150,6 +153,7 @@ struct ftx_stats {
 struct ftx {
 	struct ftx_cb	cb;
 	unsigned	rr;		/* the next outgoing slot to serve */
+	unsigned	next_out;	/* where ftx_offer looks first */
 	unsigned	depth;		/* API calls under way (callbacks) */
 	/* a chunk read for slot held - 1 at held_pos, its send refused */
 	unsigned	held;
@@ -173,7 +177,9 @@ void	ftx_init(struct ftx *e, const struct ftx_cb *cb);
  * earlier offer's or random, or the SHA-256 of an avatar; the same id
  * again lets the friend resume), a
  * name of 0..FILE_NAME_MAX bytes.  Returns the slot (0..255), or -1: no
- * slot free or the name is too long.
+ * slot free or the name is too long.  Slots are taken in turn (the first
+ * free one after the last offered, wrapping), so a number just freed is
+ * the last to be used again (see ftx_offer).
  */
 int	ftx_offer(struct ftx *e, uint32_t kind, uint64_t size,
 	    const uint8_t id[FILE_ID_LEN], const uint8_t *name, size_t len);

@@ -1,6 +1,8 @@
 /* keyd's side of avatars: see avatar_ops.h. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,6 +22,9 @@
 
 static struct chan	*to_chatd, *to_frontend;
 static char		 dir[PATH_MAX];	/* the profile's, for paths shown */
+/* Keys with an avatar or part beside the profile at keyd's start. */
+static uint8_t		(*found)[TOX_PK_LEN];
+static size_t		 nfound;
 
 static struct identity *
 ident(void)
@@ -156,9 +161,62 @@ avatar_ops_init(struct chan *chatd, struct chan *frontend,
 		    (int)(slash - profile), profile);
 }
 
+/*
+ * Of the avatars and parts found at the start, those of a key that is no
+ * friend go: the friend was removed while keyd was not running (by
+ * another client, or keyd died between saving the list and deleting
+ * them).  Friends' keys stay listed: a profile loaded again (an
+ * import) may not have them.
+ */
+static void
+sweep(void)
+{
+	struct identity		*id = ident();
+	enum avatars_err	 e;
+	size_t			 i;
+
+	if (id == NULL)
+		return;
+	for (i = 0; i < nfound;) {
+		if (profile_has_friend(id->prof, found[i])) {
+			i++;
+			continue;
+		}
+		if ((e = avatars_friend_forget(&id->store, found[i])) !=
+		    AVATARS_OK) {
+			log_warnx("an ex-friend's avatar: %s%s%s",
+			    avatars_strerror(e),
+			    e == AVATARS_ERR_STORE ? ": " : "",
+			    e == AVATARS_ERR_STORE ?
+			    strerror(avatars_errno()) : "");
+			i++;
+			continue;
+		}
+		log_info("an ex-friend's avatar was left beside the profile: "
+		    "removed");
+		memmove(found[i], found[--nfound], TOX_PK_LEN);
+	}
+}
+
+void
+avatar_ops_scan(void)
+{
+	struct identity	*id = keyd_profile_identity();
+
+	if (id == NULL)
+		return;
+	free(found);
+	if (avatars_scan(&id->store, &found, &nfound) == -1)
+		log_warnx("cannot list the profile's directory for stale "
+		    "avatars: %s", strerror(errno));
+	/* a profile without a passphrase is loaded already */
+	sweep();
+}
+
 void
 avatar_ops_profile_loaded(void)
 {
+	sweep();
 	recap(3);
 	tell_self();
 }

@@ -16,7 +16,9 @@
  * and to the frontend, which shows the event.  When the profile is
  * loaded and when chatd (re)starts, a recap: AVATAR_SELF with the
  * stored file, and AVATAR_FRIEND for every friend that has one.  A
- * removed friend's avatar is deleted with the friendship.
+ * removed friend's avatar is deleted with the friendship, and one found
+ * at keyd's start for a key that is not a friend (avatar_ops_scan) when
+ * the profile is loaded.
  *
  * chatd is hostile (rule 2): it may ask a part or delete only for a key
  * that is a stored friend, and what it wrote is checked before it is
@@ -31,6 +33,13 @@
  * in what the frontend is told). */
 void	avatar_ops_init(struct chan *chatd, struct chan *frontend,
 	    const char *profile);
+/*
+ * Before the sandbox (keyd may not list a directory after it): notes
+ * which keys have an avatar or part beside the profile.  When the
+ * profile is loaded (now, or with its passphrase later), those of a key
+ * that is not a friend are deleted: removed while keyd was not running.
+ */
+void	avatar_ops_scan(void);
 void	avatar_ops_profile_loaded(void);
 void	avatar_ops_chatd_up(void);
 /* The friend was removed (keyd/friends.c, once the list without it is

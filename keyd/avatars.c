@@ -1,7 +1,11 @@
 /* Avatars beside the profile: see avatars.h. */
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -298,6 +302,105 @@ avatars_friend_commit(const struct pstore *profile,
 		e = store(profile, name, len);
 	(void)unlink_name(profile, part);
 	return e;
+}
+
+/* The key of 64 upper-case hex digits at h (as hex() writes): 0, -1. */
+static int
+unhex(const char *h, uint8_t pk[TOX_PK_LEN])
+{
+	static const char	digits[] = "0123456789ABCDEF";
+	const char		*a, *b;
+	size_t			 i;
+
+	for (i = 0; i < TOX_PK_LEN; i++) {
+		if (h[2 * i] == '\0' || h[2 * i + 1] == '\0' ||
+		    (a = strchr(digits, h[2 * i])) == NULL ||
+		    (b = strchr(digits, h[2 * i + 1])) == NULL)
+			return -1;
+		pk[i] = (uint8_t)((a - digits) << 4 | (b - digits));
+	}
+	return 0;
+}
+
+/*
+ * The key a friend's avatar or part of profile is named after, as
+ * avatars_friend_name and part_name write them exactly: 0, or -1 for
+ * any other name.
+ */
+static int
+key_of(const struct pstore *profile, const char *name,
+    uint8_t pk[TOX_PK_LEN])
+{
+	static const char	mid[] = ".avatar.";
+	size_t			nl = strlen(profile->name);
+	size_t			hl = 2 * TOX_PK_LEN;
+	const char		*end;
+
+	if (name[0] == '.' && strncmp(name + 1, profile->name, nl) == 0) {
+		name += 1 + nl;
+		end = ".part";
+	} else if (strncmp(name, profile->name, nl) == 0) {
+		name += nl;
+		end = ".png";
+	} else
+		return -1;
+	if (strncmp(name, mid, sizeof(mid) - 1) != 0)
+		return -1;
+	name += sizeof(mid) - 1;
+	if (strlen(name) != hl + strlen(end) || strcmp(name + hl, end) != 0)
+		return -1;
+	return unhex(name, pk);
+}
+
+int
+avatars_scan(const struct pstore *profile, uint8_t (**keys)[TOX_PK_LEN],
+    size_t *n)
+{
+	uint8_t		(*k)[TOX_PK_LEN] = NULL, (*more)[TOX_PK_LEN];
+	uint8_t		 pk[TOX_PK_LEN];
+	size_t		 cap = 0, i;
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	int		 fd;
+
+	*keys = NULL;
+	*n = 0;
+	/* a descriptor of its own: the listing moves its offset */
+	if ((fd = openat(profile->dirfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (key_of(profile, de->d_name, pk) == -1)
+			continue;
+		/* only a regular file keyd could have written */
+		if (fstatat(profile->dirfd, de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode) ||
+		    st.st_size > AVATAR_MAX)
+			continue;
+		for (i = 0; i < *n && memcmp(k[i], pk, TOX_PK_LEN) != 0; i++)
+			;
+		if (i < *n)
+			continue;	/* its avatar and its part */
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((more = realloc(k, cap * sizeof(*k))) == NULL) {
+				free(k);
+				(void)closedir(d);
+				*n = 0;
+				return -1;
+			}
+			k = more;
+		}
+		memcpy(k[(*n)++], pk, TOX_PK_LEN);
+	}
+	(void)closedir(d);
+	*keys = k;
+	return 0;
 }
 
 int

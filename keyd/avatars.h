@@ -21,6 +21,7 @@
  * with pstore_write (temporary file, fsync, rename, fsync of the
  * directory); the part is then removed.  The same system calls as the
  * profile store: nothing new for keyd's seccomp or Landlock tables.
+ * Only avatars_scan lists the directory, before the sandbox.
  */
 #ifndef BULKHEAD_KEYD_AVATARS_H
 #define BULKHEAD_KEYD_AVATARS_H
@@ -100,6 +101,16 @@ int	avatars_friend_part(const struct pstore *profile,
 enum avatars_err avatars_friend_commit(const struct pstore *profile,
 	    const uint8_t pk[TOX_PK_LEN], uint64_t size,
 	    const uint8_t sha256[AVATAR_HASH_LEN]);
+
+/*
+ * The keys of every friend's avatar or part stored beside profile
+ * (regular files of at most AVATAR_MAX bytes, named exactly as above):
+ * a new array of *n keys in *keys (the caller frees it), each once.
+ * 0, or -1 with errno.  It reads the directory (getdents64), which
+ * keyd's seccomp table does not allow: call it before the sandbox.
+ */
+int	avatars_scan(const struct pstore *profile,
+	    uint8_t (**keys)[TOX_PK_LEN], size_t *n);
 
 /* errno of the last STORE failure, for logs. */
 int	avatars_errno(void);

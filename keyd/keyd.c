@@ -249,6 +249,8 @@ main(int argc, char *argv[])
 		fatalx("no memory for sessions");
 	if (keyd_profile_open(profile, profile_event, NULL) == -1)
 		fatal("cannot open the profile directory of %s", profile);
+	/* the directory's listing, which the sandbox forbids */
+	avatar_ops_scan();
 	profile_dir(profile, dir, sizeof(dir));
 	memset(&sb, 0, sizeof(sb));
 	sb.keep_fds[sb.nkeep++] = keyd_profile_dirfd();

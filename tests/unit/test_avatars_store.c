@@ -7,7 +7,9 @@
  * only when size, PNG signature and SHA-256 agree, the part gone either
  * way; removal; no write after the commit through chatd's descriptor
  * reaches the stored copy; and a removed friend's avatar and part both
- * go, another friend's staying.
+ * go, another friend's staying.  The directory's listing finds the key
+ * of each friend's avatar or part of this profile, once, and nothing
+ * else (another profile's, ours, near misses, a symlink, a directory).
  */
 #include <sys/stat.h>
 
@@ -286,6 +288,108 @@ friend_forget(void **state)
 	assert_int_equal(size_of(name2), -1);
 }
 
+/* An empty file dir/name (or a symlink to "x" with link set). */
+static void
+plant(const char *name, int link)
+{
+	char	p[512];
+	int	fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	if (link) {
+		assert_int_equal(symlink("x", p), 0);
+		return;
+	}
+	assert_true((fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
+	assert_int_equal(write(fd, png, 100), 100);
+	close(fd);
+}
+
+/* 1 if keys[0..n) holds k. */
+static int
+listed(uint8_t (*keys)[TOX_PK_LEN], size_t n, const uint8_t *k)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (memcmp(keys[i], k, TOX_PK_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+friend_scan(void **state)
+{
+	uint8_t		(*keys)[TOX_PK_LEN], k[4][TOX_PK_LEN];
+	char		name[256], p[512], hexk[2 * TOX_PK_LEN + 1];
+	struct pstore	other;
+	size_t		n, i;
+
+	for (i = 0; i < 4; i++) {
+		memcpy(k[i], pk, TOX_PK_LEN);
+		k[i][31] = (uint8_t)(0x10 * i + 1);
+	}
+	/* nothing yet */
+	assert_int_equal(avatars_scan(&prof, &keys, &n), 0);
+	assert_int_equal(n, 0);
+	free(keys);
+	/* k0: an avatar and a part; k1: an avatar; k2: a part */
+	assert_int_equal(avatars_friend_name(&prof, k[0], name,
+	    sizeof(name)), 0);
+	plant(name, 0);
+	assert_true(avatars_friend_part(&prof, k[0]) >= 0);
+	assert_int_equal(avatars_friend_name(&prof, k[1], name,
+	    sizeof(name)), 0);
+	plant(name, 0);
+	assert_true(avatars_friend_part(&prof, k[2]) >= 0);
+	/* not ours to list: another profile's in the same directory */
+	snprintf(p, sizeof(p), "%s/other.tox", dir);
+	assert_int_equal(pstore_open(&other, p), 0);
+	assert_int_equal(avatars_friend_name(&other, k[3], name,
+	    sizeof(name)), 0);
+	plant(name, 0);
+	assert_true(avatars_friend_part(&other, k[3]) >= 0);
+	pstore_close(&other);
+	/* ... our own, and near misses of k3's name */
+	plant("p.tox.avatar.png", 0);
+	plant("p.tox", 0);
+	for (i = 0; i < TOX_PK_LEN; i++)
+		snprintf(hexk + 2 * i, 3, "%02X", k[3][i]);
+	snprintf(name, sizeof(name), "p.tox.avatar.%s.png.tmp", hexk);
+	plant(name, 0);
+	snprintf(name, sizeof(name), "p.tox.avatar.%.63s.png", hexk);
+	plant(name, 0);
+	snprintf(name, sizeof(name), "p.tox.avatar.%s.part", hexk);
+	plant(name, 0);
+	snprintf(name, sizeof(name), ".p.tox.avatar.%s.png", hexk);
+	plant(name, 0);
+	snprintf(name, sizeof(name), "xp.tox.avatar.%s.png", hexk);
+	plant(name, 0);
+	for (i = 0; hexk[i] != '\0'; i++)
+		if (hexk[i] >= 'A' && hexk[i] <= 'F')
+			hexk[i] = (char)(hexk[i] - 'A' + 'a');
+	snprintf(name, sizeof(name), "p.tox.avatar.%s.png", hexk);
+	plant(name, 0);
+	/* a symlink and a directory under a right name are not files */
+	assert_int_equal(avatars_friend_name(&prof, k[3], name,
+	    sizeof(name)), 0);
+	plant(name, 1);
+	for (i = 0; hexk[i] != '\0'; i++)
+		if (hexk[i] >= 'a' && hexk[i] <= 'f')
+			hexk[i] = (char)(hexk[i] - 'a' + 'A');
+	snprintf(p, sizeof(p), "%s/.p.tox.avatar.%s.part", dir, hexk);
+	assert_int_equal(mkdir(p, 0700), 0);
+
+	assert_int_equal(avatars_scan(&prof, &keys, &n), 0);
+	assert_int_equal(n, 3);
+	assert_true(listed(keys, n, k[0]));
+	assert_true(listed(keys, n, k[1]));
+	assert_true(listed(keys, n, k[2]));
+	assert_false(listed(keys, n, k[3]));
+	free(keys);
+	assert_int_equal(rmdir(p), 0);
+}
+
 int
 main(void)
 {
@@ -294,6 +398,7 @@ main(void)
 		cmocka_unit_test(self_set_get_del),
 		cmocka_unit_test(friend_parts),
 		cmocka_unit_test(friend_forget),
+		cmocka_unit_test(friend_scan),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

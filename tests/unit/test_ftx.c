@@ -348,6 +348,7 @@ static void
 ftx_empty_file(void **state)
 {
 	const struct ev	*e;
+	int		 slot;
 
 	(void)a_offers(0, 0, 2);
 	b_sink(0);
@@ -363,10 +364,10 @@ ftx_empty_file(void **state)
 	assert_int_equal(count_ev(&A, FTX_EV_DONE, NULL), 1);
 	/* a seek into an empty file is refused (file_seek: pos >= size) */
 	B.auto_accept = 0;
-	(void)a_offers(0, 0, 3);
+	slot = a_offers(0, 0, 3);
 	run();
-	assert_int_equal(ftx_accept(B.e, 0, 1), -1);
-	assert_int_equal(ftx_accept(B.e, 0, 0), 0);
+	assert_int_equal(ftx_accept(B.e, slot, 1), -1);
+	assert_int_equal(ftx_accept(B.e, slot, 0), 0);
 	run();
 	assert_int_equal(count_ev(&B, FTX_EV_DONE, NULL), 2);
 }
@@ -409,8 +410,7 @@ ftx_stream_unknown_size(void **state)
 	assert_int_equal(count_ev(&A, FTX_EV_DONE, NULL), 1);
 	/* a stream of exactly two chunks: an empty third one ends it */
 	pab.data_pkts = 0;
-	(void)a_offers(FILE_SIZE_UNKNOWN, 2 * FILE_CHUNK, 6);
-	b_sink(0);
+	b_sink(a_offers(FILE_SIZE_UNKNOWN, 2 * FILE_CHUNK, 6));
 	run();
 	assert_int_equal(pab.data_pkts, 3);
 	assert_int_equal(pab.last_data_len, 2);
@@ -936,6 +936,58 @@ ftx_slots_run_out(void **state)
 	assert_int_equal(ftx_offer(A.e, 0, 1, id, file, FILE_NAME_MAX + 1),
 	    -1);
 	assert_int_equal(ftx_offer(A.e, 0, 1, id, file, FILE_NAME_MAX), 18);
+	/* numbers are taken in turn, from after the last one, wrapping */
+	assert_int_equal(ftx_kill(A.e, 1, 5), 0);
+	assert_int_equal(ftx_kill(A.e, 1, 200), 0);
+	assert_int_equal(ftx_offer(A.e, 0, 1, id, NULL, 0), 200);
+	assert_int_equal(ftx_offer(A.e, 0, 1, id, NULL, 0), 5);
+	assert_int_equal(ftx_offer(A.e, 0, 1, id, NULL, 0), -1);
+}
+
+/*
+ * Kills that cross: B declines a running transfer while A cancels it.
+ * A's next offer must not take the number just freed: B's kill, still
+ * on its way, would end the new transfer (c-toxcore's lowest free
+ * number did that; c-toxcore's answer to a kill for a transfer it had
+ * ended already would too).
+ */
+static void
+ftx_crossed_kill_spares_new_offer(void **state)
+{
+	const struct ev	*e;
+	int		 old, slot;
+
+	B.auto_accept = 1;
+	pab.window = 4;
+	old = a_offers(100 * FILE_CHUNK, 100 * FILE_CHUNK, 50);
+	b_sink(old);
+	run_n(&A, 1);		/* the offer */
+	run_n(&B, 1);		/* the accept */
+	run_n(&A, 4);
+	/* both kill it, each before it heard of the other's kill */
+	pab.window = 64;
+	assert_int_equal(ftx_kill(B.e, 0, old), 0);
+	assert_int_equal(ftx_kill(A.e, 1, old), 0);
+	assert_int_equal(ftx_slot(A.e, 1, old)->state, FTX_FREE);
+	assert_int_equal(ftx_slot(B.e, 0, old)->state, FTX_FREE);
+	/* A's side reaches B (ignored there); B's kill is still on its way */
+	run_n(&A, QMAX);
+	assert_true(pba.n >= 1);
+	/* the user sends another file at once */
+	slot = a_offers(20 * FILE_CHUNK + 3, 20 * FILE_CHUNK + 3, 51);
+	assert_int_not_equal(slot, old);
+	b_sink(slot);
+	run();
+	/* B's late kill hit nothing: the new file went whole */
+	assert_int_equal(count_ev(&A, FTX_EV_KILLED, NULL), 0);
+	assert_int_equal(count_ev(&B, FTX_EV_KILLED, NULL), 0);
+	assert_int_equal(count_ev(&B, FTX_EV_DONE, &e), 1);
+	assert_int_equal(e->slot, slot);
+	assert_true(e->pos == 20 * FILE_CHUNK + 3);
+	assert_int_equal(count_ev(&A, FTX_EV_DONE, &e), 1);
+	assert_int_equal(e->slot, slot);
+	assert_memory_equal(got, file, 20 * FILE_CHUNK + 3);
+	assert_true(A.e->stats.ignored >= 1);
 }
 
 static int
@@ -1004,6 +1056,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(ftx_slots_run_out, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    ftx_crossed_kill_spares_new_offer, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
