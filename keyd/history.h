@@ -61,24 +61,24 @@
 
 #include "common/toxid.h"
 #include "keyd/profile_store.h"
+#include "keyd/sealed.h"
 
 #define HISTORY_MAX		10000		/* entries */
 #define HISTORY_TEXT_MAX	16384		/* bytes in one entry */
 #define HISTORY_TEXT_TOTAL	(2u * 1024 * 1024)	/* in all entries */
-#define HISTORY_KEY_LEN		32
+#define HISTORY_KEY_LEN		SEALED_KEY_LEN
 #define HISTORY_FLUSH_MS	1000
 #define HISTORY_DAMAGED_MAX	10	/* names tried to set a file aside */
 
 #define HISTORY_SUFFIX		".history"
 #define HISTORY_DAMAGED_SUFFIX	".history.damaged"
 #define HISTORY_MAGIC		"BHhistry"
-#define HISTORY_MAGIC_LEN	8
+#define HISTORY_MAGIC_LEN	SEALED_MAGIC_LEN
 #define HISTORY_VERSION		1
-#define HISTORY_CHECK_LEN	16
-#define HISTORY_NONCE_LEN	24
-#define HISTORY_MAC_LEN		16
-#define HISTORY_FILE_HDR	(HISTORY_MAGIC_LEN + 4 + HISTORY_CHECK_LEN + \
-	HISTORY_NONCE_LEN)				/* 52 */
+#define HISTORY_CHECK_LEN	SEALED_CHECK_LEN
+#define HISTORY_NONCE_LEN	SEALED_NONCE_LEN
+#define HISTORY_MAC_LEN		SEALED_MAC_LEN
+#define HISTORY_FILE_HDR	SEALED_HDR	/* 52 */
 #define HISTORY_ENTRY_HDR	(8 + TOX_PK_LEN + 1 + 1 + 8 + 2)	/* 52 */
 #define HISTORY_PLAIN_MAX	(4 + HISTORY_MAX * HISTORY_ENTRY_HDR + \
 	HISTORY_TEXT_TOTAL)
