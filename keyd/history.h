@@ -26,11 +26,11 @@
  *	    { time u64 || friend pk (32) || direction u8 || action u8 ||
  *	      message id u64 || len u16 || text (len) }
  *
- * oldest first, integers big-endian, the nonce fresh at each write.  The
- * key check (a keyed BLAKE2b of a fixed string) tells a file sealed under
- * another key from a damaged one.  Entries: direction 0 (in) or 1 (out),
- * action 0 or 1, text 1..HISTORY_TEXT_MAX bytes, the bounds above, and
- * nothing trailing.  Text is kept as the bytes chatd sent: keyd never
+ * in keyd/sealed.h's envelope, oldest first, integers big-endian, the
+ * nonce fresh at each write.  The key check (a keyed BLAKE2b of a fixed
+ * string) tells a file sealed under another key from a damaged one.
+ * Entries: direction 0 (in) or 1 (out), action 0 or 1, text
+ * 1..HISTORY_TEXT_MAX bytes, the bounds above, and nothing trailing.  Text is kept as the bytes chatd sent: keyd never
  * parses it (rule 4), the frontend neutralises it for display.
  *
  * The key: history_key_derive() from the same key material as the

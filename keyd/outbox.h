@@ -28,6 +28,7 @@
  *	    { id u64 || friend pk (32) || action u8 || created u64 ||
  *	      len u16 || text (len) }
  *
+ * The envelope is keyd/sealed.h's, shared by keyd's sealed tables.
  * All integers big-endian.  The nonce is fresh and random at each write.
  * The key check is a keyed BLAKE2b of a fixed string under the key: it
  * tells a file sealed under another key (OUTBOX_ERR_KEY) from a damaged

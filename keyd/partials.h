@@ -28,8 +28,8 @@
  *
  * oldest first, integers big-endian, no two records with the same key,
  * nothing trailing (the encoding is canonical), the nonce fresh at each
- * write.  The construction is the outbox's (keyd/outbox.h) under its own
- * context strings: the key comes from partials_key_derive() over the
+ * write.  The envelope is keyd/sealed.h's, as the outbox's, under its
+ * own context strings: the key comes from partials_key_derive() over the
  * same key material (the passphrase key of an encrypted profile, else
  * the long-term secret key), so the files never share a key; the key
  * check tells a file sealed under another key from a damaged one.  What

@@ -37,9 +37,8 @@
  *
  * oldest first, integers big-endian, no two records with the same
  * (friend, path) nor the same (friend, file id), nothing trailing (the
- * encoding is canonical), the nonce fresh at each write.  The
- * construction is the partials' (keyd/partials.h) under its own context
- * strings, over the same key material, so the files never share a key;
+ * encoding is canonical), the nonce fresh at each write.  The envelope
+ * is keyd/sealed.h's, as the partials', under its own context strings, over the same key material, so the files never share a key;
  * here it hides which files went to which friends.
  *
  * A file that cannot be read (truncated, damaged, another key or
