@@ -26,14 +26,6 @@ static char		 dir[PATH_MAX];	/* the profile's, for paths shown */
 static uint8_t		(*found)[TOX_PK_LEN];
 static size_t		 nfound;
 
-static struct identity *
-ident(void)
-{
-	struct identity	*id = keyd_profile_identity();
-
-	return id != NULL && id->prof != NULL ? id : NULL;
-}
-
 /* dir/name into path; its length, 0 if it does not fit. */
 static uint16_t
 path_of(const char *name, char *path)
@@ -54,7 +46,7 @@ tell_self(void)
 {
 	static struct ipc_avatar_self	s;
 	static uint8_t			buf[IPC_AVATAR_SELF_MAX];
-	struct identity			*id = ident();
+	struct identity			*id = keyd_profile_loaded();
 	struct wr			 w;
 	int				 fd = -1;
 
@@ -97,7 +89,7 @@ tell_friend(const uint8_t pk[TOX_PK_LEN], uint16_t number, int news, int to)
 {
 	static struct ipc_avatar_friend	f;
 	static uint8_t			buf[IPC_AVATAR_FRIEND_MAX];
-	struct identity			*id = ident();
+	struct identity			*id = keyd_profile_loaded();
 	char				 name[NAME_MAX + 1];
 	struct wr			 w;
 
@@ -132,7 +124,7 @@ tell_friend(const uint8_t pk[TOX_PK_LEN], uint16_t number, int news, int to)
 static void
 recap(int to)
 {
-	struct identity	*id = ident();
+	struct identity	*id = keyd_profile_loaded();
 	uint8_t		 pk[TOX_PK_LEN], sha[AVATAR_HASH_LEN];
 	unsigned	 n;
 
@@ -231,7 +223,7 @@ avatar_ops_chatd_up(void)
 void
 avatar_ops_friend_gone(const uint8_t pk[TOX_PK_LEN])
 {
-	struct identity		*id = ident();
+	struct identity		*id = keyd_profile_loaded();
 	enum avatars_err	 e;
 
 	if (id == NULL)
@@ -247,7 +239,7 @@ avatar_ops_friend_gone(const uint8_t pk[TOX_PK_LEN])
 static const char *
 need_profile(struct chan *c, const struct ipc_msg *m)
 {
-	return ident() != NULL ? NULL : NO_PROFILE;
+	return keyd_profile_loaded() != NULL ? NULL : NO_PROFILE;
 }
 
 static void
@@ -269,7 +261,7 @@ on_set(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	static struct ipc_avatar_self	 s;
 	static uint8_t			 buf[IPC_AVATAR_SELF_MAX];
-	struct identity			*id = ident();
+	struct identity			*id = keyd_profile_loaded();
 	char				 name[NAME_MAX + 1];
 	enum avatars_err		 e;
 	uint8_t				 remove;
@@ -304,7 +296,7 @@ friend_key(struct chan *c, struct ipc_msg *m, struct rd *r,
 {
 	if (ipc_unpack_avatar_pk(r, pk) == -1)
 		return -1;
-	if (!profile_has_friend(ident()->prof, pk)) {
+	if (!profile_has_friend(keyd_profile_loaded()->prof, pk)) {
 		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_NOTFOUND,
 		    "not a friend");
 		return 0;
@@ -316,7 +308,7 @@ static int
 on_friend_del(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	uint8_t			pk[TOX_PK_LEN], sha[AVATAR_HASH_LEN];
-	struct identity		*id = ident();
+	struct identity		*id = keyd_profile_loaded();
 	enum avatars_err	e;
 	int			rv;
 
@@ -334,7 +326,7 @@ static int
 on_friend_open(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	uint8_t		 pk[TOX_PK_LEN];
-	struct identity	*id = ident();
+	struct identity	*id = keyd_profile_loaded();
 	int		 fd, rv;
 
 	if ((rv = friend_key(c, m, r, pk)) <= 0)
@@ -354,7 +346,7 @@ static int
 on_friend_done(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	struct ipc_avatar_done	 d;
-	struct identity		*id = ident();
+	struct identity		*id = keyd_profile_loaded();
 	enum avatars_err	 e;
 
 	if (ipc_unpack_avatar_done(r, &d) == -1)

@@ -6,26 +6,37 @@
 #include "keyd/history_priv.h"
 #include "keyd/vault.h"
 
-static const char	derive_ctx[] = "bulkhead history key v1";
-static const char	check_msg[] = "bulkhead history key check";
+/* The envelope's constants for this table (keyd/sealed.h). */
+static const struct sealed_kind	kind = {
+	.magic = HISTORY_MAGIC,
+	.version = HISTORY_VERSION,
+	.key_ctx = "bulkhead history key v1",
+	.check_msg = "bulkhead history key check",
+	.file_max = HISTORY_FILE_MAX,
+};
+_Static_assert(sizeof(HISTORY_MAGIC) - 1 == SEALED_MAGIC_LEN, "magic");
+
+static enum history_err
+from_sealed(enum sealed_err e)
+{
+	static const enum history_err	map[] = {
+		[SEALED_OK] = HISTORY_OK,
+		[SEALED_ERR_TOOBIG] = HISTORY_ERR_TOOBIG,
+		[SEALED_ERR_TRUNCATED] = HISTORY_ERR_TRUNCATED,
+		[SEALED_ERR_MAGIC] = HISTORY_ERR_MAGIC,
+		[SEALED_ERR_VERSION] = HISTORY_ERR_VERSION,
+		[SEALED_ERR_KEY] = HISTORY_ERR_KEY,
+		[SEALED_ERR_AUTH] = HISTORY_ERR_AUTH,
+	};
+
+	return map[e];
+}
 
 void
 history_key_derive(uint8_t out[HISTORY_KEY_LEN], const uint8_t *ikm,
     size_t len)
 {
-	/* The context is the BLAKE2b key, as outbox_key_derive() does with
-	 * its own: the two stores never share a key. */
-	(void)crypto_generichash(out, HISTORY_KEY_LEN, ikm, len,
-	    (const uint8_t *)derive_ctx, sizeof(derive_ctx) - 1);
-}
-
-static void
-key_check(const uint8_t key[HISTORY_KEY_LEN],
-    uint8_t out[HISTORY_CHECK_LEN])
-{
-	(void)crypto_generichash(out, HISTORY_CHECK_LEN,
-	    (const uint8_t *)check_msg, sizeof(check_msg) - 1, key,
-	    HISTORY_KEY_LEN);
+	sealed_key_derive(&kind, out, ikm, len);
 }
 
 struct history *
@@ -258,26 +269,10 @@ bad:
 }
 
 size_t
-history_seal(const uint8_t key[HISTORY_KEY_LEN], const uint8_t *p,
-    size_t plen, uint8_t *out, size_t cap)
+history_seal(const uint8_t key[HISTORY_KEY_LEN], const uint8_t *p, size_t plen,
+    uint8_t *out, size_t cap)
 {
-	struct wr	 w;
-	uint8_t		 check[HISTORY_CHECK_LEN], *nonce, *mac, *box;
-
-	wr_init(&w, out, cap);
-	wr_bytes(&w, HISTORY_MAGIC, HISTORY_MAGIC_LEN);
-	wr_u32(&w, HISTORY_VERSION);
-	key_check(key, check);
-	wr_bytes(&w, check, sizeof(check));
-	if ((nonce = wr_reserve(&w, HISTORY_NONCE_LEN)) == NULL ||
-	    (mac = wr_reserve(&w, HISTORY_MAC_LEN)) == NULL ||
-	    (box = wr_reserve(&w, plen)) == NULL)
-		return 0;
-	memmove(box, p, plen);		/* nothing to move when in place */
-	randombytes_buf(nonce, HISTORY_NONCE_LEN);
-	if (crypto_secretbox_detached(box, mac, box, plen, nonce, key) != 0)
-		return 0;
-	return wr_len(&w);
+	return sealed_seal(&kind, key, p, plen, out, cap);
 }
 
 enum history_err
@@ -306,46 +301,18 @@ history_file(const struct history *h)
 enum history_err
 history_unpack(struct history *h, const uint8_t *data, size_t len)
 {
-	struct rd	 r;
-	const uint8_t	*magic, *check, *nonce, *mac, *box;
-	uint8_t		 want[HISTORY_CHECK_LEN], n[HISTORY_NONCE_LEN], *p;
-	uint32_t	 version;
-	size_t		 blen;
+	/* Opened in the file buffer (data may be that buffer itself). */
+	uint8_t		*p = h->file + SEALED_OVERHEAD;
+	enum sealed_err	 se;
 	enum history_err e;
+	size_t		 plen;
 
 	history_clear(h);
-	if (len > HISTORY_FILE_MAX)
-		return HISTORY_ERR_TOOBIG;
-	rd_init(&r, data, len);
-	if ((magic = rd_take(&r, HISTORY_MAGIC_LEN)) == NULL)
-		return HISTORY_ERR_TRUNCATED;
-	if (memcmp(magic, HISTORY_MAGIC, HISTORY_MAGIC_LEN) != 0)
-		return HISTORY_ERR_MAGIC;
-	if (rd_u32(&r, &version) == -1)
-		return HISTORY_ERR_TRUNCATED;
-	if (version != HISTORY_VERSION)
-		return HISTORY_ERR_VERSION;
-	if ((check = rd_take(&r, HISTORY_CHECK_LEN)) == NULL ||
-	    (nonce = rd_take(&r, HISTORY_NONCE_LEN)) == NULL ||
-	    (mac = rd_take(&r, HISTORY_MAC_LEN)) == NULL)
-		return HISTORY_ERR_TRUNCATED;
-	key_check(h->key, want);
-	if (sodium_memcmp(check, want, sizeof(want)) != 0)
-		return HISTORY_ERR_KEY;
-	box = rd_rest(&r, &blen);
-	/* Opened in the file buffer (data may be that buffer itself):
-	 * blen <= HISTORY_PLAIN_MAX, checked above through len. */
-	p = h->file + HISTORY_FILE_HDR + HISTORY_MAC_LEN;
-	memcpy(n, nonce, sizeof(n));
-	memcpy(want, mac, HISTORY_MAC_LEN);
-	memmove(p, box, blen);
-	if (crypto_secretbox_open_detached(p, p, want, blen, n,
-	    h->key) != 0) {
-		sodium_memzero(p, blen);
-		return HISTORY_ERR_AUTH;
-	}
-	e = history_decode(h, p, blen);
-	sodium_memzero(p, blen);
+	if ((se = sealed_open(&kind, h->key, data, len, p, &plen)) !=
+	    SEALED_OK)
+		return from_sealed(se);
+	e = history_decode(h, p, plen);
+	sodium_memzero(p, plen);
 	h->dirty = 0;
 	return e;
 }

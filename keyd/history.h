@@ -26,11 +26,11 @@
  *	    { time u64 || friend pk (32) || direction u8 || action u8 ||
  *	      message id u64 || len u16 || text (len) }
  *
- * oldest first, integers big-endian, the nonce fresh at each write.  The
- * key check (a keyed BLAKE2b of a fixed string) tells a file sealed under
- * another key from a damaged one.  Entries: direction 0 (in) or 1 (out),
- * action 0 or 1, text 1..HISTORY_TEXT_MAX bytes, the bounds above, and
- * nothing trailing.  Text is kept as the bytes chatd sent: keyd never
+ * in keyd/sealed.h's envelope, oldest first, integers big-endian, the
+ * nonce fresh at each write.  The key check (a keyed BLAKE2b of a fixed
+ * string) tells a file sealed under another key from a damaged one.
+ * Entries: direction 0 (in) or 1 (out), action 0 or 1, text
+ * 1..HISTORY_TEXT_MAX bytes, the bounds above, and nothing trailing.  Text is kept as the bytes chatd sent: keyd never
  * parses it (rule 4), the frontend neutralises it for display.
  *
  * The key: history_key_derive() from the same key material as the
@@ -61,24 +61,24 @@
 
 #include "common/toxid.h"
 #include "keyd/profile_store.h"
+#include "keyd/sealed.h"
 
 #define HISTORY_MAX		10000		/* entries */
 #define HISTORY_TEXT_MAX	16384		/* bytes in one entry */
 #define HISTORY_TEXT_TOTAL	(2u * 1024 * 1024)	/* in all entries */
-#define HISTORY_KEY_LEN		32
+#define HISTORY_KEY_LEN		SEALED_KEY_LEN
 #define HISTORY_FLUSH_MS	1000
 #define HISTORY_DAMAGED_MAX	10	/* names tried to set a file aside */
 
 #define HISTORY_SUFFIX		".history"
 #define HISTORY_DAMAGED_SUFFIX	".history.damaged"
 #define HISTORY_MAGIC		"BHhistry"
-#define HISTORY_MAGIC_LEN	8
+#define HISTORY_MAGIC_LEN	SEALED_MAGIC_LEN
 #define HISTORY_VERSION		1
-#define HISTORY_CHECK_LEN	16
-#define HISTORY_NONCE_LEN	24
-#define HISTORY_MAC_LEN		16
-#define HISTORY_FILE_HDR	(HISTORY_MAGIC_LEN + 4 + HISTORY_CHECK_LEN + \
-	HISTORY_NONCE_LEN)				/* 52 */
+#define HISTORY_CHECK_LEN	SEALED_CHECK_LEN
+#define HISTORY_NONCE_LEN	SEALED_NONCE_LEN
+#define HISTORY_MAC_LEN		SEALED_MAC_LEN
+#define HISTORY_FILE_HDR	SEALED_HDR	/* 52 */
 #define HISTORY_ENTRY_HDR	(8 + TOX_PK_LEN + 1 + 1 + 8 + 2)	/* 52 */
 #define HISTORY_PLAIN_MAX	(4 + HISTORY_MAX * HISTORY_ENTRY_HDR + \
 	HISTORY_TEXT_TOTAL)

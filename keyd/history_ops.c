@@ -19,26 +19,6 @@ static int		 enabled;
 static struct chan	*to_chatd;
 static struct timer	 flush_timer;
 
-static struct identity *
-ident(void)
-{
-	struct identity	*id = keyd_profile_identity();
-
-	return id != NULL && id->prof != NULL ? id : NULL;
-}
-
-/* The outbox's key material (outbox.h says what each protects), under
- * the history's own context. */
-static void
-derive(const struct identity *id, uint8_t key[HISTORY_KEY_LEN])
-{
-	if (id->key != NULL)
-		history_key_derive(key, id->key->key, sizeof(id->key->key));
-	else
-		history_key_derive(key, id->prof->vault->sk,
-		    sizeof(id->prof->vault->sk));
-}
-
 static void
 tell_chatd(void)
 {
@@ -55,7 +35,7 @@ tell_chatd(void)
 void
 history_ops_profile_loaded(void)
 {
-	struct identity		*id = ident();
+	struct identity		*id = keyd_profile_loaded();
 	uint8_t			 key[HISTORY_KEY_LEN];
 	char			 aside[256];
 	enum history_err	 e;
@@ -69,7 +49,7 @@ history_ops_profile_loaded(void)
 		tell_chatd();
 		return;
 	}
-	derive(id, key);
+	keyd_profile_store_key(id, history_key_derive, key);
 	hist = history_new(key);
 	sodium_memzero(key, sizeof(key));
 	if (hist == NULL) {
@@ -93,13 +73,13 @@ history_ops_profile_loaded(void)
 void
 history_ops_key_changed(void)
 {
-	struct identity		*id = ident();
+	struct identity		*id = keyd_profile_loaded();
 	uint8_t			 key[HISTORY_KEY_LEN];
 	enum history_err	 e;
 
 	if (hist == NULL || id == NULL)
 		return;
-	derive(id, key);
+	keyd_profile_store_key(id, history_key_derive, key);
 	if ((e = history_rekey(hist, key)) != HISTORY_OK)
 		log_warnx("history: not re-sealed under the new key yet: %s",
 		    history_strerror(e));
@@ -138,7 +118,7 @@ static int
 on_put(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	static struct ipc_history_put	 hp;
-	struct identity			*id = ident();
+	struct identity			*id = keyd_profile_loaded();
 
 	if (ipc_unpack_history_put(r, &hp) == -1)
 		return -1;
@@ -216,7 +196,7 @@ on_req(struct chan *c, struct ipc_msg *m, struct rd *r)
 static const char *
 need_profile(struct chan *c, const struct ipc_msg *m)
 {
-	return ident() != NULL ? NULL : "no profile is unlocked";
+	return keyd_profile_loaded() != NULL ? NULL : "no profile is unlocked";
 }
 
 static const struct chan_handler from_chatd_rows[] = {

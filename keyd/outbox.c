@@ -6,25 +6,36 @@
 #include "keyd/outbox_priv.h"
 #include "keyd/vault.h"
 
-static const char	derive_ctx[] = "bulkhead outbox key v1";
-static const char	check_msg[] = "bulkhead outbox key check";
+/* The envelope's constants for this table (keyd/sealed.h). */
+static const struct sealed_kind	kind = {
+	.magic = OUTBOX_MAGIC,
+	.version = OUTBOX_VERSION,
+	.key_ctx = "bulkhead outbox key v1",
+	.check_msg = "bulkhead outbox key check",
+	.file_max = OUTBOX_FILE_MAX,
+};
+_Static_assert(sizeof(OUTBOX_MAGIC) - 1 == SEALED_MAGIC_LEN, "magic");
 
-void
-outbox_key_derive(uint8_t out[OUTBOX_KEY_LEN], const uint8_t *ikm,
-    size_t len)
+static enum outbox_err
+from_sealed(enum sealed_err e)
 {
-	/* The context is the BLAKE2b key, so no ikm length is refused. */
-	(void)crypto_generichash(out, OUTBOX_KEY_LEN, ikm, len,
-	    (const uint8_t *)derive_ctx, sizeof(derive_ctx) - 1);
+	static const enum outbox_err	map[] = {
+		[SEALED_OK] = OUTBOX_OK,
+		[SEALED_ERR_TOOBIG] = OUTBOX_ERR_TOOBIG,
+		[SEALED_ERR_TRUNCATED] = OUTBOX_ERR_TRUNCATED,
+		[SEALED_ERR_MAGIC] = OUTBOX_ERR_MAGIC,
+		[SEALED_ERR_VERSION] = OUTBOX_ERR_VERSION,
+		[SEALED_ERR_KEY] = OUTBOX_ERR_KEY,
+		[SEALED_ERR_AUTH] = OUTBOX_ERR_AUTH,
+	};
+
+	return map[e];
 }
 
-/* Binds a file to its key without revealing it (OUTBOX_ERR_KEY). */
-static void
-key_check(const uint8_t key[OUTBOX_KEY_LEN], uint8_t out[OUTBOX_CHECK_LEN])
+void
+outbox_key_derive(uint8_t out[OUTBOX_KEY_LEN], const uint8_t *ikm, size_t len)
 {
-	(void)crypto_generichash(out, OUTBOX_CHECK_LEN,
-	    (const uint8_t *)check_msg, sizeof(check_msg) - 1, key,
-	    OUTBOX_KEY_LEN);
+	sealed_key_derive(&kind, out, ikm, len);
 }
 
 struct outbox *
@@ -288,25 +299,10 @@ bad:
 }
 
 size_t
-outbox_seal(const uint8_t key[OUTBOX_KEY_LEN], const uint8_t *p,
-    size_t plen, uint8_t *out, size_t cap)
+outbox_seal(const uint8_t key[OUTBOX_KEY_LEN], const uint8_t *p, size_t plen,
+    uint8_t *out, size_t cap)
 {
-	struct wr	 w;
-	uint8_t		 check[OUTBOX_CHECK_LEN], *nonce, *box;
-
-	wr_init(&w, out, cap);
-	wr_bytes(&w, OUTBOX_MAGIC, OUTBOX_MAGIC_LEN);
-	wr_u32(&w, OUTBOX_VERSION);
-	key_check(key, check);
-	wr_bytes(&w, check, sizeof(check));
-	if ((nonce = wr_reserve(&w, OUTBOX_NONCE_LEN)) == NULL ||
-	    plen > SIZE_MAX - OUTBOX_MAC_LEN ||
-	    (box = wr_reserve(&w, OUTBOX_MAC_LEN + plen)) == NULL)
-		return 0;
-	randombytes_buf(nonce, OUTBOX_NONCE_LEN);
-	if (crypto_secretbox_easy(box, p, plen, nonce, key) != 0)
-		return 0;
-	return wr_len(&w);
+	return sealed_seal(&kind, key, p, plen, out, cap);
 }
 
 enum outbox_err
@@ -325,39 +321,16 @@ outbox_pack(struct outbox *ob, uint8_t *out, size_t cap, size_t *len)
 enum outbox_err
 outbox_unpack(struct outbox *ob, const uint8_t *data, size_t len)
 {
-	struct rd	 r;
-	const uint8_t	*magic, *check, *nonce, *box;
-	uint8_t		 want[OUTBOX_CHECK_LEN];
-	uint32_t	 version;
-	size_t		 blen;
-	enum outbox_err	 e;
+	enum sealed_err	se;
+	enum outbox_err	e;
+	size_t		plen;
 
 	outbox_clear(ob);
-	if (len > OUTBOX_FILE_MAX)
-		return OUTBOX_ERR_TOOBIG;
-	rd_init(&r, data, len);
-	if ((magic = rd_take(&r, OUTBOX_MAGIC_LEN)) == NULL)
-		return OUTBOX_ERR_TRUNCATED;
-	if (memcmp(magic, OUTBOX_MAGIC, OUTBOX_MAGIC_LEN) != 0)
-		return OUTBOX_ERR_MAGIC;
-	if (rd_u32(&r, &version) == -1)
-		return OUTBOX_ERR_TRUNCATED;
-	if (version != OUTBOX_VERSION)
-		return OUTBOX_ERR_VERSION;
-	if ((check = rd_take(&r, OUTBOX_CHECK_LEN)) == NULL ||
-	    (nonce = rd_take(&r, OUTBOX_NONCE_LEN)) == NULL ||
-	    rd_left(&r) < OUTBOX_MAC_LEN)
-		return OUTBOX_ERR_TRUNCATED;
-	key_check(ob->key, want);
-	if (sodium_memcmp(check, want, sizeof(want)) != 0)
-		return OUTBOX_ERR_KEY;
-	box = rd_rest(&r, &blen);
-	/* blen <= OUTBOX_FILE_MAX - OUTBOX_FILE_HDR: the plaintext fits. */
-	if (crypto_secretbox_open_easy(ob->plain, box, blen, nonce,
-	    ob->key) != 0)
-		return OUTBOX_ERR_AUTH;
-	e = outbox_decode(ob, ob->plain, blen - OUTBOX_MAC_LEN);
-	sodium_memzero(ob->plain, blen - OUTBOX_MAC_LEN);
+	se = sealed_open(&kind, ob->key, data, len, ob->plain, &plen);
+	if (se != SEALED_OK)
+		return from_sealed(se);
+	e = outbox_decode(ob, ob->plain, plen);
+	sodium_memzero(ob->plain, plen);
 	return e;
 }
 

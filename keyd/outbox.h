@@ -28,6 +28,7 @@
  *	    { id u64 || friend pk (32) || action u8 || created u64 ||
  *	      len u16 || text (len) }
  *
+ * The envelope is keyd/sealed.h's, shared by keyd's sealed tables.
  * All integers big-endian.  The nonce is fresh and random at each write.
  * The key check is a keyed BLAKE2b of a fixed string under the key: it
  * tells a file sealed under another key (OUTBOX_ERR_KEY) from a damaged
@@ -76,24 +77,24 @@
 
 #include "common/toxid.h"
 #include "keyd/profile_store.h"
+#include "keyd/sealed.h"
 
 #define OUTBOX_MAX		1024		/* entries */
 #define OUTBOX_TEXT_MAX		16384		/* bytes in one entry */
 #define OUTBOX_TEXT_TOTAL	(2u * 1024 * 1024)	/* in all entries */
 #define OUTBOX_ACTION_MAX	1	/* 0 a message, 1 an action (/me) */
-#define OUTBOX_KEY_LEN		32
+#define OUTBOX_KEY_LEN		SEALED_KEY_LEN
 #define OUTBOX_FLUSH_MS		1000	/* a sensible flush timer */
 
 #define OUTBOX_SUFFIX		".outbox"
 #define OUTBOX_DAMAGED_SUFFIX	".outbox.damaged"
 #define OUTBOX_MAGIC		"BHoutbox"
-#define OUTBOX_MAGIC_LEN	8
+#define OUTBOX_MAGIC_LEN	SEALED_MAGIC_LEN
 #define OUTBOX_VERSION		1
-#define OUTBOX_CHECK_LEN	16
-#define OUTBOX_NONCE_LEN	24
-#define OUTBOX_MAC_LEN		16
-#define OUTBOX_FILE_HDR		(OUTBOX_MAGIC_LEN + 4 + OUTBOX_CHECK_LEN + \
-	OUTBOX_NONCE_LEN)				/* 52 */
+#define OUTBOX_CHECK_LEN	SEALED_CHECK_LEN
+#define OUTBOX_NONCE_LEN	SEALED_NONCE_LEN
+#define OUTBOX_MAC_LEN		SEALED_MAC_LEN
+#define OUTBOX_FILE_HDR		SEALED_HDR	/* 52 */
 #define OUTBOX_PLAIN_HDR	(8 + 4)
 #define OUTBOX_ENTRY_HDR	(8 + TOX_PK_LEN + 1 + 8 + 2)	/* 51 */
 #define OUTBOX_PLAIN_MAX	(OUTBOX_PLAIN_HDR + \

@@ -17,25 +17,6 @@ static enum outbox_err	 load_err;	/* why the outbox is locked */
 static struct chan	*to_chatd;
 static struct timer	 flush_timer;
 
-static struct identity *
-ident(void)
-{
-	struct identity	*id = keyd_profile_identity();
-
-	return id != NULL && id->prof != NULL ? id : NULL;
-}
-
-/* The store's key for the loaded profile (outbox.h says why these). */
-static void
-derive(const struct identity *id, uint8_t key[OUTBOX_KEY_LEN])
-{
-	if (id->key != NULL)
-		outbox_key_derive(key, id->key->key, sizeof(id->key->key));
-	else
-		outbox_key_derive(key, id->prof->vault->sk,
-		    sizeof(id->prof->vault->sk));
-}
-
 static void
 send_all(void)
 {
@@ -64,14 +45,14 @@ send_all(void)
 void
 outbox_ops_profile_loaded(void)
 {
-	struct identity	*id = ident();
+	struct identity	*id = keyd_profile_loaded();
 	uint8_t		 key[OUTBOX_KEY_LEN];
 
 	outbox_free(ob);
 	ob = NULL;
 	if (id == NULL)
 		return;
-	derive(id, key);
+	keyd_profile_store_key(id, outbox_key_derive, key);
 	ob = outbox_new(key);
 	sodium_memzero(key, sizeof(key));
 	if (ob == NULL) {
@@ -90,13 +71,13 @@ outbox_ops_profile_loaded(void)
 void
 outbox_ops_key_changed(void)
 {
-	struct identity	*id = ident();
+	struct identity	*id = keyd_profile_loaded();
 	uint8_t		 key[OUTBOX_KEY_LEN];
 	enum outbox_err	 e;
 
 	if (ob == NULL || id == NULL)
 		return;
-	derive(id, key);
+	keyd_profile_store_key(id, outbox_key_derive, key);
 	if ((e = outbox_rekey(ob, key)) != OUTBOX_OK)
 		log_warnx("outbox: not re-sealed under the new key: %s",
 		    outbox_strerror(e));
@@ -147,7 +128,7 @@ static int
 on_put(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	static struct ipc_outbox_put	 op;
-	struct identity			*id = ident();
+	struct identity			*id = keyd_profile_loaded();
 	uint8_t				 buf[IPC_OUTBOX_ID_LEN];
 	struct wr			 w;
 	enum outbox_err			 e;
@@ -198,7 +179,7 @@ on_del(struct chan *c, struct ipc_msg *m, struct rd *r)
 static const char *
 need_profile(struct chan *c, const struct ipc_msg *m)
 {
-	return ident() != NULL ? NULL : "no profile is unlocked";
+	return keyd_profile_loaded() != NULL ? NULL : "no profile is unlocked";
 }
 
 static const struct chan_handler from_chatd_rows[] = {

@@ -6,26 +6,37 @@
 #include "keyd/partials_priv.h"
 #include "keyd/vault.h"
 
-static const char	derive_ctx[] = "bulkhead partials key v1";
-static const char	check_msg[] = "bulkhead partials key check";
+/* The envelope's constants for this table (keyd/sealed.h). */
+static const struct sealed_kind	kind = {
+	.magic = PARTIALS_MAGIC,
+	.version = PARTIALS_VERSION,
+	.key_ctx = "bulkhead partials key v1",
+	.check_msg = "bulkhead partials key check",
+	.file_max = PARTIALS_FILE_MAX,
+};
+_Static_assert(sizeof(PARTIALS_MAGIC) - 1 == SEALED_MAGIC_LEN, "magic");
+
+static enum partials_err
+from_sealed(enum sealed_err e)
+{
+	static const enum partials_err	map[] = {
+		[SEALED_OK] = PARTIALS_OK,
+		[SEALED_ERR_TOOBIG] = PARTIALS_ERR_TOOBIG,
+		[SEALED_ERR_TRUNCATED] = PARTIALS_ERR_TRUNCATED,
+		[SEALED_ERR_MAGIC] = PARTIALS_ERR_MAGIC,
+		[SEALED_ERR_VERSION] = PARTIALS_ERR_VERSION,
+		[SEALED_ERR_KEY] = PARTIALS_ERR_KEY,
+		[SEALED_ERR_AUTH] = PARTIALS_ERR_AUTH,
+	};
+
+	return map[e];
+}
 
 void
 partials_key_derive(uint8_t out[PARTIALS_KEY_LEN], const uint8_t *ikm,
     size_t len)
 {
-	/* The context is the BLAKE2b key, so no ikm length is refused. */
-	(void)crypto_generichash(out, PARTIALS_KEY_LEN, ikm, len,
-	    (const uint8_t *)derive_ctx, sizeof(derive_ctx) - 1);
-}
-
-/* Binds a file to its key without revealing it (PARTIALS_ERR_KEY). */
-static void
-key_check(const uint8_t key[PARTIALS_KEY_LEN],
-    uint8_t out[PARTIALS_CHECK_LEN])
-{
-	(void)crypto_generichash(out, PARTIALS_CHECK_LEN,
-	    (const uint8_t *)check_msg, sizeof(check_msg) - 1, key,
-	    PARTIALS_KEY_LEN);
+	sealed_key_derive(&kind, out, ikm, len);
 }
 
 struct partials *
@@ -271,22 +282,7 @@ size_t
 partials_seal(const uint8_t key[PARTIALS_KEY_LEN], const uint8_t *p,
     size_t plen, uint8_t *out, size_t cap)
 {
-	struct wr	 w;
-	uint8_t		 check[PARTIALS_CHECK_LEN], *nonce, *box;
-
-	wr_init(&w, out, cap);
-	wr_bytes(&w, PARTIALS_MAGIC, PARTIALS_MAGIC_LEN);
-	wr_u32(&w, PARTIALS_VERSION);
-	key_check(key, check);
-	wr_bytes(&w, check, sizeof(check));
-	if ((nonce = wr_reserve(&w, PARTIALS_NONCE_LEN)) == NULL ||
-	    plen > SIZE_MAX - PARTIALS_MAC_LEN ||
-	    (box = wr_reserve(&w, PARTIALS_MAC_LEN + plen)) == NULL)
-		return 0;
-	randombytes_buf(nonce, PARTIALS_NONCE_LEN);
-	if (crypto_secretbox_easy(box, p, plen, nonce, key) != 0)
-		return 0;
-	return wr_len(&w);
+	return sealed_seal(&kind, key, p, plen, out, cap);
 }
 
 enum partials_err
@@ -305,40 +301,16 @@ partials_pack(struct partials *pt, uint8_t *out, size_t cap, size_t *len)
 enum partials_err
 partials_unpack(struct partials *pt, const uint8_t *data, size_t len)
 {
-	struct rd		 r;
-	const uint8_t		*magic, *check, *nonce, *box;
-	uint8_t			 want[PARTIALS_CHECK_LEN];
-	uint32_t		 version;
-	size_t			 blen;
-	enum partials_err	 e;
+	enum sealed_err		se;
+	enum partials_err	e;
+	size_t			plen;
 
 	partials_clear(pt);
-	if (len > PARTIALS_FILE_MAX)
-		return PARTIALS_ERR_TOOBIG;
-	rd_init(&r, data, len);
-	if ((magic = rd_take(&r, PARTIALS_MAGIC_LEN)) == NULL)
-		return PARTIALS_ERR_TRUNCATED;
-	if (memcmp(magic, PARTIALS_MAGIC, PARTIALS_MAGIC_LEN) != 0)
-		return PARTIALS_ERR_MAGIC;
-	if (rd_u32(&r, &version) == -1)
-		return PARTIALS_ERR_TRUNCATED;
-	if (version != PARTIALS_VERSION)
-		return PARTIALS_ERR_VERSION;
-	if ((check = rd_take(&r, PARTIALS_CHECK_LEN)) == NULL ||
-	    (nonce = rd_take(&r, PARTIALS_NONCE_LEN)) == NULL ||
-	    rd_left(&r) < PARTIALS_MAC_LEN)
-		return PARTIALS_ERR_TRUNCATED;
-	key_check(pt->key, want);
-	if (sodium_memcmp(check, want, sizeof(want)) != 0)
-		return PARTIALS_ERR_KEY;
-	box = rd_rest(&r, &blen);
-	/* blen <= PARTIALS_FILE_MAX - PARTIALS_FILE_HDR: the plaintext
-	 * fits in plain. */
-	if (crypto_secretbox_open_easy(pt->plain, box, blen, nonce,
-	    pt->key) != 0)
-		return PARTIALS_ERR_AUTH;
-	e = partials_decode(pt, pt->plain, blen - PARTIALS_MAC_LEN);
-	sodium_memzero(pt->plain, blen - PARTIALS_MAC_LEN);
+	se = sealed_open(&kind, pt->key, data, len, pt->plain, &plen);
+	if (se != SEALED_OK)
+		return from_sealed(se);
+	e = partials_decode(pt, pt->plain, plen);
+	sodium_memzero(pt->plain, plen);
 	return e;
 }
 

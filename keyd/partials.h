@@ -28,8 +28,8 @@
  *
  * oldest first, integers big-endian, no two records with the same key,
  * nothing trailing (the encoding is canonical), the nonce fresh at each
- * write.  The construction is the outbox's (keyd/outbox.h) under its own
- * context strings: the key comes from partials_key_derive() over the
+ * write.  The envelope is keyd/sealed.h's, as the outbox's, under its
+ * own context strings: the key comes from partials_key_derive() over the
  * same key material (the passphrase key of an encrypted profile, else
  * the long-term secret key), so the files never share a key; the key
  * check tells a file sealed under another key from a damaged one.  What
@@ -55,21 +55,21 @@
 
 #include "common/toxid.h"
 #include "keyd/profile_store.h"
+#include "keyd/sealed.h"
 
 #define PARTIALS_MAX		256	/* records */
 #define PARTIALS_FILE_ID_LEN	32
 #define PARTIALS_PATH_MAX	4095	/* bytes, as Linux's PATH_MAX - 1 */
-#define PARTIALS_KEY_LEN	32
+#define PARTIALS_KEY_LEN	SEALED_KEY_LEN
 
 #define PARTIALS_SUFFIX		".partials"
 #define PARTIALS_MAGIC		"BHpartls"
-#define PARTIALS_MAGIC_LEN	8
+#define PARTIALS_MAGIC_LEN	SEALED_MAGIC_LEN
 #define PARTIALS_VERSION	1
-#define PARTIALS_CHECK_LEN	16
-#define PARTIALS_NONCE_LEN	24
-#define PARTIALS_MAC_LEN	16
-#define PARTIALS_FILE_HDR	(PARTIALS_MAGIC_LEN + 4 + \
-	PARTIALS_CHECK_LEN + PARTIALS_NONCE_LEN)		/* 52 */
+#define PARTIALS_CHECK_LEN	SEALED_CHECK_LEN
+#define PARTIALS_NONCE_LEN	SEALED_NONCE_LEN
+#define PARTIALS_MAC_LEN	SEALED_MAC_LEN
+#define PARTIALS_FILE_HDR	SEALED_HDR	/* 52 */
 #define PARTIALS_ENTRY_HDR	(TOX_PK_LEN + PARTIALS_FILE_ID_LEN + 8 + 2)
 #define PARTIALS_PLAIN_MAX	(2 + PARTIALS_MAX * \
 	(PARTIALS_ENTRY_HDR + PARTIALS_PATH_MAX))

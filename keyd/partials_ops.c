@@ -16,30 +16,10 @@
 
 static struct partials	*pt;
 
-static struct identity *
-ident(void)
-{
-	struct identity	*id = keyd_profile_identity();
-
-	return id != NULL && id->prof != NULL ? id : NULL;
-}
-
-/* The outbox's key material (outbox.h says what each protects), under
- * this file's own context. */
-static void
-derive(const struct identity *id, uint8_t key[PARTIALS_KEY_LEN])
-{
-	if (id->key != NULL)
-		partials_key_derive(key, id->key->key, sizeof(id->key->key));
-	else
-		partials_key_derive(key, id->prof->vault->sk,
-		    sizeof(id->prof->vault->sk));
-}
-
 void
 partials_ops_profile_loaded(void)
 {
-	struct identity		*id = ident();
+	struct identity		*id = keyd_profile_loaded();
 	uint8_t			 key[PARTIALS_KEY_LEN];
 	enum partials_err	 e;
 
@@ -47,7 +27,7 @@ partials_ops_profile_loaded(void)
 	pt = NULL;
 	if (id == NULL)
 		return;
-	derive(id, key);
+	keyd_profile_store_key(id, partials_key_derive, key);
 	pt = partials_new(key);
 	sodium_memzero(key, sizeof(key));
 	if (pt == NULL) {
@@ -68,13 +48,13 @@ partials_ops_profile_loaded(void)
 void
 partials_ops_key_changed(void)
 {
-	struct identity		*id = ident();
+	struct identity		*id = keyd_profile_loaded();
 	uint8_t			 key[PARTIALS_KEY_LEN];
 	enum partials_err	 e;
 
 	if (pt == NULL || id == NULL)
 		return;
-	derive(id, key);
+	keyd_profile_store_key(id, partials_key_derive, key);
 	if ((e = partials_rekey(pt, key)) != PARTIALS_OK)
 		log_warnx("partials: not re-sealed under the new key: %s",
 		    partials_strerror(e));
@@ -101,7 +81,7 @@ static int
 on_put(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	static struct ipc_partial_put	 pp;	/* 4 KiB: not on the stack */
-	struct identity			*id = ident();
+	struct identity			*id = keyd_profile_loaded();
 	enum partials_err		 e;
 
 	if (ipc_unpack_partial_put(r, &pp) == -1)
@@ -181,7 +161,7 @@ on_get(struct chan *c, struct ipc_msg *m, struct rd *r)
 static const char *
 need_profile(struct chan *c, const struct ipc_msg *m)
 {
-	return ident() != NULL ? NULL : NO_PROFILE;
+	return keyd_profile_loaded() != NULL ? NULL : NO_PROFILE;
 }
 
 static const struct chan_handler from_frontend_rows[] = {

@@ -89,6 +89,22 @@ keyd_profile_identity(void)
 	return kid_open ? &kid : NULL;
 }
 
+struct identity *
+keyd_profile_loaded(void)
+{
+	return kid_open && kid.prof != NULL ? &kid : NULL;
+}
+
+void
+keyd_profile_store_key(const struct identity *id,
+    void (*derive)(uint8_t *, const uint8_t *, size_t), uint8_t *key)
+{
+	if (id->key != NULL)
+		derive(key, id->key->key, sizeof(id->key->key));
+	else
+		derive(key, id->prof->vault->sk, sizeof(id->prof->vault->sk));
+}
+
 void
 keyd_profile_close(void)
 {

@@ -14,7 +14,8 @@
  *	profile's directory in rw_paths too: Landlock checks every
  *	openat() relative to it.  -1 before open.
  *   keyd_profile_identity()			the identity for the rest of
- *	keyd (NULL before open): ->prof is non-NULL once unlocked.
+ *	keyd (NULL before open): ->prof is non-NULL once unlocked;
+ *	keyd_profile_loaded() the same only once unlocked.
  *   keyd_profile_close()			at SHUTDOWN: every change was
  *	already saved when it was made, so it only wipes and closes.
  *
@@ -44,6 +45,16 @@ int	keyd_profile_dirfd(void);
 void	keyd_profile_set_target(int fd, enum target_kind, const char *why);
 int	keyd_profile_target_fd(void);
 struct identity *keyd_profile_identity(void);
+struct identity *keyd_profile_loaded(void);
+/*
+ * The key of a sealed store beside the profile (partials, outbox,
+ * history, sends): derive, the store's *_key_derive, over the profile's
+ * key material.  That is the passphrase key of an encrypted profile, else
+ * the long-term secret key (keyd/outbox.h says what each protects); each
+ * store's own context keeps the keys apart.  id is a loaded identity.
+ */
+void	keyd_profile_store_key(const struct identity *id,
+	    void (*derive)(uint8_t *, const uint8_t *, size_t), uint8_t *key);
 void	keyd_profile_close(void);
 
 #endif

@@ -6,24 +6,36 @@
 #include "keyd/sends_priv.h"
 #include "keyd/vault.h"
 
-static const char	derive_ctx[] = "bulkhead sends key v1";
-static const char	check_msg[] = "bulkhead sends key check";
+/* The envelope's constants for this table (keyd/sealed.h). */
+static const struct sealed_kind	kind = {
+	.magic = SENDS_MAGIC,
+	.version = SENDS_VERSION,
+	.key_ctx = "bulkhead sends key v1",
+	.check_msg = "bulkhead sends key check",
+	.file_max = SENDS_FILE_MAX,
+};
+_Static_assert(sizeof(SENDS_MAGIC) - 1 == SEALED_MAGIC_LEN, "magic");
+
+static enum sends_err
+from_sealed(enum sealed_err e)
+{
+	static const enum sends_err	map[] = {
+		[SEALED_OK] = SENDS_OK,
+		[SEALED_ERR_TOOBIG] = SENDS_ERR_TOOBIG,
+		[SEALED_ERR_TRUNCATED] = SENDS_ERR_TRUNCATED,
+		[SEALED_ERR_MAGIC] = SENDS_ERR_MAGIC,
+		[SEALED_ERR_VERSION] = SENDS_ERR_VERSION,
+		[SEALED_ERR_KEY] = SENDS_ERR_KEY,
+		[SEALED_ERR_AUTH] = SENDS_ERR_AUTH,
+	};
+
+	return map[e];
+}
 
 void
 sends_key_derive(uint8_t out[SENDS_KEY_LEN], const uint8_t *ikm, size_t len)
 {
-	/* The context is the BLAKE2b key, so no ikm length is refused. */
-	(void)crypto_generichash(out, SENDS_KEY_LEN, ikm, len,
-	    (const uint8_t *)derive_ctx, sizeof(derive_ctx) - 1);
-}
-
-/* Binds a file to its key without revealing it (SENDS_ERR_KEY). */
-static void
-key_check(const uint8_t key[SENDS_KEY_LEN], uint8_t out[SENDS_CHECK_LEN])
-{
-	(void)crypto_generichash(out, SENDS_CHECK_LEN,
-	    (const uint8_t *)check_msg, sizeof(check_msg) - 1, key,
-	    SENDS_KEY_LEN);
+	sealed_key_derive(&kind, out, ikm, len);
 }
 
 struct sends *
@@ -317,22 +329,7 @@ size_t
 sends_seal(const uint8_t key[SENDS_KEY_LEN], const uint8_t *p, size_t plen,
     uint8_t *out, size_t cap)
 {
-	struct wr	 w;
-	uint8_t		 check[SENDS_CHECK_LEN], *nonce, *box;
-
-	wr_init(&w, out, cap);
-	wr_bytes(&w, SENDS_MAGIC, SENDS_MAGIC_LEN);
-	wr_u32(&w, SENDS_VERSION);
-	key_check(key, check);
-	wr_bytes(&w, check, sizeof(check));
-	if ((nonce = wr_reserve(&w, SENDS_NONCE_LEN)) == NULL ||
-	    plen > SIZE_MAX - SENDS_MAC_LEN ||
-	    (box = wr_reserve(&w, SENDS_MAC_LEN + plen)) == NULL)
-		return 0;
-	randombytes_buf(nonce, SENDS_NONCE_LEN);
-	if (crypto_secretbox_easy(box, p, plen, nonce, key) != 0)
-		return 0;
-	return wr_len(&w);
+	return sealed_seal(&kind, key, p, plen, out, cap);
 }
 
 enum sends_err
@@ -351,40 +348,16 @@ sends_pack(struct sends *sd, uint8_t *out, size_t cap, size_t *len)
 enum sends_err
 sends_unpack(struct sends *sd, const uint8_t *data, size_t len)
 {
-	struct rd		 r;
-	const uint8_t		*magic, *check, *nonce, *box;
-	uint8_t			 want[SENDS_CHECK_LEN];
-	uint32_t		 version;
-	size_t			 blen;
-	enum sends_err		 e;
+	enum sealed_err	se;
+	enum sends_err	e;
+	size_t		plen;
 
 	sends_clear(sd);
-	if (len > SENDS_FILE_MAX)
-		return SENDS_ERR_TOOBIG;
-	rd_init(&r, data, len);
-	if ((magic = rd_take(&r, SENDS_MAGIC_LEN)) == NULL)
-		return SENDS_ERR_TRUNCATED;
-	if (memcmp(magic, SENDS_MAGIC, SENDS_MAGIC_LEN) != 0)
-		return SENDS_ERR_MAGIC;
-	if (rd_u32(&r, &version) == -1)
-		return SENDS_ERR_TRUNCATED;
-	if (version != SENDS_VERSION)
-		return SENDS_ERR_VERSION;
-	if ((check = rd_take(&r, SENDS_CHECK_LEN)) == NULL ||
-	    (nonce = rd_take(&r, SENDS_NONCE_LEN)) == NULL ||
-	    rd_left(&r) < SENDS_MAC_LEN)
-		return SENDS_ERR_TRUNCATED;
-	key_check(sd->key, want);
-	if (sodium_memcmp(check, want, sizeof(want)) != 0)
-		return SENDS_ERR_KEY;
-	box = rd_rest(&r, &blen);
-	/* blen <= SENDS_FILE_MAX - SENDS_FILE_HDR: the plaintext fits in
-	 * plain. */
-	if (crypto_secretbox_open_easy(sd->plain, box, blen, nonce,
-	    sd->key) != 0)
-		return SENDS_ERR_AUTH;
-	e = sends_decode(sd, sd->plain, blen - SENDS_MAC_LEN);
-	sodium_memzero(sd->plain, blen - SENDS_MAC_LEN);
+	se = sealed_open(&kind, sd->key, data, len, sd->plain, &plen);
+	if (se != SEALED_OK)
+		return from_sealed(se);
+	e = sends_decode(sd, sd->plain, plen);
+	sodium_memzero(sd->plain, plen);
 	return e;
 }
 

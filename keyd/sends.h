@@ -37,9 +37,8 @@
  *
  * oldest first, integers big-endian, no two records with the same
  * (friend, path) nor the same (friend, file id), nothing trailing (the
- * encoding is canonical), the nonce fresh at each write.  The
- * construction is the partials' (keyd/partials.h) under its own context
- * strings, over the same key material, so the files never share a key;
+ * encoding is canonical), the nonce fresh at each write.  The envelope
+ * is keyd/sealed.h's, as the partials', under its own context strings, over the same key material, so the files never share a key;
  * here it hides which files went to which friends.
  *
  * A file that cannot be read (truncated, damaged, another key or
@@ -58,21 +57,21 @@
 
 #include "common/toxid.h"
 #include "keyd/profile_store.h"
+#include "keyd/sealed.h"
 
 #define SENDS_MAX		256	/* records */
 #define SENDS_FILE_ID_LEN	32
 #define SENDS_PATH_MAX		4095	/* bytes, as Linux's PATH_MAX - 1 */
-#define SENDS_KEY_LEN		32
+#define SENDS_KEY_LEN		SEALED_KEY_LEN
 
 #define SENDS_SUFFIX		".sends"
 #define SENDS_MAGIC		"BHsendid"
-#define SENDS_MAGIC_LEN		8
+#define SENDS_MAGIC_LEN		SEALED_MAGIC_LEN
 #define SENDS_VERSION		1
-#define SENDS_CHECK_LEN		16
-#define SENDS_NONCE_LEN		24
-#define SENDS_MAC_LEN		16
-#define SENDS_FILE_HDR		(SENDS_MAGIC_LEN + 4 + SENDS_CHECK_LEN + \
-	SENDS_NONCE_LEN)					/* 52 */
+#define SENDS_CHECK_LEN		SEALED_CHECK_LEN
+#define SENDS_NONCE_LEN		SEALED_NONCE_LEN
+#define SENDS_MAC_LEN		SEALED_MAC_LEN
+#define SENDS_FILE_HDR		SEALED_HDR	/* 52 */
 #define SENDS_ENTRY_HDR		(TOX_PK_LEN + SENDS_FILE_ID_LEN + 4 * 8 + 2)
 #define SENDS_PLAIN_MAX		(2 + SENDS_MAX * \
 	(SENDS_ENTRY_HDR + SENDS_PATH_MAX))

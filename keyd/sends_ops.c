@@ -17,30 +17,10 @@
 
 static struct sends	*sd;
 
-static struct identity *
-ident(void)
-{
-	struct identity	*id = keyd_profile_identity();
-
-	return id != NULL && id->prof != NULL ? id : NULL;
-}
-
-/* The outbox's key material (outbox.h says what each protects), under
- * this file's own context. */
-static void
-derive(const struct identity *id, uint8_t key[SENDS_KEY_LEN])
-{
-	if (id->key != NULL)
-		sends_key_derive(key, id->key->key, sizeof(id->key->key));
-	else
-		sends_key_derive(key, id->prof->vault->sk,
-		    sizeof(id->prof->vault->sk));
-}
-
 void
 sends_ops_profile_loaded(void)
 {
-	struct identity	*id = ident();
+	struct identity	*id = keyd_profile_loaded();
 	uint8_t		 key[SENDS_KEY_LEN];
 	enum sends_err	 e;
 
@@ -48,7 +28,7 @@ sends_ops_profile_loaded(void)
 	sd = NULL;
 	if (id == NULL)
 		return;
-	derive(id, key);
+	keyd_profile_store_key(id, sends_key_derive, key);
 	sd = sends_new(key);
 	sodium_memzero(key, sizeof(key));
 	if (sd == NULL) {
@@ -68,13 +48,13 @@ sends_ops_profile_loaded(void)
 void
 sends_ops_key_changed(void)
 {
-	struct identity	*id = ident();
+	struct identity	*id = keyd_profile_loaded();
 	uint8_t		 key[SENDS_KEY_LEN];
 	enum sends_err	 e;
 
 	if (sd == NULL || id == NULL)
 		return;
-	derive(id, key);
+	keyd_profile_store_key(id, sends_key_derive, key);
 	if ((e = sends_rekey(sd, key)) != SENDS_OK)
 		log_warnx("sends: not re-sealed under the new key: %s",
 		    sends_strerror(e));
@@ -126,7 +106,7 @@ on_send_id(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	static struct ipc_send_id	 q;	/* 4 KiB: not on the stack */
 	struct ipc_send_id_ans		 a;
-	struct identity			*id = ident();
+	struct identity			*id = keyd_profile_loaded();
 	uint8_t				 buf[IPC_SEND_ID_ANS_LEN];
 	enum sends_err			 e;
 	struct wr			 w;
@@ -177,7 +157,7 @@ on_send_del(struct chan *c, struct ipc_msg *m, struct rd *r)
 static const char *
 need_profile(struct chan *c, const struct ipc_msg *m)
 {
-	return ident() != NULL ? NULL : NO_PROFILE;
+	return keyd_profile_loaded() != NULL ? NULL : NO_PROFILE;
 }
 
 static const struct chan_handler from_frontend_rows[] = {
