@@ -163,7 +163,7 @@ avatar_ops_init(struct chan *chatd, struct chan *frontend,
 static void
 sweep(void)
 {
-	struct identity		*id = ident();
+	struct identity		*id = keyd_profile_loaded();
 	enum avatars_err	 e;
 	size_t			 i;
 
