@@ -86,6 +86,7 @@ enum { H_A, H_B, H_X, H_Y, H_BSD, NHOSTS };
 static const char *const host_addr[NHOSTS] = { "198.18.1.2", "198.18.1.3",
     "198.18.1.4", "198.18.1.5", "198.18.1.1" };
 static struct link	*lk;
+static int		 worlds;	/* made so far: their directories */
 
 /* Into host h's namespace to start a node there (or stay, on loopback). */
 static int
@@ -401,6 +402,7 @@ world_up(void)
 
 	memset(w.num, 0xff, sizeof(w.num));
 	memset(w.tnum, 0xff, sizeof(w.tnum));
+	worlds++;
 	if (at(H_BSD) == -1 || bootstrapd_start(&w.bsd, BSD_PORT) == -1) {
 		back();
 		warnx("tox-bootstrapd did not start");
@@ -414,10 +416,10 @@ world_up(void)
 		const char	*args[] = { bsarg, "--no-ipv6", dlarg[k], NULL };
 
 		/* a world's own: the profiles and downloads of each */
-		snprintf(w.dir[k], sizeof(w.dir[k]), "%s/bh%c%s", top, 'A' + k,
-		    lk != NULL ? "-link" : "");
-		snprintf(w.dl[k], sizeof(w.dl[k]), "%s/dl%c%s", top, 'A' + k,
-		    lk != NULL ? "-link" : "");
+		snprintf(w.dir[k], sizeof(w.dir[k]), "%s/bh%c-%d", top,
+		    'A' + k, worlds);
+		snprintf(w.dl[k], sizeof(w.dl[k]), "%s/dl%c-%d", top, 'A' + k,
+		    worlds);
 		snprintf(dlarg[k], sizeof(dlarg[k]), "--download-dir=%s",
 		    w.dl[k]);
 		if (mkdir(w.dir[k], 0700) == -1 || mkdir(w.dl[k], 0700) == -1 ||
@@ -750,9 +752,10 @@ out:
 	return rc;
 }
 
-/* The impaired link's hosts, up; 0, or -1 (then link_free it). */
+/* A link's hosts, up; 0, or -1 (then link_free it).  rate 0: no
+ * bottleneck. */
 static int
-link_up(struct link *l)
+link_up(struct link *l, int delay_ms, int loss_ppm, long rate, int queue_ms)
 {
 	char	prefix[32];
 	int	h;
@@ -763,25 +766,117 @@ link_up(struct link *l)
 	for (h = 0; h < NHOSTS; h++)
 		if (link_host(l, prefix, host_addr[h]) != h)
 			return -1;
-	return link_start(l, FILES_LINK_DELAY_MS, FILES_LINK_LOSS_PPM);
+	link_bottleneck(l, rate, queue_ms);
+	return link_start(l, delay_ms, loss_ppm);
+}
+
+static int
+never(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/* Runs every node for secs; what crossed the link meanwhile from A to B
+ * and from X to Y, in MB/s. */
+static void
+fair_phase(int secs, double *ab, double *xy)
+{
+	struct toxpeer	*ps[2] = { &w.tp[0], &w.tp[1] };
+	struct bh	*bs[2] = { &w.bh[0], &w.bh[1] };
+	unsigned long long ab0, xy0;
+	long long	 t0 = run_now_ns();
+	double		 dt;
+
+	ab0 = lk->counts->bytes[H_A][H_B];
+	xy0 = lk->counts->bytes[H_X][H_Y];
+	(void)run(ps, 2, bs, 2, secs * 1000, never, NULL);
+	dt = (double)(run_now_ns() - t0) / 1e9;
+	*ab = (double)(lk->counts->bytes[H_A][H_B] - ab0) / 1e6 / dt;
+	*xy = (double)(lk->counts->bytes[H_X][H_Y] - xy0) / 1e6 / dt;
+	fprintf(stderr, "bench: fairness: %.0f s: A -> B %.2f MB/s, X -> Y "
+	    "%.2f MB/s\n", dt, *ab, *xy);
+}
+
+/*
+ * Two flows on one bottleneck (lk's): libtoxcore X -> Y alone, then with
+ * bulkhead A -> B, then A -> B alone.  Both send the same source, far
+ * more than moves in the time; both are cancelled at the end.
+ */
+static int
+files_fair(const char *path, const char *hex, const uint8_t *mem,
+    uint64_t size, struct obs o[SIDES])
+{
+	struct toxpeer	*ps[2] = { &w.tp[0], &w.tp[1] };
+	struct bh	*bs[2] = { &w.bh[0], &w.bh[1] };
+	struct toxpeer_file *txy;
+	struct xfer	 xab;
+	json_t		*r;
+	double		 ab, xy, ab_alone, xy_alone, ab_both, xy_both;
+	int		 rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	if (world_up() == -1)
+		goto out;
+	xfer_set(&xab, A, B, path, NULL, size, hex);
+	xab.in_file = xab.out_file = -1;
+	if ((txy = toxpeer_file_send(tp_of(X), (uint32_t)w.tnum[0][Y],
+	    TOX_FILE_KIND_DATA, mem, size, 0, NULL, "fair.bin", 8)) == NULL)
+		goto out;
+	fair_phase(FAIR_PHASE_S, &ab, &xy_alone);
+	w.cur = &xab;
+	r = bh_call(bh_of(A), json_pack("{s:s, s:I, s:s}", "cmd",
+	    "file_send", "friend", (json_int_t)w.num[A][B], "path", path),
+	    T_REPLY);
+	if (r == NULL || !json_is_true(json_object_get(r, "ok"))) {
+		warnx("%s: file_send failed", who_name[A]);
+		json_decref(r);
+		goto out;
+	}
+	xab.out_file = json_integer_value(json_object_get(r, "file"));
+	json_decref(r);
+	fair_phase(FAIR_PHASE_S, &ab_both, &xy_both);
+	(void)toxpeer_file_cancel(tp_of(X), txy);
+	fair_phase(FAIR_PHASE_S, &ab_alone, &xy);
+	xab.capped = 1;		/* cancelled by us: not a failure */
+	bh_put(A, json_pack("{s:s, s:I, s:I}", "cmd", "file_cancel", "friend",
+	    (json_int_t)w.num[A][B], "file", (json_int_t)xab.out_file));
+	(void)run(ps, 2, bs, 2, T_SETTLE, never, NULL);
+	if (xab.failed || xab.in_path[0] == '\0') {
+		warnx("fairness: A -> B did not run");
+		goto out;
+	}
+	(void)unlink(xab.in_path);
+	o[SIDE_BULKHEAD].fair_alone_mb_s = ab_alone;
+	o[SIDE_BULKHEAD].fair_shared_mb_s = ab_both;
+	o[SIDE_LIBTOXCORE].fair_alone_mb_s = xy_alone;
+	o[SIDE_LIBTOXCORE].fair_shared_mb_s = xy_both;
+	rc = 0;
+out:
+	w.cur = NULL;
+	world_down();
+	return rc;
 }
 
 int
 files_once(int mb, struct obs o[SIDES])
 {
 	struct link	 l;
-	char		 big[128], small[128], c[96];
-	char		 big_hex[65], small_hex[65];
-	uint8_t		*mem = NULL;
+	char		 big[128], small[128], fair[128], c[96];
+	char		 big_hex[65], small_hex[65], fair_hex[65];
+	uint8_t		*mem = NULL, *fair_mem = NULL;
 	uint64_t	 bsize = (uint64_t)mb << 20, ssize;
 	int		 i, s, rc = -1;
 
 	libtox_mb_of = mb / 10 > 0 ? mb / 10 : 1;
 	ssize = (uint64_t)libtox_mb_of << 20;
-	for (s = 0; s < SIDES; s++)
+	for (s = 0; s < SIDES; s++) {
 		for (i = 0; i < RUN_FILE_ROWS; i++)
 			o[s].file_mb_s[i] = o[s].file_cpu_s_gib[i] =
 			    RUN_NOT_MEASURED;
+		o[s].fair_alone_mb_s = o[s].fair_shared_mb_s =
+		    RUN_NOT_MEASURED;
+	}
 	/* on disk: the bench's /tmp is a small tmpfs */
 	snprintf(top, sizeof(top), "/var/tmp/bh-bench-files-XXXXXX");
 	if (mkdtemp(top) == NULL) {
@@ -793,8 +888,11 @@ files_once(int mb, struct obs o[SIDES])
 	    libtox_mb_of);
 	fprintf(stderr, "bench: files: writing %d MiB and %d MiB of "
 	    "sources\n", mb, libtox_mb_of);
+	snprintf(fair, sizeof(fair), "%s/fair-%dMiB.bin", top, FAIR_MB);
 	if (make_source(big, bsize, NULL, big_hex) == -1 ||
-	    make_source(small, ssize, &mem, small_hex) == -1)
+	    make_source(small, ssize, &mem, small_hex) == -1 ||
+	    make_source(fair, (uint64_t)FAIR_MB << 20, &fair_mem, fair_hex) ==
+	    -1)
 		goto out;
 	lk = NULL;
 	fprintf(stderr, "bench: files: on loopback\n");
@@ -804,7 +902,8 @@ files_once(int mb, struct obs o[SIDES])
 	fprintf(stderr, "bench: files: across a link of %d ms and %d.%02d %% "
 	    "loss each way\n", FILES_LINK_DELAY_MS, FILES_LINK_LOSS_PPM /
 	    10000, FILES_LINK_LOSS_PPM / 100 % 100);
-	if (link_up(&l) == 0) {
+	if (link_up(&l, FILES_LINK_DELAY_MS, FILES_LINK_LOSS_PPM, 0, 0) ==
+	    0) {
 		lk = &l;
 		if (files_world(R_LINK, big, big_hex, bsize, small, small_hex,
 		    mem, ssize, o) == 0)
@@ -813,8 +912,22 @@ files_once(int mb, struct obs o[SIDES])
 	} else
 		warnx("no impaired link: its rows are not measured");
 	link_free(&l);
+	fprintf(stderr, "bench: files: two at once through %.1f MB/s (a "
+	    "queue of %d ms, %d ms each way)\n", FAIR_RATE / 1e6,
+	    FAIR_QUEUE_MS, FILES_LINK_DELAY_MS);
+	if (link_up(&l, FILES_LINK_DELAY_MS, 0, FAIR_RATE, FAIR_QUEUE_MS) ==
+	    0) {
+		lk = &l;
+		if (files_fair(fair, fair_hex, fair_mem, (uint64_t)FAIR_MB << 20,
+		    o) == 0)
+			rc = 0;
+		lk = NULL;
+	} else
+		warnx("no bottleneck: its rows are not measured");
+	link_free(&l);
 out:
 	free(mem);
+	free(fair_mem);
 	snprintf(c, sizeof(c), "rm -rf '%s'", top);
 	if (system(c) != 0)
 		warnx("could not remove %s", top);
@@ -832,18 +945,31 @@ f_at(const struct obs *o, int i)
 F(0) F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11)
 #undef F
 
+static double
+fair_alone(const struct obs *o)
+{
+	return o->fair_alone_mb_s;
+}
+
+static double
+fair_shared(const struct obs *o)
+{
+	return o->fair_shared_mb_s;
+}
+
 void
 files_print(int mb, const struct obs o[SIDES])
 {
-	static char	 name[2 * RUN_FILE_ROWS][120];
+	static char	 name[2 * RUN_FILE_ROWS + 2][120];
 	static const char *const kind[RUN_FILE_ROWS / 2] = {
 		"file to its own kind",
 		"file bulkhead -> libtoxcore",
 		"file libtoxcore -> bulkhead",
 	};
-	double		 (*const fn[2 * RUN_FILE_ROWS])(const struct obs *) = {
-			    f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11 };
-	struct figure	 fig[2 * RUN_FILE_ROWS];
+	double		 (*const fn[2 * RUN_FILE_ROWS + 2])(const struct obs *) =
+			    { f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11,
+			    fair_alone, fair_shared };
+	struct figure	 fig[2 * RUN_FILE_ROWS + 2];
 	struct obs	 one[1][SIDES];
 	char		 where[48];
 	int		 i, row;
@@ -861,6 +987,15 @@ files_print(int mb, const struct obs o[SIDES])
 			    "processes (s)");
 		fig[i].name = name[i];
 		fig[i].decimals = i % 2 ? 2 : 1;
+		fig[i].value = fn[i];
+	}
+	snprintf(name[i], sizeof(name[i]), "bottleneck %.0f MB/s: a transfer "
+	    "alone (MB/s)", FAIR_RATE / 1e6);
+	snprintf(name[i + 1], sizeof(name[i + 1]), "  the two at once, each "
+	    "(MB/s)");
+	for (; i < 2 * RUN_FILE_ROWS + 2; i++) {
+		fig[i].name = name[i];
+		fig[i].decimals = 2;
 		fig[i].value = fn[i];
 	}
 	printf("issue 12 (bench/bench_files.c), one run: two bulkhead "
@@ -888,9 +1023,15 @@ files_print(int mb, const struct obs o[SIDES])
 	    "node in a namespace of its own, each packet held\n  %d ms and "
 	    "dropped with %d %% probability, each way, by a relay between "
 	    "their TUN devices (bench/link.c: this\n  kernel has no netem); "
-	    "its CPU is not counted\n\n", where, FILES_LINK_DELAY_MS,
+	    "its CPU is not counted\n", where, FILES_LINK_DELAY_MS,
 	    FILES_LINK_LOSS_PPM / 10000);
+	printf("bottleneck: the same relay sends every packet through one "
+	    "queue of %.0f MB/s (%d ms of it, tail drop; %d ms each way,\n"
+	    "  no random loss); libtoxcore X -> Y alone, then with bulkhead "
+	    "A -> B, then A -> B alone, %d s each; MB/s of the link\n"
+	    "  (packets with their headers) each flow had\n\n",
+	    FAIR_RATE / 1e6, FAIR_QUEUE_MS, FILES_LINK_DELAY_MS, FAIR_PHASE_S);
 	memcpy(one[0], o, sizeof(one[0]));
-	table_print(stdout, fig, 2 * RUN_FILE_ROWS,
+	table_print(stdout, fig, 2 * RUN_FILE_ROWS + 2,
 	    (const struct obs (*)[SIDES])one, 1);
 }

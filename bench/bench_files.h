@@ -23,6 +23,16 @@
 #define FILES_CAP_S	60	/* a transfer's time cap: 8 of them */
 #define FILES_LINK_DELAY_MS 20	/* the impaired link: one way */
 #define FILES_LINK_LOSS_PPM 10000 /* 1 %, each packet, each way */
+/*
+ * Fairness: a bulkhead and a libtoxcore transfer through one bottleneck
+ * of FAIR_RATE bytes/s (a queue of FAIR_QUEUE_MS, 20 ms each way, no
+ * random loss): libtoxcore X -> Y alone, then with bulkhead A -> B, then
+ * A -> B alone, FAIR_PHASE_S each.
+ */
+#define FAIR_RATE	4000000L
+#define FAIR_QUEUE_MS	50
+#define FAIR_PHASE_S	15
+#define FAIR_MB		256	/* the source both send */
 
 /* Fills the file_* members of o (RUN_NOT_MEASURED where it could not)
  * and the table's notes; mb: bulkhead's size in MiB (libtoxcore's is a

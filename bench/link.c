@@ -1,6 +1,7 @@
 /* The bench's impaired link: see link.h. */
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 
@@ -30,13 +31,14 @@
 struct held {
 	long long	due_ns;
 	uint16_t	len;
-	uint8_t		to;
+	uint8_t		from, to;
 	uint8_t		data[PKT_MAX];
 };
 
 /* What the relay saw, printed when it stops. */
 struct relay_counts {
 	unsigned long long	in, out, lost, full, stray, werr;
+	long long		busy_ns;	/* the bottleneck sends until */
 	int			peak;
 };
 
@@ -56,6 +58,14 @@ link_init(struct link *l)
 {
 	memset(l, 0, sizeof(*l));
 	l->relay = -1;
+	l->home = -1;
+	l->counts = mmap(NULL, sizeof(*l->counts), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (l->counts == MAP_FAILED) {
+		l->counts = NULL;
+		warn("mmap");
+		return -1;
+	}
 	if ((l->home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) ==
 	    -1) {
 		warn("/proc/self/ns/net");
@@ -171,6 +181,7 @@ relay_read(const struct link *l, const uint32_t *addr, int h,
 	uint8_t		 buf[PKT_MAX];
 	struct held	*p;
 	uint32_t	 dst;
+	long long	 now;
 	ssize_t		 r;
 	int		 i, k, to;
 
@@ -198,9 +209,24 @@ relay_read(const struct link *l, const uint32_t *addr, int h,
 			c->full++;
 			continue;
 		}
+		now = mono_ns();
+		if (l->rate > 0) {
+			/* one at a time through the shared queue; a packet
+			 * that finds it full is dropped (tail drop) */
+			if (c->busy_ns < now)
+				c->busy_ns = now;
+			if (c->busy_ns - now > (long long)l->queue_ms *
+			    1000000LL) {
+				c->full++;
+				continue;
+			}
+			c->busy_ns += (long long)r * 1000000000LL / l->rate;
+			now = c->busy_ns;
+		}
 		p = &q[(*head + *len) % HELD_MAX];
-		p->due_ns = mono_ns() + (long long)l->delay_ms * 1000000LL;
+		p->due_ns = now + (long long)l->delay_ms * 1000000LL;
 		p->len = (uint16_t)r;
+		p->from = (uint8_t)h;
 		p->to = (uint8_t)to;
 		memcpy(p->data, buf, (size_t)r);
 		if (++*len > c->peak)
@@ -218,9 +244,10 @@ relay_deliver(const struct link *l, int tfd, struct held *q, int *head,
 	long long		 now = mono_ns();
 
 	while (*len > 0 && (p = &q[*head])->due_ns <= now) {
-		if (write(l->tun[p->to], p->data, p->len) == p->len)
+		if (write(l->tun[p->to], p->data, p->len) == p->len) {
 			c->out++;
-		else
+			l->counts->bytes[p->from][p->to] += p->len;
+		} else
 			c->werr++;
 		*head = (*head + 1) % HELD_MAX;
 		--*len;
@@ -287,6 +314,13 @@ relay(const struct link *l)
 	_exit(0);
 }
 
+void
+link_bottleneck(struct link *l, long rate, int queue_ms)
+{
+	l->rate = rate;
+	l->queue_ms = queue_ms;
+}
+
 int
 link_start(struct link *l, int delay_ms, int loss_ppm)
 {
@@ -325,6 +359,9 @@ link_free(struct link *l)
 			warnx("could not remove %s", l->ns[h]);
 	}
 	l->n = 0;
+	if (l->counts != NULL)
+		munmap(l->counts, sizeof(*l->counts));
+	l->counts = NULL;
 	if (l->home != -1)
 		close(l->home);
 	l->home = -1;

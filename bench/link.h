@@ -25,6 +25,12 @@
 
 #define LINK_HOSTS	8
 
+/* What went through, per sender and receiver host (shared with the
+ * relay: read it while the link runs). */
+struct link_counts {
+	unsigned long long	bytes[LINK_HOSTS][LINK_HOSTS];
+};
+
 struct link {
 	int	home;			/* the caller's namespace */
 	int	n;
@@ -34,13 +40,23 @@ struct link {
 	pid_t	relay;
 	int	delay_ms;
 	int	loss_ppm;		/* per packet, each way */
+	long	rate;			/* bytes/s through one shared queue;
+					   0: no bottleneck */
+	int	queue_ms;		/* ... that holds this much of it */
+	struct link_counts *counts;	/* delivered (MAP_SHARED) */
 };
 
 /* Remembers the current namespace as home.  0, or -1 (printed why). */
 int	link_init(struct link *);
 /* A new host prefix-N with addr/24 on its TUN.  Its number, or -1. */
 int	link_host(struct link *, const char *prefix, const char *addr);
-/* Forks the relay: one-way delay_ms, loss in parts per million. */
+/*
+ * Forks the relay: one-way delay_ms, loss in parts per million.  Before
+ * it, link_bottleneck (optional) puts every packet, whoever sends it,
+ * through one queue that sends rate bytes a second and drops what finds
+ * it queue_ms full: a shared uplink, for flows to compete on.
+ */
+void	link_bottleneck(struct link *, long rate, int queue_ms);
 int	link_start(struct link *, int delay_ms, int loss_ppm);
 int	link_enter(const struct link *, int h);
 int	link_leave(const struct link *);

@@ -59,6 +59,10 @@ struct obs {
 	/* issue 12's (bench_files.c): file transfers, by row */
 	double		file_mb_s[RUN_FILE_ROWS];
 	double		file_cpu_s_gib[RUN_FILE_ROWS];
+	/* ... and two flows on one bottleneck: this side's transfer alone,
+	 * and while the other kind's runs too (MB/s on the link) */
+	double		fair_alone_mb_s;
+	double		fair_shared_mb_s;
 };
 
 /* Each side's report of being on the DHT, of being announced (findable
