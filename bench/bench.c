@@ -345,7 +345,7 @@ private_tmp(void)
 
 /* Issue 12's group, once: its own notes and table. */
 static int
-bench_files(int file_mb)
+bench_files(int file_mb, int only_fair)
 {
 	struct obs	fobs[SIDES];
 
@@ -353,7 +353,7 @@ bench_files(int file_mb)
 	fprintf(stderr, "bench: files: %d MiB bulkhead -> bulkhead, %d MiB "
 	    "with libtoxcore (at most %d s each)\n", file_mb,
 	    file_mb / 10 > 0 ? file_mb / 10 : 1, FILES_CAP_S);
-	if (files_once(file_mb, fobs) == -1) {
+	if (files_once(file_mb, only_fair, fobs) == -1) {
 		warnx("no file transfer figures");
 		return 1;
 	}
@@ -370,8 +370,8 @@ bench(int nrep, int only_msg, int farm, int file_mb)
 	int			r, nfig = 0;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (only_msg == 3)
-		return bench_files(file_mb);
+	if (only_msg == 3 || only_msg == 4)
+		return bench_files(file_mb, only_msg == 4);
 	if (mkdtemp(scratch) == NULL)
 		err(1, "mkdtemp");
 	for (r = 0; r < nrep; r++) {
@@ -423,7 +423,7 @@ bench(int nrep, int only_msg, int farm, int file_mb)
 	if (only_msg)
 		return 0;
 	printf("\n");
-	return bench_files(file_mb);
+	return bench_files(file_mb, 0);
 }
 
 static volatile sig_atomic_t	stop;
@@ -467,10 +467,12 @@ main(void)
 		only_msg = 2;
 	else if (only != NULL && strcmp(only, "files") == 0)
 		only_msg = 3;
+	else if (only != NULL && strcmp(only, "fair") == 0)
+		only_msg = 4;
 	else if (only != NULL)
 		errx(1, "BENCH_ONLY: \"msg\" (issue 10's and 11's figures), "
-		    "\"tcp\" (issue 11's alone), \"files\" (issue 12's) or "
-		    "unset");
+		    "\"tcp\" (issue 11's alone), \"files\" (issue 12's), "
+		    "\"fair\" (its bottleneck alone) or unset");
 	msg_names(farm);
 	snprintf(name, sizeof(name), "bhbench-%d", (int)getpid());
 	if (netns_create(name) == -1)

@@ -766,7 +766,9 @@ link_up(struct link *l, int delay_ms, int loss_ppm, long rate, int queue_ms)
 	for (h = 0; h < NHOSTS; h++)
 		if (link_host(l, prefix, host_addr[h]) != h)
 			return -1;
-	link_bottleneck(l, rate, queue_ms);
+	/* A and X on one side, B and Y on the other (tox-bootstrapd too) */
+	link_bottleneck(l, rate, queue_ms, (const int[NHOSTS]){ 0, 1, 0, 1,
+	    1 });
 	return link_start(l, delay_ms, loss_ppm);
 }
 
@@ -859,7 +861,7 @@ out:
 }
 
 int
-files_once(int mb, struct obs o[SIDES])
+files_once(int mb, int only_fair, struct obs o[SIDES])
 {
 	struct link	 l;
 	char		 big[128], small[128], fair[128], c[96];
@@ -895,6 +897,8 @@ files_once(int mb, struct obs o[SIDES])
 	    -1)
 		goto out;
 	lk = NULL;
+	if (only_fair)
+		goto fair;
 	fprintf(stderr, "bench: files: on loopback\n");
 	if (files_world(0, big, big_hex, bsize, small, small_hex, mem, ssize,
 	    o) == 0)
@@ -912,6 +916,7 @@ files_once(int mb, struct obs o[SIDES])
 	} else
 		warnx("no impaired link: its rows are not measured");
 	link_free(&l);
+fair:
 	fprintf(stderr, "bench: files: two at once through %.1f MB/s (a "
 	    "queue of %d ms, %d ms each way)\n", FAIR_RATE / 1e6,
 	    FAIR_QUEUE_MS, FILES_LINK_DELAY_MS);
@@ -1025,9 +1030,10 @@ files_print(int mb, const struct obs o[SIDES])
 	    "their TUN devices (bench/link.c: this\n  kernel has no netem); "
 	    "its CPU is not counted\n", where, FILES_LINK_DELAY_MS,
 	    FILES_LINK_LOSS_PPM / 10000);
-	printf("bottleneck: the same relay sends every packet through one "
-	    "queue of %.0f MB/s (%d ms of it, tail drop; %d ms each way,\n"
-	    "  no random loss); libtoxcore X -> Y alone, then with bulkhead "
+	printf("bottleneck: the same relay puts A and X on one side, B and Y "
+	    "on the other, joined by %.0f MB/s each way (a queue of\n"
+	    "  %d ms of it, tail drop; %d ms each way, no random loss); "
+	    "libtoxcore X -> Y alone, then with bulkhead "
 	    "A -> B, then A -> B alone, %d s each; MB/s of the link\n"
 	    "  (packets with their headers) each flow had\n\n",
 	    FAIR_RATE / 1e6, FAIR_QUEUE_MS, FILES_LINK_DELAY_MS, FAIR_PHASE_S);

@@ -25,8 +25,9 @@
 #define FILES_LINK_LOSS_PPM 10000 /* 1 %, each packet, each way */
 /*
  * Fairness: a bulkhead and a libtoxcore transfer through one bottleneck
- * of FAIR_RATE bytes/s (a queue of FAIR_QUEUE_MS, 20 ms each way, no
- * random loss): libtoxcore X -> Y alone, then with bulkhead A -> B, then
+ * (A and X on one side, B and Y on the other, FAIR_RATE bytes/s each way
+ * between them, a queue of FAIR_QUEUE_MS, 20 ms each way, no random
+ * loss): libtoxcore X -> Y alone, then with bulkhead A -> B, then
  * A -> B alone, FAIR_PHASE_S each.
  */
 #define FAIR_RATE	4000000L
@@ -36,8 +37,8 @@
 
 /* Fills the file_* members of o (RUN_NOT_MEASURED where it could not)
  * and the table's notes; mb: bulkhead's size in MiB (libtoxcore's is a
- * tenth, at least 1).  -1 when nothing could be measured. */
-int	files_once(int mb, struct obs o[SIDES]);
+ * tenth, at least 1); only_fair: the bottleneck's figures alone.  -1 when nothing could be measured. */
+int	files_once(int mb, int only_fair, struct obs o[SIDES]);
 
 /* Prints the group's notes and its table (one run). */
 void	files_print(int mb, const struct obs o[SIDES]);

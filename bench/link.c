@@ -24,7 +24,13 @@
 #include "bench/link.h"
 #include "bench/netns.h"
 
-#define HELD_MAX	8192	/* 160 ms of 50 000 packets/s */
+#define HELD_MAX	8192	/* per lane: 160 ms of 50 000 packets/s */
+/*
+ * The held packets go in lanes, each a FIFO whose times only grow: lane
+ * 0 only waits the delay; with a bottleneck, lane 1 + s is the queue
+ * from side s to the other (what crosses within a side takes lane 0).
+ */
+#define LANES		3
 #define PKT_MAX		2048	/* the TUN's MTU is 1500 */
 #define READ_BURST	64	/* per host per round: no host starves */
 
@@ -38,7 +44,7 @@ struct held {
 /* What the relay saw, printed when it stops. */
 struct relay_counts {
 	unsigned long long	in, out, lost, full, stray, werr;
-	long long		busy_ns;	/* the bottleneck sends until */
+	long long		busy_ns[2];	/* each way's queue sends until */
 	int			peak;
 };
 
@@ -172,18 +178,23 @@ prng(uint64_t *s)
 	return *s * 0x2545F4914F6CDD1DULL;
 }
 
-/* Reads what host h sent, up to READ_BURST packets, into the queue. */
+struct lane {
+	struct held	*q;
+	int		 head, len;
+};
+
+/* Reads what host h sent, up to READ_BURST packets, into the lanes. */
 static void
 relay_read(const struct link *l, const uint32_t *addr, int h,
-    struct held *q, int *head, int *len, uint64_t *seed,
-    struct relay_counts *c)
+    struct lane *lanes, uint64_t *seed, struct relay_counts *c)
 {
+	struct lane	*ln;
 	uint8_t		 buf[PKT_MAX];
 	struct held	*p;
 	uint32_t	 dst;
 	long long	 now;
 	ssize_t		 r;
-	int		 i, k, to;
+	int		 i, k, to, way;
 
 	for (k = 0; k < READ_BURST; k++) {
 		if ((r = read(l->tun[h], buf, sizeof(buf))) <= 0)
@@ -205,58 +216,67 @@ relay_read(const struct link *l, const uint32_t *addr, int h,
 			c->lost++;
 			continue;
 		}
-		if (*len == HELD_MAX) {
+		way = l->rate > 0 && l->side[h] != l->side[to] ?
+		    l->side[h] : -1;
+		ln = &lanes[way + 1];
+		if (ln->len == HELD_MAX) {
 			c->full++;
 			continue;
 		}
 		now = mono_ns();
-		if (l->rate > 0) {
-			/* one at a time through the shared queue; a packet
+		if (way >= 0) {
+			/* one at a time through this way's queue; a packet
 			 * that finds it full is dropped (tail drop) */
-			if (c->busy_ns < now)
-				c->busy_ns = now;
-			if (c->busy_ns - now > (long long)l->queue_ms *
+			if (c->busy_ns[way] < now)
+				c->busy_ns[way] = now;
+			if (c->busy_ns[way] - now > (long long)l->queue_ms *
 			    1000000LL) {
 				c->full++;
 				continue;
 			}
-			c->busy_ns += (long long)r * 1000000000LL / l->rate;
-			now = c->busy_ns;
+			c->busy_ns[way] += (long long)r * 1000000000LL /
+			    l->rate;
+			now = c->busy_ns[way];
 		}
-		p = &q[(*head + *len) % HELD_MAX];
+		p = &ln->q[(ln->head + ln->len) % HELD_MAX];
 		p->due_ns = now + (long long)l->delay_ms * 1000000LL;
 		p->len = (uint16_t)r;
 		p->from = (uint8_t)h;
 		p->to = (uint8_t)to;
 		memcpy(p->data, buf, (size_t)r);
-		if (++*len > c->peak)
-			c->peak = *len;
+		if (++ln->len > c->peak)
+			c->peak = ln->len;
 	}
 }
 
 /* Writes every packet whose time has come; arms tfd for the next. */
 static void
-relay_deliver(const struct link *l, int tfd, struct held *q, int *head,
-    int *len, struct relay_counts *c)
+relay_deliver(const struct link *l, int tfd, struct lane *lanes,
+    struct relay_counts *c)
 {
 	struct itimerspec	 its;
 	struct held		*p;
-	long long		 now = mono_ns();
+	struct lane		*ln;
+	long long		 now = mono_ns(), next = 0;
+	int			 k;
 
-	while (*len > 0 && (p = &q[*head])->due_ns <= now) {
-		if (write(l->tun[p->to], p->data, p->len) == p->len) {
-			c->out++;
-			l->counts->bytes[p->from][p->to] += p->len;
-		} else
-			c->werr++;
-		*head = (*head + 1) % HELD_MAX;
-		--*len;
+	for (k = 0; k < LANES; k++) {
+		ln = &lanes[k];
+		while (ln->len > 0 && (p = &ln->q[ln->head])->due_ns <= now) {
+			if (write(l->tun[p->to], p->data, p->len) == p->len) {
+				c->out++;
+				l->counts->bytes[p->from][p->to] += p->len;
+			} else
+				c->werr++;
+			ln->head = (ln->head + 1) % HELD_MAX;
+			ln->len--;
+		}
+		if (ln->len > 0 && (next == 0 || ln->q[ln->head].due_ns < next))
+			next = ln->q[ln->head].due_ns;
 	}
 	memset(&its, 0, sizeof(its));
-	if (*len > 0) {
-		its.it_value.tv_sec = q[*head].due_ns / 1000000000LL;
-		its.it_value.tv_nsec = q[*head].due_ns % 1000000000LL;
-	}
+	its.it_value.tv_sec = next / 1000000000LL;
+	its.it_value.tv_nsec = next % 1000000000LL;
 	(void)timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
@@ -266,10 +286,10 @@ relay(const struct link *l)
 	struct epoll_event	 ev, evs[LINK_HOSTS + 1];
 	struct relay_counts	 c;
 	struct sigaction	 sa;
-	struct held		*q;
+	struct lane		 lanes[LANES];
 	uint32_t		 addr[LINK_HOSTS];
 	uint64_t		 seed = 0x9E3779B97F4A7C15ULL, junk;
-	int			 ep, tfd, i, n, head = 0, len = 0;
+	int			 ep, tfd, i, n;
 
 	memset(&c, 0, sizeof(c));
 	memset(&sa, 0, sizeof(sa));
@@ -278,8 +298,12 @@ relay(const struct link *l)
 	for (i = 0; i < l->n; i++)
 		if (inet_pton(AF_INET, l->addr[i], &addr[i]) != 1)
 			errx(1, "link: %s", l->addr[i]);
-	if ((q = calloc(HELD_MAX, sizeof(*q))) == NULL ||
-	    (ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	memset(lanes, 0, sizeof(lanes));
+	for (i = 0; i < LANES; i++)
+		if ((lanes[i].q = calloc(HELD_MAX, sizeof(struct held))) ==
+		    NULL)
+			err(1, "link: relay");
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    (tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
 	    TFD_CLOEXEC)) == -1)
 		err(1, "link: relay");
@@ -302,10 +326,10 @@ relay(const struct link *l)
 				    errno != EAGAIN)
 					err(1, "link: timerfd");
 			} else
-				relay_read(l, addr, (int)evs[i].data.u32, q,
-				    &head, &len, &seed, &c);
+				relay_read(l, addr, (int)evs[i].data.u32,
+				    lanes, &seed, &c);
 		}
-		relay_deliver(l, tfd, q, &head, &len, &c);
+		relay_deliver(l, tfd, lanes, &c);
 	}
 	fprintf(stderr, "bench: link: %llu packets in, %llu out; lost %llu "
 	    "(the link's loss), %llu to a full queue, %llu not for a host, "
@@ -315,10 +339,14 @@ relay(const struct link *l)
 }
 
 void
-link_bottleneck(struct link *l, long rate, int queue_ms)
+link_bottleneck(struct link *l, long rate, int queue_ms, const int *side)
 {
+	int	h;
+
 	l->rate = rate;
 	l->queue_ms = queue_ms;
+	for (h = 0; h < l->n; h++)
+		l->side[h] = side != NULL ? side[h] != 0 : 0;
 }
 
 int

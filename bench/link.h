@@ -40,9 +40,10 @@ struct link {
 	pid_t	relay;
 	int	delay_ms;
 	int	loss_ppm;		/* per packet, each way */
-	long	rate;			/* bytes/s through one shared queue;
-					   0: no bottleneck */
-	int	queue_ms;		/* ... that holds this much of it */
+	long	rate;			/* bytes/s each way between the two
+					   sides; 0: no bottleneck */
+	int	queue_ms;		/* ... a queue holds this much of it */
+	int	side[LINK_HOSTS];	/* 0 or 1 */
 	struct link_counts *counts;	/* delivered (MAP_SHARED) */
 };
 
@@ -52,11 +53,15 @@ int	link_init(struct link *);
 int	link_host(struct link *, const char *prefix, const char *addr);
 /*
  * Forks the relay: one-way delay_ms, loss in parts per million.  Before
- * it, link_bottleneck (optional) puts every packet, whoever sends it,
- * through one queue that sends rate bytes a second and drops what finds
- * it queue_ms full: a shared uplink, for flows to compete on.
+ * it, link_bottleneck (optional) splits the hosts into two sides (side[h]:
+ * 0 or 1, for each host made) joined by a line of rate bytes a second each
+ * way: whatever crosses from one side to the other waits in that way's
+ * queue, which drops what finds it queue_ms full.  Flows that cross the
+ * same way compete there, as on a shared uplink; their acks come back
+ * through the other way's queue.
  */
-void	link_bottleneck(struct link *, long rate, int queue_ms);
+void	link_bottleneck(struct link *, long rate, int queue_ms,
+	    const int *side);
 int	link_start(struct link *, int delay_ms, int loss_ppm);
 int	link_enter(const struct link *, int h);
 int	link_leave(const struct link *);

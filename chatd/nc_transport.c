@@ -7,6 +7,9 @@
 #define NCT_F_RESEND	0x01	/* the peer asked for it: send again */
 #define NCT_F_HAVE	0x02	/* a request said the peer has it */
 #define NCT_F_BULK	0x04
+#define NCT_F_AGAIN	0x08	/* sent more than once: its ack is no RTT
+				   sample (Karn), as the first copy may be
+				   the one that arrived */
 
 static struct nct_slot *
 send_slot(struct nct *n, uint32_t num)
@@ -81,6 +84,35 @@ loss_congested(const struct nct *n)
 }
 
 /*
+ * Whether a queue on the path holds more than NCT_QUEUE_DELAY_MS and more
+ * than a quarter of the path's own round trip: even the smallest RTT of
+ * the last NCT_LOSS_SAMPLES samples (at least NCT_DELAY_SAMPLES of them,
+ * so a peer's late acks are not read as a queue) that far above the
+ * smallest ever seen.  A flow that fills a drop-tail queue until it loses
+ * 5 % starves one that backs off at any loss, c-toxcore's; and our paced
+ * packets find room in the queue where c-toxcore's bursts are dropped,
+ * so our own loss is no sign of it.
+ */
+static int
+delay_congested(const struct nct *n)
+{
+	uint32_t	least = UINT32_MAX, count = 0;
+	uint64_t	queued;
+	unsigned	i, k;
+
+	for (k = 0; k < NCT_LOSS_SAMPLES; k++) {
+		i = (n->hist_pos + NCT_SAMPLES - k) % NCT_SAMPLES;
+		count += n->hist_rtt_n[i];
+		if (n->hist_rtt_n[i] > 0 && n->hist_rtt_min[i] < least)
+			least = n->hist_rtt_min[i];
+	}
+	if (count < NCT_DELAY_SAMPLES || least <= n->rtt_ms)
+		return 0;
+	queued = least - n->rtt_ms;
+	return queued > NCT_QUEUE_DELAY_MS && queued > n->rtt_ms / 4;
+}
+
+/*
  * What the path delivered when pushed: packets the peer confirmed per
  * second over the best two samples in a row of the last NCT_SAMPLES (two,
  * as a request may confirm a sample's packets in the next).
@@ -107,12 +139,16 @@ delivery_rate(const struct nct *n)
  * it by a fifth, or cuts it to nine tenths for a second after resends
  * wanted more than the rate allowed: so any loss stops its growth, and
  * it crawls on a link that drops 1 % at random.  Ours:
- *   - a congestion event is a loss rate (NCT_LOSS_CONGESTED): the rate
- *     drops to nine tenths of what the peer was seen to take, so the
- *     queue that overflowed drains, and is held at what it takes for
- *     NCT_CONGESTION_MS;
- *   - otherwise it probes a quarter above what the peer takes, and before
- *     the first event doubles the last sample's (slow start);
+ *   - a congestion event is a loss rate (NCT_LOSS_CONGESTED) or a
+ *     standing queue (NCT_QUEUE_DELAY_MS, see delay_congested): the
+ *     rate drops to nine tenths of what it was or of what the peer was
+ *     seen to take, whichever is less, so the queue drains, and stays
+ *     there for NCT_CONGESTION_MS;
+ *   - otherwise it probes a quarter above what the peer takes, but once
+ *     an event was seen by at most NCT_PROBE_STEP a sample (it nears
+ *     the rate that overflowed a step at a time, as a flow that shares
+ *     the queue with c-toxcore's must); before the first event it
+ *     doubles the last sample's (slow start);
  *   - a sender with less to send than its rate keeps its rate (the
  *     measure is of its lull, not of the path);
  *   - c-toxcore's bound stays: no more queued than NCT_QUEUE_RATIO
@@ -126,15 +162,21 @@ rate_update(struct nct *n, uint64_t now_ms)
 
 	sent = (double)n->hist_sent[n->hist_pos] * 1000.0 / NCT_SAMPLE_MS;
 	hold = n->cong && now_ms - n->cong_ms < NCT_CONGESTION_MS;
-	if (!hold && loss_congested(n)) {
+	if (!hold && (loss_congested(n) ? ++n->stats.cong_loss :
+	    delay_congested(n) ? ++n->stats.cong_delay : 0)) {
 		n->cong = 1;
 		n->cong_ms = now_ms;
 		n->cong_seen = 1;
-		rate = deliv * NCT_DRAIN;
-	} else if (hold)
-		rate = deliv;
+		/* below what we sent, too: acks that come in clumps make
+		 * the best of the samples more than the peer takes */
+		rate = (n->rate < deliv ? n->rate : deliv) * NCT_DRAIN;
+	} else if (hold)	/* the cut stands: the queue drains */
+		rate = n->rate < deliv ? n->rate : deliv;
 	else {
 		rate = deliv * NCT_PROBE;
+		/* after an event, towards it a step a sample, not a leap */
+		if (n->cong_seen && rate > n->rate * NCT_PROBE_STEP)
+			rate = n->rate * NCT_PROBE_STEP;
 		if (sent < n->rate / 2 && n->rate > rate)
 			rate = n->rate;
 		if (!n->cong_seen) {
@@ -171,6 +213,7 @@ samples_advance(struct nct *n, uint64_t now_ms)
 		memset(n->hist_sent, 0, sizeof(n->hist_sent));
 		memset(n->hist_lost, 0, sizeof(n->hist_lost));
 		memset(n->hist_acked, 0, sizeof(n->hist_acked));
+		memset(n->hist_rtt_n, 0, sizeof(n->hist_rtt_n));
 		/* a path quiet this long is learnt again, from slow start */
 		n->cong = n->cong_seen = 0;
 		for (steps = 0; steps < NCT_SAMPLES; steps++)
@@ -188,6 +231,7 @@ samples_advance(struct nct *n, uint64_t now_ms)
 		n->hist_sent[n->hist_pos] = 0;
 		n->hist_lost[n->hist_pos] = 0;
 		n->hist_acked[n->hist_pos] = 0;
+		n->hist_rtt_n[n->hist_pos] = 0;
 	}
 }
 
@@ -288,7 +332,7 @@ resend(struct nct *n, uint64_t now_ms)
 				continue;
 			n->tokens -= 1.0;
 		}
-		s->flags &= ~NCT_F_RESEND;
+		s->flags = (s->flags & ~NCT_F_RESEND) | NCT_F_AGAIN;
 		n->nresend--;
 		s->sent_ms = now_ms;
 		n->stats.resent++;
@@ -355,7 +399,10 @@ nct_send_lossy(struct nct *n, const uint8_t *data, size_t len)
 
 /*
  * Frees our packets below the peer's buffer_start, reporting each.  The
- * sample for the RTT is the send time of the oldest, as c-toxcore takes.
+ * sample for the RTT is the send time of the latest of them sent once and
+ * not yet confirmed: it arrived just before the peer's ack went out.
+ * (c-toxcore takes the oldest's, which adds the wait for the peer's next
+ * request, up to its 50 ms and more, to every sample.)
  */
 static void
 ack_upto(struct nct *n, uint32_t bs, uint64_t *rtt_from, int *rtt_ok)
@@ -363,16 +410,15 @@ ack_upto(struct nct *n, uint32_t bs, uint64_t *rtt_from, int *rtt_ok)
 	struct nct_slot	*s;
 	uint32_t	 num;
 
-	/* c-toxcore has no sample from one freed or waiting to go again */
-	s = send_slot(n, n->send_start);
-	if (!(s->flags & (NCT_F_RESEND | NCT_F_HAVE))) {
-		*rtt_from = s->sent_ms;
-		*rtt_ok = 1;
-	}
 	while (n->send_start != bs) {
 		s = send_slot(n, n->send_start);
 		if (!(s->flags & NCT_F_HAVE))
 			n->hist_acked[n->hist_pos]++;
+		if (!(s->flags & (NCT_F_RESEND | NCT_F_HAVE | NCT_F_AGAIN)) &&
+		    (!*rtt_ok || s->sent_ms > *rtt_from)) {
+			*rtt_from = s->sent_ms;
+			*rtt_ok = 1;
+		}
 		s->len = 0;
 		if (s->flags & NCT_F_RESEND)
 			n->nresend--;
@@ -426,14 +472,15 @@ take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
 		if (s->flags & NCT_F_HAVE)
 			continue;
 		/* the latest send among what it now has, for the RTT */
-		if (!(s->flags & NCT_F_RESEND) &&
+		if (!(s->flags & (NCT_F_RESEND | NCT_F_AGAIN)) &&
 		    (!*rtt_ok || s->sent_ms > *rtt_from)) {
 			*rtt_from = s->sent_ms;
 			*rtt_ok = 1;
 		}
 		if (s->flags & NCT_F_RESEND)
 			n->nresend--;
-		s->flags = (s->flags & NCT_F_BULK) | NCT_F_HAVE;
+		s->flags = (s->flags & (NCT_F_BULK | NCT_F_AGAIN)) |
+		    NCT_F_HAVE;
 		n->hist_acked[n->hist_pos]++;
 	}
 	return 0;
@@ -534,6 +581,11 @@ nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms)
 	if (rtt_ok && now_ms >= rtt_from) {
 		if (now_ms - rtt_from < n->rtt_ms)
 			n->rtt_ms = now_ms - rtt_from;
+		if (n->hist_rtt_n[n->hist_pos]++ == 0 ||
+		    now_ms - rtt_from < n->hist_rtt_min[n->hist_pos])
+			n->hist_rtt_min[n->hist_pos] = now_ms - rtt_from >
+			    UINT32_MAX ? UINT32_MAX : (uint32_t)(now_ms -
+			    rtt_from);
 		/* an eighth of each sample, as TCP's SRTT */
 		n->srtt_ms = n->srtt_set ? (7 * n->srtt_ms + (now_ms -
 		    rtt_from)) / 8 : now_ms - rtt_from;

@@ -93,11 +93,13 @@
  * A congestion event is a loss rate, not a loss: more than
  * NCT_LOSS_CONGESTED of what went out over the last NCT_LOSS_SAMPLES
  * samples asked for again, and at least NCT_LOSS_EVENTS packets (so one
- * loss in a trickle is not a rate).  Then the rate is NCT_DRAIN of what
- * the peer took; otherwise NCT_PROBE of it (see rate_update).  A link that drops 1 % at random (radio, a
- * long path) is not full, and c-toxcore's rule, which stops growing at
- * any resend that waits, crawls there; a queue overflowing drops far more
- * than 5 % of a sender that overshoots it.
+ * loss in a trickle is not a rate); or a queue: the least RTT of those
+ * samples NCT_QUEUE_DELAY_MS above the least ever (and a quarter of it).
+ * A link that drops 1 % at random (radio, a long path) is not full, and
+ * c-toxcore's rule, which stops growing at any resend that waits, crawls
+ * there; a queue overflowing drops far more than 5 % of a sender that
+ * overshoots it; and a queue that c-toxcore's flow shares with ours must
+ * not stay full, or c-toxcore's gets next to nothing (see rate_update).
  */
 #define NCT_ACK_EVERY		64
 #define NCT_SLOW_START		2.0
@@ -106,8 +108,12 @@
 #define NCT_LOSS_CONGESTED	0.05
 #define NCT_LOSS_EVENTS		8
 #define NCT_LOSS_SAMPLES	4
+#define NCT_QUEUE_DELAY_MS	10	/* ... or a queue this deep (ms) */
+#define NCT_DELAY_SAMPLES	4	/* ... seen in this many RTTs */
 #define NCT_DRAIN		0.9
 #define NCT_PROBE		1.25
+#define NCT_PROBE_STEP		1.05	/* ... at most, a sample, once an
+					   event was seen */
 
 struct nct_cb {
 	/* a packet leaves: keyd seals it (one nonce each: order matters) */
@@ -133,6 +139,8 @@ struct nct_stats {
 	uint64_t	requests;	/* request packets emitted */
 	uint64_t	delivered;	/* lossless and lossy */
 	uint64_t	dropped;	/* packets nct_recv refused */
+	uint64_t	cong_loss;	/* congestion events: a loss rate */
+	uint64_t	cong_delay;	/* ... a queue */
 };
 
 struct nct {
@@ -168,6 +176,8 @@ struct nct {
 	uint32_t	hist_sent[NCT_SAMPLES];	/* sends per sample */
 	uint32_t	hist_lost[NCT_SAMPLES];	/* resends asked for */
 	uint32_t	hist_acked[NCT_SAMPLES]; /* the peer confirmed */
+	uint32_t	hist_rtt_min[NCT_SAMPLES]; /* the least RTT, ms */
+	uint32_t	hist_rtt_n[NCT_SAMPLES];   /* ... of this many */
 	uint32_t	hist_q[NCT_SAMPLES];	/* unacked as each closed */
 	unsigned	hist_pos;
 	uint64_t	hist_ms;	/* the current sample began */

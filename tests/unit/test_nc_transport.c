@@ -394,9 +394,12 @@ sim_run(struct sim *s, uint32_t total, uint64_t limit_ms)
 		/* SIM_TRACE=1: side 0's rate and queue every 50 ms */
 		if (getenv("SIM_TRACE") != NULL && s->now / 50 != next / 50)
 			print_message("t %llu rate %.0f queue %zu qdrop %llu "
-			    "sent %u\n", (unsigned long long)(s->now - start),
+			    "sent %u rtt %llu least %u\n",
+			    (unsigned long long)(s->now - start),
 			    s->side[0].n->rate, nct_unacked(s->side[0].n),
-			    (unsigned long long)s->qdrop, s->side[0].sent);
+			    (unsigned long long)s->qdrop, s->side[0].sent,
+			    (unsigned long long)s->side[0].n->rtt_ms,
+			    s->side[0].n->hist_rtt_min[s->side[0].n->hist_pos]);
 		s->now = next;
 		/* everything due now, in queue order; jitter reorders */
 		for (i = 0; i < s->nq; ) {
@@ -548,9 +551,12 @@ nct_bulk_bottleneck_holds(void **state)
 	took = sim_run(&s, 30000, 3600000);
 	print_message("30000 bulk packets each way, 10 000/s bottleneck: "
 	    "%llu ms (%.0f packets/s), %llu dropped by its queue, resent "
-	    "%llu, peak rate %.0f\n", (unsigned long long)took,
+	    "%llu, peak rate %.0f; congestion events: %llu of loss, %llu "
+	    "of delay\n", (unsigned long long)took,
 	    30000.0 * 1000 / (double)took, (unsigned long long)s.qdrop,
-	    (unsigned long long)s.side[0].n->stats.resent, s.peak_rate);
+	    (unsigned long long)s.side[0].n->stats.resent, s.peak_rate,
+	    (unsigned long long)s.side[0].n->stats.cong_loss,
+	    (unsigned long long)s.side[0].n->stats.cong_delay);
 	/* c-toxcore's rule, with ours for loss: 5.5 s, 9067 dropped; now
 	 * 4.0 s (slow start included), 1742 of 60 000 */
 	assert_true(took < 4600);
@@ -1031,6 +1037,48 @@ nct_resend_waits_the_smoothed_rtt(void **state)
 	assert_int_equal(f->r.emit[1].number, 3);
 }
 
+/*
+ * Karn: the ack of a packet sent twice is no RTT sample, as the first
+ * copy may be the one that arrived (it gave RTTs of a millisecond on a
+ * 40 ms path, and every queue looked deep).
+ */
+static void
+nct_rtt_not_from_a_resent_packet(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 rq[] = { NC_ID_REQUEST, 1 };	/* 0 is missing */
+	struct nc_data	 d;
+
+	send_k(f, 1, 10000);
+	d = pkt(0, 0, rq, sizeof(rq));
+	assert_int_equal(nct_recv(f->n, &d, 11500), NCT_RECV_OK);
+	assert_int_equal(f->r.nemit, 1);		/* resent */
+	d = pkt(1, 0, (const uint8_t *)"\x01", 1);
+	assert_int_equal(nct_recv(f->n, &d, 11501), NCT_RECV_OK);
+	assert_int_equal(f->r.nacked, 1);
+	assert_int_equal(f->n->rtt_ms, NCT_RTT_START_MS);
+	assert_int_equal(f->n->srtt_set, 0);
+}
+
+/*
+ * An ack that frees several packets measures from the latest of them,
+ * which arrived just before the ack left, not from the oldest, which
+ * waited for the peer's next request.
+ */
+static void
+nct_rtt_from_the_latest_acked(void **state)
+{
+	struct fix	*f = *state;
+	struct nc_data	 d;
+
+	send_k(f, 1, 10000);
+	send_k(f, 1, 10040);
+	d = pkt(2, 0, (const uint8_t *)"\x01", 1);
+	assert_int_equal(nct_recv(f->n, &d, 10050), NCT_RECV_OK);
+	assert_int_equal(f->r.nacked, 2);
+	assert_int_equal(f->n->rtt_ms, 10);
+}
+
 static void
 nct_ctoxcore_burst_beyond_window(void **state)
 {
@@ -1057,6 +1105,10 @@ main(void)
 		cmocka_unit_test(nct_clean_link_delivers),
 		cmocka_unit_test(nct_lossy_link_delivers_in_order_once),
 		cmocka_unit_test(nct_bulk_fills_lossy_link),
+		cmocka_unit_test_setup_teardown(nct_rtt_not_from_a_resent_packet,
+		    fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(nct_rtt_from_the_latest_acked,
+		    fix_setup, fix_teardown),
 		cmocka_unit_test(nct_bulk_bottleneck_holds),
 		cmocka_unit_test(nct_heavy_loss_still_delivers),
 		cmocka_unit_test(nct_numbers_wrap_at_2_32),
