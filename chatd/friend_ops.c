@@ -205,8 +205,10 @@ removed(void *arg, struct ipc_msg *m, struct rd *r)
 			/* after messenger_forget: its engine is gone */
 			forget = 1;
 		}
-		/* keyd ended the session and dropped its outbox copy */
-		messenger_forget(op->number, op->pk);
+		/* keyd ended the session and dropped its outbox copy; the
+		 * number's state only if a reload did not give it to
+		 * another friend meanwhile */
+		messenger_forget(forget ? (int)op->number : -1, op->pk);
 		if (forget)
 			avatar_forget(op->number);
 		/* the user's files with it: closed, the frontend told */

@@ -395,7 +395,7 @@ conn_acked(unsigned n, uint32_t number)
 }
 
 void
-messenger_forget(unsigned number, const uint8_t *pk)
+messenger_forget(int number, const uint8_t *pk)
 {
 	size_t	i;
 
@@ -404,7 +404,9 @@ messenger_forget(unsigned number, const uint8_t *pk)
 			entry_free(i);
 		else
 			i++;
-	files_down(number);
+	if (number < 0)
+		return;
+	files_down((unsigned)number);
 	if (number < FRIEND_NUM_MAX)
 		memset(&peers[number], 0, sizeof(peers[number]));
 }

@@ -39,8 +39,9 @@ unsigned chatd_outbox_count(unsigned number);
 int	messenger_resolve(const struct ipc_friend_remove *);
 /* Whether friend n is online (its ONLINE came in this session). */
 int	messenger_online(unsigned number);
-/* A friend was removed: its outbox goes (keyd drops its copy). */
-void	messenger_forget(unsigned number, const uint8_t *pk);
+/* A friend was removed: its outbox goes (keyd drops its copy), and, if
+ * number is not -1, that number's session state and files. */
+void	messenger_forget(int number, const uint8_t *pk);
 extern const struct chan_table	messenger_from_keyd;
 extern const struct chan_table	messenger_from_frontend;
 

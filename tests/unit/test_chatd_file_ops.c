@@ -65,6 +65,9 @@ static struct ipc_file_event	fev[16];
 static unsigned			nfev;
 static uint32_t			ans_file, ok_id;
 static int			have_ans;
+/* keyd's answer to FRIEND_DEL: at once, or held (its id kept) */
+static int			hold_del;
+static uint32_t			held_del;
 
 static const struct chan_tables from_keyd = {
 	{ &friend_ops_from_keyd, &dhtpk_in_from_keyd, &fconn_from_keyd,
@@ -236,6 +239,10 @@ exchange(void)
 	while (frame_rx_pending(kfd)) {
 		if (frame_rx_next(kfd, &got) == 0)
 			break;
+		if (got.hdr.type == IPC_FRIEND_DEL && hold_del) {
+			held_del = got.hdr.id;
+			continue;
+		}
 		if (got.hdr.type == IPC_FRIEND_DEL) {
 			assert_int_equal(ipc_send(kfd, IPC_OK, got.hdr.id,
 			    NULL, 0, -1), 0);
@@ -463,6 +470,8 @@ setup(void **state)
 	size_t				i;
 
 	fnum = chatd_next = acked_upto = 0;
+	hold_del = 0;
+	held_del = 0;
 	f_budget = -1;
 	f_got = 0;
 	f_killed = 0;
@@ -570,6 +579,44 @@ group_setup(void **state)
 	return 0;
 }
 
+/*
+ * keyd answers a removal only after it loaded a list that gave the
+ * number to another friend (an import): the answer ends the removed
+ * friend's messages, not the new friend's session and files.
+ */
+static void
+removal_answered_after_reload_spares_new_friend(void **state)
+{
+	struct ipc_friend_remove	rm;
+	uint8_t				buf[IPC_FRIEND_REMOVE_LEN];
+	struct wr			w;
+	int				i;
+
+	hold_del = 1;
+	ref0(&rm);
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_remove(&w, &rm);
+	send_wr(ffd, IPC_FRIEND_REMOVE, ++req_id, &w, -1);
+	for (i = 0; i < 5 && held_del == 0; i++)
+		exchange();
+	assert_int_not_equal(held_del, 0);
+	/* another friend at number 0, online, with a file engine */
+	session(NC_STATE_NONE);
+	memset(fpk, 0x44, sizeof(fpk));
+	fnum = chatd_next = acked_upto = 0;
+	load_list(1);
+	connect_online();
+	/* now keyd's answer to the old removal */
+	ok_id = 0;
+	assert_int_equal(ipc_send(kfd, IPC_OK, held_del, NULL, 0, -1), 0);
+	loop_once(100);
+	frontend_reads();
+	assert_int_equal(ok_id, req_id);
+	assert_non_null(friends_get(friend_ops_friends(), 0));
+	assert_true(messenger_online(0));
+	assert_non_null(files_ftx(0));
+}
+
 int
 main(void)
 {
@@ -578,6 +625,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    reload_without_friend_closes_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    removal_answered_after_reload_spares_new_friend, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
