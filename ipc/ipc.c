@@ -312,28 +312,3 @@ ipc_check(const struct ipc_msg *m, enum role self, enum role peer,
 	}
 	return 0;
 }
-
-int
-ipc_batch_add(struct wr *w, const void *p, size_t len)
-{
-	if (len > UINT16_MAX)
-		return -1;
-	if (wr_u16(w, (uint16_t)len) == -1 || wr_bytes(w, p, len) == -1)
-		return -1;
-	return 0;
-}
-
-int
-ipc_batch_next(struct rd *r, const uint8_t **p, size_t *len)
-{
-	uint16_t	n;
-
-	if (!rd_ok(r))
-		return -1;
-	if (rd_left(r) == 0)
-		return 0;
-	if (rd_u16(r, &n) == -1 || (*p = rd_take(r, n)) == NULL)
-		return -1;
-	*len = n;
-	return 1;
-}

@@ -139,15 +139,4 @@ int	ipc_check(const struct ipc_msg *, enum role self, enum role peer,
 /* The build id compiled into this binary (hex of a hash of the sources). */
 extern const uint8_t	ipc_build_id[IPC_BUILD_ID_LEN];
 
-/*
- * A batch packs several small records (e.g. UDP packets) into one message
- * on the data path: records of len u16 and its bytes, to the end of the
- * payload.
- */
-struct wr;
-struct rd;
-int	ipc_batch_add(struct wr *, const void *, size_t);
-/* Walks a batch: returns 1 and the next record, 0 at a clean end, -1 if bad. */
-int	ipc_batch_next(struct rd *, const uint8_t **, size_t *);
-
 #endif

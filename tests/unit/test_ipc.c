@@ -322,33 +322,6 @@ ipc_status_roundtrip(void **state)
 	assert_int_equal(ipc_unpack_status(&r, &out), -1);
 }
 
-static void
-ipc_batch_walks_records(void **state)
-{
-	uint8_t		 buf[64];
-	const uint8_t	*p;
-	size_t		 n;
-	struct wr	 w;
-	struct rd	 r;
-
-	wr_init(&w, buf, sizeof(buf));
-	assert_int_equal(ipc_batch_add(&w, "abc", 3), 0);
-	assert_int_equal(ipc_batch_add(&w, "", 0), 0);
-	assert_int_equal(ipc_batch_add(&w, "xy", 2), 0);
-	rd_init(&r, buf, w.len);
-	assert_int_equal(ipc_batch_next(&r, &p, &n), 1);
-	assert_int_equal(n, 3);
-	assert_memory_equal(p, "abc", 3);
-	assert_int_equal(ipc_batch_next(&r, &p, &n), 1);
-	assert_int_equal(n, 0);
-	assert_int_equal(ipc_batch_next(&r, &p, &n), 1);
-	assert_int_equal(ipc_batch_next(&r, &p, &n), 0);
-	rd_init(&r, buf, w.len - 1);		/* last record truncated */
-	assert_int_equal(ipc_batch_next(&r, &p, &n), 1);
-	assert_int_equal(ipc_batch_next(&r, &p, &n), 1);
-	assert_int_equal(ipc_batch_next(&r, &p, &n), -1);
-}
-
 /* A frame by hand: cork bytes into f, fd as given. */
 static void
 frame_of(struct ipc_frame *f, const uint8_t *cork, size_t len, int fd)
@@ -616,7 +589,6 @@ main(void)
 		cmocka_unit_test(ipc_check_enforces_spec),
 		cmocka_unit_test(ipc_unpack_rejects_out_of_range),
 		cmocka_unit_test(ipc_status_roundtrip),
-		cmocka_unit_test(ipc_batch_walks_records),
 		cmocka_unit_test(ipc_frame_rules),
 		T(chan_accepts_hello_then_messages),
 		T(chan_closes_on_wrong_build),
