@@ -69,11 +69,18 @@ init(void)
 		abort();
 }
 
+/*
+ * What the relay sends on: a UDP address, or (srv_ok) a client of our
+ * relay server, which only a return block of our own can name.
+ */
 static void
-check_out(const struct onion_out *o)
+check_out(const struct onion_out *o, int srv_ok)
 {
-	if (o->len == 0 || o->len > ONION_MAX_PACKET ||
-	    (o->to.family != IPP_V4 && o->to.family != IPP_V6) ||
+	if (o->len == 0 || o->len > ONION_MAX_PACKET)
+		abort();
+	if (srv_ok && o->to.family == IPP_SRV)
+		return;
+	if ((o->to.family != IPP_V4 && o->to.family != IPP_V6) ||
 	    o->to.port == 0)
 		abort();
 }
@@ -91,7 +98,7 @@ raw(const uint8_t *p, size_t len)
 	size_t			i, plen;
 
 	if (onionp_relay(relay[0], &sec[0], &from, p, len, &o) == 0)
-		check_out(&o);
+		check_out(&o, 0);
 	if (onionp_dest_split(p, len, &pl, &plen, &r3) == 0 &&
 	    (plen == 0 || pl + plen != r3))
 		abort();
@@ -104,7 +111,7 @@ raw(const uint8_t *p, size_t len)
 		pkt[0] = kinds[i];
 		if (onionp_relay(relay[i % 3], &sec[i % 3], &from, pkt, len,
 		    &o) == 0)
-			check_out(&o);
+			check_out(&o, 0);
 	}
 }
 
@@ -132,7 +139,7 @@ sealed_request(int stage, const uint8_t *plain, size_t plen)
 	memset(pkt + len, 0, rets[stage]);
 	len += rets[stage];
 	if (onionp_relay(relay[stage], &sec[stage], &from, pkt, len, &o) == 0) {
-		check_out(&o);
+		check_out(&o, 0);
 		if (o.len != len - shrink[stage])
 			abort();
 	}
@@ -164,7 +171,7 @@ sealed_return(int step, const uint8_t *p, size_t len)
 	memcpy(pkt + 1 + ONION_NONCE_LEN + n + ONION_MAC_LEN, p + take, rlen);
 	len = 1 + ONION_NONCE_LEN + n + ONION_MAC_LEN + rlen;
 	if (onionp_relay(relay[0], &sec[0], &from, pkt, len, &o) == 0) {
-		check_out(&o);
+		check_out(&o, 1);
 		/* a block shorter by R1's size; the last step drops the
 		 * kind byte too */
 		if (o.len != len - ONION_RET_1_LEN - (step == 2))
