@@ -17,6 +17,18 @@ static struct friends	fs;
 static struct inbox	ib;
 static struct chan	*to_keyd, *to_frontend;
 static struct timer	resend_timer;
+
+/* List requests that came before keyd's whole list: answered when its
+ * last page does (a request unanswered for long fails at the caller). */
+#define LIST_PARKED_MAX	4
+struct parked_list {
+	struct chan	*c;
+	uint32_t	 id;
+	uint16_t	 start;
+};
+static struct parked_list	parked[LIST_PARKED_MAX];
+static unsigned			nparked;
+static int			list_whole;	/* keyd's last page came */
 unsigned long		friend_ops_requests_sent;
 
 /*
@@ -400,25 +412,17 @@ on_remove(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
-static int
-on_list(struct chan *c, struct ipc_msg *m, struct rd *r)
+/* One page of the list, from start, as the answer to request id. */
+static void
+list_answer(struct chan *c, uint32_t id, uint16_t start)
 {
 	static struct ipc_friend_list	 l;
 	static uint8_t			 buf[IPC_FRIEND_LIST_MAX];
 	struct ipc_friend_entry		*e;
 	struct friend			*f;
 	struct wr			 w;
-	uint16_t			 start;
 	unsigned			 n;
 
-	if (ipc_unpack_friend_page_req(r, &start) == -1)
-		return -1;
-	/* an empty list would be a lie before keyd's has arrived */
-	if (!fs.have_self) {
-		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,
-		    "the friend list is not loaded yet");
-		return 0;
-	}
 	memset(&l, 0, sizeof(l));
 	l.next = FRIEND_NUM_NONE;
 	for (n = start; n < FRIEND_NUM_MAX; n++) {
@@ -442,7 +446,41 @@ on_list(struct chan *c, struct ipc_msg *m, struct rd *r)
 	}
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_friend_list(&w, &l);
-	(void)chan_send_wr(c, IPC_FRIEND_LIST_ANS, m->hdr.id, &w);
+	(void)chan_send_wr(c, IPC_FRIEND_LIST_ANS, id, &w);
+}
+
+/* Answers the requests that waited for keyd's whole list. */
+static void
+list_unpark(void)
+{
+	unsigned	i;
+
+	for (i = 0; i < nparked; i++)
+		list_answer(parked[i].c, parked[i].id, parked[i].start);
+	nparked = 0;
+}
+
+static int
+on_list(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	uint16_t	start;
+
+	if (ipc_unpack_friend_page_req(r, &start) == -1)
+		return -1;
+	/* an empty or partial list would be a lie before keyd's has all
+	 * arrived: the request waits for it (a command typed just after
+	 * start names friends the list is about to hold) */
+	if (!list_whole) {
+		if (nparked == LIST_PARKED_MAX) {
+			(void)chan_reply_error(c, m->hdr.id, IPC_ERR_STATE,
+			    "the friend list is not loaded yet");
+			return 0;
+		}
+		parked[nparked++] = (struct parked_list){ c, m->hdr.id,
+		    start };
+		return 0;
+	}
+	list_answer(c, m->hdr.id, start);
 	return 0;
 }
 
@@ -495,6 +533,7 @@ on_load(struct chan *c, struct ipc_msg *m, struct rd *r)
 		/* keyd's AVATAR_FRIEND recap follows the list */
 		for (j = 0; j < FRIEND_NUM_MAX; j++)
 			avatar_forget(j);
+		list_whole = 0;
 	}
 	memcpy(fs.self_pk, ld.self_pk, sizeof(fs.self_pk));
 	fs.have_self = 1;
@@ -526,6 +565,8 @@ on_load(struct chan *c, struct ipc_msg *m, struct rd *r)
 		log_debug("%zu friends loaded", friends_count(&fs));
 		/* files of a friend the new list does not have end */
 		file_ops_prune();
+		list_whole = 1;
+		list_unpark();
 	}
 	rearm();
 	return 0;
@@ -583,6 +624,8 @@ friend_ops_init(struct chan *keyd, struct chan *frontend)
 	dhtpk_in_init(keyd);
 	memset(&fs, 0, sizeof(fs));
 	memset(ops, 0, sizeof(ops));
+	nparked = 0;
+	list_whole = 0;
 	inbox_init(&ib);
 	timer_init(&resend_timer, resend_cb, NULL);
 }

@@ -548,8 +548,9 @@ take_msg(struct chan *c, struct ipc_msg *m)
  * Reads frames until the socket is empty or CHAN_BURST messages were
  * handled; a frame begun is finished (at most IPC_FRAME_MAX bytes of
  * headers: bounded), so the budget may be overrun by one frame.
+ * Returns 1 if the budget ran out (more may wait), else 0.
  */
-static void
+static int
 chan_read(struct chan *c)
 {
 	const char	*why = NULL;
@@ -559,20 +560,20 @@ chan_read(struct chan *c)
 	while (budget > 0 && c->open && c->gen == gen) {
 		if ((n = ipc_frame_recv(c->src.fd, &rxf)) == 0) {
 			chan_close(c, "peer closed the channel");
-			return;
+			return 0;
 		}
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
+				return 0;
 			/* A peer that exits with our messages unread resets
 			 * the channel: it left all the same, as with EOF. */
 			if (errno == ECONNRESET) {
 				chan_close(c, "peer closed the channel");
-				return;
+				return 0;
 			}
 			chan_close(c, errno == EPROTO ?
 			    "malformed message framing" : "receive failed");
-			return;
+			return 0;
 		}
 		while (c->open && c->gen == gen &&
 		    (n = ipc_frame_next(&rxf, &rx)) == 1) {
@@ -593,10 +594,21 @@ chan_read(struct chan *c)
 			/* the handler may have closed or reopened it */
 			if (c->gen == gen)
 				chan_close(c, why);
-			return;
+			return 0;
 		}
 	}
+	return budget <= 0 && c->open && c->gen == gen;
 }
+
+void
+chan_read_rest(struct chan *c)
+{
+	unsigned	gen = c->gen;
+
+	while (c->open && c->gen == gen && chan_read(c) == 1)
+		;
+}
+
 
 static void
 chan_event(struct ev_src *src, uint32_t events)
@@ -610,5 +622,5 @@ chan_event(struct ev_src *src, uint32_t events)
 	if ((events & EPOLLOUT) && chan_drain(c) == -1)
 		return;
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-		chan_read(c);
+		(void)chan_read(c);
 }

@@ -153,6 +153,9 @@ int	chan_send_wr(struct chan *, uint16_t type, uint32_t id,
 int	chan_reply_ok(struct chan *, uint32_t id);
 int	chan_reply_error(struct chan *, uint32_t id, uint16_t code,
 	    const char *text);
+/* Reads and handles all that a peer which has exited left unread (its
+ * socket gets nothing new: bounded), before the channel is closed. */
+void	chan_read_rest(struct chan *);
 /* Sends what is queued, blocking; for a final message before exit. */
 void	chan_flush(struct chan *);
 

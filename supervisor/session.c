@@ -401,6 +401,10 @@ child_exited(struct proc *p, int status)
 	uint64_t		 delay, lived;
 	pid_t			 pid = p->pid;
 
+	/* fetchd's reason (FETCH_FAILED) may still be unread when its exit
+	 * is: the event must tell that reason, not just the exit status */
+	if (p->role == ROLE_FETCHD)
+		chan_read_rest(&p->chan);
 	p->pid = 0;
 	p->state = ROLE_STATE_STOPPED;
 	p->reported = 0;

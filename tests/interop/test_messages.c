@@ -1127,7 +1127,7 @@ c_outbox_survives_restart(void **state)
 	bulkhead_stop(w);
 	bulkhead_start(w, wc_dir, 3);
 	/* chatd gets the list and the outbox from keyd just after start:
-	 * until then `friends` says it is not loaded yet */
+	 * `friends` waits for the list; the outbox may come later */
 	deadline = mono_ms() + T_REPLY;
 	while ((e = bh_friend_entry(&w->b, w->t.pk_hex, T_REPLY)) == NULL ||
 	    json_integer_value(json_object_get(e, "outbox")) != 1) {

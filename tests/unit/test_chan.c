@@ -231,6 +231,30 @@ one_wakeup_handles_at_most_a_burst(void **state)
 	assert_int_equal(closed, 0);
 }
 
+/* A peer that has exited: everything it left is handled, past the burst
+ * budget, and then the channel is closed (the supervisor reads fetchd's
+ * reason this way when its exit is seen first). */
+static void
+what_an_exited_peer_left_is_read_to_the_end(void **state)
+{
+	int	i;
+
+	open_as(ROLE_FRONTEND, ROLE_SUP, &sup_tables);
+	loop_once(10);				/* the HELLO */
+	handled = 0;
+	for (i = 0; i < 3 * CHAN_BURST + 5; i++)
+		assert_int_equal(ipc_send(peer, IPC_ROLE_EVENT, 0,
+		    "\x02\x01\0\0\0\x01\0\0\0\0", 10, -1), 0);
+	close(peer);
+	peer = -1;
+	chan_read_rest(&c);
+	assert_int_equal(handled, 3 * CHAN_BURST + 5);
+	assert_int_equal(closed, 1);
+	assert_string_equal(close_why, "peer closed the channel");
+	chan_read_rest(&c);			/* closed: nothing, no crash */
+	assert_int_equal(closed, 1);
+}
+
 static void
 empty_messages_count_toward_the_queue_bound(void **state)
 {
@@ -746,6 +770,7 @@ main(void)
 		T(gate_refuses_with_an_error_and_unknown_types_are_answered),
 		T(once_only_message_repeated_closes),
 		T(one_wakeup_handles_at_most_a_burst),
+		T(what_an_exited_peer_left_is_read_to_the_end),
 		T(empty_messages_count_toward_the_queue_bound),
 		T(request_gets_its_answer_once),
 		T(answer_of_the_wrong_type_closes),
