@@ -192,6 +192,7 @@ net_flush(void)
 	n.stats.tx += sent;
 	n.stats.tx_drop += queued - sent;
 	n.stats.tx_calls = tx.calls;
+	n.stats.tx_segmented = tx.segmented;
 }
 
 void

@@ -68,6 +68,7 @@ struct net_stats {
 	uint64_t	tx;		/* datagrams the kernel took */
 	uint64_t	tx_drop;	/* batched, then refused by the kernel */
 	uint64_t	tx_calls;	/* sendmmsg() calls */
+	uint64_t	tx_segmented;	/* of tx, sent in kernel-cut runs */
 };
 
 /* Handles one of the options above: 1 if it was ours, 0 if not.  A bad

@@ -1,6 +1,7 @@
 /* UDP socket: see udp.h. */
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <errno.h>
 #include <string.h>
@@ -168,26 +169,138 @@ udp_queue(const struct udp *u, struct udp_tx *tx, const struct ip_port *to,
 	return 0;
 }
 
-unsigned
-udp_send_many(struct udp *u, struct udp_tx *tx)
+/* Datagram k may join a run that started at i, len bytes each so far. */
+static int
+run_joins(const struct udp_tx *tx, unsigned i, unsigned k, size_t len)
 {
-	unsigned	i = 0, sent = 0;
+	const struct msghdr	*a = &tx->mh[i].msg_hdr, *b = &tx->mh[k].msg_hdr;
+
+	return tx->iov[k].iov_len <= len && tx->iov[k].iov_len > 0 &&
+	    a->msg_namelen == b->msg_namelen &&
+	    memcmp(a->msg_name, b->msg_name, a->msg_namelen) == 0;
+}
+
+/*
+ * How many datagrams from i on can leave as one run: same address, same
+ * length as the first, the last of them maybe shorter (the kernel cuts
+ * every len bytes and sends what is left as the last).  1: no run.
+ */
+static unsigned
+run_length(const struct udp *u, const struct udp_tx *tx, unsigned i)
+{
+	size_t		len = tx->iov[i].iov_len;
+	unsigned	k = 1;
+
+	if (u->no_gso || len == 0)
+		return 1;
+	while (i + k < tx->n && k < UDP_GSO_SEGS_MAX &&
+	    (k + 1) * len <= UDP_GSO_BYTES_MAX && run_joins(tx, i, i + k, len)) {
+		k++;
+		if (tx->iov[i + k - 1].iov_len < len)
+			break;		/* a shorter one ends the run */
+	}
+	return k;
+}
+
+/* Fills tx->out from tx->mh: one message per run or lone datagram. */
+static unsigned
+out_build(const struct udp *u, struct udp_tx *tx)
+{
+	struct msghdr	*h;
+	struct cmsghdr	*c;
+	uint16_t	 seg;
+	unsigned	 i, m = 0, k;
+
+	for (i = 0; i < tx->n; i += k, m++) {
+		k = run_length(u, tx, i);
+		tx->out[m] = tx->mh[i];
+		tx->out_first[m] = i;
+		tx->out_count[m] = k;
+		if (k == 1)
+			continue;
+		h = &tx->out[m].msg_hdr;
+		h->msg_iovlen = k;	/* tx->iov[i..i+k) lie in a row */
+		h->msg_control = tx->ctl[m].b;
+		h->msg_controllen = sizeof(tx->ctl[m].b);
+		c = CMSG_FIRSTHDR(h);
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(seg));
+		seg = (uint16_t)tx->iov[i].iov_len;
+		memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+	}
+	return m;
+}
+
+/* The socket is full (drop the rest) rather than one message refused. */
+static int
+send_full(int r)
+{
+	return r == 0 || errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == ENOBUFS || errno == EINTR;
+}
+
+/*
+ * Sends count messages of v, skipping a refused one.  *sent gains the
+ * datagrams they held (per[j] each, or 1 each if per is NULL).  Returns
+ * the index of a refused run to retry, count if none, or -1 if the
+ * socket is full.
+ */
+static int
+send_msgs(struct udp *u, struct udp_tx *tx, struct mmsghdr *v,
+    const unsigned *per, unsigned count, unsigned *sent)
+{
+	unsigned	i = 0, j;
 	int		r;
 
-	while (i < tx->n) {
+	while (i < count) {
 		tx->calls++;
-		r = sendmmsg(u->fd, tx->mh + i, tx->n - i, MSG_DONTWAIT);
+		r = sendmmsg(u->fd, v + i, count - i, MSG_DONTWAIT);
 		if (r > 0) {
 			/* all, or up to a message the next call reports */
-			sent += (unsigned)r;
+			for (j = i; j < i + (unsigned)r; j++) {
+				*sent += per != NULL ? per[j] : 1;
+				if (per != NULL && per[j] > 1)
+					tx->segmented += per[j];
+			}
 			i += (unsigned)r;
 			continue;
 		}
 		/* r == -1 (0 cannot be: we ask for at least one) */
-		if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == ENOBUFS || errno == EINTR)
-			break;		/* the socket is full: drop the rest */
-		i++;			/* mh[i]'s own error: skip it alone */
+		if (send_full(r))
+			return -1;
+		if (per != NULL && per[i] > 1)
+			return (int)i;	/* a run: the caller retries it */
+		i++;			/* v[i]'s own error: skip it alone */
+	}
+	return (int)count;
+}
+
+unsigned
+udp_send_many(struct udp *u, struct udp_tx *tx)
+{
+	unsigned	m, i = 0, sent = 0, before, first, k;
+	int		r;
+
+	m = out_build(u, tx);
+	while (i < m) {
+		r = send_msgs(u, tx, tx->out + i, tx->out_count + i, m - i,
+		    &sent);
+		if (r == -1 || (unsigned)r == m - i)
+			break;
+		/* out[i + r], a run, refused: its datagrams one by one */
+		i += (unsigned)r;
+		first = tx->out_first[i];
+		k = tx->out_count[i];
+		before = sent;
+		if (send_msgs(u, tx, tx->mh + first, NULL, 1, &sent) == -1)
+			break;
+		if (sent > before)	/* the datagram passes, the run not */
+			u->no_gso = 1;
+		if (send_msgs(u, tx, tx->mh + first + 1, NULL, k - 1,
+		    &sent) == -1)
+			break;
+		i++;
 	}
 	tx->n = 0;
 	return sent;

@@ -9,6 +9,16 @@
  * calls, not the bytes, are the cost.  The batches are large (about 140
  * KiB each): their owner keeps them in static storage.  udp_recv and
  * udp_send, one datagram per call, remain for the tests and tools.
+ *
+ * A batch also leaves in fewer pieces where the kernel can cut them:
+ * consecutive datagrams to one address, of one length (the last may be
+ * shorter), go as one run with UDP_SEGMENT (generic segmentation
+ * offload), so the stack is walked once per run, not once per datagram.
+ * A file transfer's chunks are exactly that.  The receiver still gets
+ * ordinary datagrams.  Where the kernel refuses a run (a device that
+ * cannot checksum for us, a route through IPsec, a path MTU below a
+ * datagram), the run goes again datagram by datagram, and if that works
+ * the socket sends plain from then on.
  */
 #ifndef BULKHEAD_NETD_UDP_H
 #define BULKHEAD_NETD_UDP_H
@@ -25,6 +35,8 @@
 
 #define UDP_MAX_DGRAM	2048	/* c-toxcore reads at most this */
 #define UDP_BATCH	64	/* datagrams per recvmmsg or sendmmsg */
+#define UDP_GSO_SEGS_MAX  64	/* datagrams per run: every kernel takes 64 */
+#define UDP_GSO_BYTES_MAX 60000	/* payload per run: under 64 KiB with headers */
 
 /* A socket address of either family, as the kernel takes it. */
 union udp_sa {
@@ -44,20 +56,33 @@ struct udp_rx {
 	union udp_sa	sa[UDP_BATCH];
 };
 
+/* A run's segment size, as the kernel reads it from a control message. */
+union udp_gso_ctl {
+	struct cmsghdr	h;
+	uint8_t		b[CMSG_SPACE(sizeof(uint16_t))];
+};
+
 /* Datagrams waiting for one udp_send_many(): n of them, in order. */
 struct udp_tx {
 	unsigned	n;
 	uint64_t	calls;			/* sendmmsg() calls made, ever */
+	uint64_t	segmented;		/* datagrams sent in runs, ever */
 	uint8_t		buf[UDP_BATCH][UDP_MAX_DGRAM];
-	struct mmsghdr	mh[UDP_BATCH];
+	struct mmsghdr	mh[UDP_BATCH];		/* one per datagram */
 	struct iovec	iov[UDP_BATCH];
 	union udp_sa	sa[UDP_BATCH];
+	/* what udp_send_many hands the kernel: a datagram or a run each */
+	struct mmsghdr	out[UDP_BATCH];
+	unsigned	out_first[UDP_BATCH];	/* its first datagram */
+	unsigned	out_count[UDP_BATCH];	/* datagrams in it */
+	union udp_gso_ctl ctl[UDP_BATCH];
 };
 
 struct udp {
 	int		fd;
 	int		v6;		/* dual-stack socket */
 	uint16_t	port;
+	int		no_gso;		/* the kernel refused a run: plain */
 };
 
 /*
@@ -95,11 +120,12 @@ int	udp_queue(const struct udp *, struct udp_tx *, const struct ip_port *,
 	    const uint8_t *, size_t);
 /*
  * Sends what tx holds, in order, with sendmmsg() (once, unless the kernel
- * stops early), never blocking, and empties tx.  UDP is lossy, so nothing
- * is retried: a datagram the kernel refuses for its own sake (its
+ * stops early), runs of alike datagrams segmented by the kernel (above),
+ * never blocking, and empties tx.  UDP is lossy, so nothing is retried
+ * but a refused run: a datagram the kernel refuses for its own sake (its
  * destination: ENETUNREACH, EPERM, EACCES, ...) is skipped and the ones
  * after it still go; when the socket would block, the rest are dropped.
- * Returns how many the kernel took; the others were dropped.
+ * Returns how many datagrams the kernel took; the others were dropped.
  */
 unsigned udp_send_many(struct udp *, struct udp_tx *);
 void	udp_close(struct udp *);

@@ -155,6 +155,132 @@ refused_destination_costs_only_its_datagram(void **state)
 	udp_close(&b);
 }
 
+/* Datagram i of a file-like batch: chunk-sized, the last one short. */
+static size_t
+chunk_make(unsigned i, unsigned n, uint8_t *p)
+{
+	size_t	len = i + 1 == n ? 100 : 1371, k;
+
+	for (k = 0; k < len; k++)
+		p[k] = (uint8_t)(i * 7 + k);
+	return len;
+}
+
+/* Receives n datagrams made by chunk_make, in order. */
+static void
+chunks_expect(struct udp *b, unsigned n, uint16_t from_port)
+{
+	uint8_t		p[UDP_MAX_DGRAM];
+	size_t		len;
+	unsigned	i, got = 0;
+	int		r;
+
+	while (got < n) {
+		recv_expect(b, r = (int)(n - got < UDP_BATCH ? n - got :
+		    UDP_BATCH));
+		for (i = 0; i < (unsigned)r; i++, got++) {
+			len = chunk_make(got, n, p);
+			assert_int_equal(rx.len[i], (ssize_t)len);
+			assert_memory_equal(rx.buf[i], p, len);
+			assert_int_equal(rx.from[i].port, from_port);
+		}
+	}
+	recv_expect(b, 0);
+}
+
+/*
+ * A file's chunks to one friend leave as segmented runs (as many to a run
+ * as fit UDP_GSO_BYTES_MAX), in one call, and arrive as the datagrams
+ * they were; a datagram to another address between them breaks the run.
+ */
+static void
+runs_leave_segmented_and_arrive_as_datagrams(void **state)
+{
+	struct udp	a, b, c;
+	struct ip_port	to, other;
+	uint8_t		p[UDP_MAX_DGRAM];
+	uint64_t	calls, seg;
+	unsigned	i, per_run = UDP_GSO_BYTES_MAX / 1371;
+
+	lo_udp(&a);
+	lo_udp(&b);
+	lo_udp(&c);
+	to = lo_ipp(b.port);
+	other = lo_ipp(c.port);
+	for (i = 0; i < UDP_BATCH; i++)
+		assert_int_equal(udp_queue(&a, &tx, &to, p,
+		    chunk_make(i, UDP_BATCH, p)), 0);
+	calls = tx.calls;
+	seg = tx.segmented;
+	assert_int_equal(udp_send_many(&a, &tx), UDP_BATCH);
+	assert_int_equal(tx.calls, calls + 1);
+	assert_true(per_run < UDP_BATCH);
+	/* runs of per_run and of the rest (the short one ends it) */
+	assert_int_equal(tx.segmented, seg + UDP_BATCH);
+	assert_false(a.no_gso);
+	chunks_expect(&b, UDP_BATCH, a.port);
+
+	/* 10 to b, 1 to c, 10 to b: runs of 10, a lone one, a run of 10 */
+	seg = tx.segmented;
+	for (i = 0; i < 21; i++) {
+		if (i == 10)
+			assert_int_equal(udp_queue(&a, &tx, &other, p, 5), 0);
+		else
+			assert_int_equal(udp_queue(&a, &tx, &to, p,
+			    chunk_make(i < 10 ? i : i - 1, 20, p)), 0);
+	}
+	assert_int_equal(udp_send_many(&a, &tx), 21);
+	assert_int_equal(tx.segmented, seg + 20);
+	chunks_expect(&b, 20, a.port);
+	recv_expect(&c, 1);
+	assert_int_equal(rx.len[0], 5);
+	udp_close(&a);
+	udp_close(&b);
+	udp_close(&c);
+}
+
+/*
+ * A kernel that refuses runs (here: a socket told to send without UDP
+ * checksums, which segmentation cannot do) costs nothing: the run goes
+ * datagram by datagram, and the socket sends plain from then on.
+ */
+static void
+refused_runs_fall_back_to_datagrams(void **state)
+{
+	struct udp	a, b;
+	struct ip_port	to;
+	uint8_t		p[UDP_MAX_DGRAM];
+	uint64_t	calls, seg;
+	unsigned	i;
+	int		one = 1;
+
+	lo_udp(&a);
+	lo_udp(&b);
+	assert_int_equal(setsockopt(a.fd, SOL_SOCKET, SO_NO_CHECK, &one,
+	    sizeof(one)), 0);
+	to = lo_ipp(b.port);
+	seg = tx.segmented;
+	for (i = 0; i < 30; i++)
+		assert_int_equal(udp_queue(&a, &tx, &to, p,
+		    chunk_make(i, 30, p)), 0);
+	assert_int_equal(udp_send_many(&a, &tx), 30);
+	assert_true(a.no_gso);
+	assert_int_equal(tx.segmented, seg);
+	chunks_expect(&b, 30, a.port);
+
+	/* from now on: plain, in one call */
+	for (i = 0; i < 30; i++)
+		assert_int_equal(udp_queue(&a, &tx, &to, p,
+		    chunk_make(i, 30, p)), 0);
+	calls = tx.calls;
+	assert_int_equal(udp_send_many(&a, &tx), 30);
+	assert_int_equal(tx.calls, calls + 1);
+	assert_int_equal(tx.segmented, seg);
+	chunks_expect(&b, 30, a.port);
+	udp_close(&a);
+	udp_close(&b);
+}
+
 /* What the socket cannot send is refused when queued, and takes no slot. */
 static void
 queue_refuses_before_the_kernel(void **state)
@@ -383,6 +509,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(batch_arrives_whole_in_order),
 		cmocka_unit_test(refused_destination_costs_only_its_datagram),
+		cmocka_unit_test(runs_leave_segmented_and_arrive_as_datagrams),
+		cmocka_unit_test(refused_runs_fall_back_to_datagrams),
 		cmocka_unit_test(queue_refuses_before_the_kernel),
 		cmocka_unit_test(oversized_marked_rest_delivered),
 		cmocka_unit_test(dual_stack_normalizes),
