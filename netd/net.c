@@ -151,7 +151,7 @@ udp_cb(struct ev_src *src, uint32_t events)
 			n.stats.rx_bad++;	/* oversized or odd source */
 			continue;
 		}
-		net_input(&rx.from[i], rx.buf[i], (size_t)rx.len[i]);
+		net_input(&rx.from[i], rx.pkt[i], (size_t)rx.len[i]);
 	}
 	net_input_end();
 }

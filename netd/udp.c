@@ -10,12 +10,28 @@
 #include "common/udp_bind.h"
 #include "netd/udp.h"
 
+/*
+ * Asks the kernel to hand runs over whole (best effort: a kernel without
+ * UDP_GRO cuts them before they reach us).  A run from loopback or from a
+ * NIC's GRO then costs one message, not one per datagram.
+ */
+static void
+gro_on(struct udp *u)
+{
+	int	on = 1;
+
+	u->gro = setsockopt(u->fd, SOL_UDP, UDP_GRO, &on, sizeof(on)) == 0;
+}
+
 int
 udp_open(struct udp *u, int want_v6, uint16_t from, uint16_t to)
 {
 	memset(u, 0, sizeof(*u));
 	u->fd = udp_bind(want_v6, from, to, &u->port, &u->v6);
-	return u->fd == -1 ? -1 : 0;
+	if (u->fd == -1)
+		return -1;
+	gro_on(u);
+	return 0;
 }
 
 int
@@ -26,6 +42,7 @@ udp_adopt(struct udp *u, int fd)
 	if (udp_bound(fd, &u->port, &u->v6) == -1)
 		return -1;
 	u->fd = fd;
+	gro_on(u);
 	return 0;
 }
 
@@ -106,15 +123,63 @@ udp_send(struct udp *u, const struct ip_port *to, const uint8_t *pkt,
 	return n == (ssize_t)len ? (int)n : -1;
 }
 
+/* The segment size of a coalesced message, or 0 for one datagram. */
+static size_t
+gro_size(struct msghdr *h)
+{
+	struct cmsghdr	*c;
+	int		 seg;
+
+	for (c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c))
+		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(seg))) {
+			memcpy(&seg, CMSG_DATA(c), sizeof(seg));
+			return seg > 0 ? (size_t)seg : 0;
+		}
+	return 0;
+}
+
+/* Message i, len bytes, as datagrams at rx->pkt[n..]; the new count. */
+static unsigned
+rx_split(struct udp_rx *rx, unsigned i, size_t len, unsigned n)
+{
+	struct msghdr		*h = &rx->mh[i].msg_hdr;
+	struct ip_port		 from;
+	size_t			 seg = gro_size(h), off = 0, part;
+	unsigned		 k = 0;
+	int			 bad;
+
+	bad = (h->msg_flags & MSG_TRUNC) || len > sizeof(rx->buf[i]) ||
+	    udp_sa_from(&rx->sa[i], h->msg_namelen, &from) == -1;
+	if (seg == 0 || seg >= len)
+		seg = len;
+	else
+		rx->coalesced++, rx->last_runs++;
+	do {
+		part = len - off < seg ? len - off : seg;
+		if (k == UDP_GSO_SEGS_MAX)
+			part = len - off;	/* the rest: dropped */
+		rx->pkt[n] = rx->buf[i] + off;
+		rx->from[n] = from;
+		rx->len[n] = bad || part > UDP_MAX_DGRAM ||
+		    k == UDP_GSO_SEGS_MAX ? -1 : (ssize_t)part;
+		off += part;
+		n++, k++;
+	} while (off < len && !bad);
+	return n;
+}
+
 int
 udp_recv_many(struct udp *u, struct udp_rx *rx, unsigned max)
 {
 	struct msghdr	*h;
-	unsigned	 i;
+	unsigned	 i, out = 0;
 	int		 n;
 
 	if (max > UDP_BATCH)
 		max = UDP_BATCH;
+	if (rx->last_runs > 0 && max > UDP_RX_RUN_MSGS)
+		max = UDP_RX_RUN_MSGS;
 	for (i = 0; i < max; i++) {
 		rx->iov[i].iov_base = rx->buf[i];
 		rx->iov[i].iov_len = sizeof(rx->buf[i]);
@@ -124,24 +189,18 @@ udp_recv_many(struct udp *u, struct udp_rx *rx, unsigned max)
 		h->msg_namelen = sizeof(rx->sa[i]);
 		h->msg_iov = &rx->iov[i];
 		h->msg_iovlen = 1;
+		h->msg_control = rx->ctl[i].b;
+		h->msg_controllen = sizeof(rx->ctl[i].b);
 		rx->mh[i].msg_len = 0;
 	}
+	rx->last_runs = 0;
 	n = recvmmsg(u->fd, rx->mh, max, MSG_DONTWAIT, NULL);
 	if (n == -1)
 		return errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR ? 0 : -1;
-	for (i = 0; i < (unsigned)n; i++) {
-		h = &rx->mh[i].msg_hdr;
-		/* truncated: longer than any Tox packet */
-		if ((h->msg_flags & MSG_TRUNC) ||
-		    rx->mh[i].msg_len > sizeof(rx->buf[i]) ||
-		    udp_sa_from(&rx->sa[i], h->msg_namelen,
-		    &rx->from[i]) == -1)
-			rx->len[i] = -1;
-		else
-			rx->len[i] = (ssize_t)rx->mh[i].msg_len;
-	}
-	return n;
+	for (i = 0; i < (unsigned)n; i++)
+		out = rx_split(rx, i, rx->mh[i].msg_len, out);
+	return (int)out;
 }
 
 int

@@ -37,6 +37,11 @@
 #define UDP_BATCH	64	/* datagrams per recvmmsg or sendmmsg */
 #define UDP_GSO_SEGS_MAX  64	/* datagrams per run: every kernel takes 64 */
 #define UDP_GSO_BYTES_MAX 60000	/* payload per run: under 64 KiB with headers */
+#define UDP_RX_BUF	65536	/* a coalesced run fits (UDP's own limit) */
+/* a run past UDP_GSO_SEGS_MAX datagrams: one more entry, to drop */
+#define UDP_RX_DGRAMS	(UDP_BATCH * (UDP_GSO_SEGS_MAX + 1))
+/* Messages per recvmmsg after one that held runs: bounds the burst. */
+#define UDP_RX_RUN_MSGS	4
 
 /* A socket address of either family, as the kernel takes it. */
 union udp_sa {
@@ -45,15 +50,29 @@ union udp_sa {
 	struct sockaddr_in6	s6;
 };
 
-/* What one udp_recv_many() read: datagram i is buf[i], len[i] bytes. */
+/* A coalesced message's segment size, as the kernel reports it. */
+union udp_gro_ctl {
+	struct cmsghdr	h;
+	uint8_t		b[CMSG_SPACE(sizeof(int))];
+};
+
+/*
+ * What one udp_recv_many() read: datagram i is pkt[i], len[i] bytes,
+ * pointing into buf.  A message is one datagram, or (UDP_GRO) a run the
+ * kernel coalesced: up to UDP_GSO_SEGS_MAX datagrams of one size.
+ */
 struct udp_rx {
-	uint8_t		buf[UDP_BATCH][UDP_MAX_DGRAM];
-	ssize_t		len[UDP_BATCH];		/* -1: drop it (see below) */
-	struct ip_port	from[UDP_BATCH];
+	const uint8_t	*pkt[UDP_RX_DGRAMS];
+	ssize_t		len[UDP_RX_DGRAMS];	/* -1: drop it (see below) */
+	struct ip_port	from[UDP_RX_DGRAMS];
+	uint64_t	coalesced;		/* runs received, ever */
+	unsigned	last_runs;		/* in the last call */
 	/* the kernel's side, filled again at every call */
+	uint8_t		buf[UDP_BATCH][UDP_RX_BUF];
 	struct mmsghdr	mh[UDP_BATCH];
 	struct iovec	iov[UDP_BATCH];
 	union udp_sa	sa[UDP_BATCH];
+	union udp_gro_ctl ctl[UDP_BATCH];
 };
 
 /* A run's segment size, as the kernel reads it from a control message. */
@@ -83,6 +102,7 @@ struct udp {
 	int		v6;		/* dual-stack socket */
 	uint16_t	port;
 	int		no_gso;		/* the kernel refused a run: plain */
+	int		gro;		/* the kernel may coalesce runs */
 };
 
 /*
@@ -100,14 +120,16 @@ ssize_t	udp_recv(struct udp *, uint8_t *buf, size_t cap, struct ip_port *from);
 int	udp_send(struct udp *, const struct ip_port *, const uint8_t *, size_t);
 
 /*
- * Reads up to max (at most UDP_BATCH) waiting datagrams with one
- * recvmmsg(), never blocking.  Returns how many it took off the socket,
- * 0 if none was waiting, or -1 on a socket error (errno; the kernel
- * clears it as it reports it).  Datagram i (i < the count) is
- * rx->buf[i], rx->len[i] bytes long, from rx->from[i] (IPv4-mapped comes
- * out as IPv4); rx->len[i] is -1 for one to drop and count: longer than
- * UDP_MAX_DGRAM (the kernel truncated it: no Tox packet is that long) or
- * from an address of neither family.
+ * Reads up to max (at most UDP_BATCH) waiting messages with one
+ * recvmmsg(), never blocking; after a call that found coalesced runs, at
+ * most UDP_RX_RUN_MSGS, so that a burst stays near max datagrams.
+ * Returns how many datagrams it took off the socket, 0 if none was
+ * waiting, or -1 on a socket error (errno; the kernel clears it as it
+ * reports it).  Datagram i (i < the count) is rx->pkt[i], rx->len[i]
+ * bytes long, from rx->from[i] (IPv4-mapped comes out as IPv4);
+ * rx->len[i] is -1 for one to drop and count: longer than UDP_MAX_DGRAM
+ * (no Tox packet is that long), from an address of neither family, or
+ * what a run holds past UDP_GSO_SEGS_MAX datagrams (one entry).
  */
 int	udp_recv_many(struct udp *, struct udp_rx *, unsigned max);
 /*
