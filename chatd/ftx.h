@@ -162,6 +162,8 @@ struct ftx {
 	struct ftx_stats stats;
 	struct ftx_slot	out[FTX_SLOTS];
 	struct ftx_slot	in[FTX_SLOTS];
+	/* the slots not free, a bit each ([out]): the walks skip the rest */
+	uint64_t	live[2][FTX_SLOTS / 64];
 	uint8_t		chunk[FILE_CHUNK];
 	uint8_t		pkt[NC_DATA_MAX];
 	struct file_pkt	parsed;

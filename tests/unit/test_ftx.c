@@ -944,6 +944,79 @@ ftx_slots_run_out(void **state)
 	assert_int_equal(ftx_offer(A.e, 0, 1, id, NULL, 0), -1);
 }
 
+/* Every slot not free is live in the walk's bitmap, and no other. */
+static void
+live_matches(const struct ftx *e)
+{
+	unsigned	i;
+	int		out, bit;
+
+	for (out = 0; out <= 1; out++)
+		for (i = 0; i < FTX_SLOTS; i++) {
+			bit = (e->live[out][i / 64] >> (i % 64)) & 1;
+			assert_int_equal(bit,
+			    ftx_slot(e, out, i)->state != FTX_FREE);
+		}
+}
+
+/*
+ * Three transfers at once in slots across the bitmap's words (70, 130,
+ * 200), through a small window, so the turn restarts from a refused
+ * slot past the first: each file arrives whole, each turn serves every
+ * one, and the slots are free (not live) at the end.
+ */
+static void
+ftx_walks_find_high_slots(void **state)
+{
+	static const unsigned	want[3] = { 70, 130, 200 };
+	const uint64_t		len = 40 * FILE_CHUNK + 9;
+	uint8_t			id[FILE_ID_LEN];
+	unsigned		k;
+	int			slot, i;
+
+	B.auto_accept = 1;
+	pab.window = 0;
+	id_of(id, 60);
+	for (k = 0; k < 3; k++) {
+		/* offers not sent yet are freed at once: skip to want[k] */
+		while ((slot = ftx_offer(A.e, 0, 1, id, NULL, 0)) !=
+		    (int)want[k] - 1) {
+			assert_true(slot >= 0 && slot < (int)want[k]);
+			assert_int_equal(ftx_kill(A.e, 1, (unsigned)slot), 0);
+		}
+		assert_int_equal(ftx_kill(A.e, 1, (unsigned)slot), 0);
+		assert_int_equal(a_offers(len, len, (uint8_t)(61 + k)),
+		    want[k]);
+		b_sink(want[k]);
+	}
+	live_matches(A.e);
+	pab.window = 5;
+	(void)ftx_pump(A.e);		/* the window opened: the offers go */
+	for (i = 0; i < 2000; i++) {
+		run_n(&A, 5);
+		run_n(&B, QMAX);
+		if (ftx_slot(A.e, 1, want[0])->state == FTX_FREE &&
+		    ftx_slot(A.e, 1, want[1])->state == FTX_FREE &&
+		    ftx_slot(A.e, 1, want[2])->state == FTX_FREE)
+			break;
+		live_matches(A.e);
+		live_matches(B.e);
+	}
+	run();
+	for (k = 0; k < 3; k++)
+		assert_true(B.sink[want[k]].high == len);
+	assert_int_equal(count_ev(&B, FTX_EV_DONE, NULL), 3);
+	assert_int_equal(count_ev(&A, FTX_EV_DONE, NULL), 3);
+	assert_int_equal(count_ev(&A, FTX_EV_KILLED, NULL), 0);
+	assert_memory_equal(got, file, len);
+	live_matches(A.e);
+	live_matches(B.e);
+	for (k = 0; k < FTX_SLOTS / 64; k++) {
+		assert_true(A.e->live[0][k] == 0 && A.e->live[1][k] == 0);
+		assert_true(B.e->live[0][k] == 0 && B.e->live[1][k] == 0);
+	}
+}
+
 /*
  * Kills that cross: B declines a running transfer while A cancels it.
  * A's next offer must not take the number just freed: B's kill, still
@@ -1058,6 +1131,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    ftx_crossed_kill_spares_new_offer, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    ftx_walks_find_high_slots, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
