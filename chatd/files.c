@@ -11,11 +11,14 @@
 
 static struct ftx		*engines[FRIEND_NUM_MAX];
 static uint8_t			 waiting[FRIEND_NUM_MAX];	/* for tokens */
+static unsigned			 nwaiting;	/* how many: the walks after
+						   each round skip the 256 */
 static const struct files_io	*io;
 static struct timer		 tick;
 static int			 tick_ready;
 /* Friends to pump when this round's packets are in (kick_cb). */
 static uint8_t			 kicked[FRIEND_NUM_MAX];
+static unsigned			 nkicked;
 static struct timer		 kick_t;
 
 static unsigned
@@ -59,19 +62,31 @@ f_event(void *arg, const struct ftx_event *ev)
 		(void)ftx_kill(engines[n], 0, ev->slot);
 }
 
+static void
+set_waiting(unsigned n, uint8_t on)
+{
+	if (waiting[n] == on)
+		return;
+	if (on)
+		nwaiting++;
+	else
+		nwaiting--;
+	waiting[n] = on;
+}
+
 /* Pumps friend n; if chunks wait for a bulk token, the timer wakes it. */
 static void
 pump(unsigned n)
 {
 	uint64_t	at;
 
-	waiting[n] = 0;
+	set_waiting(n, 0);
 	if (engines[n] == NULL || ftx_pump(engines[n]) == 0)
 		return;
 	/* a full window is an ack away (files_acked); tokens need time */
 	at = fconn_bulk_at(n);
 	if (at > mono_ms())
-		waiting[n] = 1;
+		set_waiting(n, 1);
 }
 
 static void
@@ -80,7 +95,7 @@ rearm(void)
 	uint64_t	due = 0, at;
 	unsigned	n;
 
-	for (n = 0; n < FRIEND_NUM_MAX; n++) {
+	for (n = 0; nwaiting > 0 && n < FRIEND_NUM_MAX; n++) {
 		if (!waiting[n])
 			continue;
 		at = fconn_bulk_at(n);
@@ -98,7 +113,7 @@ tick_cb(struct timer *t)
 {
 	unsigned	n;
 
-	for (n = 0; n < FRIEND_NUM_MAX; n++)
+	for (n = 0; nwaiting > 0 && n < FRIEND_NUM_MAX; n++)
 		if (waiting[n])
 			pump(n);
 	rearm();
@@ -109,9 +124,10 @@ kick_cb(struct timer *t)
 {
 	unsigned	n;
 
-	for (n = 0; n < FRIEND_NUM_MAX; n++)
+	for (n = 0; nkicked > 0 && n < FRIEND_NUM_MAX; n++)
 		if (kicked[n]) {
 			kicked[n] = 0;
+			nkicked--;
 			pump(n);
 		}
 	rearm();
@@ -124,6 +140,8 @@ kick_cb(struct timer *t)
 static void
 kick(unsigned n)
 {
+	if (!kicked[n])
+		nkicked++;
 	kicked[n] = 1;
 	if (!timer_armed(&kick_t))
 		timer_at(&kick_t, mono_ms());
@@ -180,7 +198,9 @@ files_down(unsigned n)
 	ftx_reset(engines[n]);
 	free(engines[n]);
 	engines[n] = NULL;
-	waiting[n] = 0;
+	set_waiting(n, 0);
+	if (kicked[n])
+		nkicked--;
 	kicked[n] = 0;
 	rearm();
 }
