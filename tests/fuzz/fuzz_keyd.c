@@ -27,12 +27,9 @@
 #include "keyd/profile_dispatch.h"
 #include "tests/fuzz/keyd_fuzz.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
 #define KDF_EVERY	512
 
-static unsigned		kdf_credit = KDF_EVERY;
+static unsigned long	last_kdf;	/* the input that ran one; 0: none */
 
 /* Whether a message would run scrypt (see the top). */
 static int
@@ -61,9 +58,9 @@ prepare(const struct kfz_rec *rec, int *fd)
 	if (rec->peer != KFZ_FRONTEND)
 		return 0;
 	if (needs_kdf(rec)) {
-		if (kdf_credit < KDF_EVERY)
+		if (last_kdf != 0 && kfz_inputs() - last_kdf < KDF_EVERY)
 			return -1;
-		kdf_credit = 0;
+		last_kdf = kfz_inputs();
 	}
 	if (*fd != -1 && (rec->type == IPC_PROFILE_IMPORT ||
 	    rec->type == IPC_PROFILE_EXPORT)) {
@@ -80,17 +77,4 @@ static const struct kfz_target	target = {
 	KFZ_FRONTEND, KFZ_NETD, 0, prepare
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	kfz_env(&target);
-	return 0;
-}
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	if (kdf_credit < KDF_EVERY)
-		kdf_credit++;
-	return kfz_run(&target, data, size);
-}
+KFZ_TARGET(target)

@@ -17,20 +17,6 @@
 
 #include "tests/fuzz/keyd_fuzz.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
 static const struct kfz_target	target = { KFZ_CHATD, KFZ_NETD, 1, NULL };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	kfz_env(&target);
-	return 0;
-}
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return kfz_run(&target, data, size);
-}
+KFZ_TARGET(target)

@@ -2,7 +2,6 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
-#include <dirent.h>
 #include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +29,7 @@
 #include "keyd/outbox_ops.h"
 #include "keyd/peers.h"
 #include "keyd/profile_dispatch.h"
+#include "tests/fuzz/fd_count.h"
 #include "tests/fuzz/keyd_fuzz_priv.h"
 
 _Static_assert(IPC_TYPE_MAX <= 512, "a raw type is tsel, plus 256 at most");
@@ -590,21 +590,6 @@ check_answers(struct peer *p)
 			abort();
 }
 
-static int
-count_fds(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	if ((d = opendir("/proc/self/fd")) == NULL)
-		abort();
-	while ((de = readdir(d)) != NULL)
-		n++;
-	closedir(d);
-	return n;
-}
-
 /* Requests end, keyd stops as at SHUTDOWN, and what it left loads. */
 static void
 end(void)
@@ -640,6 +625,14 @@ end(void)
 	kfz_dir_check();
 }
 
+static unsigned long	inputs;
+
+unsigned long
+kfz_inputs(void)
+{
+	return inputs;
+}
+
 int
 kfz_run(const struct kfz_target *t, const uint8_t *data, size_t size)
 {
@@ -654,9 +647,10 @@ kfz_run(const struct kfz_target *t, const uint8_t *data, size_t size)
 		inited = 1;
 		init();
 	}
+	inputs++;
 	input = data;
 	input_len = size;
-	fds = count_fds();
+	fds = fd_count();
 	begin(t);
 	counting = !strict;
 	rd_init(&r, data, size);
@@ -684,7 +678,7 @@ kfz_run(const struct kfz_target *t, const uint8_t *data, size_t size)
 	}
 	end();
 	counting = 0;
-	if (count_fds() != fds)
+	if (fd_count() != fds)
 		abort();
 	return 0;
 }

@@ -120,5 +120,23 @@ int	kfz_run(const struct kfz_target *, const uint8_t *, size_t);
  * LLVMFuzzerInitialize.
  */
 void	kfz_env(const struct kfz_target *);
+/* How many inputs kfz_run has begun, this one included. */
+unsigned long	kfz_inputs(void);
+
+/* A target's two entry points, on its struct kfz_target t. */
+#define KFZ_TARGET(t)							\
+int	LLVMFuzzerInitialize(int *, char ***);				\
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);		\
+int									\
+LLVMFuzzerInitialize(int *argc, char ***argv)				\
+{									\
+	kfz_env(&(t));							\
+	return 0;							\
+}									\
+int									\
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)		\
+{									\
+	return kfz_run(&(t), data, size);				\
+}
 
 #endif
