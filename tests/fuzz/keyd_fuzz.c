@@ -531,10 +531,13 @@ play(struct kfz_rec *rec, struct wr *w)
 	if (!(rec->ctl & KFZ_PLAY))
 		return 0;
 	if (rec->peer == KFZ_CHATD && rec->type == IPC_AVATAR_FRIEND_DONE) {
-		/* the file is the part's content, not a descriptor */
+		/* the file is the part's content, not a descriptor; one
+		 * keyd gave read-only (our avatar) takes nothing, and what
+		 * is not written whole is not written */
 		if (rec->file != NULL && p->last_fd != -1 &&
 		    ftruncate(p->last_fd, 0) == 0 &&
-		    pwrite(p->last_fd, rec->file, rec->flen, 0) == -1)
+		    pwrite(p->last_fd, rec->file, rec->flen, 0) !=
+		    (ssize_t)rec->flen)
 			(void)ftruncate(p->last_fd, 0);
 		rec->file = NULL;
 		return 0;

@@ -121,7 +121,6 @@ kfz_dir_restore(void)
 	}
 }
 
-
 /* The plain profile: our key, nospam, name and friends fixed. */
 void
 kfz_dir_make(void)
