@@ -261,14 +261,18 @@ run:
 FUZZ_CFLAGS	 = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 		   -D_GNU_SOURCE -DFUZZING -I. -I$(FB)/gen \
 		   $(call pkg_cflags,$(PKGS_ALL))
+# tests/fuzz/*.c that are not a target (fuzz_*.c) are helpers the
+# targets share (tests/fuzz/keyd_fuzz.c): they go into the library too.
+FUZZ_HELPER_SRCS = $(filter-out $(FUZZ_SRCS),$(wildcard tests/fuzz/*.c))
 FUZZ_LIB_SRCS	 = $(COMMON_SRCS) $(IPC_SRCS) $(SANDBOX_SRCS) \
 		   $(filter-out supervisor/bulkhead.c,$(SUP_SRCS)) \
-		   $(foreach r,$(ROLES),$(call role_lib_srcs,$(r)))
+		   $(foreach r,$(ROLES),$(call role_lib_srcs,$(r))) \
+		   $(FUZZ_HELPER_SRCS)
 FUZZ_LIB_OBJS	 = $(patsubst %.c,$(FB)/obj/%.o,$(FUZZ_LIB_SRCS))
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $<"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 $(FB)/gen/build_id.c: $(B)/gen/build_id.c
 	@mkdir -p $(@D)
 	cp $< $@
@@ -278,7 +282,8 @@ $(FB)/libfuzz.a: $(FUZZ_LIB_OBJS) $(FB)/obj/gen/build_id.o
 	$(Q)$(AR) rcs $@ $^
 $(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FB)/libfuzz.a
 	@echo "  FUZZLD  $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ \
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -fsanitize=fuzzer,address,undefined -o $@ \
+	    $(filter %.c %.a,$^) \
 	    $(call pkg_libs,$(PKGS_ALL)) -lm
 $(FB)/obj/gen/build_id.o: $(FB)/gen/build_id.c
 	@mkdir -p $(@D)

@@ -20,9 +20,8 @@
 #include "keyd/net_relay.h"
 #include "keyd/onion_ops.h"
 #include "keyd/outbox_ops.h"
-#include "keyd/partials_ops.h"
+#include "keyd/peers.h"
 #include "keyd/profile_dispatch.h"
-#include "keyd/sends_ops.h"
 #include "keyd/target.h"
 #include "sandbox/role_rt.h"
 
@@ -49,50 +48,6 @@ keyd_shutdown(void)
 	exit(0);
 }
 
-/* What keyd handles, per peer. */
-static const struct chan_tables from_frontend = {
-	{ &keyd_profile_table, &net_relay_from_frontend,
-	  &history_ops_from_frontend, &partials_ops_from_frontend,
-	  &avatar_ops_from_frontend, &sends_ops_from_frontend }
-};
-static const struct chan_tables from_netd = {
-	{ &net_relay_from_netd, &onion_ops_from_netd, &dhtpk_ops_from_netd,
-	  &nc_session_from_netd }
-};
-/* Friends, friend requests, sessions; calls' rows arrive with their
- * issue. */
-static const struct chan_tables from_chatd = {
-	{ &keyd_friends_from_chatd, &onion_ops_from_chatd,
-	  &dhtpk_ops_from_chatd, &nc_session_from_chatd,
-	  &outbox_ops_from_chatd, &history_ops_from_chatd,
-	  &avatar_ops_from_chatd }
-};
-static const struct chan_tables from_mediad = { { NULL } };
-
-static void
-profile_event(enum keyd_profile_event ev, void *arg)
-{
-	if (ev == KEYD_PROFILE_LOADED) {
-		net_relay_profile_loaded();
-		keyd_friends_profile_loaded();
-		outbox_ops_profile_loaded();
-		history_ops_profile_loaded();
-		partials_ops_profile_loaded();
-		sends_ops_profile_loaded();
-		avatar_ops_profile_loaded();
-		onion_ops_tell_netd();
-		dhtpk_ops_netd_up();
-	}
-	if (ev == KEYD_PROFILE_SELF_CHANGED)
-		keyd_self_info_tell();
-	if (ev == KEYD_PROFILE_KEY_CHANGED) {
-		outbox_ops_key_changed();
-		history_ops_key_changed();
-		partials_ops_key_changed();
-		sends_ops_key_changed();
-	}
-}
-
 /* The directory part of a profile path, for Landlock. */
 static void
 profile_dir(const char *profile, char *out, size_t outsz)
@@ -112,10 +67,7 @@ peer_closed(struct chan *c, const char *why)
 {
 	/* netd, chatd and mediad come back through NEW_CHANNEL. */
 	log_info("%s channel closed: %s", role_name(c->peer), why);
-	if (c->peer == ROLE_CHATD)
-		nc_session_chatd_gone();
-	if (c->peer == ROLE_NETD)
-		nc_session_netd_gone();
+	keyd_peer_gone(c->peer);
 	if (c->peer != ROLE_FRONTEND)
 		return;
 	/*
@@ -138,10 +90,11 @@ static const struct {
 	int				 fd;
 	const struct chan_tables	*tables;
 } peers[ROLE_MAX] = {
-	[ROLE_FRONTEND] = { &ch_frontend, FD_KEYD_FRONTEND, &from_frontend },
-	[ROLE_NETD] = { &ch_netd, FD_KEYD_NETD, &from_netd },
-	[ROLE_CHATD] = { &ch_chatd, FD_KEYD_CHATD, &from_chatd },
-	[ROLE_MEDIAD] = { &ch_mediad, FD_KEYD_MEDIAD, &from_mediad },
+	[ROLE_FRONTEND] = { &ch_frontend, FD_KEYD_FRONTEND,
+	    &keyd_from_frontend },
+	[ROLE_NETD] = { &ch_netd, FD_KEYD_NETD, &keyd_from_netd },
+	[ROLE_CHATD] = { &ch_chatd, FD_KEYD_CHATD, &keyd_from_chatd },
+	[ROLE_MEDIAD] = { &ch_mediad, FD_KEYD_MEDIAD, &keyd_from_mediad },
 };
 
 
@@ -158,19 +111,10 @@ on_new_channel(struct chan *c, struct ipc_msg *m, struct rd *r)
 	rt_reopen_peer(peers[nc.role].c, m->fd, nc.role, peers[nc.role].tables,
 	    peer_closed);
 	m->fd = -1;
-	if (nc.role == ROLE_NETD) {
-		net_relay_netd_up();
-		onion_ops_tell_netd();
-		dhtpk_ops_netd_up();
-		nc_session_netd_up();
-	}
-	if (nc.role == ROLE_CHATD) {
-		nc_session_chatd_up();
-		keyd_friends_chatd_up();
-		outbox_ops_chatd_up();
-		history_ops_chatd_up();
-		avatar_ops_chatd_up();
-	}
+	if (nc.role == ROLE_NETD)
+		keyd_netd_up();
+	if (nc.role == ROLE_CHATD)
+		keyd_chatd_up();
 	log_info("new channel to restarted %s", role_name(nc.role));
 	return 0;
 }
@@ -247,7 +191,7 @@ main(int argc, char *argv[])
 	avatar_ops_init(&ch_chatd, &ch_frontend, profile);
 	if (nc_session_init(&ch_netd, &ch_chatd) == -1)
 		fatalx("no memory for sessions");
-	if (keyd_profile_open(profile, profile_event, NULL) == -1)
+	if (keyd_profile_open(profile, keyd_on_profile, NULL) == -1)
 		fatal("cannot open the profile directory of %s", profile);
 	/* the directory's listing, which the sandbox forbids */
 	avatar_ops_scan();
@@ -267,12 +211,8 @@ main(int argc, char *argv[])
 	net_relay_init(&ch_netd, &ch_frontend, &ch_chatd);
 	onion_ops_init(&ch_netd, &ch_chatd);
 	dhtpk_ops_init(&ch_netd, &ch_chatd);
-	net_relay_netd_up();
-	onion_ops_tell_netd();
-	dhtpk_ops_netd_up();
-	keyd_friends_chatd_up();
-	outbox_ops_chatd_up();
-	history_ops_chatd_up();
-	avatar_ops_chatd_up();
+	/* (no session exists yet: the sessions' part of each is a no-op) */
+	keyd_netd_up();
+	keyd_chatd_up();
 	rt_serve(&rt);
 }

@@ -22,7 +22,6 @@
  */
 #include <sys/socket.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -35,6 +34,7 @@
 #include "common/rd.h"
 #include "ipc/chan.h"
 #include "ipc/msg_core.h"
+#include "tests/fuzz/fd_count.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 /* A failure chan.c makes up is a heap message; the wire's is its static
@@ -315,21 +315,6 @@ raw(struct fch *f, const uint8_t *p, size_t len, int nfds)
 	(void)sendmsg(f->pfd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-static int
-count_fds(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	if ((d = opendir("/proc/self/fd")) == NULL)
-		abort();
-	while ((de = readdir(d)) != NULL)
-		n++;
-	closedir(d);
-	return n;
-}
-
 static void
 init(void)
 {
@@ -390,7 +375,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 		inited = 1;
 	}
-	fds = count_fds();
+	fds = fd_count();
 	ncalls = 0;
 	for (i = 0; i < NCH; i++) {
 		ch[i].opens = ch[i].closes = 0;
@@ -476,7 +461,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < ncalls; i++)
 		if (calls[i].state == 1)
 			abort();	/* a request that never ended */
-	if (count_fds() != fds)
+	if (fd_count() != fds)
 		abort();
 	return 0;
 }
