@@ -638,9 +638,10 @@ xfer_run(struct xfer *x)
 	x->mb_s = (double)moved / 1e6 / ((double)(t1 - x->t0) / 1e9);
 	x->cpu_s_gib = (double)cpu / 1e9 * (double)(1ULL << 30) /
 	    (double)moved;
-	fprintf(stderr, "bench: %s -> %s: %.1f MB in %.1f s%s\n",
-	    who_name[x->from], who_name[x->to], (double)moved / 1e6,
-	    (double)(t1 - x->t0) / 1e9, x->capped ? " (capped)" : "");
+	fprintf(stderr, "bench: %s -> %s: %.1f MB in %.1f s, %.1f CPU s "
+	    "per GiB%s\n", who_name[x->from], who_name[x->to],
+	    (double)moved / 1e6, (double)(t1 - x->t0) / 1e9, x->cpu_s_gib,
+	    x->capped ? " (capped)" : "");
 	return 0;
 }
 

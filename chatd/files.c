@@ -16,10 +16,9 @@ static unsigned			 nwaiting;	/* how many: the walks after
 static const struct files_io	*io;
 static struct timer		 tick;
 static int			 tick_ready;
-/* Friends to pump when this round's packets are in (kick_cb). */
+/* Friends to pump when this round's packets are in (kicked_pump). */
 static uint8_t			 kicked[FRIEND_NUM_MAX];
 static unsigned			 nkicked;
-static struct timer		 kick_t;
 
 static unsigned
 num_of(void *arg)
@@ -119,11 +118,14 @@ tick_cb(struct timer *t)
 	rearm();
 }
 
+/* At the round's end (loop_round_end). */
 static void
-kick_cb(struct timer *t)
+kicked_pump(void)
 {
 	unsigned	n;
 
+	if (nkicked == 0)
+		return;
 	for (n = 0; nkicked > 0 && n < FRIEND_NUM_MAX; n++)
 		if (kicked[n]) {
 			kicked[n] = 0;
@@ -134,8 +136,9 @@ kick_cb(struct timer *t)
 }
 
 /*
- * A pump walks every slot: once a round, not once per packet in and per
- * packet acked (a timer due now runs when this round's frames are done).
+ * A pump walks the live slots: once a round, not once per packet in and
+ * per packet acked.  (It was a timer due now: a timerfd_settime and a
+ * wakeup every round.)
  */
 static void
 kick(unsigned n)
@@ -143,8 +146,6 @@ kick(unsigned n)
 	if (!kicked[n])
 		nkicked++;
 	kicked[n] = 1;
-	if (!timer_armed(&kick_t))
-		timer_at(&kick_t, mono_ms());
 }
 
 void
@@ -177,7 +178,7 @@ files_up(unsigned n)
 		return;
 	if (!tick_ready) {
 		timer_init(&tick, tick_cb, NULL);
-		timer_init(&kick_t, kick_cb, NULL);
+		loop_round_end(kicked_pump);
 		tick_ready = 1;
 	}
 	if ((engines[n] = malloc(sizeof(*engines[n]))) == NULL) {

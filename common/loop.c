@@ -16,9 +16,12 @@ static int			 epfd = -1;
 static struct ev_src		 tick_src;
 static TAILQ_HEAD(, timer)	 timers = TAILQ_HEAD_INITIALIZER(timers);
 static int			 quit;
-static int			 timers_moved;	/* the timerfd is stale */
+static int			 timers_moved;	/* the timerfd may be stale */
+static uint64_t			 armed;		/* its deadline, 0: none */
 static void			(*idle_fns[LOOP_MAX_IDLE])(void);
 static int			 nidle;
+static void			(*end_fns[LOOP_MAX_IDLE])(void);
+static int			 nend;
 
 static void	tick_cb(struct ev_src *, uint32_t);
 
@@ -33,6 +36,7 @@ loop_init(void)
 	tick_src.cb = tick_cb;
 	loop_add(&tick_src, EPOLLIN);
 	quit = 0;
+	armed = 0;
 }
 
 int
@@ -80,21 +84,30 @@ loop_del(struct ev_src *src)
 	src->events = 0;
 }
 
+/*
+ * The timerfd only ever fires early: when the first deadline moves later
+ * (a transport pushing its retransmission timer back with every packet)
+ * or the list empties, it stays as it is, and the wakeup it brings finds
+ * nothing due and sets it anew.  A busy chatd had spent a twentieth of
+ * its time in timerfd_settime, once per round.
+ */
 static void
 timer_rearm(void)
 {
 	struct itimerspec	 its;
 	struct timer		*t;
 
-	memset(&its, 0, sizeof(its));	/* all zero disarms */
-	if ((t = TAILQ_FIRST(&timers)) != NULL) {
-		its.it_value.tv_sec = (time_t)(t->due / 1000);
-		its.it_value.tv_nsec = (long)(t->due % 1000) * 1000000;
-		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
-			its.it_value.tv_nsec = 1;
-	}
+	if ((t = TAILQ_FIRST(&timers)) == NULL ||
+	    (armed != 0 && armed <= t->due))
+		return;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = (time_t)(t->due / 1000);
+	its.it_value.tv_nsec = (long)(t->due % 1000) * 1000000;
+	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+		its.it_value.tv_nsec = 1;	/* all zero would disarm */
 	if (timerfd_settime(tick_src.fd, TFD_TIMER_ABSTIME, &its, NULL) == -1)
 		fatal("timerfd_settime");
+	armed = t->due;
 }
 
 static void
@@ -107,6 +120,7 @@ tick_cb(struct ev_src *src, uint32_t events)
 	if (read(src->fd, &expirations, sizeof(expirations)) == -1) {
 		/* EAGAIN: a spurious wakeup; the timer list decides */
 	}
+	armed = 0;		/* it fired: one shot */
 	now = mono_ms();
 	while ((t = TAILQ_FIRST(&timers)) != NULL && t->due <= now) {
 		TAILQ_REMOVE(&timers, t, entry);
@@ -166,17 +180,29 @@ timer_after(struct timer *t, uint64_t ms)
 	timer_at(t, mono_ms() + ms);
 }
 
-void
-loop_before_wait(void (*fn)(void))
+static void
+hook_add(void (*fns[])(void), int *n, void (*fn)(void))
 {
 	int	i;
 
-	for (i = 0; i < nidle; i++)
-		if (idle_fns[i] == fn)
+	for (i = 0; i < *n; i++)
+		if (fns[i] == fn)
 			return;
-	if (nidle == LOOP_MAX_IDLE)
+	if (*n == LOOP_MAX_IDLE)
 		fatalx("%s: more than %d hooks", __func__, LOOP_MAX_IDLE);
-	idle_fns[nidle++] = fn;
+	fns[(*n)++] = fn;
+}
+
+void
+loop_before_wait(void (*fn)(void))
+{
+	hook_add(idle_fns, &nidle, fn);
+}
+
+void
+loop_round_end(void (*fn)(void))
+{
+	hook_add(end_fns, &nend, fn);
 }
 
 void
@@ -186,6 +212,8 @@ loop_once(int timeout_ms)
 	struct ev_src		*src;
 	int			 i, n;
 
+	for (i = 0; i < nend; i++)
+		end_fns[i]();
 	for (i = 0; i < nidle; i++)
 		idle_fns[i]();
 	/* once a round, not once per timer_at: a busy chatd moved its
