@@ -880,8 +880,10 @@ files_once(int mb, int only_fair, struct obs o[SIDES])
 		o[s].fair_alone_mb_s = o[s].fair_shared_mb_s =
 		    RUN_NOT_MEASURED;
 	}
-	/* on disk: the bench's /tmp is a small tmpfs */
-	snprintf(top, sizeof(top), "/var/tmp/bh-bench-files-XXXXXX");
+	/* on disk: the bench's /tmp is a small tmpfs; named by our pid, so
+	 * the parent can remove it if we are killed (bench.c) */
+	snprintf(top, sizeof(top), "/var/tmp/bh-bench-files-%d-XXXXXX",
+	    (int)getpid());
 	if (mkdtemp(top) == NULL) {
 		warn("mkdtemp");
 		return -1;
