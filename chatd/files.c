@@ -16,9 +16,10 @@ static unsigned			 nwaiting;	/* how many: the walks after
 static const struct files_io	*io;
 static struct timer		 tick;
 static int			 tick_ready;
-/* Friends to pump when this round's packets are in (kicked_pump). */
+/* Friends to pump when this round's packets are in (kick_cb). */
 static uint8_t			 kicked[FRIEND_NUM_MAX];
 static unsigned			 nkicked;
+static struct timer		 kick_t;
 
 static unsigned
 num_of(void *arg)
@@ -118,14 +119,11 @@ tick_cb(struct timer *t)
 	rearm();
 }
 
-/* At the round's end (loop_round_end). */
 static void
-kicked_pump(void)
+kick_cb(struct timer *t)
 {
 	unsigned	n;
 
-	if (nkicked == 0)
-		return;
 	for (n = 0; nkicked > 0 && n < FRIEND_NUM_MAX; n++)
 		if (kicked[n]) {
 			kicked[n] = 0;
@@ -136,9 +134,8 @@ kicked_pump(void)
 }
 
 /*
- * A pump walks the live slots: once a round, not once per packet in and
- * per packet acked.  (It was a timer due now: a timerfd_settime and a
- * wakeup every round.)
+ * A pump walks every slot: once a round, not once per packet in and per
+ * packet acked (a timer due now runs when this round's frames are done).
  */
 static void
 kick(unsigned n)
@@ -146,6 +143,8 @@ kick(unsigned n)
 	if (!kicked[n])
 		nkicked++;
 	kicked[n] = 1;
+	if (!timer_armed(&kick_t))
+		timer_at(&kick_t, mono_ms());
 }
 
 void
@@ -178,7 +177,7 @@ files_up(unsigned n)
 		return;
 	if (!tick_ready) {
 		timer_init(&tick, tick_cb, NULL);
-		loop_round_end(kicked_pump);
+		timer_init(&kick_t, kick_cb, NULL);
 		tick_ready = 1;
 	}
 	if ((engines[n] = malloc(sizeof(*engines[n]))) == NULL) {

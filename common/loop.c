@@ -20,8 +20,6 @@ static int			 timers_moved;	/* the timerfd may be stale */
 static uint64_t			 armed;		/* its deadline, 0: none */
 static void			(*idle_fns[LOOP_MAX_IDLE])(void);
 static int			 nidle;
-static void			(*end_fns[LOOP_MAX_IDLE])(void);
-static int			 nend;
 
 static void	tick_cb(struct ev_src *, uint32_t);
 
@@ -88,8 +86,8 @@ loop_del(struct ev_src *src)
  * The timerfd only ever fires early: when the first deadline moves later
  * (a transport pushing its retransmission timer back with every packet)
  * or the list empties, it stays as it is, and the wakeup it brings finds
- * nothing due and sets it anew.  A busy chatd had spent a twentieth of
- * its time in timerfd_settime, once per round.
+ * nothing due and sets it anew: no timerfd_settime per round for a
+ * deadline that only moves later.
  */
 static void
 timer_rearm(void)
@@ -180,29 +178,17 @@ timer_after(struct timer *t, uint64_t ms)
 	timer_at(t, mono_ms() + ms);
 }
 
-static void
-hook_add(void (*fns[])(void), int *n, void (*fn)(void))
-{
-	int	i;
-
-	for (i = 0; i < *n; i++)
-		if (fns[i] == fn)
-			return;
-	if (*n == LOOP_MAX_IDLE)
-		fatalx("%s: more than %d hooks", __func__, LOOP_MAX_IDLE);
-	fns[(*n)++] = fn;
-}
-
 void
 loop_before_wait(void (*fn)(void))
 {
-	hook_add(idle_fns, &nidle, fn);
-}
+	int	i;
 
-void
-loop_round_end(void (*fn)(void))
-{
-	hook_add(end_fns, &nend, fn);
+	for (i = 0; i < nidle; i++)
+		if (idle_fns[i] == fn)
+			return;
+	if (nidle == LOOP_MAX_IDLE)
+		fatalx("%s: more than %d hooks", __func__, LOOP_MAX_IDLE);
+	idle_fns[nidle++] = fn;
 }
 
 void
@@ -212,8 +198,6 @@ loop_once(int timeout_ms)
 	struct ev_src		*src;
 	int			 i, n;
 
-	for (i = 0; i < nend; i++)
-		end_fns[i]();
 	for (i = 0; i < nidle; i++)
 		idle_fns[i]();
 	/* once a round, not once per timer_at: a busy chatd moved its

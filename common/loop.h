@@ -42,13 +42,6 @@ void	loop_once(int timeout_ms);
  */
 #define LOOP_MAX_IDLE	4
 void	loop_before_wait(void (*fn)(void));
-/*
- * Registers fn to run at the end of every round, before the
- * loop_before_wait hooks: work deferred to once a round (a file engine
- * pumped once for a round's many acks) is done then, and what it sends
- * leaves with the round's other messages.  Same limits as above.
- */
-void	loop_round_end(void (*fn)(void));
 
 void	timer_init(struct timer *, void (*)(struct timer *), void *);
 void	timer_after(struct timer *, uint64_t ms);	/* (re)arm */
