@@ -438,7 +438,7 @@ int
 main(void)
 {
 	struct sigaction	sa;
-	char			name[32];
+	char			name[32], rm[80];
 	const char		*e = getenv("BENCH_REPEATS");
 	const char		*f = getenv("BENCH_FRIENDS");
 	const char		*only = getenv("BENCH_ONLY");
@@ -501,8 +501,15 @@ main(void)
 			kill(pid, SIGTERM);
 	}
 	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status)) {
 		warnx("the bench was killed by signal %d", WTERMSIG(status));
+		/* its files' sources and copies: a GiB and more each time */
+		snprintf(rm, sizeof(rm), "rm -rf /var/tmp/bh-bench-files-%d-*",
+		    (int)pid);
+		if (system(rm) != 0)
+			warnx("could not remove /var/tmp/bh-bench-files-%d-*",
+			    (int)pid);
+	}
 	if (netns_remove(name) == -1) {
 		warnx("could not remove the network namespace %s", name);
 		rc = 1;

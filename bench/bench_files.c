@@ -638,9 +638,10 @@ xfer_run(struct xfer *x)
 	x->mb_s = (double)moved / 1e6 / ((double)(t1 - x->t0) / 1e9);
 	x->cpu_s_gib = (double)cpu / 1e9 * (double)(1ULL << 30) /
 	    (double)moved;
-	fprintf(stderr, "bench: %s -> %s: %.1f MB in %.1f s%s\n",
-	    who_name[x->from], who_name[x->to], (double)moved / 1e6,
-	    (double)(t1 - x->t0) / 1e9, x->capped ? " (capped)" : "");
+	fprintf(stderr, "bench: %s -> %s: %.1f MB in %.1f s, %.1f CPU s "
+	    "per GiB%s\n", who_name[x->from], who_name[x->to],
+	    (double)moved / 1e6, (double)(t1 - x->t0) / 1e9, x->cpu_s_gib,
+	    x->capped ? " (capped)" : "");
 	return 0;
 }
 
@@ -879,8 +880,10 @@ files_once(int mb, int only_fair, struct obs o[SIDES])
 		o[s].fair_alone_mb_s = o[s].fair_shared_mb_s =
 		    RUN_NOT_MEASURED;
 	}
-	/* on disk: the bench's /tmp is a small tmpfs */
-	snprintf(top, sizeof(top), "/var/tmp/bh-bench-files-XXXXXX");
+	/* on disk: the bench's /tmp is a small tmpfs; named by our pid, so
+	 * the parent can remove it if we are killed (bench.c) */
+	snprintf(top, sizeof(top), "/var/tmp/bh-bench-files-%d-XXXXXX",
+	    (int)getpid());
 	if (mkdtemp(top) == NULL) {
 		warn("mkdtemp");
 		return -1;

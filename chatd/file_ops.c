@@ -223,25 +223,56 @@ io_read(unsigned friend, unsigned slot, uint64_t off, uint8_t *buf,
 		return avatar_read(friend, slot, off, buf, max);
 	if (x == NULL)
 		return -1;
-	if (max > XF_BUF || xf_buf(x) == -1) {
+	if (max > XF_BUF - 4096 || xf_buf(x) == -1) {
 		if ((n = read_full(x->fd, buf, max, off)) >= 0)
 			xf_hash(x, off, buf, (size_t)n);
 		return n;
 	}
-	/* not all of it ahead already: read the next XF_BUF from off */
+	/* not all of it ahead already: read the next XF_BUF from the page
+	 * off is in (reads of whole pages are the page cache's fast path) */
 	if (off < x->buf_off || off + max > x->buf_off + x->buf_len) {
 		x->buf_len = 0;
-		x->buf_off = off;
-		if ((n = read_full(x->fd, x->buf, XF_BUF, off)) == -1)
+		x->buf_off = off - off % 4096;
+		if ((n = read_full(x->fd, x->buf, XF_BUF, x->buf_off)) == -1)
 			return -1;
 		x->buf_len = (size_t)n;
 	}
+	if (off >= x->buf_off + x->buf_len)
+		return 0;	/* the file ends before off (it shrank) */
 	got = x->buf_off + x->buf_len - off;
 	if (got > max)
 		got = max;
 	memcpy(buf, x->buf + (off - x->buf_off), got);
 	xf_hash(x, off, buf, got);
 	return (ssize_t)got;
+}
+
+/*
+ * Holds len bytes at off, which follow what is held.  The buffer is
+ * written when it reaches a multiple of XF_BUF in the file: whole pages,
+ * which the page cache takes at twice the speed of writes that end in
+ * the middle of one (and are then written into again).
+ */
+static int
+hold(struct xf *x, uint64_t off, const uint8_t *p, size_t len)
+{
+	size_t	room, n;
+
+	while (len > 0) {
+		if (x->buf_len == 0)
+			x->buf_off = off;
+		/* the buffer never crosses a multiple of XF_BUF */
+		room = XF_BUF - (size_t)((x->buf_off + x->buf_len) % XF_BUF);
+		n = len < room ? len : room;
+		memcpy(x->buf + x->buf_len, p, n);
+		x->buf_len += n;
+		p += n;
+		off += n;
+		len -= n;
+		if (n == room && xf_flush(x) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static int
@@ -254,19 +285,15 @@ io_write(unsigned friend, unsigned slot, uint64_t off, const uint8_t *p,
 		return avatar_write(friend, slot, off, p, len);
 	if (x == NULL)
 		return -1;
-	/* behind what is held, or past its room: what is held goes first */
-	if (x->buf_len > 0 && (off != x->buf_off + x->buf_len ||
-	    x->buf_len + len > XF_BUF) && xf_flush(x) == -1)
+	/* not what follows what is held: what is held goes first */
+	if (x->buf_len > 0 && off != x->buf_off + x->buf_len &&
+	    xf_flush(x) == -1)
 		return -1;
 	if (len > XF_BUF || xf_buf(x) == -1) {
 		if (write_now(x, off, p, len) == -1)
 			return -1;
-	} else {
-		if (x->buf_len == 0)
-			x->buf_off = off;
-		memcpy(x->buf + x->buf_len, p, len);
-		x->buf_len += len;
-	}
+	} else if (hold(x, off, p, len) == -1)
+		return -1;
 	xf_hash(x, off, p, len);
 	return 0;
 }

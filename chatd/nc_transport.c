@@ -209,6 +209,8 @@ samples_advance(struct nct *n, uint64_t now_ms)
 	unsigned	steps = 0;
 
 	tokens_fill(n, now_ms);
+	if (now_ms < n->hist_ms)
+		return;		/* see clock_at */
 	if (now_ms - n->hist_ms >= (uint64_t)NCT_SAMPLE_MS * NCT_SAMPLES * 2) {
 		memset(n->hist_sent, 0, sizeof(n->hist_sent));
 		memset(n->hist_lost, 0, sizeof(n->hist_lost));
@@ -216,6 +218,7 @@ samples_advance(struct nct *n, uint64_t now_ms)
 		memset(n->hist_rtt_n, 0, sizeof(n->hist_rtt_n));
 		/* a path quiet this long is learnt again, from slow start */
 		n->cong = n->cong_seen = 0;
+		n->stats.relearned++;
 		for (steps = 0; steps < NCT_SAMPLES; steps++)
 			n->hist_q[steps] = queue;
 		n->hist_ms = now_ms;
@@ -342,6 +345,23 @@ resend(struct nct *n, uint64_t now_ms)
 	}
 }
 
+/*
+ * The time of a call, never before the latest one a caller gave.  A
+ * caller's time can be older than one a nested call gave (chatd read the
+ * clock, then a packet's delivery sent a reply with a fresher reading);
+ * the sample clock had then gone "backwards", its difference wrapped,
+ * and the path was learnt again from slow start in the middle of a
+ * transfer.
+ */
+static uint64_t
+clock_at(struct nct *n, uint64_t now_ms)
+{
+	if (now_ms < n->now_ms)
+		return n->now_ms;
+	n->now_ms = now_ms;
+	return now_ms;
+}
+
 void
 nct_init(struct nct *n, const struct nct_cb *cb, uint64_t now_ms)
 {
@@ -353,6 +373,7 @@ nct_init(struct nct *n, const struct nct_cb *cb, uint64_t now_ms)
 	n->tok_ms = now_ms;
 	n->hist_ms = now_ms;
 	n->cnt_set_ms = now_ms;
+	n->now_ms = now_ms;
 }
 
 int64_t
@@ -367,6 +388,7 @@ nct_send(struct nct *n, const uint8_t *data, size_t len, int bulk,
 		return -1;
 	if (n->send_end - n->send_start >= NCT_SEND_SLOTS)
 		return -1;
+	now_ms = clock_at(n, now_ms);
 	samples_advance(n, now_ms);
 	if (bulk) {
 		/* what the peer waits for goes first, or it starves */
@@ -534,6 +556,7 @@ nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms)
 
 	if (n->killed || d->len == 0 || d->len > NC_DATA_MAX)
 		goto drop;
+	now_ms = clock_at(n, now_ms);
 	samples_advance(n, now_ms);
 	recv_rate_update(n, now_ms);
 	cls = nc_data_id_class(d->data[0]);
@@ -606,6 +629,7 @@ nct_tick(struct nct *n, uint64_t now_ms)
 
 	if (n->killed)
 		return now_ms + NCT_REQ_MAX_MS;
+	now_ms = clock_at(n, now_ms);
 	samples_advance(n, now_ms);
 	recv_rate_update(n, now_ms);
 	if (!n->req_sent || now_ms - n->req_last_ms >= req_interval(n))
@@ -630,6 +654,7 @@ nct_bulk_at(struct nct *n, uint64_t now_ms)
 	double		wait;
 	uint64_t	w;
 
+	now_ms = clock_at(n, now_ms);
 	samples_advance(n, now_ms);
 	if (has_token(n))
 		return now_ms;

@@ -141,12 +141,14 @@ struct nct_stats {
 	uint64_t	dropped;	/* packets nct_recv refused */
 	uint64_t	cong_loss;	/* congestion events: a loss rate */
 	uint64_t	cong_delay;	/* ... a queue */
+	uint64_t	relearned;	/* slow start again after quiet */
 };
 
 struct nct {
 	struct nct_cb	cb;
 	int		killed;		/* either side sent a kill */
 	int		confirmed;	/* heard a valid packet from the peer */
+	uint64_t	now_ms;		/* the latest time a caller gave */
 
 	uint32_t	send_start;	/* oldest unacked lossless number */
 	uint32_t	send_end;	/* the next lossless number */

@@ -16,7 +16,8 @@ static int			 epfd = -1;
 static struct ev_src		 tick_src;
 static TAILQ_HEAD(, timer)	 timers = TAILQ_HEAD_INITIALIZER(timers);
 static int			 quit;
-static int			 timers_moved;	/* the timerfd is stale */
+static int			 timers_moved;	/* the timerfd may be stale */
+static uint64_t			 armed;		/* its deadline, 0: none */
 static void			(*idle_fns[LOOP_MAX_IDLE])(void);
 static int			 nidle;
 
@@ -33,6 +34,7 @@ loop_init(void)
 	tick_src.cb = tick_cb;
 	loop_add(&tick_src, EPOLLIN);
 	quit = 0;
+	armed = 0;
 }
 
 int
@@ -80,21 +82,30 @@ loop_del(struct ev_src *src)
 	src->events = 0;
 }
 
+/*
+ * The timerfd only ever fires early: when the first deadline moves later
+ * (a transport pushing its retransmission timer back with every packet)
+ * or the list empties, it stays as it is, and the wakeup it brings finds
+ * nothing due and sets it anew: no timerfd_settime per round for a
+ * deadline that only moves later.
+ */
 static void
 timer_rearm(void)
 {
 	struct itimerspec	 its;
 	struct timer		*t;
 
-	memset(&its, 0, sizeof(its));	/* all zero disarms */
-	if ((t = TAILQ_FIRST(&timers)) != NULL) {
-		its.it_value.tv_sec = (time_t)(t->due / 1000);
-		its.it_value.tv_nsec = (long)(t->due % 1000) * 1000000;
-		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
-			its.it_value.tv_nsec = 1;
-	}
+	if ((t = TAILQ_FIRST(&timers)) == NULL ||
+	    (armed != 0 && armed <= t->due))
+		return;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = (time_t)(t->due / 1000);
+	its.it_value.tv_nsec = (long)(t->due % 1000) * 1000000;
+	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+		its.it_value.tv_nsec = 1;	/* all zero would disarm */
 	if (timerfd_settime(tick_src.fd, TFD_TIMER_ABSTIME, &its, NULL) == -1)
 		fatal("timerfd_settime");
+	armed = t->due;
 }
 
 static void
@@ -107,6 +118,7 @@ tick_cb(struct ev_src *src, uint32_t events)
 	if (read(src->fd, &expirations, sizeof(expirations)) == -1) {
 		/* EAGAIN: a spurious wakeup; the timer list decides */
 	}
+	armed = 0;		/* it fired: one shot */
 	now = mono_ms();
 	while ((t = TAILQ_FIRST(&timers)) != NULL && t->due <= now) {
 		TAILQ_REMOVE(&timers, t, entry);

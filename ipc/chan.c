@@ -154,6 +154,7 @@ chan_close(struct chan *c, const char *why)
 		c->cork = NULL;
 	}
 	c->cork_len = 0;
+	c->cork_secret = 0;
 	while ((o = STAILQ_FIRST(&c->outq)) != NULL) {
 		STAILQ_REMOVE_HEAD(&c->outq, entry);
 		if (o->fd != -1)
@@ -235,14 +236,18 @@ cork_flush(struct chan *c)
 {
 	struct chan_out	*o;
 	size_t		 len = c->cork_len;
+	int		 secret;
 
 	if (len == 0)
 		return 0;
 	TAILQ_REMOVE(&corked, c, cork_entry);
 	c->cork_len = 0;
+	secret = c->cork_secret;
+	c->cork_secret = 0;
 	if (STAILQ_EMPTY(&c->outq)) {
 		if (ipc_send_frame(c->src.fd, c->cork, len) == 0) {
-			explicit_bzero(c->cork, len);
+			if (secret)
+				explicit_bzero(c->cork, len);
 			return 0;
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -261,7 +266,8 @@ cork_flush(struct chan *c)
 	o->fd = -1;
 	o->len = len;		/* the frame, its headers in it */
 	memcpy(o->data, c->cork, len);
-	explicit_bzero(c->cork, len);
+	if (secret)
+		explicit_bzero(c->cork, len);
 	STAILQ_INSERT_TAIL(&c->outq, o, entry);
 	c->queued += len;
 	loop_mod(&c->src, EPOLLIN | EPOLLOUT);
@@ -303,6 +309,8 @@ cork_add(struct chan *c, uint16_t type, uint32_t id, const void *p,
 	    type, id, p, len) == -1)
 		fatalx("%s: %s does not fit an empty cork", chan_name(c),
 		    ipc_type_name(type));
+	if (s->flags & IPC_S_SECRET)
+		c->cork_secret = 1;
 	return 0;
 }
 

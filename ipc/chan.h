@@ -41,9 +41,11 @@
 /*
  * A round's data-path messages (IPC_S_BATCH types) wait in a cork of this
  * many bytes and leave as one frame before the loop sleeps, or when the
- * cork is full, or before any other message (order is kept).
+ * cork is full, or before any other message (order is kept).  The
+ * largest frame a peer reads: at 32 KiB, a fast file transfer made twice
+ * the sendmsg/recvmsg calls and half again the context switches.
  */
-#define CHAN_CORK_MAX		(32u * 1024)
+#define CHAN_CORK_MAX		IPC_FRAME_MAX
 /*
  * The data path carries datagrams: with this much queued for a peer that
  * is far behind, its messages are dropped (counted in shed), as a
@@ -110,6 +112,7 @@ struct chan {
 	size_t			 queued;
 	uint8_t			*cork;		/* CHAN_CORK_MAX, or NULL */
 	size_t			 cork_len, cork_last;
+	int			 cork_secret;	/* wiped once sent */
 	TAILQ_ENTRY(chan)	 cork_entry;	/* while cork_len > 0 */
 	TAILQ_HEAD(, chan_call)	 calls;
 	size_t			 ncalls;

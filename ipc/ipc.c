@@ -178,8 +178,9 @@ ipc_frame_recv(int s, struct ipc_frame *f)
 int
 ipc_frame_next(struct ipc_frame *f, struct ipc_msg *m)
 {
-	struct ipc_hdr	h;
-	size_t		left = f->len - f->off;
+	const struct ipc_spec	*s;
+	struct ipc_hdr		 h;
+	size_t			 left = f->len - f->off;
 
 	m->fd = -1;
 	if (left == 0 && f->off > 0 && !f->more)
@@ -197,6 +198,8 @@ ipc_frame_next(struct ipc_frame *f, struct ipc_msg *m)
 	if (((h.flags & IPC_F_FD) != 0) != (f->fd != -1 && f->off == 0 &&
 	    !(h.flags & IPC_F_MORE)))
 		goto proto;
+	if ((s = ipc_spec(h.type)) == NULL || (s->flags & IPC_S_SECRET))
+		f->secret = 1;
 	m->hdr = h;
 	m->hdr.flags &= ~IPC_F_MORE;
 	memcpy(m->data, f->buf + f->off + sizeof(h), h.len);
@@ -218,9 +221,13 @@ ipc_frame_done(struct ipc_frame *f)
 	if (f->fd != -1)
 		(void)close(f->fd);
 	f->fd = -1;
-	explicit_bzero(f->buf, f->len);
+	/* the data path's sealed packets are no secret; what was not read
+	 * (a frame cut short by bad framing) may be */
+	if (f->secret || f->off < f->len)
+		explicit_bzero(f->buf, f->len);
 	f->len = f->off = 0;
 	f->more = 0;
+	f->secret = 0;
 }
 
 int

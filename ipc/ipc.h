@@ -108,6 +108,7 @@ struct ipc_frame {
 	size_t		off;		/* the next message's header */
 	int		fd;		/* -1 when none, or taken */
 	int		more;		/* the last header said IPC_F_MORE */
+	int		secret;		/* a message of it is IPC_S_SECRET */
 };
 /* Reads a frame: 1, 0 at EOF, -1 with errno as ipc_recv. */
 int	ipc_frame_recv(int s, struct ipc_frame *);
@@ -118,7 +119,8 @@ int	ipc_frame_recv(int s, struct ipc_frame *);
  * descriptor with more than one message, a last header with IPC_F_MORE.
  */
 int	ipc_frame_next(struct ipc_frame *, struct ipc_msg *m);
-/* Drops a frame: closes a descriptor nobody took, wipes the bytes. */
+/* Drops a frame: closes a descriptor nobody took, wipes the bytes (those
+ * of a frame read whole whose messages are none IPC_S_SECRET stay). */
 void	ipc_frame_done(struct ipc_frame *);
 /*
  * Appends a message to a cork of cap bytes holding *len (*last: where its

@@ -401,6 +401,63 @@ ipc_frame_rules(void **state)
 	assert_int_equal(f.len, 0);
 }
 
+/* Is the frame's buffer all zero up to len? */
+static int
+wiped(const struct ipc_frame *f, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if (f->buf[i] != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * A frame with a secret message in it (a plaintext packet) is wiped when
+ * done, as is one not read to its end; one of sealed packets only is not
+ * (its bytes are what the network saw).
+ */
+static void
+ipc_frame_wipes_secrets(void **state)
+{
+	static struct ipc_frame	 f;
+	static struct ipc_msg	 m;
+	uint8_t			 cork[256], p[8] = "payload";
+	size_t			 len = 0, last = 0, plain_len, sealed_len;
+
+	assert_int_equal(ipc_cork_add(cork, sizeof(cork), &len, &last,
+	    IPC_NC_DATA_IN, 0, p, 8), 0);
+	sealed_len = len;
+	assert_int_equal(ipc_cork_add(cork, sizeof(cork), &len, &last,
+	    IPC_NC_PLAIN_IN, 0, p, 8), 0);
+	plain_len = len;
+
+	/* sealed, then plain: wiped */
+	frame_of(&f, cork, plain_len, -1);
+	while (ipc_frame_next(&f, &m) == 1)
+		;
+	ipc_frame_done(&f);
+	assert_true(wiped(&f, plain_len));
+
+	/* sealed only, read whole: left */
+	len = last = 0;
+	assert_int_equal(ipc_cork_add(cork, sizeof(cork), &len, &last,
+	    IPC_NC_DATA_IN, 0, p, 8), 0);
+	assert_int_equal(len, sealed_len);
+	frame_of(&f, cork, len, -1);
+	while (ipc_frame_next(&f, &m) == 1)
+		;
+	ipc_frame_done(&f);
+	assert_false(wiped(&f, len));
+	assert_false(f.secret);
+
+	/* sealed only, dropped before it was read: wiped */
+	frame_of(&f, cork, len, -1);
+	ipc_frame_done(&f);
+	assert_true(wiped(&f, len));
+}
+
 /* Channels: a peer that breaks the protocol is cut off, not obeyed. */
 static int	 got_msgs, closed;
 static char	 close_why[128];
@@ -590,6 +647,7 @@ main(void)
 		cmocka_unit_test(ipc_unpack_rejects_out_of_range),
 		cmocka_unit_test(ipc_status_roundtrip),
 		cmocka_unit_test(ipc_frame_rules),
+		cmocka_unit_test(ipc_frame_wipes_secrets),
 		T(chan_accepts_hello_then_messages),
 		T(chan_closes_on_wrong_build),
 		T(chan_closes_on_missing_hello),

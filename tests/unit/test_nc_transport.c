@@ -698,6 +698,31 @@ nct_bulk_bucket_limits_bulk_only(void **state)
 	assert_int_equal(nct_send(f->n, p, 2, 1, at), NCT_QUEUE_MIN + 1);
 }
 
+/*
+ * A caller's time older than one given before (a nested call read the
+ * clock later) is no quiet spell: the path is not learnt again.
+ */
+static void
+nct_time_never_goes_back(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 p[2] = { MSG_ID, 0 };
+	double		 rate;
+	uint64_t	 t;
+
+	for (t = 10000; t <= 10500; t += 50)
+		(void)nct_tick(f->n, t);
+	assert_true(nct_send(f->n, p, 2, 0, 10550) >= 0);
+	rate = f->n->rate;
+	(void)nct_tick(f->n, 10549);		/* read before the send */
+	(void)nct_bulk_at(f->n, 10548);
+	assert_int_equal(f->n->stats.relearned, 0);
+	assert_true(f->n->rate == rate);
+	/* a real quiet spell still is one */
+	(void)nct_tick(f->n, 10550 + NCT_SAMPLE_MS * NCT_SAMPLES * 2);
+	assert_int_equal(f->n->stats.relearned, 1);
+}
+
 static void
 nct_kill_emits_and_stops(void **state)
 {
@@ -1121,6 +1146,7 @@ main(void)
 		T(nct_send_refuses_what_is_not_lossless),
 		T(nct_lossy_carries_send_end),
 		T(nct_bulk_bucket_limits_bulk_only),
+		T(nct_time_never_goes_back),
 		T(nct_kill_emits_and_stops),
 		T(nct_kill_received),
 		T(nct_hostile_numbers_outside_window),
