@@ -12,6 +12,7 @@
 #include "chatd/friend_ops.h"
 #include "chatd/friends.h"
 #include "chatd/messenger.h"
+#include "chatd/page_drop.h"
 #include "common/log.h"
 #include "common/mono.h"
 #include "common/sha256.h"
@@ -36,6 +37,7 @@ struct xf {
 	struct sha256			sha;
 	uint64_t			ev_ms, ev_pos;	/* last PROGRESS */
 	uint8_t				*buf;	/* XF_BUF, at the first use */
+	struct page_drop		pd;	/* received: the cache behind */
 	uint64_t			buf_off; /* the file offset of buf[0] */
 	size_t				buf_len;
 };
@@ -87,6 +89,7 @@ xf_new(unsigned friend, int out, unsigned slot, int fd, uint64_t at)
 	sha256_init(&x->sha);
 	x->ev_ms = mono_ms();
 	x->ev_pos = at;
+	page_drop_init(&x->pd, at);
 	xff[friend]->t[out != 0][slot] = x;
 	xff[friend]->n++;
 	return x;
@@ -174,7 +177,7 @@ xf_flush(struct xf *x)
 		return -1;
 	x->buf_off += x->buf_len;
 	x->buf_len = 0;
-	return 0;
+	return page_drop_written(&x->pd, x->fd, x->buf_off);
 }
 
 static int

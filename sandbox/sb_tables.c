@@ -115,10 +115,13 @@ static const struct sc_rule sc_netd[] = {
 /*
  * chatd: the files it sends and receives arrive as descriptors (the
  * supervisor opened them for the frontend); it reads and writes them at
- * offsets, and opens nothing.
+ * offsets, and opens nothing.  A received file's pages are written out
+ * and dropped behind the stream (chatd/page_drop.c): both calls take
+ * only a descriptor it holds.
  */
 static const struct sc_rule sc_chatd[] = {
 	ALLOW(pread64), ALLOW(pwrite64),
+	ALLOW(sync_file_range), ALLOW(fadvise64),
 };
 
 /*
