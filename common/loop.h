@@ -43,6 +43,9 @@ void	loop_once(int timeout_ms);
 #define LOOP_MAX_IDLE	4
 void	loop_before_wait(void (*fn)(void));
 
+/* timerfd_settime calls so far: for the tests and the bench. */
+uint64_t loop_timerfd_sets(void);
+
 void	timer_init(struct timer *, void (*)(struct timer *), void *);
 void	timer_after(struct timer *, uint64_t ms);	/* (re)arm */
 void	timer_at(struct timer *, uint64_t mono_deadline);

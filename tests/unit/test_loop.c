@@ -10,6 +10,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "common/loop.h"
 #include "common/mono.h"
@@ -133,6 +136,64 @@ self_rearming_timer_runs_each_time(void **state)
 	assert_false(timer_armed(&again));
 }
 
+/*
+ * A timer due already runs in the next round with no timerfd_settime,
+ * after the round's events (where the timerfd's wakeup ran it): a file
+ * engine kicked "now" sees the acks that came in that round first.
+ */
+static char	order[4];
+static unsigned	norder;
+
+static void
+pipe_cb(struct ev_src *src, uint32_t events)
+{
+	char	c;
+
+	(void)events;
+	if (read(src->fd, &c, 1) == 1 && norder < sizeof(order))
+		order[norder++] = 'e';
+}
+
+static void
+timer_notes_order(struct timer *t)
+{
+	note(t);
+	if (norder < sizeof(order))
+		order[norder++] = 't';
+}
+
+static void
+due_now_timer_runs_after_the_events_without_the_timerfd(void **state)
+{
+	struct ev_src	src;
+	uint64_t	sets;
+	int		p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	memset(&src, 0, sizeof(src));
+	src.fd = p[0];
+	src.cb = pipe_cb;
+	loop_add(&src, EPOLLIN);
+	norder = 0;
+	timer_init(&t1, timer_notes_order, (void *)(uintptr_t)0);
+	timer_init(&b, note, (void *)(uintptr_t)1);
+	timer_after(&b, 5000);		/* the timerfd holds a later one */
+	loop_once(0);
+	sets = loop_timerfd_sets();
+	timer_at(&t1, mono_ms());
+	assert_int_equal(write(p[1], "x", 1), 1);
+	loop_once(-1);			/* returns: the timer is due */
+	assert_int_equal(fired[0], 1);
+	assert_int_equal(norder, 2);
+	assert_memory_equal(order, "et", 2);
+	assert_int_equal(loop_timerfd_sets(), sets);
+	timer_cancel(&b);
+	loop_del(&src);
+	close(p[0]);
+	close(p[1]);
+}
+
 int
 main(void)
 {
@@ -143,6 +204,9 @@ main(void)
 		    brought_forward_timer_runs_at_its_new_deadline, setup),
 		cmocka_unit_test_setup(cancelled_timer_never_runs, setup),
 		cmocka_unit_test_setup(self_rearming_timer_runs_each_time,
+		    setup),
+		cmocka_unit_test_setup(
+		    due_now_timer_runs_after_the_events_without_the_timerfd,
 		    setup),
 	};
 
