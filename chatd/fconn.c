@@ -259,17 +259,16 @@ on_session(struct chan *c, struct ipc_msg *m, struct rd *r)
 static int
 on_plain_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	static struct ipc_nc_plain	 p;
+	struct ipc_nc_plain_ref		 p;	/* wiped with the frame */
 	static struct nc_data		 d;
 	struct fc			*fc;
 	uint64_t			 now;
 	int				 rv;
 
-	if (ipc_unpack_nc_plain(r, &p) == -1)
+	if (ipc_view_nc_plain(r, &p) == -1)
 		return -1;
 	if ((fc = by_pk(p.pk)) == NULL || fc->t == NULL) {
 		fconn_stats.unknown++;
-		explicit_bzero(p.data, p.len);
 		return 0;
 	}
 	d.buffer_start = p.buffer_start;
@@ -277,7 +276,6 @@ on_plain_in(struct chan *c, struct ipc_msg *m, struct rd *r)
 	d.cls = nc_data_id_class(p.data[0]);
 	d.len = p.len;
 	memcpy(d.data, p.data, p.len);
-	explicit_bzero(p.data, p.len);
 	now = mono_ms();
 	rv = nct_recv(fc->t, &d, now);
 	explicit_bzero(d.data, d.len);

@@ -42,18 +42,16 @@ nc_data_seal(const uint8_t key[NC_KEY_LEN],
 }
 
 int
-nc_data_open(const uint8_t key[NC_KEY_LEN],
+nc_data_open_ref(const uint8_t key[NC_KEY_LEN],
     uint8_t recv_nonce[NC_NONCE_LEN], const uint8_t *pkt, size_t len,
-    struct nc_data *out)
+    uint8_t plain[NC_PLAIN_BUF_LEN], struct nc_data_ref *out)
 {
-	uint8_t		 plain[NC_PACKET_MAX - NC_DATA_OVERHEAD];
 	uint8_t		 nonce[NC_NONCE_LEN];
 	const uint8_t	*box, *rest;
 	struct rd	 r;
 	size_t		 boxlen, restlen;
 	uint16_t	 wire, diff;
 	uint8_t		 kind;
-	int		 rv = -1;
 
 	memset(out, 0, sizeof(*out));
 	/* handle_data_packet_core: longer than the bare header, <= 1400 */
@@ -79,15 +77,35 @@ nc_data_open(const uint8_t key[NC_KEY_LEN],
 		rest++;
 		restlen--;
 	}
-	if (rest != NULL && restlen > 0 && restlen <= sizeof(out->data)) {
-		memcpy(out->data, rest, restlen);
-		out->len = (uint16_t)restlen;
-		out->cls = nc_data_id_class(out->data[0]);
-		rv = 0;
+	if (rest == NULL || restlen == 0 || restlen > NC_DATA_MAX) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	out->data = rest;
+	out->len = (uint16_t)restlen;
+	out->cls = nc_data_id_class(rest[0]);
+	return 0;
+}
+
+int
+nc_data_open(const uint8_t key[NC_KEY_LEN],
+    uint8_t recv_nonce[NC_NONCE_LEN], const uint8_t *pkt, size_t len,
+    struct nc_data *out)
+{
+	uint8_t			plain[NC_PLAIN_BUF_LEN];
+	struct nc_data_ref	ref;
+	int			rv;
+
+	memset(out, 0, sizeof(*out));
+	if ((rv = nc_data_open_ref(key, recv_nonce, pkt, len, plain,
+	    &ref)) == 0) {
+		out->buffer_start = ref.buffer_start;
+		out->number = ref.number;
+		out->cls = ref.cls;
+		out->len = ref.len;
+		memcpy(out->data, ref.data, ref.len);
 	}
 	sodium_memzero(plain, sizeof(plain));
-	if (rv == -1)
-		memset(out, 0, sizeof(*out));
 	return rv;
 }
 

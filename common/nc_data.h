@@ -118,6 +118,23 @@ int	nc_data_open(const uint8_t key[NC_KEY_LEN],
 	    struct nc_data *out);
 
 /*
+ * nc_data_open without the copy, for keyd's data path: the plain text is
+ * opened into plain and out->data points into it (id || data).  The
+ * caller wipes plain (a friend's words) when it is done with them.
+ */
+#define NC_PLAIN_BUF_LEN	(NC_PACKET_MAX - NC_DATA_OVERHEAD)
+struct nc_data_ref {
+	uint32_t		 buffer_start;
+	uint32_t		 number;
+	enum nc_id_class	 cls;
+	uint16_t		 len;
+	const uint8_t		*data;		/* in plain */
+};
+int	nc_data_open_ref(const uint8_t key[NC_KEY_LEN],
+	    uint8_t recv_nonce[NC_NONCE_LEN], const uint8_t *pkt, size_t len,
+	    uint8_t plain[NC_PLAIN_BUF_LEN], struct nc_data_ref *out);
+
+/*
  * Builds the request packet (id 1 and the gap bytes) for the receive
  * window [buffer_start, buffer_end): have(arg, num) says whether packet
  * num arrived.  Like c-toxcore it stops, truncated, when cap bytes are

@@ -120,52 +120,96 @@ ipc_pack_nc_data(struct wr *w, const struct ipc_nc_data *m)
 }
 
 int
-ipc_unpack_nc_data(struct rd *r, struct ipc_nc_data *m)
+ipc_view_nc_data(struct rd *r, struct ipc_nc_data_ref *m)
 {
 	size_t	left;
 
 	memset(m, 0, sizeof(*m));
-	rd_bytes(r, m->pk, sizeof(m->pk));
+	m->pk = rd_take(r, IPC_NC_PK_LEN);
 	left = rd_left(r);
 	if (!rd_ok(r) || left <= NC_DATA_PACKET_MIN || left > NC_PACKET_MAX)
 		return -1;
-	m->len = (uint16_t)left;
-	rd_bytes(r, m->pkt, left);
-	if (!rd_done(r) || m->pkt[0] != NC_DATA_KIND)
+	m->pkt = rd_take(r, left);
+	if (!rd_done(r) || m->pkt[0] != NC_DATA_KIND) {
+		memset(m, 0, sizeof(*m));
 		return -1;
+	}
+	m->len = (uint16_t)left;
+	return 0;
+}
+
+int
+ipc_unpack_nc_data(struct rd *r, struct ipc_nc_data *m)
+{
+	struct ipc_nc_data_ref	v;
+
+	memset(m, 0, sizeof(*m));
+	if (ipc_view_nc_data(r, &v) == -1)
+		return -1;
+	memcpy(m->pk, v.pk, sizeof(m->pk));
+	memcpy(m->pkt, v.pkt, v.len);
+	m->len = v.len;
 	return 0;
 }
 
 void
-ipc_pack_nc_plain(struct wr *w, const struct ipc_nc_plain *m)
+ipc_pack_nc_plain_ref(struct wr *w, const struct ipc_nc_plain_ref *m)
 {
 	if (m->len < 1 || m->len > NC_DATA_MAX ||
 	    nc_data_id_class(m->data[0]) == NC_CLASS_INVALID) {
 		wr_fail(w);
 		return;
 	}
-	wr_bytes(w, m->pk, sizeof(m->pk));
+	wr_bytes(w, m->pk, IPC_NC_PK_LEN);
 	wr_u32(w, m->buffer_start);
 	wr_u32(w, m->number);
 	wr_bytes(w, m->data, m->len);
 }
 
+void
+ipc_pack_nc_plain(struct wr *w, const struct ipc_nc_plain *m)
+{
+	struct ipc_nc_plain_ref	v = { m->pk, m->buffer_start, m->number,
+	    m->len, m->data };
+
+	ipc_pack_nc_plain_ref(w, &v);
+}
+
 int
-ipc_unpack_nc_plain(struct rd *r, struct ipc_nc_plain *m)
+ipc_view_nc_plain(struct rd *r, struct ipc_nc_plain_ref *m)
 {
 	size_t	left;
 
 	memset(m, 0, sizeof(*m));
-	rd_bytes(r, m->pk, sizeof(m->pk));
+	m->pk = rd_take(r, IPC_NC_PK_LEN);
 	rd_u32(r, &m->buffer_start);
 	rd_u32(r, &m->number);
 	left = rd_left(r);
 	if (!rd_ok(r) || left < 1 || left > NC_DATA_MAX)
-		return -1;
-	m->len = (uint16_t)left;
-	rd_bytes(r, m->data, left);
+		goto bad;
+	m->data = rd_take(r, left);
 	if (!rd_done(r) || nc_data_id_class(m->data[0]) == NC_CLASS_INVALID)
+		goto bad;
+	m->len = (uint16_t)left;
+	return 0;
+bad:
+	memset(m, 0, sizeof(*m));
+	return -1;
+}
+
+int
+ipc_unpack_nc_plain(struct rd *r, struct ipc_nc_plain *m)
+{
+	struct ipc_nc_plain_ref	v;
+
+	memset(m, 0, sizeof(*m));
+	if (ipc_view_nc_plain(r, &v) == -1)
 		return -1;
+	memcpy(m->pk, v.pk, sizeof(m->pk));
+	m->buffer_start = v.buffer_start;
+	m->number = v.number;
+	m->len = v.len;
+	memcpy(m->data, v.data, v.len);
 	return 0;
 }
 

@@ -101,6 +101,13 @@ struct ipc_nc_data {
 #define IPC_NC_DATA_MAX		(IPC_NC_PK_LEN + NC_PACKET_MAX)
 void	ipc_pack_nc_data(struct wr *, const struct ipc_nc_data *);
 int	ipc_unpack_nc_data(struct rd *, struct ipc_nc_data *);
+/* The same checks, no copy: the pointers are into the message. */
+struct ipc_nc_data_ref {
+	const uint8_t	*pk;		/* IPC_NC_PK_LEN */
+	const uint8_t	*pkt;
+	uint16_t	 len;
+};
+int	ipc_view_nc_data(struct rd *, struct ipc_nc_data_ref *);
 
 /*
  * NC_PLAIN_IN and NC_PLAIN_OUT: pk 32 || buffer_start u32 || number u32 ||
@@ -118,6 +125,16 @@ struct ipc_nc_plain {
 #define IPC_NC_PLAIN_MAX	(IPC_NC_PK_LEN + NC_DATA_HDR_LEN + NC_DATA_MAX)
 void	ipc_pack_nc_plain(struct wr *, const struct ipc_nc_plain *);
 int	ipc_unpack_nc_plain(struct rd *, struct ipc_nc_plain *);
+/* The data path's: no copy into a struct (pointers into the message). */
+struct ipc_nc_plain_ref {
+	const uint8_t	*pk;		/* IPC_NC_PK_LEN */
+	uint32_t	 buffer_start;
+	uint32_t	 number;
+	uint16_t	 len;
+	const uint8_t	*data;
+};
+int	ipc_view_nc_plain(struct rd *, struct ipc_nc_plain_ref *);
+void	ipc_pack_nc_plain_ref(struct wr *, const struct ipc_nc_plain_ref *);
 
 /*
  * NC_ADDR (netd -> keyd) and NC_RESUME (keyd -> netd): pk 32 || a UDP

@@ -343,9 +343,9 @@ on_state(struct chan *c, struct ipc_msg *m, struct rd *r)
 static int
 on_data_out(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
-	static struct ipc_nc_data	d;
+	struct ipc_nc_data_ref	d;	/* in the frame: no copy */
 
-	if (ipc_unpack_nc_data(r, &d) == -1)
+	if (ipc_view_nc_data(r, &d) == -1)
 		return -1;
 	if (g.e != NULL)
 		(void)ncc_data_out(g.e, d.pk, d.pkt, d.len);

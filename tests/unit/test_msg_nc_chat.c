@@ -103,6 +103,60 @@ plain_refuses_invalid_ids(void **state)
 	}
 }
 
+/* The views read the same bytes in place and refuse the same. */
+static void
+views_point_into_the_message(void **state)
+{
+	static struct ipc_nc_plain	a;
+	static struct ipc_nc_data	dd;
+	struct ipc_nc_plain_ref		v;
+	struct ipc_nc_data_ref		dv;
+	uint8_t				again[IPC_NC_PLAIN_MAX];
+	struct wr			w, w2;
+	struct rd			r;
+
+	(void)state;
+	memset(a.pk, 9, sizeof(a.pk));
+	a.buffer_start = 7;
+	a.number = 0x01020304;
+	a.len = NC_DATA_MAX;
+	memset(a.data, 0x33, a.len);
+	a.data[0] = NC_ID_LOSSLESS_MIN;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_plain(&w, &a);
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_view_nc_plain(&r, &v), 0);
+	assert_ptr_equal(v.pk, buf);
+	assert_ptr_equal(v.data, buf + IPC_NC_PK_LEN + NC_DATA_HDR_LEN);
+	assert_int_equal(v.buffer_start, 7);
+	assert_int_equal(v.number, 0x01020304);
+	assert_int_equal(v.len, NC_DATA_MAX);
+	/* packed from the view: the same bytes */
+	wr_init(&w2, again, sizeof(again));
+	ipc_pack_nc_plain_ref(&w2, &v);
+	assert_int_equal(w2.len, w.len);
+	assert_memory_equal(again, buf, w.len);
+	buf[IPC_NC_PK_LEN + NC_DATA_HDR_LEN] = 3;	/* an invalid id */
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_view_nc_plain(&r, &v), -1);
+	assert_null(v.data);
+	rd_init(&r, buf, IPC_NC_PK_LEN + NC_DATA_HDR_LEN);	/* no id */
+	assert_int_equal(ipc_view_nc_plain(&r, &v), -1);
+
+	memset(dd.pk, 4, sizeof(dd.pk));
+	dd.pkt[0] = NC_DATA_KIND;
+	dd.len = NC_DATA_PACKET_MIN + 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_nc_data(&w, &dd);
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_view_nc_data(&r, &dv), 0);
+	assert_ptr_equal(dv.pkt, buf + IPC_NC_PK_LEN);
+	assert_int_equal(dv.len, NC_DATA_PACKET_MIN + 1);
+	rd_init(&r, buf, w.len - 1);			/* one short */
+	assert_int_equal(ipc_view_nc_data(&r, &dv), -1);
+	assert_null(dv.pkt);
+}
+
 static void
 state_refuses_unknown(void **state)
 {
@@ -265,6 +319,7 @@ main(void)
 		cmocka_unit_test(hs_in_round_trip_and_refusals),
 		cmocka_unit_test(data_bounds),
 		cmocka_unit_test(plain_refuses_invalid_ids),
+		cmocka_unit_test(views_point_into_the_message),
 		cmocka_unit_test(state_refuses_unknown),
 		cmocka_unit_test(path_round_trip_and_refusals),
 		cmocka_unit_test(chat_send_round_trip_and_bounds),

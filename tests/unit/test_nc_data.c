@@ -310,6 +310,41 @@ open_gives_class_of_every_id(void **state)
 	assert_int_equal(d.len, 1);
 }
 
+/* open_ref: the same packet as open, its data left in the caller's plain. */
+static void
+open_ref_leaves_data_in_plain(void **state)
+{
+	uint8_t			plain[16], pkt[64], n1[NC_NONCE_LEN];
+	uint8_t			n2[NC_NONCE_LEN], buf[NC_PLAIN_BUF_LEN];
+	struct nc_data		d;
+	struct nc_data_ref	ref;
+	size_t			len;
+
+	(void)state;
+	memset(plain, 0, sizeof(plain));
+	plain[3] = 5;				/* buffer_start */
+	plain[7] = 6;				/* number */
+	plain[10] = NC_ID_LOSSLESS_MIN;		/* after 2 of padding */
+	plain[11] = 'a';
+	memcpy(n1, base, sizeof(n1));
+	memcpy(n2, base, sizeof(n2));
+	len = peer_packet(pkt, key, n1, plain, 12);
+	assert_int_equal(nc_data_open(key, n1, pkt, len, &d), 0);
+	assert_int_equal(nc_data_open_ref(key, n2, pkt, len, buf, &ref), 0);
+	assert_memory_equal(n1, n2, sizeof(n1));
+	assert_int_equal(ref.buffer_start, d.buffer_start);
+	assert_int_equal(ref.number, d.number);
+	assert_int_equal(ref.cls, d.cls);
+	assert_int_equal(ref.len, 2);
+	assert_ptr_equal(ref.data, buf + 10);
+	assert_memory_equal(ref.data, d.data, d.len);
+	/* a wrong key: refused, nothing to point at */
+	assert_int_equal(nc_data_open_ref(other_key, n2, pkt, len, buf,
+	    &ref), -1);
+	assert_null(ref.data);
+	assert_int_equal(ref.len, 0);
+}
+
 /* The peer seals at saved + k; we open with saved and watch it settle. */
 static void
 nonce_recovered_and_settled(void **state)
@@ -543,6 +578,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(id_classes),
+		cmocka_unit_test(open_ref_leaves_data_in_plain),
 		cmocka_unit_test(nonce_add_carries),
 		cmocka_unit_test(seal_opens_by_hand_at_bounds),
 		cmocka_unit_test(seal_refuses),
