@@ -1,5 +1,6 @@
 /* Start-up shared by every role: see role_rt.h. */
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,9 @@
 
 #include "common/loop.h"
 #include "sandbox/role_rt.h"
+
+/* What freed heap a role keeps: a few channels' worth of queued frames. */
+#define RT_HEAP_KEEP	(32 << 20)
 
 static struct role_rt	*the_rt;
 /* Which fixed channel numbers the supervisor wired, seen before the role
@@ -81,6 +85,21 @@ sup_closed(struct chan *c, const char *why)
 	fatalx("%s: on_shutdown returned", __func__);
 }
 
+/*
+ * A channel whose peer is slow queues 64 KB frames on the heap, up to
+ * CHAN_MAX_QUEUED; glibc gave the heap's top back to the kernel whenever
+ * 128 KB of it were free, and the next burst faulted every page in again
+ * (in a VM that returns freed memory to its host, a host fault each:
+ * thousands a second in a fast transfer).  The heap keeps what a burst
+ * made it, up to RT_HEAP_KEEP, and grows a MiB at a time.
+ */
+void
+rt_heap_keep(void)
+{
+	(void)mallopt(M_TRIM_THRESHOLD, RT_HEAP_KEEP);
+	(void)mallopt(M_TOP_PAD, 1 << 20);
+}
+
 void
 rt_lockdown(struct role_rt *rt, struct sandbox_conf *sb)
 {
@@ -94,6 +113,7 @@ rt_lockdown(struct role_rt *rt, struct sandbox_conf *sb)
 	if (setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
 	    sizeof(outbuf)) != 0)
 		fatalx("setvbuf stdout");
+	rt_heap_keep();
 	sb->role = rt->role;
 	sb->permissive = rt->permissive;
 	sb->selftest = rt->selftest;

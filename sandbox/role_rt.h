@@ -51,6 +51,8 @@ int	rt_option(struct role_rt *, int opt, const char *arg);
 /* Applies the sandbox (conf->role/permissive/selftest are filled in here),
  * then starts the event loop and the supervisor channel. */
 void	rt_lockdown(struct role_rt *, struct sandbox_conf *);
+/* The heap keeps freed memory for the next burst (rt_lockdown calls it). */
+void	rt_heap_keep(void);
 /*
  * Opens the channel to peer at its fixed number fd if the supervisor
  * wired it: a command that starts fewer roles leaves that number closed
