@@ -102,6 +102,26 @@ fx_of(uint16_t number, const uint8_t *pk, uint32_t file, int make)
 	return NULL;
 }
 
+/*
+ * Whether another incoming transfer of the friend's, accepted and not
+ * ended, went into a file under this file id: a friend (or a client that
+ * reuses ids) may offer one id twice, and the second, resumed, would
+ * write into the first one's file.
+ */
+static int
+fx_id_busy(const struct fx *self)
+{
+	size_t	i;
+
+	for (i = 0; i < FX_MAX; i++)
+		if (fxs[i].used && &fxs[i] != self && fxs[i].has_id &&
+		    fxs[i].path != NULL && fxs[i].file >= XFER_NUM_IN(0) &&
+		    memcmp(fxs[i].pk, self->pk, TOX_PK_LEN) == 0 &&
+		    memcmp(fxs[i].id, self->id, XFER_ID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 fx_drop(struct fx *x)
 {
@@ -728,6 +748,14 @@ accept_run(struct cmd_ctx *ctx, json_t *args)
 		memcpy(s->pk, x->pk, sizeof(s->pk));
 		memcpy(s->id, x->id, sizeof(s->id));
 		s->size = x->size;
+		if (s->has_id && fx_id_busy(x)) {
+			/* a file of its own, and keyd's record (the other
+			 * transfer's) left alone when this one ends */
+			log_info("friend %u offered the file id of a transfer "
+			    "going on: saved as a new file",
+			    (unsigned)x->number);
+			s->has_id = x->has_id = 0;
+		}
 	}
 	if (!s->has_id || !frontend_chan(ROLE_KEYD)->open) {
 		accept_incoming(ctx);

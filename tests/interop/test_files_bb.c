@@ -19,6 +19,11 @@
  *    seek), and both file_done events give the SHA-256 of the whole file,
  *    which B's file holds.  Sent whole, the record is gone: the same
  *    file sent once more goes under a new id.
+ * d. One id, two transfers: A sends 32 MB, B accepts and pauses it
+ *    once its file holds a part; A sends the same file again (the same
+ *    id); B's accept of that one goes into a new file from the start,
+ *    not on in the first one's (keyd's resume record names it); B
+ *    resumes the first; both files end whole.
  *
  * Deadlines, never measurements.
  */
@@ -566,6 +571,83 @@ c_resume_after_sender_restart(void **state)
 	json_decref(r);
 }
 
+/* B's file_accept of fb: the reply (its path, where it resumed from). */
+static json_t *
+b_accepts(json_int_t fb)
+{
+	return cmd(&sb, json_pack("{s:s, s:i, s:I}", "cmd", "file_accept",
+	    "friend", sb.number, "file", fb));
+}
+
+static void
+b_ctl(const char *what, json_int_t fb)
+{
+	json_decref(cmd(&sb, json_pack("{s:s, s:i, s:I}", "cmd", what,
+	    "friend", sb.number, "file", fb)));
+}
+
+static void
+d_one_id_twice_accepted(void **state)
+{
+	struct part	 p;
+	json_t		*r, *e;
+	json_int_t	 f1, f2, fb1, fb2;
+	char		 id1[65], got1[512], got2[512];
+	size_t		 from_a, from_b;
+
+	need_connected();
+	from_a = mark(&sa);
+	from_b = mark(&sb);
+	r = a_sends(big_path, 0);
+	f1 = num(r, "file");
+	snprintf(id1, sizeof(id1), "%s", str(r, "file_id"));
+	json_decref(r);
+	fb1 = num(b_offer(from_b, f1, id1), "file");
+	r = b_accepts(fb1);
+	snprintf(got1, sizeof(got1), "%s", str(r, "path"));
+	json_decref(r);
+
+	/* B holds a part of it and pauses: keyd's record says got1 */
+	p.path = got1;
+	p.n = HAVE_MIN;
+	p.from = from_b;
+	p.done = json_pack("{s:s, s:I}", "event", "file_done", "file", fb1);
+	run_until(T_FILE, has_part, &p, "B's file never grew");
+	b_ctl("file_pause", fb1);
+	if (bh_find(&sb.b, from_b, p.done) != NULL)
+		fail_msg("the file was whole before B could pause it");
+	json_decref(p.done);
+
+	/* the same file again, so under the same id, accepted too: a file
+	 * of its own, from the start, not the first one's resumed */
+	r = a_sends(big_path, 1);
+	f2 = num(r, "file");
+	assert_string_equal(str(r, "file_id"), id1);
+	json_decref(r);
+	fb2 = num(b_offer(from_b, f2, id1), "file");
+	r = b_accepts(fb2);
+	snprintf(got2, sizeof(got2), "%s", str(r, "path"));
+	assert_string_not_equal(got2, got1);
+	assert_true(num(r, "resumed_from") == 0);
+	json_decref(r);
+	b_ctl("file_resume", fb1);
+
+	e = await(&sb, from_b, json_pack("{s:s, s:I, s:s}", "event",
+	    "file_done", "file", fb1, "direction", "in"), T_FILE,
+	    "B never said file_done for the first");
+	assert_string_equal(str(e, "sha256"), big_hex);
+	assert_string_equal(str(e, "path"), got1);
+	e = await(&sb, from_b, json_pack("{s:s, s:I, s:s}", "event",
+	    "file_done", "file", fb2, "direction", "in"), T_FILE,
+	    "B never said file_done for the second");
+	assert_string_equal(str(e, "sha256"), big_hex);
+	assert_string_equal(str(e, "path"), got2);
+	(void)await(&sa, from_a, json_pack("{s:s, s:I}", "event",
+	    "file_done", "file", f2), T_FILE, "A never said file_done");
+	holds(got1, big, BIG);
+	holds(got2, big, BIG);
+}
+
 int
 main(void)
 {
@@ -573,6 +655,7 @@ main(void)
 		cmocka_unit_test(a_connect),
 		cmocka_unit_test(b_same_file_same_id),
 		cmocka_unit_test(c_resume_after_sender_restart),
+		cmocka_unit_test(d_one_id_twice_accepted),
 	};
 
 	/* BH_TEST_ONLY=name: a_connect, then that test alone */
