@@ -486,6 +486,33 @@ world_down(void)
 	w.bsd_up = 0;
 }
 
+/*
+ * A bulkhead sender's link to the receiver, from its friends list:
+ * packets sent, resent and congestion events since the session began
+ * (all -1 when it says nothing).  Read before and after a transfer,
+ * outside its time: what the transport did, not a guess.
+ */
+static void
+link_get(int who, int peer, long long out[3])
+{
+	json_t	*r, *e, *l;
+	size_t	 i;
+
+	out[0] = out[1] = out[2] = -1;
+	r = bh_call(bh_of(who), json_pack("{s:s}", "cmd", "friends"),
+	    T_REPLY);
+	json_array_foreach(json_object_get(r, "friends"), i, e) {
+		if (json_integer_value(json_object_get(e, "friend")) !=
+		    w.num[who][peer] ||
+		    !json_is_object(l = json_object_get(e, "link")))
+			continue;
+		out[0] = json_integer_value(json_object_get(l, "sent"));
+		out[1] = json_integer_value(json_object_get(l, "resent"));
+		out[2] = json_integer_value(json_object_get(l, "congestion"));
+	}
+	json_decref(r);
+}
+
 /* Both ends done, or the cap reached, or a failure. */
 static int
 xfer_over(void *arg)
@@ -559,6 +586,8 @@ xfer_run(struct xfer *x)
 	long long	 t1, self0, self1, moved, cpu = 0;
 	size_t		 np = 0, nb = 0, i;
 	int		 ends[2] = { x->from, x->to }, k;
+	long long	 l0[3] = { -1, -1, -1 }, l1[3] = { -1, -1, -1 };
+	char		 lost[96] = "";
 
 	x->in_file = x->out_file = -1;
 	x->mb_s = x->cpu_s_gib = RUN_NOT_MEASURED;
@@ -575,6 +604,8 @@ xfer_run(struct xfer *x)
 		x->offers0 = toxpeer_file_offers(tp_of(x->to));
 	w.cur = x;
 	handle();
+	if (IS_BH(x->from))
+		link_get(x->from, x->to, l0);
 	for (i = 0; i < nb; i++)
 		if (proc_cost(&set[i], &c0[i]) == -1)
 			return -1;
@@ -608,6 +639,12 @@ xfer_run(struct xfer *x)
 			return -1;
 	for (i = 0; i < nb; i++)
 		cpu += (long long)(c1[i].cpu_ns - c0[i].cpu_ns);
+	if (IS_BH(x->from))
+		link_get(x->from, x->to, l1);
+	if (l0[0] >= 0 && l1[0] > l0[0])
+		snprintf(lost, sizeof(lost), ", %.2f %% resent, %lld "
+		    "congestion events", 100.0 * (double)(l1[1] - l0[1]) /
+		    (double)(l1[0] - l0[0]), l1[2] - l0[2]);
 	if (np > 0)
 		cpu += self1 - self0;
 	if (x->capped || x->failed) {	/* stop it, let the rest land */
@@ -639,9 +676,9 @@ xfer_run(struct xfer *x)
 	x->cpu_s_gib = (double)cpu / 1e9 * (double)(1ULL << 30) /
 	    (double)moved;
 	fprintf(stderr, "bench: %s -> %s: %.1f MB in %.1f s, %.1f CPU s "
-	    "per GiB%s\n", who_name[x->from], who_name[x->to],
+	    "per GiB%s%s\n", who_name[x->from], who_name[x->to],
 	    (double)moved / 1e6, (double)(t1 - x->t0) / 1e9, x->cpu_s_gib,
-	    x->capped ? " (capped)" : "");
+	    lost, x->capped ? " (capped)" : "");
 	return 0;
 }
 

@@ -384,6 +384,28 @@ fconn_bulk_at(unsigned number)
 }
 
 void
+fconn_link(unsigned number, struct ipc_friend_link *out)
+{
+	const struct nct	*t;
+	uint64_t		 rtt;
+
+	memset(out, 0, sizeof(*out));
+	if (number >= FRIEND_NUM_MAX || !fcs[number].used ||
+	    (t = fcs[number].t) == NULL)
+		return;
+	out->up = 1;
+	/* the smoothed RTT once there is one, else c-toxcore's measure */
+	rtt = t->srtt_set ? t->srtt_ms : t->rtt_ms;
+	out->rtt_ms = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
+	out->bulk_rate = t->rate >= (double)UINT32_MAX ? UINT32_MAX :
+	    (uint32_t)t->rate;
+	out->sent = t->stats.sent;
+	out->resent = t->stats.resent;
+	out->received = t->stats.delivered;
+	out->congestion = (uint32_t)(t->stats.cong_loss + t->stats.cong_delay);
+}
+
+void
 fconn_kill_pk(const uint8_t pk[TOX_PK_LEN])
 {
 	uint8_t		buf[IPC_NC_PK_MSG_LEN];

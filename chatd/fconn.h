@@ -66,6 +66,8 @@ int64_t	fconn_send(unsigned number, const uint8_t *p, size_t len);
 int64_t	fconn_send_bulk(unsigned number, const uint8_t *p, size_t len);
 /* When fconn_send_bulk will have a token (mono ms), 0 if not up. */
 uint64_t fconn_bulk_at(unsigned number);
+/* The friend's transport for the friend list: all 0 unless it runs. */
+void	fconn_link(unsigned number, struct ipc_friend_link *out);
 /* Ends a friend's session (a removal, the messenger's OFFLINE). */
 void	fconn_kill(unsigned number);
 /* Asks keyd to end the session of pk, known or not. */

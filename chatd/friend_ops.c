@@ -4,6 +4,7 @@
 
 #include "chatd/avatar.h"
 #include "chatd/dhtpk_in.h"
+#include "chatd/fconn.h"
 #include "chatd/file_ops.h"
 #include "chatd/friend_ops.h"
 #include "chatd/messenger.h"
@@ -443,6 +444,7 @@ list_answer(struct chan *c, uint32_t id, uint16_t start)
 		memcpy(e->name, f->name, f->name_len);
 		e->status_msg_len = f->status_msg_len;
 		memcpy(e->status_msg, f->status_msg, f->status_msg_len);
+		fconn_link(n, &e->link);
 	}
 	wr_init(&w, buf, sizeof(buf));
 	ipc_pack_friend_list(&w, &l);

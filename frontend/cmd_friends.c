@@ -5,6 +5,7 @@
  * and shows the answers.  Whatever a friend chose (name, status message,
  * request text) is sanitized before it is shown, in JSON mode too.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,19 +134,37 @@ cmd_add(struct cmd_ctx *ctx, json_t *args)
 	    w.len, -1, friend_answer);
 }
 
+/* The transport to the friend, or null when there is none. */
+static json_t *
+link_json(const struct ipc_friend_link *l)
+{
+	if (!l->up)
+		return json_null();
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "rtt_ms", (json_int_t)l->rtt_ms,
+	    "bulk_rate", (json_int_t)l->bulk_rate,
+	    "sent", (json_int_t)(l->sent > INT64_MAX ? INT64_MAX : l->sent),
+	    "resent", (json_int_t)(l->resent > INT64_MAX ? INT64_MAX :
+	    l->resent),
+	    "received", (json_int_t)(l->received > INT64_MAX ? INT64_MAX :
+	    l->received),
+	    "congestion", (json_int_t)l->congestion);
+}
+
 static json_t *
 entry_json(const struct ipc_friend_entry *e)
 {
 	/* the CLI's conversation lines show it (chat_view.h) */
 	chat_view_name(e->number, e->pk, (const char *)e->name, e->name_len);
-	return json_pack("{s:i, s:o, s:o, s:o, s:s, s:s, s:b, s:i, s:o}",
+	return json_pack("{s:i, s:o, s:o, s:o, s:s, s:s, s:b, s:i, s:o, s:o}",
 	    "friend", (int)e->number, "public_key", pk_json(e->pk),
 	    "name", safe_json(e->name, e->name_len),
 	    "status_message", safe_json(e->status_msg, e->status_msg_len),
 	    "status", e->userstatus < 3 ? userstatus_names[e->userstatus] :
 	    "none", "connection", conn_names[e->connection],
 	    "request_pending", e->status == 1 || e->status == 2,
-	    "outbox", (int)e->outbox, "avatar", cmd_avatar_json(e->pk));
+	    "outbox", (int)e->outbox, "avatar", cmd_avatar_json(e->pk),
+	    "link", link_json(&e->link));
 }
 
 static void	list_page(struct cmd_ctx *, uint16_t start, uint16_t type,
@@ -445,7 +464,8 @@ const struct cmd cmds_friends[] = {
 	    "add a friend by Tox ID and send a friend request (1 to 943 "
 	    "bytes of text)", CMD_SESSION },
 	{ "friends", cmd_friends, NULL,
-	    "your friends: number, key, name, status, connection, outbox",
+	    "your friends: number, key, name, status, connection, outbox, "
+	    "link (rtt, rate, packets sent, lost, received)",
 	    CMD_SESSION },
 	{ "requests", cmd_requests, NULL,
 	    "friend requests waiting for you", CMD_SESSION },

@@ -219,6 +219,37 @@ ipc_unpack_friend_page_req(struct rd *r, uint16_t *start)
 	return rd_done(r) ? 0 : -1;
 }
 
+static void
+pack_link(struct wr *w, const struct ipc_friend_link *l)
+{
+	wr_u8(w, l->up);
+	wr_u32(w, l->rtt_ms);
+	wr_u32(w, l->bulk_rate);
+	wr_u64(w, l->sent);
+	wr_u64(w, l->resent);
+	wr_u64(w, l->received);
+	wr_u32(w, l->congestion);
+}
+
+/* A link that is down says nothing else: one meaning per message. */
+static int
+unpack_link(struct rd *r, struct ipc_friend_link *l)
+{
+	rd_u8(r, &l->up);
+	rd_u32(r, &l->rtt_ms);
+	rd_u32(r, &l->bulk_rate);
+	rd_u64(r, &l->sent);
+	rd_u64(r, &l->resent);
+	rd_u64(r, &l->received);
+	rd_u32(r, &l->congestion);
+	if (!rd_ok(r) || l->up > 1)
+		return -1;
+	if (!l->up && (l->rtt_ms | l->bulk_rate | l->sent | l->resent |
+	    l->received | l->congestion) != 0)
+		return -1;
+	return 0;
+}
+
 void
 ipc_pack_friend_list(struct wr *w, const struct ipc_friend_list *m)
 {
@@ -242,6 +273,7 @@ ipc_pack_friend_list(struct wr *w, const struct ipc_friend_list *m)
 		pack_lv(w, e->name, e->name_len, sizeof(e->name));
 		pack_lv(w, e->status_msg, e->status_msg_len,
 		    sizeof(e->status_msg));
+		pack_link(w, &e->link);
 	}
 }
 
@@ -265,7 +297,8 @@ ipc_unpack_friend_list(struct rd *r, struct ipc_friend_list *m)
 		unpack_lv(r, e->name, &e->name_len, sizeof(e->name));
 		unpack_lv(r, e->status_msg, &e->status_msg_len,
 		    sizeof(e->status_msg));
-		if (!rd_ok(r) || e->number >= FRIEND_NUM_MAX ||
+		if (unpack_link(r, &e->link) == -1 || !rd_ok(r) ||
+		    e->number >= FRIEND_NUM_MAX ||
 		    e->connection >= FRIEND_CONN_MAX)
 			return -1;
 	}

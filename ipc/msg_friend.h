@@ -167,7 +167,10 @@ int	ipc_unpack_friend_page_req(struct rd *, uint16_t *start);
  * FRIEND_LIST_ANS (chatd -> frontend): a page of the friend list.
  * next u16 (FRIEND_NUM_NONE: the last page) || count u8 || per friend:
  * number u16 || pk 32 || status u8 || connection u8 || userstatus u8 ||
- * name (u16 length || bytes) || status message (u16 length || bytes).
+ * outbox u16 || name (u16 length || bytes) || status message (u16
+ * length || bytes) || link: up u8 (0 or 1) || rtt_ms u32 || bulk_rate
+ * u32 || sent u64 || resent u64 || received u64 || congestion u32, all
+ * 0 when up is 0.
  */
 #define FRIEND_LIST_PAGE	32
 enum friend_conn {
@@ -176,6 +179,19 @@ enum friend_conn {
 	FRIEND_CONN_UDP,
 	FRIEND_CONN_MAX
 };
+/* The friend's transport (chatd/nc_transport.h) while it runs: what a
+ * user asks when a transfer crawls. */
+struct ipc_friend_link {
+	uint8_t		up;
+	uint32_t	rtt_ms;		/* smoothed, through both sessions */
+	uint32_t	bulk_rate;	/* file data may leave at, packets/s */
+	uint64_t	sent;		/* lossless packets, first sends */
+	uint64_t	resent;		/* ... sent again, asked for */
+	uint64_t	received;	/* packets delivered to us */
+	uint32_t	congestion;	/* events: a loss rate or a queue */
+};
+#define IPC_FRIEND_LINK_LEN	(1 + 4 + 4 + 8 + 8 + 8 + 4)
+
 struct ipc_friend_entry {
 	uint16_t	number;
 	uint8_t		pk[TOX_PK_LEN];
@@ -187,13 +203,15 @@ struct ipc_friend_entry {
 	uint8_t		name[FRIEND_NAME_MAX];
 	uint16_t	status_msg_len;
 	uint8_t		status_msg[FRIEND_STATUSMSG_MAX];
+	struct ipc_friend_link link;
 };
 struct ipc_friend_list {
 	uint16_t		next;
 	uint8_t			count;
 	struct ipc_friend_entry	e[FRIEND_LIST_PAGE];
 };
-#define IPC_FRIEND_ENTRY_MIN	(2 + TOX_PK_LEN + 3 + 2 + 2 + 2)
+#define IPC_FRIEND_ENTRY_MIN	(2 + TOX_PK_LEN + 3 + 2 + 2 + 2 + \
+				 IPC_FRIEND_LINK_LEN)
 #define IPC_FRIEND_ENTRY_MAX	(IPC_FRIEND_ENTRY_MIN + FRIEND_NAME_MAX + \
 				 FRIEND_STATUSMSG_MAX)
 #define IPC_FRIEND_LIST_MIN	3

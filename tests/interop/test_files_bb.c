@@ -23,7 +23,8 @@
  *    once its file holds a part; A sends the same file again (the same
  *    id); B's accept of that one goes into a new file from the start,
  *    not on in the first one's (keyd's resume record names it); B
- *    resumes the first; both files end whole.
+ *    resumes the first; both files end whole.  Each side's friends
+ *    shows the link that carried them (packets sent and received).
  *
  * Deadlines, never measurements.
  */
@@ -586,6 +587,24 @@ b_ctl(const char *what, json_int_t fb)
 	    "friend", sb.number, "file", fb)));
 }
 
+/* The "link" of the friend whose key is pk in s's friends (a new
+ * reference), or fails. */
+static json_t *
+link_of(struct side *s, const char *pk)
+{
+	json_t	*r, *e, *l = NULL;
+	size_t	 i;
+
+	r = cmd(s, json_pack("{s:s}", "cmd", "friends"));
+	json_array_foreach(json_object_get(r, "friends"), i, e)
+		if (strcmp(str(e, "public_key"), pk) == 0)
+			l = json_incref(json_object_get(e, "link"));
+	json_decref(r);
+	if (!json_is_object(l))
+		fail_msg("no link to %s in friends", pk);
+	return l;
+}
+
 static void
 d_one_id_twice_accepted(void **state)
 {
@@ -646,6 +665,20 @@ d_one_id_twice_accepted(void **state)
 	    "file_done", "file", f2), T_FILE, "A never said file_done");
 	holds(got1, big, BIG);
 	holds(got2, big, BIG);
+
+	/* friends shows the transport that carried them */
+	e = link_of(&sa, sb.pk);
+	if (num(e, "sent") < 2 * (json_int_t)(BIG / 1371))
+		fail_msg("A's link to B says %lld packets sent",
+		    (long long)num(e, "sent"));
+	assert_true(num(e, "rtt_ms") >= 0 && num(e, "bulk_rate") > 0 &&
+	    num(e, "resent") >= 0 && num(e, "congestion") >= 0);
+	json_decref(e);
+	e = link_of(&sb, sa.pk);
+	if (num(e, "received") < 2 * (json_int_t)(BIG / 1371))
+		fail_msg("B's link to A says %lld packets received",
+		    (long long)num(e, "received"));
+	json_decref(e);
 }
 
 int

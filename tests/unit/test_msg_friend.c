@@ -186,6 +186,53 @@ add_req_and_lists(void **state)
 	assert_int_equal(ipc_unpack_friend_remove(&r, &rm), -1);
 }
 
+/* A list entry's link: carried whole while up; down, it says nothing. */
+static void
+list_link(void **state)
+{
+	static struct ipc_friend_list	la, lb;
+	struct wr			w;
+	struct rd			r;
+
+	memset(&la, 0, sizeof(la));
+	la.next = FRIEND_NUM_NONE;
+	la.count = 2;
+	la.e[0].number = 3;
+	la.e[0].link.up = 1;
+	la.e[0].link.rtt_ms = 17;
+	la.e[0].link.bulk_rate = 150000;
+	la.e[0].link.sent = UINT64_MAX;
+	la.e[0].link.resent = 1234;
+	la.e[0].link.received = 5678;
+	la.e[0].link.congestion = 9;
+	la.e[1].number = 4;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_list(&w, &la);
+	assert_true(wr_ok(&w));
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_friend_list(&r, &lb), 0);
+	assert_memory_equal(&lb.e[0].link, &la.e[0].link,
+	    sizeof(la.e[0].link));
+	assert_int_equal(lb.e[1].link.up, 0);
+
+	la.e[0].link.up = 2;			/* a flag is 0 or 1 */
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_list(&w, &la);
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_friend_list(&r, &lb), -1);
+	la.e[0].link.up = 0;			/* down, yet figures */
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_list(&w, &la);
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_friend_list(&r, &lb), -1);
+	/* a link cut short */
+	memset(&la.e[0].link, 0, sizeof(la.e[0].link));
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_friend_list(&w, &la);
+	rd_init(&r, buf, w.len - 1);
+	assert_int_equal(ipc_unpack_friend_list(&r, &lb), -1);
+}
+
 int
 main(void)
 {
@@ -193,6 +240,7 @@ main(void)
 		cmocka_unit_test(friends_load_round_trip_and_bounds),
 		cmocka_unit_test(friend_add_bounds),
 		cmocka_unit_test(add_req_and_lists),
+		cmocka_unit_test(list_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
