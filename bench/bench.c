@@ -25,6 +25,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <glob.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -428,6 +429,28 @@ bench(int nrep, int only_msg, int farm, int file_mb)
 
 static volatile sig_atomic_t	stop;
 
+/*
+ * The impaired link's namespaces of a bench child that was killed
+ * (bench/link.c names them bhlink-<its pid>-<host>): a killed child
+ * cannot remove them, and each run left a handful behind.
+ */
+static void
+remove_link_ns(pid_t pid)
+{
+	glob_t	g;
+	char	pat[64];
+	size_t	i;
+
+	snprintf(pat, sizeof(pat), "/run/netns/bhlink-%d-*", (int)pid);
+	if (glob(pat, 0, NULL, &g) != 0)
+		return;
+	for (i = 0; i < g.gl_pathc; i++)
+		if (netns_remove(strrchr(g.gl_pathv[i], '/') + 1) == -1)
+			warnx("could not remove the network namespace %s",
+			    g.gl_pathv[i]);
+	globfree(&g);
+}
+
 static void
 on_signal(int sig)
 {
@@ -510,6 +533,7 @@ main(void)
 			warnx("could not remove /var/tmp/bh-bench-files-%d-*",
 			    (int)pid);
 	}
+	remove_link_ns(pid);
 	if (netns_remove(name) == -1) {
 		warnx("could not remove the network namespace %s", name);
 		rc = 1;
