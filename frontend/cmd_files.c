@@ -103,19 +103,23 @@ fx_of(uint16_t number, const uint8_t *pk, uint32_t file, int make)
 }
 
 /*
- * Whether another incoming transfer of the friend's, accepted and not
- * ended, went into a file under this file id: a friend (or a client that
- * reuses ids) may offer one id twice, and the second, resumed, would
- * write into the first one's file.
+ * Whether another transfer with the friend the same way (in or out),
+ * opened and not ended, goes under this one's file id.  In: a friend
+ * (or a client that reuses ids) may offer one id twice, and the second,
+ * resumed, would write into the first one's file.  Out: the same file
+ * sent twice goes under one id, and keyd's record of it must stay while
+ * either is unfinished.
  */
 static int
 fx_id_busy(const struct fx *self)
 {
+	int	in = self->file >= XFER_NUM_IN(0);
 	size_t	i;
 
 	for (i = 0; i < FX_MAX; i++)
 		if (fxs[i].used && &fxs[i] != self && fxs[i].has_id &&
-		    fxs[i].path != NULL && fxs[i].file >= XFER_NUM_IN(0) &&
+		    fxs[i].path != NULL &&
+		    (fxs[i].file >= XFER_NUM_IN(0)) == in &&
 		    memcmp(fxs[i].pk, self->pk, TOX_PK_LEN) == 0 &&
 		    memcmp(fxs[i].id, self->id, XFER_ID_LEN) == 0)
 			return 1;
@@ -805,7 +809,7 @@ ctl_done(struct cmd_ctx *ctx, struct ipc_msg *m)
 		x = fx_of(a.number, a.pk, a.file, 0);
 		if (x != NULL && x->has_id && a.file >= XFER_NUM_IN(0))
 			partial_call(IPC_PARTIAL_DEL, x->pk, x->id, 0, NULL);
-		else if (x != NULL && x->has_id)
+		else if (x != NULL && x->has_id && !fx_id_busy(x))
 			send_del(x->pk, x->id);
 		fx_drop(x);
 	}
@@ -961,7 +965,7 @@ on_file_event(struct chan *c, struct ipc_msg *m, struct rd *r)
 		/* whole: nothing left to resume, either way */
 		if (x != NULL && x->has_id && e.file >= XFER_NUM_IN(0))
 			partial_call(IPC_PARTIAL_DEL, x->pk, x->id, 0, NULL);
-		else if (x != NULL && x->has_id)
+		else if (x != NULL && x->has_id && !fx_id_busy(x))
 			send_del(x->pk, x->id);
 		fx_drop(x);
 		break;

@@ -25,6 +25,9 @@
  *    not on in the first one's (keyd's resume record names it); B
  *    resumes the first; both files end whole.  Each side's friends
  *    shows the link that carried them (packets sent and received).
+ * e. One id, two sends: A offers a small file twice (one id); B takes
+ *    the first whole; the second still waits, so A's keyd keeps the id:
+ *    the file sent a third time goes under it again.
  *
  * Deadlines, never measurements.
  */
@@ -681,6 +684,40 @@ d_one_id_twice_accepted(void **state)
 	json_decref(e);
 }
 
+static void
+e_record_kept_while_one_goes_on(void **state)
+{
+	json_t		*r;
+	json_int_t	 f1, f2, f3;
+	char		 id1[65];
+	size_t		 from_a, from_b;
+
+	need_connected();
+	from_a = mark(&sa);
+	from_b = mark(&sb);
+	r = a_sends(small_path, 0);
+	f1 = num(r, "file");
+	snprintf(id1, sizeof(id1), "%s", str(r, "file_id"));
+	json_decref(r);
+	r = a_sends(small_path, 0);
+	f2 = num(r, "file");
+	assert_string_equal(str(r, "file_id"), id1);
+	json_decref(r);
+	json_decref(b_accepts(num(b_offer(from_b, f1, id1), "file")));
+	(void)await(&sa, from_a, json_pack("{s:s, s:I, s:s}", "event",
+	    "file_done", "file", f1, "direction", "out"), T_FILE,
+	    "A never said file_done for the first");
+
+	/* the second is unfinished: keyd still has the id for the file */
+	r = a_sends(small_path, 0);
+	f3 = num(r, "file");
+	assert_string_equal(str(r, "file_id"), id1);
+	assert_true(json_is_true(json_object_get(r, "again")));
+	json_decref(r);
+	a_cancels(f2);
+	a_cancels(f3);
+}
+
 int
 main(void)
 {
@@ -689,6 +726,7 @@ main(void)
 		cmocka_unit_test(b_same_file_same_id),
 		cmocka_unit_test(c_resume_after_sender_restart),
 		cmocka_unit_test(d_one_id_twice_accepted),
+		cmocka_unit_test(e_record_kept_while_one_goes_on),
 	};
 
 	/* BH_TEST_ONLY=name: a_connect, then that test alone */
