@@ -143,7 +143,7 @@ start(struct bh *b, const char *dir, const char *const args[], int errpipe,
 json_t *
 bh_read(struct bh *b, int timeout_ms)
 {
-	long long	 deadline = now_ms() + timeout_ms;
+	long long	 deadline = now_ms() + timeout_ms, left;
 	struct pollfd	 pfd;
 	char		*nl;
 	json_t		*j;
@@ -162,8 +162,10 @@ bh_read(struct bh *b, int timeout_ms)
 		}
 		pfd.fd = b->out;
 		pfd.events = POLLIN;
-		if (now_ms() >= deadline ||
-		    poll(&pfd, 1, (int)(deadline - now_ms())) <= 0)
+		/* one reading of the clock: with two, the deadline could
+		 * pass between them, and a negative timeout waits forever */
+		left = deadline - now_ms();
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
 			return NULL;
 		n = read(b->out, b->buf + b->len, sizeof(b->buf) - b->len);
 		if (n <= 0)
