@@ -18,8 +18,7 @@ struct av_friend {
 	/* slots + 1, 0 for none: a table never initialised owns nothing */
 	unsigned	out;		/* our offer's */
 	unsigned	in;		/* theirs */
-	int		in_fd;		/* keyd's part, once in_open */
-	uint8_t		in_open;
+	uint8_t		in_open;	/* keyd has room for it */
 	uint16_t	in_gen;		/* which AVATAR_FRIEND_OPEN is current */
 	uint64_t	in_size;
 	uint8_t		in_id[AVATAR_HASH_LEN];
@@ -62,8 +61,6 @@ drop_in(unsigned n, int kill)
 		return;
 	if (kill && files_ftx(n) != NULL)
 		(void)ftx_kill(files_ftx(n), 0, a->in - 1);
-	if (a->in_open)
-		(void)close(a->in_fd);
 	a->in = 0;
 	a->in_open = 0;
 	a->in_gen++;
@@ -143,7 +140,7 @@ avatar_forget(unsigned n)
 	a = &av[n];
 	drop_in(n, 1);
 	retire_out(n);
-	/* the generation moves on: an AVATAR_FRIEND_FD still on its way
+	/* the generation moves on: an AVATAR_FRIEND_READY on its way
 	 * must not match the next friend's first offer */
 	gen = a->in_gen;
 	memset(a, 0, sizeof(*a));
@@ -169,7 +166,7 @@ avatar_friend_hash(unsigned n, uint8_t sha[AVATAR_HASH_LEN])
 	return 1;
 }
 
-/* keyd's AVATAR_FRIEND_FD, or why not: accept into it. */
+/* keyd's AVATAR_FRIEND_READY, or why not: accept, its bytes to keyd. */
 static void
 on_part(void *arg, struct ipc_msg *m, struct rd *r)
 {
@@ -181,10 +178,9 @@ on_part(void *arg, struct ipc_msg *m, struct rd *r)
 	struct ftx		*e = files_ftx(n);
 
 	if (a->in == 0 || a->in_gen != gen)
-		return;		/* gone meanwhile: the fd closes with m */
-	if (m->hdr.type != IPC_AVATAR_FRIEND_FD || m->fd == -1 ||
-	    e == NULL) {
-		log_warnx("friend %u: no file for its avatar", n);
+		return;		/* gone meanwhile */
+	if (m->hdr.type != IPC_AVATAR_FRIEND_READY || e == NULL) {
+		log_warnx("friend %u: keyd has no room for its avatar", n);
 		drop_in(n, 1);
 		files_pump(n);
 		return;
@@ -194,9 +190,7 @@ on_part(void *arg, struct ipc_msg *m, struct rd *r)
 		drop_in(n, 0);
 		return;
 	}
-	a->in_fd = m->fd;
 	a->in_open = 1;
-	m->fd = -1;
 	if (ftx_accept(e, a->in - 1, 0) == -1)
 		drop_in(n, 1);
 	files_pump(n);
@@ -253,23 +247,31 @@ avatar_read(unsigned n, unsigned slot, uint64_t off, uint8_t *buf,
 	return (ssize_t)got;
 }
 
+/* Bytes of the friend's avatar go to keyd, which holds them. */
 int
 avatar_write(unsigned n, unsigned slot, uint64_t off, const uint8_t *p,
     size_t len)
 {
-	struct av_friend	*a = &av[n];
-	size_t			 put = 0;
-	ssize_t			 w;
+	static struct ipc_avatar_data	 d;
+	static uint8_t			 buf[IPC_AVATAR_DATA_MAX];
+	struct av_friend		*a = &av[n];
+	const uint8_t			*pk = pk_of(n);
+	struct wr			 w;
+	size_t				 put = 0;
 
-	if (!a->in_open || off + len > AVATAR_MAX)
+	if (!a->in_open || pk == NULL || off + len > AVATAR_MAX)
 		return -1;
+	memcpy(d.pk, pk, sizeof(d.pk));
 	while (put < len) {
-		w = pwrite(a->in_fd, p + put, len - put, (off_t)(off + put));
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
+		d.off = (uint32_t)(off + put);
+		d.len = (uint16_t)(len - put > AVATAR_DATA_MAX ?
+		    AVATAR_DATA_MAX : len - put);
+		memcpy(d.data, p + put, d.len);
+		wr_init(&w, buf, sizeof(buf));
+		ipc_pack_avatar_data(&w, &d);
+		if (chan_send_wr(to_keyd, IPC_AVATAR_FRIEND_DATA, 0, &w) == -1)
 			return -1;
-		put += (size_t)w;
+		put += d.len;
 	}
 	return 0;
 }

@@ -90,6 +90,36 @@ ipc_unpack_avatar_pk(struct rd *r, uint8_t pk[TOX_PK_LEN])
 }
 
 void
+ipc_pack_avatar_data(struct wr *w, const struct ipc_avatar_data *m)
+{
+	if (m->len == 0 || m->len > AVATAR_DATA_MAX ||
+	    (uint64_t)m->off + m->len > AVATAR_MAX) {
+		wr_fail(w);
+		return;
+	}
+	wr_bytes(w, m->pk, sizeof(m->pk));
+	wr_u32(w, m->off);
+	wr_bytes(w, m->data, m->len);
+}
+
+int
+ipc_unpack_avatar_data(struct rd *r, struct ipc_avatar_data *m)
+{
+	const uint8_t	*p;
+	size_t		 n;
+
+	rd_bytes(r, m->pk, sizeof(m->pk));
+	rd_u32(r, &m->off);
+	p = rd_rest(r, &n);
+	if (!rd_ok(r) || p == NULL || n == 0 || n > AVATAR_DATA_MAX ||
+	    (uint64_t)m->off + n > AVATAR_MAX)
+		return -1;
+	memcpy(m->data, p, n);
+	m->len = (uint16_t)n;
+	return 0;
+}
+
+void
 ipc_pack_avatar_done(struct wr *w, const struct ipc_avatar_done *m)
 {
 	if (m->size == 0 || m->size > AVATAR_MAX) {

@@ -2,7 +2,10 @@
  * Payloads of the avatar messages (issue 12, map §8: an avatar is a file
  * of kind 1 whose file id is the SHA-256 of its bytes; size 0 means
  * none).  keyd alone stores them, beside the profile (keyd/avatars.h);
- * chatd sends and receives them through descriptors keyd hands it:
+ * chatd sends ours through a read-only descriptor keyd hands it, and
+ * hands keyd a friend's bytes in messages, into a buffer of AVATAR_MAX
+ * that keyd holds: no file of chatd's making, so a chatd gone wrong
+ * cannot write more than that beside the profile:
  *
  *	frontend -> keyd	AVATAR_SET	set ours (the fd) or remove it
  *	keyd -> frontend	AVATAR_SET_ANS	its answer: size, hash, path
@@ -11,9 +14,11 @@
  *	keyd -> chatd, frontend	AVATAR_FRIEND	a friend's: hash or none
  *						(and the path, to the frontend)
  *	chatd -> keyd		AVATAR_FRIEND_DEL	the friend sent size 0
- *	chatd -> keyd		AVATAR_FRIEND_OPEN	a file to receive into,
- *						answered AVATAR_FRIEND_FD
- *	chatd -> keyd		AVATAR_FRIEND_DONE	all bytes written: the
+ *	chatd -> keyd		AVATAR_FRIEND_OPEN	a friend's avatar comes:
+ *						keyd makes room, answers
+ *						AVATAR_FRIEND_READY
+ *	chatd -> keyd		AVATAR_FRIEND_DATA	its bytes at an offset
+ *	chatd -> keyd		AVATAR_FRIEND_DONE	all bytes came: the
  *						file id the friend gave
  *
  * Avatars are pictures the friend shows everyone: not secrets.  Paths
@@ -72,10 +77,26 @@ struct ipc_avatar_friend {
 void	ipc_pack_avatar_friend(struct wr *, const struct ipc_avatar_friend *);
 int	ipc_unpack_avatar_friend(struct rd *, struct ipc_avatar_friend *);
 
-/* AVATAR_FRIEND_DEL, AVATAR_FRIEND_OPEN, AVATAR_FRIEND_FD: pk 32. */
+/* AVATAR_FRIEND_DEL, AVATAR_FRIEND_OPEN, AVATAR_FRIEND_READY: pk 32. */
 #define IPC_AVATAR_PK_LEN	TOX_PK_LEN
 void	ipc_pack_avatar_pk(struct wr *, const uint8_t pk[TOX_PK_LEN]);
 int	ipc_unpack_avatar_pk(struct rd *, uint8_t pk[TOX_PK_LEN]);
+
+/*
+ * AVATAR_FRIEND_DATA: pk 32 || offset u32 || bytes (the rest,
+ * 1..AVATAR_DATA_MAX), all of them below AVATAR_MAX.
+ */
+#define AVATAR_DATA_MAX		16384
+struct ipc_avatar_data {
+	uint8_t		pk[TOX_PK_LEN];
+	uint32_t	off;
+	uint16_t	len;
+	uint8_t		data[AVATAR_DATA_MAX];
+};
+#define IPC_AVATAR_DATA_MIN	(TOX_PK_LEN + 4 + 1)
+#define IPC_AVATAR_DATA_MAX	(TOX_PK_LEN + 4 + AVATAR_DATA_MAX)
+void	ipc_pack_avatar_data(struct wr *, const struct ipc_avatar_data *);
+int	ipc_unpack_avatar_data(struct rd *, struct ipc_avatar_data *);
 
 /* AVATAR_FRIEND_DONE: pk 32 || size u64 (1..AVATAR_MAX) || file id 32
  * (what the friend says is the SHA-256; keyd checks). */

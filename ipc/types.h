@@ -191,8 +191,9 @@ enum ipc_type {
 	IPC_AVATAR_FRIEND	= 355,	/* keyd -> chatd, frontend: a friend's */
 	IPC_AVATAR_FRIEND_DEL	= 356,	/* chatd -> keyd: the friend has none */
 	IPC_AVATAR_FRIEND_OPEN	= 357,	/* chatd -> keyd: a file to receive */
-	IPC_AVATAR_FRIEND_FD	= 358,	/* keyd -> chatd: its fd */
+	IPC_AVATAR_FRIEND_READY	= 358,	/* keyd -> chatd: room for it */
 	IPC_AVATAR_FRIEND_DONE	= 359,	/* chatd -> keyd: received, the id */
+	IPC_AVATAR_FRIEND_DATA	= 360,	/* chatd -> keyd: its bytes */
 	IPC_AREA_AVATAR_LAST	= 367,
 
 	IPC_TYPE_MAX		= 368	/* size of the catalogue */

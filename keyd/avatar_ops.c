@@ -25,6 +25,50 @@ static char		 dir[PATH_MAX];	/* the profile's, for paths shown */
 /* Keys with an avatar or part beside the profile at keyd's start. */
 static uint8_t		(*found)[TOX_PK_LEN];
 static size_t		 nfound;
+/*
+ * A friend's avatar on its way: the bytes chatd handed, in memory, never
+ * in a file chatd could grow.  One per friend key, each AVATAR_MAX at
+ * most: 16 MiB if all 256 friends send theirs at once.
+ */
+struct part {
+	uint8_t		 used;
+	uint8_t		 pk[TOX_PK_LEN];
+	uint32_t	 have;		/* the furthest byte written, + 1 */
+	uint8_t		*buf;		/* AVATAR_MAX */
+};
+static struct part	 parts[FRIEND_NUM_MAX];
+
+static struct part *
+part_of(const uint8_t pk[TOX_PK_LEN], int make)
+{
+	struct part	*free_one = NULL;
+	size_t		 i;
+
+	for (i = 0; i < FRIEND_NUM_MAX; i++) {
+		if (parts[i].used && memcmp(parts[i].pk, pk, TOX_PK_LEN) == 0)
+			return &parts[i];
+		if (!parts[i].used && free_one == NULL)
+			free_one = &parts[i];
+	}
+	if (!make || free_one == NULL)
+		return NULL;
+	if (free_one->buf == NULL &&
+	    (free_one->buf = malloc(AVATAR_MAX)) == NULL)
+		return NULL;
+	free_one->used = 1;
+	memcpy(free_one->pk, pk, TOX_PK_LEN);
+	free_one->have = 0;
+	return free_one;
+}
+
+static void
+part_drop(struct part *p)
+{
+	if (p == NULL)
+		return;
+	free(p->buf);
+	memset(p, 0, sizeof(*p));
+}
 
 /* dir/name into path; its length, 0 if it does not fit. */
 static uint16_t
@@ -226,6 +270,7 @@ avatar_ops_friend_gone(const uint8_t pk[TOX_PK_LEN])
 	struct identity		*id = keyd_profile_loaded();
 	enum avatars_err	 e;
 
+	part_drop(part_of(pk, 0));
 	if (id == NULL)
 		return;
 	if ((e = avatars_friend_forget(&id->store, pk)) == AVATARS_ERR_STORE)
@@ -322,23 +367,45 @@ on_friend_del(struct chan *c, struct ipc_msg *m, struct rd *r)
 	return 0;
 }
 
+/* A friend's avatar comes: room for it (what came before is dropped). */
 static int
 on_friend_open(struct chan *c, struct ipc_msg *m, struct rd *r)
 {
 	uint8_t		 pk[TOX_PK_LEN];
-	struct identity	*id = keyd_profile_loaded();
-	int		 fd, rv;
+	struct part	*p;
+	int		 rv;
 
 	if ((rv = friend_key(c, m, r, pk)) <= 0)
 		return rv;
-	if ((fd = avatars_friend_part(&id->store, pk)) == -1) {
+	part_drop(part_of(pk, 0));
+	if ((p = part_of(pk, 1)) == NULL) {
 		(void)chan_reply_error(c, m->hdr.id, IPC_ERR_IO,
-		    "cannot make a file beside the profile");
+		    "no memory for a friend's avatar");
 		return 0;
 	}
-	(void)chan_send(c, IPC_AVATAR_FRIEND_FD, m->hdr.id, pk, sizeof(pk),
-	    fd);
-	(void)close(fd);
+	(void)chan_send(c, IPC_AVATAR_FRIEND_READY, m->hdr.id, pk,
+	    sizeof(pk), -1);
+	return 0;
+}
+
+/*
+ * Bytes of it at an offset, below AVATAR_MAX (the unpacker's bound).
+ * For a key with no room open (dropped meanwhile, or never opened):
+ * nothing, as a file closed would have taken nothing.
+ */
+static int
+on_friend_data(struct chan *c, struct ipc_msg *m, struct rd *r)
+{
+	static struct ipc_avatar_data	 d;
+	struct part			*p;
+
+	if (ipc_unpack_avatar_data(r, &d) == -1)
+		return -1;
+	if ((p = part_of(d.pk, 0)) == NULL)
+		return 0;
+	memcpy(p->buf + d.off, d.data, d.len);
+	if (d.off + d.len > p->have)
+		p->have = d.off + d.len;
 	return 0;
 }
 
@@ -348,13 +415,19 @@ on_friend_done(struct chan *c, struct ipc_msg *m, struct rd *r)
 	struct ipc_avatar_done	 d;
 	struct identity		*id = keyd_profile_loaded();
 	enum avatars_err	 e;
+	struct part		*p;
 
 	if (ipc_unpack_avatar_done(r, &d) == -1)
 		return -1;
-	if (!profile_has_friend(id->prof, d.pk))
+	p = part_of(d.pk, 0);
+	if (!profile_has_friend(id->prof, d.pk) || p == NULL) {
+		part_drop(p);
 		return 0;
-	if ((e = avatars_friend_commit(&id->store, d.pk, d.size,
-	    d.sha256)) != AVATARS_OK) {
+	}
+	e = avatars_friend_commit(&id->store, d.pk, p->buf, p->have, d.size,
+	    d.sha256);
+	part_drop(p);
+	if (e != AVATARS_OK) {
 		log_warnx("a friend's avatar refused: %s",
 		    avatars_strerror(e));
 		return 0;
@@ -373,6 +446,7 @@ const struct chan_table avatar_ops_from_frontend = {
 static const struct chan_handler from_chatd_rows[] = {
 	{ IPC_AVATAR_FRIEND_DEL,	CH_GATED,	on_friend_del },
 	{ IPC_AVATAR_FRIEND_OPEN,	CH_GATED,	on_friend_open },
+	{ IPC_AVATAR_FRIEND_DATA,	CH_GATED,	on_friend_data },
 	{ IPC_AVATAR_FRIEND_DONE,	CH_GATED,	on_friend_done },
 };
 const struct chan_table avatar_ops_from_chatd = {

@@ -6,10 +6,12 @@
  *				or ERROR saying why (not a PNG, too large);
  *				then AVATAR_SELF tells chatd.
  *	AVATAR_FRIEND_DEL	the friend announced none: its file goes.
- *	AVATAR_FRIEND_OPEN	a fresh part for chatd to receive into,
- *				answered AVATAR_FRIEND_FD.
- *	AVATAR_FRIEND_DONE	the part is complete: checked and stored
- *				(avatars_friend_commit) or dropped.
+ *	AVATAR_FRIEND_OPEN	room for a friend's avatar (AVATAR_MAX
+ *				bytes in memory), answered
+ *				AVATAR_FRIEND_READY.
+ *	AVATAR_FRIEND_DATA	bytes of it at an offset, into that room.
+ *	AVATAR_FRIEND_DONE	it is complete: checked and stored
+ *				(avatars_friend_commit), the room freed.
  *
  * After each change of a friend's avatar, AVATAR_FRIEND (with
  * AVATAR_F_NEWS) goes to chatd, which declines that hash from then on,
@@ -20,9 +22,10 @@
  * at keyd's start for a key that is not a friend (avatar_ops_scan) when
  * the profile is loaded.
  *
- * chatd is hostile (rule 2): it may ask a part or delete only for a key
- * that is a stored friend, and what it wrote is checked before it is
- * kept.  A friend's key that is not in the list is refused.
+ * chatd is hostile (rule 2): it may ask room or delete only for a key
+ * that is a stored friend, what it handed is checked before it is kept,
+ * and it never holds a file beside the profile: it cannot write more
+ * than AVATAR_MAX per friend there, nor anything once keyd checked.  A friend's key that is not in the list is refused.
  */
 #ifndef BULKHEAD_KEYD_AVATAR_OPS_H
 #define BULKHEAD_KEYD_AVATAR_OPS_H

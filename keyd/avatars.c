@@ -256,52 +256,28 @@ avatars_friend_forget(const struct pstore *profile,
 	return e != AVATARS_OK ? e : ep;
 }
 
-int
-avatars_friend_part(const struct pstore *profile,
-    const uint8_t pk[TOX_PK_LEN])
-{
-	char	name[NAME_MAX + 1];
-	int	fd;
-
-	if (part_name(profile, pk, name, sizeof(name)) == -1) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	/* a part left by a transfer that died: start afresh (O_EXCL) */
-	if (unlink_name(profile, name) != AVATARS_OK) {
-		errno = last_errno;
-		return -1;
-	}
-	if ((fd = openat(profile->dirfd, name, O_RDWR | O_CREAT | O_EXCL |
-	    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1)
-		last_errno = errno;
-	return fd;
-}
-
 enum avatars_err
 avatars_friend_commit(const struct pstore *profile,
-    const uint8_t pk[TOX_PK_LEN], uint64_t size,
-    const uint8_t sha256[AVATAR_HASH_LEN])
+    const uint8_t pk[TOX_PK_LEN], const uint8_t *data, size_t len,
+    uint64_t size, const uint8_t sha256[AVATAR_HASH_LEN])
 {
 	char			part[NAME_MAX + 1], name[NAME_MAX + 1];
 	uint8_t			got[AVATAR_HASH_LEN];
 	enum avatars_err	e;
-	size_t			len;
 
 	if (part_name(profile, pk, part, sizeof(part)) == -1 ||
 	    avatars_friend_name(profile, pk, name, sizeof(name)) == -1)
 		return AVATARS_ERR_NAME;
-	e = load(profile, part, &len, NULL);
-	if (e == AVATARS_OK) {
-		crypto_hash_sha256(got, buf, len);
-		if (len != size || sodium_memcmp(got, sha256,
-		    sizeof(got)) != 0)
-			e = AVATARS_ERR_HASH;
-	}
-	if (e == AVATARS_OK)
-		e = store(profile, name, len);
 	(void)unlink_name(profile, part);
-	return e;
+	if (len > AVATAR_MAX)
+		return AVATARS_ERR_TOOBIG;
+	memcpy(buf, data, len);
+	if ((e = avatars_check(buf, len)) != AVATARS_OK)
+		return e;
+	crypto_hash_sha256(got, buf, len);
+	if (len != size || sodium_memcmp(got, sha256, sizeof(got)) != 0)
+		return AVATARS_ERR_HASH;
+	return store(profile, name, len);
 }
 
 /* The key of 64 upper-case hex digits at h (as hex() writes): 0, -1. */

@@ -88,19 +88,14 @@ enum avatars_err avatars_friend_del(const struct pstore *profile,
 enum avatars_err avatars_friend_forget(const struct pstore *profile,
 	    const uint8_t pk[TOX_PK_LEN]);
 /*
- * A fresh, empty part for a friend's avatar (a stale one is replaced),
- * open for reading and writing: the descriptor, or -1 with errno.
- */
-int	avatars_friend_part(const struct pstore *profile,
-	    const uint8_t pk[TOX_PK_LEN]);
-/*
- * The part is complete: it must be size bytes, a PNG, and hash to
- * sha256 (the file id the friend gave).  Stored as the friend's avatar
- * if so; the part is removed either way.
+ * A friend's avatar came whole: the len bytes at data must be size
+ * bytes, a PNG, and hash to sha256 (the file id the friend gave).
+ * Stored as the friend's avatar if so.  A part file an older bulkhead
+ * left beside the profile is removed either way.
  */
 enum avatars_err avatars_friend_commit(const struct pstore *profile,
-	    const uint8_t pk[TOX_PK_LEN], uint64_t size,
-	    const uint8_t sha256[AVATAR_HASH_LEN]);
+	    const uint8_t pk[TOX_PK_LEN], const uint8_t *data, size_t len,
+	    uint64_t size, const uint8_t sha256[AVATAR_HASH_LEN]);
 
 /*
  * The keys of every friend's avatar or part stored beside profile

@@ -94,6 +94,7 @@ unpack_all(const uint8_t *p, size_t n)
 		struct ipc_avatar_self		avself;
 		struct ipc_avatar_friend	avfriend;
 		struct ipc_avatar_done		avdone;
+		struct ipc_avatar_data		avdata;
 		uint8_t				avpk[TOX_PK_LEN];
 		uint64_t			u64;
 		uint8_t				u8, key[32];
@@ -186,6 +187,7 @@ unpack_all(const uint8_t *p, size_t n)
 	TRYV(ipc_unpack_avatar_self, avself);
 	TRYV(ipc_unpack_avatar_friend, avfriend);
 	TRYV(ipc_unpack_avatar_done, avdone);
+	TRYV(ipc_unpack_avatar_data, avdata);
 	TRYV(ipc_unpack_avatar_pk, avpk[0]);
 	rd_init(&r, p, n);
 	(void)ipc_unpack_net_dht_key(&r, v.key);

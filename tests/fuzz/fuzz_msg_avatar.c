@@ -19,6 +19,7 @@ static union {
 	struct ipc_avatar_self		self;
 	struct ipc_avatar_friend	fr;
 	struct ipc_avatar_done		done;
+	struct ipc_avatar_data		data;
 	uint8_t				pk[TOX_PK_LEN];
 } m;
 static uint8_t	out[IPC_MAX_PAYLOAD];
@@ -43,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	rd_init(&r, data + 1, len - 1);
 	wr_init(&w, out, sizeof(out));
 	memset(&m, 0, sizeof(m));
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		if (ipc_unpack_avatar_self(&r, &m.self) == -1)
 			return 0;
@@ -71,6 +72,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		if (ipc_unpack_avatar_pk(&r, m.pk) == -1)
 			return 0;
 		ipc_pack_avatar_pk(&w, m.pk);
+		break;
+	case 4:
+		if (ipc_unpack_avatar_data(&r, &m.data) == -1)
+			return 0;
+		if (m.data.len == 0 || m.data.len > AVATAR_DATA_MAX ||
+		    (uint64_t)m.data.off + m.data.len > AVATAR_MAX)
+			abort();
+		ipc_pack_avatar_data(&w, &m.data);
 		break;
 	}
 	if (!wr_ok(&w) || w.len != len - 1 || memcmp(out, data + 1, w.len) != 0)

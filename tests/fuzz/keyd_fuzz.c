@@ -525,23 +525,10 @@ next(struct rd *r, const struct kfz_target *t, struct kfz_rec *rec)
 static int
 play(struct kfz_rec *rec, struct wr *w)
 {
-	struct peer	*p = &peers[rec->peer];
 	int		 rv;
 
 	if (!(rec->ctl & KFZ_PLAY))
 		return 0;
-	if (rec->peer == KFZ_CHATD && rec->type == IPC_AVATAR_FRIEND_DONE) {
-		/* the file is the part's content, not a descriptor; one
-		 * keyd gave read-only (our avatar) takes nothing, and what
-		 * is not written whole is not written */
-		if (rec->file != NULL && p->last_fd != -1 &&
-		    ftruncate(p->last_fd, 0) == 0 &&
-		    pwrite(p->last_fd, rec->file, rec->flen, 0) !=
-		    (ssize_t)rec->flen)
-			(void)ftruncate(p->last_fd, 0);
-		rec->file = NULL;
-		return 0;
-	}
 	if (rec->peer == KFZ_FRONTEND && rec->type == IPC_SEND_DEL) {
 		/* the id keyd gave the file last, as the frontend has it */
 		if (rec->len != IPC_PARTIAL_KEY_LEN)

@@ -70,9 +70,6 @@ enum kfz_peer {
  *   netd ONION_DHTPK_IN	who, plain text: boxed from who to us
  *   netd ONION_ANNOUNCE_OPEN	who (the node), sendback 8, plain text:
  *				the node's 0x84 to us
- *   chatd AVATAR_FRIEND_DONE	the record's file is written into the last
- *				descriptor keyd gave chatd (the part), as
- *				chatd writes a friend's avatar
  *   frontend SEND_DEL		the file id is the one keyd answered the
  *				last SEND_ID with, as the frontend keeps it
  */

@@ -185,20 +185,31 @@ history_put(const uint8_t *pk, uint8_t dir, uint64_t mid, const char *text)
 	ipc_pack_history_put(msg(), &hp);
 }
 
-/* chatd's AVATAR_FRIEND_DONE for png, written into the part (PLAY). */
+/* chatd's avatar of a friend: room, png's bytes in two pieces, done. */
 static void
 avatar_received(struct kfz_seed *s, enum kfz_peer chatd, const uint8_t *pk)
 {
-	struct ipc_avatar_done	d;
+	static struct ipc_avatar_data	b;
+	struct ipc_avatar_done		d;
 
 	ipc_pack_avatar_pk(msg(), pk);
 	req(s, chatd, IPC_AVATAR_FRIEND_OPEN);
+	memcpy(b.pk, pk, sizeof(b.pk));
+	b.off = 10;
+	b.len = sizeof(png) - 10;
+	memcpy(b.data, png + 10, b.len);
+	ipc_pack_avatar_data(msg(), &b);
+	note(s, chatd, IPC_AVATAR_FRIEND_DATA);
+	b.off = 0;
+	b.len = 10;
+	memcpy(b.data, png, b.len);
+	ipc_pack_avatar_data(msg(), &b);
+	note(s, chatd, IPC_AVATAR_FRIEND_DATA);
 	memcpy(d.pk, pk, sizeof(d.pk));
 	d.size = sizeof(png);
 	crypto_hash_sha256(d.sha256, png, sizeof(png));
 	ipc_pack_avatar_done(msg(), &d);
-	kfz_seed_rec(s, chatd, KFZ_ID_ZERO | KFZ_PLAY, IPC_AVATAR_FRIEND_DONE,
-	    &pw, png, sizeof(png));
+	note(s, chatd, IPC_AVATAR_FRIEND_DONE);
 }
 
 void

@@ -157,22 +157,14 @@ self_set_get_del(void **state)
 	    AVATARS_ERR_NONE);
 }
 
-/* A part of friend who written with p[0..len), committed with size
+/* Friend who's avatar p[0..len) as keyd holds it, committed with size
  * and id. */
 static enum avatars_err
 receive_as(const uint8_t *who, const void *p, size_t len, uint64_t size,
     const uint8_t id[32], int *keep)
 {
-	int	fd = avatars_friend_part(&prof, who);
-
-	assert_true(fd >= 0);
-	assert_int_equal(lseek(fd, 0, SEEK_END), 0);	/* empty */
-	assert_int_equal(pwrite(fd, p, len, 0), (ssize_t)len);
-	if (keep != NULL)
-		*keep = fd;
-	else
-		close(fd);
-	return avatars_friend_commit(&prof, who, size, id);
+	(void)keep;
+	return avatars_friend_commit(&prof, who, p, len, size, id);
 }
 
 static enum avatars_err
@@ -182,12 +174,29 @@ receive(const void *p, size_t len, uint64_t size, const uint8_t id[32],
 	return receive_as(pk, p, len, size, id, keep);
 }
 
+/*
+ * The part file an older bulkhead kept beside profile s for friend k
+ * while its avatar came, holding len bytes: keyd still removes those.
+ */
+static void
+old_part(const struct pstore *s, const uint8_t *k, size_t len)
+{
+	char	name[256], p[600];
+	int	fd;
+
+	assert_int_equal(avatars_friend_name(s, k, name, sizeof(name)), 0);
+	snprintf(p, sizeof(p), "%s/.%.*s.part", dir,
+	    (int)(strlen(name) - 4), name);
+	assert_true((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1);
+	assert_int_equal(write(fd, png, len), (ssize_t)len);
+	close(fd);
+}
+
 static void
 friend_parts(void **state)
 {
 	uint8_t	sha[32], got[32], other[32];
 	char	name[256], part[300];
-	int	fd;
 
 	assert_int_equal(avatars_friend_name(&prof, pk, name, sizeof(name)),
 	    0);
@@ -200,10 +209,8 @@ friend_parts(void **state)
 	assert_int_equal(avatars_friend_get(&prof, pk, got),
 	    AVATARS_ERR_NONE);
 
-	/* a stale part is replaced by an empty one */
-	fd = avatars_friend_part(&prof, pk);
-	assert_int_equal(write(fd, "stale", 5), 5);
-	close(fd);
+	/* an older bulkhead's part is removed by the next commit */
+	old_part(&prof, pk, 5);
 	assert_int_equal(size_of(part), 5);
 
 	/* wrong id, wrong size, not a PNG: dropped, nothing stored */
@@ -218,13 +225,16 @@ friend_parts(void **state)
 	assert_int_equal(size_of(name), -1);
 	assert_int_equal(size_of(part), -1);
 
-	/* the right one, then writes through the old descriptor */
-	assert_int_equal(receive(png, sizeof(png), sizeof(png), sha, &fd),
+	/* more than an avatar: refused */
+	assert_int_equal(avatars_friend_commit(&prof, pk, png, AVATAR_MAX + 1,
+	    AVATAR_MAX + 1, sha), AVATARS_ERR_TOOBIG);
+	assert_int_equal(size_of(name), -1);
+
+	/* the right one */
+	assert_int_equal(receive(png, sizeof(png), sizeof(png), sha, NULL),
 	    AVATARS_OK);
 	assert_int_equal(size_of(part), -1);
 	assert_int_equal(size_of(name), (long)sizeof(png));
-	assert_int_equal(pwrite(fd, "XXXXXXXX", 8, 0), 8);
-	close(fd);
 	assert_int_equal(avatars_friend_get(&prof, pk, got), AVATARS_OK);
 	assert_memory_equal(got, sha, 32);
 
@@ -242,7 +252,6 @@ friend_forget(void **state)
 {
 	uint8_t	sha[32], got[32], pk2[TOX_PK_LEN];
 	char	name[256], name2[256], part[300];
-	int	fd;
 
 	memcpy(pk2, pk, sizeof(pk2));
 	pk2[0] ^= 0xff;
@@ -257,11 +266,8 @@ friend_forget(void **state)
 	    NULL), AVATARS_OK);
 	assert_int_equal(receive_as(pk2, png, sizeof(png), sizeof(png), sha,
 	    NULL), AVATARS_OK);
-	/* a newer one half received when the friend goes */
-	fd = avatars_friend_part(&prof, pk);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, png, 100), 100);
-	close(fd);
+	/* an older bulkhead's part left when the friend goes */
+	old_part(&prof, pk, 100);
 	assert_int_equal(size_of(name), (long)sizeof(png));
 	assert_int_equal(size_of(part), 100);
 
@@ -277,9 +283,7 @@ friend_forget(void **state)
 
 	/* a part alone (nothing stored yet) goes too */
 	assert_int_equal(avatars_friend_forget(&prof, pk2), AVATARS_OK);
-	fd = avatars_friend_part(&prof, pk2);
-	assert_true(fd >= 0);
-	close(fd);
+	old_part(&prof, pk2, 0);
 	snprintf(part, sizeof(part), ".%.*s.part", (int)(strlen(name2) - 4),
 	    name2);
 	assert_int_equal(size_of(part), 0);
@@ -337,18 +341,18 @@ friend_scan(void **state)
 	assert_int_equal(avatars_friend_name(&prof, k[0], name,
 	    sizeof(name)), 0);
 	plant(name, 0);
-	assert_true(avatars_friend_part(&prof, k[0]) >= 0);
+	old_part(&prof, k[0], 0);
 	assert_int_equal(avatars_friend_name(&prof, k[1], name,
 	    sizeof(name)), 0);
 	plant(name, 0);
-	assert_true(avatars_friend_part(&prof, k[2]) >= 0);
+	old_part(&prof, k[2], 0);
 	/* not ours to list: another profile's in the same directory */
 	snprintf(p, sizeof(p), "%s/other.tox", dir);
 	assert_int_equal(pstore_open(&other, p), 0);
 	assert_int_equal(avatars_friend_name(&other, k[3], name,
 	    sizeof(name)), 0);
 	plant(name, 0);
-	assert_true(avatars_friend_part(&other, k[3]) >= 0);
+	old_part(&other, k[3], 0);
 	pstore_close(&other);
 	/* ... our own, and near misses of k3's name */
 	plant("p.tox.avatar.png", 0);

@@ -709,6 +709,20 @@ pk_avatar_done(int big)
 }
 
 static size_t
+pk_avatar_data(int big)
+{
+	static struct ipc_avatar_data	m;
+	struct wr			w;
+
+	memset(&m, big ? 0xff : 0, sizeof(m));
+	m.off = big ? AVATAR_MAX - AVATAR_DATA_MAX : 0;
+	m.len = big ? AVATAR_DATA_MAX : 1;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_avatar_data(&w, &m);
+	return done(&w);
+}
+
+static size_t
 pk_fetch_failed(int big)
 {
 	static char	why[IPC_ERROR_TEXT_MAX + 1];
@@ -1486,7 +1500,8 @@ static const struct {
 	{ IPC_AVATAR_FRIEND, pk_avatar_friend },
 	{ IPC_AVATAR_FRIEND_DEL, pk_avatar_pk },
 	{ IPC_AVATAR_FRIEND_OPEN, pk_avatar_pk },
-	{ IPC_AVATAR_FRIEND_FD, pk_avatar_pk },
+	{ IPC_AVATAR_FRIEND_READY, pk_avatar_pk },
+	{ IPC_AVATAR_FRIEND_DATA, pk_avatar_data },
 	{ IPC_AVATAR_FRIEND_DONE, pk_avatar_done },
 	{ IPC_FILE_OPEN, pk_file_open },
 	{ IPC_FILE_OPENED, pk_file_opened },

@@ -13,6 +13,9 @@
  *    removal and after the list is loaded anew, and a new friend at
  *    that number offering an avatar with that hash gets it asked of
  *    keyd (AVATAR_FRIEND_OPEN), not declined as the one we hold.
+ * c. A friend's avatar once keyd has room for it (AVATAR_FRIEND_READY):
+ *    its bytes go to keyd in AVATAR_FRIEND_DATA pieces at their offsets,
+ *    none before that and none past AVATAR_MAX.
  */
 #include <sys/socket.h>
 
@@ -406,6 +409,52 @@ freed_number_forgets_the_hash(void **state)
 	assert_false(closed);
 }
 
+/* c */
+static void
+friends_bytes_go_to_keyd(void **state)
+{
+	static struct ipc_avatar_data	d;
+	static uint8_t			pic[AVATAR_DATA_MAX + 3000];
+	uint8_t				sha[32], pk[TOX_PK_LEN];
+	struct rd			r;
+	size_t				i;
+
+	for (i = 0; i < sizeof(pic); i++)
+		pic[i] = (uint8_t)(i * 7);
+	memset(sha, 0x41, sizeof(sha));
+	load(1, 0xd, 0);
+	files_up(0);
+	friend_offers(0, sizeof(pic), sha);
+	assert_open_asked(0xd);
+	/* nothing is written before keyd has room */
+	assert_int_equal(avatar_write(0, 0, 0, pic, 10), -1);
+	key(pk, 0xd);
+	assert_int_equal(ipc_send(kfd, IPC_AVATAR_FRIEND_READY, got.hdr.id, pk,
+	    sizeof(pk), -1), 0);
+	assert_true(keyd_quiet());
+
+	/* in pieces keyd takes, at their offsets, for that key */
+	assert_int_equal(avatar_write(0, 0, 0, pic, sizeof(pic)), 0);
+	assert_int_equal(next_not_net(kfd), IPC_AVATAR_FRIEND_DATA);
+	rd_init(&r, got.data, got.hdr.len);
+	assert_int_equal(ipc_unpack_avatar_data(&r, &d), 0);
+	assert_memory_equal(d.pk, pk, sizeof(pk));
+	assert_int_equal(d.off, 0);
+	assert_int_equal(d.len, AVATAR_DATA_MAX);
+	assert_memory_equal(d.data, pic, AVATAR_DATA_MAX);
+	assert_int_equal(next_not_net(kfd), IPC_AVATAR_FRIEND_DATA);
+	rd_init(&r, got.data, got.hdr.len);
+	assert_int_equal(ipc_unpack_avatar_data(&r, &d), 0);
+	assert_int_equal(d.off, AVATAR_DATA_MAX);
+	assert_int_equal(d.len, 3000);
+	assert_memory_equal(d.data, pic + AVATAR_DATA_MAX, 3000);
+	/* never past an avatar's size */
+	assert_int_equal(avatar_write(0, 0, AVATAR_MAX - 5, pic, 10), -1);
+	assert_true(keyd_quiet());
+	files_down(0);
+	assert_false(closed);
+}
+
 int
 main(void)
 {
@@ -414,6 +463,8 @@ main(void)
 		    online_friend_offered_ours_or_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    freed_number_forgets_the_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    friends_bytes_go_to_keyd, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,7 +14,7 @@
 
 #include "ipc/msg_avatar.h"
 
-static uint8_t	buf[IPC_AVATAR_FRIEND_MAX + 16];
+static uint8_t	buf[IPC_AVATAR_DATA_MAX + 16];	/* the largest here */
 
 static void
 self_roundtrip(void **state)
@@ -159,6 +159,57 @@ pk_and_done(void **state)
 	assert_false(wr_ok(&w));
 }
 
+/* Bytes of a friend's avatar: 1..AVATAR_DATA_MAX of them, all below
+ * AVATAR_MAX, both ways. */
+static void
+data_bounds(void **state)
+{
+	static struct ipc_avatar_data	d, out;
+	struct wr			w;
+	struct rd			r;
+
+	memset(&d, 0x5a, sizeof(d));
+	d.off = AVATAR_MAX - 100;
+	d.len = 100;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_avatar_data(&w, &d);
+	assert_true(wr_ok(&w));
+	assert_int_equal(w.len, TOX_PK_LEN + 4 + 100);
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_avatar_data(&r, &out), 0);
+	assert_int_equal(out.off, AVATAR_MAX - 100);
+	assert_int_equal(out.len, 100);
+	assert_memory_equal(out.pk, d.pk, TOX_PK_LEN);
+	assert_memory_equal(out.data, d.data, 100);
+	/* one byte past the end of an avatar, on the wire */
+	buf[TOX_PK_LEN + 3]++;
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_avatar_data(&r, &out), -1);
+	/* an offset that wraps a u32 once added */
+	memset(buf + TOX_PK_LEN, 0xff, 4);
+	rd_init(&r, buf, w.len);
+	assert_int_equal(ipc_unpack_avatar_data(&r, &out), -1);
+	/* no bytes */
+	rd_init(&r, buf, TOX_PK_LEN + 4);
+	assert_int_equal(ipc_unpack_avatar_data(&r, &out), -1);
+	/* more than a piece */
+	memset(buf, 0, sizeof(buf));
+	rd_init(&r, buf, TOX_PK_LEN + 4 + AVATAR_DATA_MAX + 1);
+	assert_int_equal(ipc_unpack_avatar_data(&r, &out), -1);
+	rd_init(&r, buf, TOX_PK_LEN + 4 + AVATAR_DATA_MAX);
+	assert_int_equal(ipc_unpack_avatar_data(&r, &out), 0);
+	/* and the packer refuses the same */
+	d.off = AVATAR_MAX - 99;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_avatar_data(&w, &d);
+	assert_false(wr_ok(&w));
+	d.off = 0;
+	d.len = 0;
+	wr_init(&w, buf, sizeof(buf));
+	ipc_pack_avatar_data(&w, &d);
+	assert_false(wr_ok(&w));
+}
+
 int
 main(void)
 {
@@ -166,6 +217,7 @@ main(void)
 		cmocka_unit_test(self_roundtrip),
 		cmocka_unit_test(friend_roundtrip),
 		cmocka_unit_test(pk_and_done),
+		cmocka_unit_test(data_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
