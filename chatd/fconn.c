@@ -321,12 +321,16 @@ tick_cb(struct timer *t)
 				fconn_kill(i);
 				continue;
 			}
+			/*
+			 * c-toxcore hears nothing else as a sign of life: an
+			 * ALIVE the window refused (full of messages: bulk
+			 * leaves room) goes again soon, not in 8 s.
+			 */
 			if (now >= fc->alive_at) {
 				len = msgr_build_alive(alive, sizeof(alive));
-				if (len > 0)
-					(void)nct_send(fc->t, alive,
-					    (size_t)len, 0, now);
-				fc->alive_at = now + FCONN_ALIVE_MS;
+				fc->alive_at = now + (len > 0 && nct_send(fc->t,
+				    alive, (size_t)len, 0, now) < 0 ?
+				    FCONN_ALIVE_RETRY_MS : FCONN_ALIVE_MS);
 			}
 			if (nours > 0 && now >= fc->share_at) {
 				share(fc, now);

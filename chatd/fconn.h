@@ -31,6 +31,7 @@
 #include "ipc/msg_friend.h"
 
 #define FCONN_ALIVE_MS		8000	/* FRIEND_PING_INTERVAL */
+#define FCONN_ALIVE_RETRY_MS	250	/* ... after a full window refused it */
 #define FCONN_TIMEOUT_MS	32000	/* FRIEND_CONNECTION_TIMEOUT */
 #define FCONN_RELAYS_MAX	3
 #define FCONN_SHARE_MS		300000	/* SHARE_RELAYS_INTERVAL */

@@ -386,7 +386,8 @@ nct_send(struct nct *n, const uint8_t *data, size_t len, int bulk,
 	if (n->killed || len == 0 || len > NC_DATA_MAX ||
 	    nc_data_id_class(data[0]) != NC_CLASS_LOSSLESS)
 		return -1;
-	if (n->send_end - n->send_start >= NCT_SEND_SLOTS)
+	if (n->send_end - n->send_start >= NCT_SEND_SLOTS -
+	    (bulk ? NCT_BULK_RESERVE : 0))
 		return -1;
 	now_ms = clock_at(n, now_ms);
 	samples_advance(n, now_ms);

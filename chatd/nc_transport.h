@@ -8,8 +8,9 @@
  * Send side: lossless packets (ids 16-191) get consecutive numbers from 0
  * (u32, wrapping) and stay in the send window until the peer's
  * buffer_start passes them; that is the receipt (gotcha 12), reported in
- * order through acked.  The window holds NCT_SEND_SLOTS packets; a send
- * when it is full returns -1 and the caller queues.  Every packet we emit
+ * order through acked.  The window holds NCT_SEND_SLOTS packets, bulk
+ * ones all but NCT_BULK_RESERVE of them; a send when it is full returns
+ * -1 and the caller queues.  Every packet we emit
  * carries our receive buffer_start (our ack) and a number: its lossless
  * number, or our send buffer_end for lossy, request and kill packets
  * (gotcha 18: the peer sets its receive end from it).
@@ -72,6 +73,14 @@
  * until its connection ends.
  */
 #define NCT_SEND_SLOTS		4096	/* c-toxcore: 32768; not above ours to take */
+/*
+ * Bulk packets never take the window's last NCT_BULK_RESERVE slots
+ * (c-toxcore's MIN_SLOTS_FREE): a file that fills the window must leave
+ * room for an ALIVE, a file control, a message.  c-toxcore counts a
+ * friend alive only by its ALIVE packets and ends the connection after
+ * 32 s without one: a sender whose window stays full would be cut off.
+ */
+#define NCT_BULK_RESERVE	16	/* CRYPTO_MIN_QUEUE_LENGTH / 4 */
 #define NCT_RECV_SLOTS		4096	/* c-toxcore: 32768 */
 #define NCT_RTT_START_MS	1000	/* DEFAULT_PING_CONNECTION (UDP) */
 #define NCT_REQ_MAX_MS		1000	/* CRYPTO_SEND_PACKET_INTERVAL */

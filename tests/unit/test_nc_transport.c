@@ -639,6 +639,31 @@ nct_window_full_returns_minus_one(void **state)
 	assert_int_equal(nct_send(f->n, p, 2, 0, 10100), -1);
 }
 
+/*
+ * A file that fills the window leaves NCT_BULK_RESERVE slots: an ALIVE
+ * (c-toxcore's only sign of life), a control or a message still goes.
+ */
+static void
+nct_bulk_leaves_room_for_the_rest(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 chunk[2] = { FILE_ID, 0 };
+	uint8_t		 alive[1] = { 16 };	/* PACKET_ID_ALIVE */
+	int		 i;
+
+	/* tokens enough for the whole window: only the window holds it */
+	f->n->tokens = 2.0 * NCT_SEND_SLOTS;
+	for (i = 0; i < NCT_SEND_SLOTS - NCT_BULK_RESERVE; i++)
+		assert_int_equal(nct_send(f->n, chunk, 2, 1, 10000), i);
+	assert_int_equal(nct_send(f->n, chunk, 2, 1, 10000), -1);
+	for (i = 0; i < NCT_BULK_RESERVE; i++)
+		assert_int_equal(nct_send(f->n, alive, 1, 0, 10000),
+		    NCT_SEND_SLOTS - NCT_BULK_RESERVE + i);
+	assert_int_equal(nct_unacked(f->n), NCT_SEND_SLOTS);
+	assert_int_equal(nct_send(f->n, alive, 1, 0, 10000), -1);
+	assert_int_equal(nct_send(f->n, chunk, 2, 1, 10000), -1);
+}
+
 static void
 nct_send_refuses_what_is_not_lossless(void **state)
 {
@@ -1143,6 +1168,7 @@ main(void)
 		    fix_setup, fix_teardown),
 #define T(x)	cmocka_unit_test_setup_teardown(x, fix_setup, fix_teardown)
 		T(nct_window_full_returns_minus_one),
+		T(nct_bulk_leaves_room_for_the_rest),
 		T(nct_send_refuses_what_is_not_lossless),
 		T(nct_lossy_carries_send_end),
 		T(nct_bulk_bucket_limits_bulk_only),
