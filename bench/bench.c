@@ -344,26 +344,35 @@ private_tmp(void)
 	return 0;
 }
 
-/* Issue 12's group, once: its own notes and table. */
+/* Issue 12's group, nrep times: its own notes and table. */
 static int
-bench_files(int file_mb, int only_fair)
+bench_files(int file_mb, int only_fair, int nrep)
 {
-	struct obs	fobs[SIDES];
+	static struct obs fobs[REPEATS_MAX][SIDES];
+	int		r, n = 0;
 
-	memset(fobs, 0, sizeof(fobs));
-	fprintf(stderr, "bench: files: %d MiB bulkhead -> bulkhead, %d MiB "
-	    "with libtoxcore (at most %d s each)\n", file_mb,
-	    file_mb / 10 > 0 ? file_mb / 10 : 1, FILES_CAP_S);
-	if (files_once(file_mb, only_fair, fobs) == -1) {
+	for (r = 0; r < nrep; r++) {
+		fprintf(stderr, "bench: files: run %d of %d: %d MiB bulkhead -> "
+		    "bulkhead, %d MiB with libtoxcore (at most %d s each)\n",
+		    r + 1, nrep, file_mb, file_mb / 10 > 0 ? file_mb / 10 : 1,
+		    FILES_CAP_S);
+		memset(fobs[n], 0, sizeof(fobs[n]));
+		/* a run that measured nothing is left out, not counted */
+		if (files_once(file_mb, only_fair, fobs[n]) == 0)
+			n++;
+		else
+			warnx("files: run %d measured nothing", r + 1);
+	}
+	if (n == 0) {
 		warnx("no file transfer figures");
 		return 1;
 	}
-	files_print(file_mb, fobs);
+	files_print(file_mb, (const struct obs (*)[SIDES])fobs, n);
 	return 0;
 }
 
 static int
-bench(int nrep, int only_msg, int farm, int file_mb)
+bench(int nrep, int only_msg, int farm, int file_mb, int nfrep)
 {
 	static struct figure	all[NFIG + NMSGFIG];
 	struct obs		obs[REPEATS_MAX][SIDES];
@@ -372,7 +381,7 @@ bench(int nrep, int only_msg, int farm, int file_mb)
 
 	signal(SIGPIPE, SIG_IGN);
 	if (only_msg == 3 || only_msg == 4)
-		return bench_files(file_mb, only_msg == 4);
+		return bench_files(file_mb, only_msg == 4, nfrep);
 	if (mkdtemp(scratch) == NULL)
 		err(1, "mkdtemp");
 	for (r = 0; r < nrep; r++) {
@@ -424,7 +433,7 @@ bench(int nrep, int only_msg, int farm, int file_mb)
 	if (only_msg)
 		return 0;
 	printf("\n");
-	return bench_files(file_mb, 0);
+	return bench_files(file_mb, 0, nfrep);
 }
 
 static volatile sig_atomic_t	stop;
@@ -466,10 +475,11 @@ main(void)
 	const char		*f = getenv("BENCH_FRIENDS");
 	const char		*only = getenv("BENCH_ONLY");
 	const char		*fmb = getenv("BENCH_FILE_MB");
+	const char		*frep = getenv("BENCH_FILE_REPEATS");
 	pid_t			pid;
 	int			status = 0, rc, nrep = REPEATS;
 	int			farm = MSG_FRIENDS, only_msg = 0;
-	int			file_mb = FILES_MB;
+	int			file_mb = FILES_MB, nfrep = FILES_REPEATS;
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "bench: needs root: it makes a network "
@@ -484,6 +494,9 @@ main(void)
 	if (fmb != NULL && ((file_mb = atoi(fmb)) < 1 ||
 	    file_mb > FILES_MB_MAX))
 		errx(1, "BENCH_FILE_MB: 1 to %d", FILES_MB_MAX);
+	if (frep != NULL && ((nfrep = atoi(frep)) < 1 ||
+	    nfrep > REPEATS_MAX))
+		errx(1, "BENCH_FILE_REPEATS: 1 to %d", REPEATS_MAX);
 	if (only != NULL && strcmp(only, "msg") == 0)
 		only_msg = 1;
 	else if (only != NULL && strcmp(only, "tcp") == 0)
@@ -515,7 +528,7 @@ main(void)
 		signal(SIGHUP, SIG_DFL);
 		if (netns_enter(name) == -1 || private_tmp() == -1)
 			_exit(1);
-		exit(bench(nrep, only_msg, farm, file_mb));
+		exit(bench(nrep, only_msg, farm, file_mb, nfrep));
 	}
 	while (waitpid(pid, &status, 0) == -1) {
 		if (errno != EINTR)

@@ -781,9 +781,10 @@ files_world(int base, const char *big, const char *big_hex, uint64_t bsize,
 		o[SIDE_LIBTOXCORE].file_mb_s[base + i] = xs[0].mb_s;
 		o[SIDE_LIBTOXCORE].file_cpu_s_gib[base + i] = xs[0].cpu_s_gib;
 	}
-	row_capped[base + R_SAME] = xs[3].capped || xs[0].capped;
-	row_capped[base + R_TO_TOX] = xs[1].capped || xs[0].capped;
-	row_capped[base + R_FROM_TOX] = xs[2].capped || xs[0].capped;
+	/* sticky over the repeats: a row says so if any run was capped */
+	row_capped[base + R_SAME] |= xs[3].capped || xs[0].capped;
+	row_capped[base + R_TO_TOX] |= xs[1].capped || xs[0].capped;
+	row_capped[base + R_FROM_TOX] |= xs[2].capped || xs[0].capped;
 	rc = 0;
 out:
 	world_down();
@@ -1003,7 +1004,7 @@ fair_shared(const struct obs *o)
 }
 
 void
-files_print(int mb, const struct obs o[SIDES])
+files_print(int mb, const struct obs (*o)[SIDES], int nrep)
 {
 	static char	 name[2 * RUN_FILE_ROWS + 2][120];
 	static const char *const kind[RUN_FILE_ROWS / 2] = {
@@ -1015,7 +1016,6 @@ files_print(int mb, const struct obs o[SIDES])
 			    { f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11,
 			    fair_alone, fair_shared };
 	struct figure	 fig[2 * RUN_FILE_ROWS + 2];
-	struct obs	 one[1][SIDES];
 	char		 where[48];
 	int		 i, row;
 
@@ -1043,10 +1043,11 @@ files_print(int mb, const struct obs o[SIDES])
 		fig[i].decimals = 2;
 		fig[i].value = fn[i];
 	}
-	printf("issue 12 (bench/bench_files.c), one run: two bulkhead "
-	    "sessions (A, B) and two libtoxcore clients in the bench's\n"
+	printf("issue 12 (bench/bench_files.c), %d run%s (BENCH_FILE_REPEATS): "
+	    "two bulkhead sessions (A, B) and two libtoxcore clients in the bench's\n"
 	    "  own process (tests/lib/toxpeer, iterated as tox.h says: X, "
-	    "Y), friends A-B, X-Y and A-X over UDP\n");
+	    "Y), friends A-B, X-Y and A-X over UDP\n", nrep,
+	    nrep == 1 ? "" : "s");
 	printf("sizes: bulkhead -> bulkhead %d MiB (BENCH_FILE_MB), every "
 	    "transfer with libtoxcore %d MiB (a tenth)\n", mb, libtox_mb_of);
 	printf("timed from the send (bulkhead: `file_send` written; "
@@ -1077,7 +1078,5 @@ files_print(int mb, const struct obs o[SIDES])
 	    "A -> B, then A -> B alone, %d s each; MB/s of the link\n"
 	    "  (packets with their headers) each flow had\n\n",
 	    FAIR_RATE / 1e6, FAIR_QUEUE_MS, FILES_LINK_DELAY_MS, FAIR_PHASE_S);
-	memcpy(one[0], o, sizeof(one[0]));
-	table_print(stdout, fig, 2 * RUN_FILE_ROWS + 2,
-	    (const struct obs (*)[SIDES])one, 1);
+	table_print(stdout, fig, 2 * RUN_FILE_ROWS + 2, o, nrep);
 }

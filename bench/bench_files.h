@@ -10,8 +10,11 @@
  * arrived must then be the file's first bytes); a row with such a cell
  * says so.  All of it twice: on loopback (every node on the bench's one
  * address), then with every node on a host of its own across an impaired
- * link (bench/link.h: a one-way delay and a loss each way).  Once, not
- * per repeat: a GiB per repeat is too long.
+ * link (bench/link.h: a one-way delay and a loss each way).  Repeated
+ * on its own (FILES_REPEATS, BENCH_FILE_REPEATS=n), not with the first
+ * table's repeats: a GiB each time is too long for five.  One run could
+ * not tell a slow host from a slow transfer: the CPU time per GiB of one
+ * build swung from 7.2 to 9.0 s between runs on one 2-CPU machine.
  */
 #ifndef BULKHEAD_BENCH_FILES_H
 #define BULKHEAD_BENCH_FILES_H
@@ -20,6 +23,7 @@
 
 #define FILES_MB	1024	/* bulkhead's size; BENCH_FILE_MB=n */
 #define FILES_MB_MAX	16384
+#define FILES_REPEATS	3	/* runs of the whole group */
 #define FILES_CAP_S	60	/* a transfer's time cap: 8 of them */
 #define FILES_LINK_DELAY_MS 20	/* the impaired link: one way */
 #define FILES_LINK_LOSS_PPM 10000 /* 1 %, each packet, each way */
@@ -40,7 +44,7 @@
  * tenth, at least 1); only_fair: the bottleneck's figures alone.  -1 when nothing could be measured. */
 int	files_once(int mb, int only_fair, struct obs o[SIDES]);
 
-/* Prints the group's notes and its table (one run). */
-void	files_print(int mb, const struct obs o[SIDES]);
+/* Prints the group's notes and its table over nrep runs' o. */
+void	files_print(int mb, const struct obs (*o)[SIDES], int nrep);
 
 #endif
