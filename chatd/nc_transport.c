@@ -88,7 +88,14 @@ loss_congested(const struct nct *n)
  * than a quarter of the path's own round trip: even the smallest RTT of
  * the last NCT_LOSS_SAMPLES samples (at least NCT_DELAY_SAMPLES of them,
  * so a peer's late acks are not read as a queue) that far above the
- * smallest ever seen.  A flow that fills a drop-tail queue until it loses
+ * smallest ever seen, and more than the peer's usual gap between its
+ * requests.  c-toxcore acks only by request, every 50 ms or more: each
+ * sample then carries some of that wait, and four in a row of them
+ * 20-50 ms above the least made a "queue" in slow start on an empty
+ * 20 ms path; the rate fell to a tenth of the path's and took seconds
+ * to climb back (the bench's lossy bh -> libtoxcore row: 7 MB/s in one
+ * run of two, against 19).  A queue shallower than that gap cannot be
+ * told from it; the loss rule still sees one that overflows.  A flow that fills a drop-tail queue until it loses
  * 5 % starves one that backs off at any loss, c-toxcore's; and our paced
  * packets find room in the queue where c-toxcore's bursts are dropped,
  * so our own loss is no sign of it.
@@ -109,7 +116,8 @@ delay_congested(const struct nct *n)
 	if (count < NCT_DELAY_SAMPLES || least <= n->rtt_ms)
 		return 0;
 	queued = least - n->rtt_ms;
-	return queued > NCT_QUEUE_DELAY_MS && queued > n->rtt_ms / 4;
+	return queued > NCT_QUEUE_DELAY_MS && queued > n->rtt_ms / 4 &&
+	    queued > n->ack_gap_ms;
 }
 
 /*
@@ -551,7 +559,7 @@ int
 nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms)
 {
 	enum nc_id_class cls;
-	uint64_t	 rtt_from = 0;
+	uint64_t	 rtt_from = 0, gap;
 	uint32_t	 ahead, unacked;
 	int		 rtt_ok = 0, stale = 0;
 
@@ -585,6 +593,19 @@ nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms)
 		if (take_request(n, d, now_ms, &rtt_from, &rtt_ok) == -1)
 			goto drop;
 		recv_end_to(n, d->number);
+		/*
+		 * How far apart its acks come while it has ours to ack (an
+		 * idle peer's, a second apart, say nothing of that), an
+		 * eighth of each gap as the smoothed RTT.
+		 */
+		if (n->req_in_busy && unacked > 0) {
+			gap = now_ms - n->req_in_ms;
+			n->ack_gap_ms = n->ack_gap_set ? (7 * n->ack_gap_ms +
+			    gap) / 8 : gap;
+			n->ack_gap_set = 1;
+		}
+		n->req_in_ms = now_ms;
+		n->req_in_busy = unacked > 0;
 		break;
 	case NC_CLASS_LOSSLESS:
 		if (take_lossless(n, d) == -1)

@@ -1088,6 +1088,57 @@ nct_resend_waits_the_smoothed_rtt(void **state)
 }
 
 /*
+ * One packet out every `every` ms for `ms`, each acked by a request
+ * `rtt` ms after it left (the first by one after `first` ms): the delay
+ * congestion events that made.
+ */
+static uint64_t
+delay_events(struct fix *f, int every, int first, int rtt, int ms)
+{
+	uint8_t		 rq[] = { NC_ID_REQUEST };
+	struct nc_data	 d;
+	uint64_t	 t, due;
+	uint32_t	 sent = 0, acked = 0;
+
+	for (t = 10000; t < 10000 + (uint64_t)ms; t += (uint64_t)every) {
+		/* in time order: the acks due by now, then this send */
+		for (;;) {
+			due = 10000 + (uint64_t)acked * (uint64_t)every +
+			    (uint64_t)(acked == 0 ? first : rtt);
+			if (acked == sent || due > t)
+				break;
+			d = pkt(++acked, 0, rq, sizeof(rq));
+			assert_int_equal(nct_recv(f->n, &d, due), NCT_RECV_OK);
+		}
+		send_k(f, 1, t);
+		sent++;
+	}
+	assert_int_equal(f->n->rtt_ms, (uint64_t)first);
+	return f->n->stats.cong_delay;
+}
+
+/*
+ * c-toxcore acks by request only, every 50 ms or more: samples 25 ms
+ * over the least RTT, four in a row, are its ack's wait, not a queue.
+ * (They cut a transfer to a tenth of the path in slow start.)
+ */
+static void
+nct_sparse_acks_are_no_queue(void **state)
+{
+	struct fix	*f = *state;
+
+	assert_int_equal(delay_events(f, 50, 40, 65, 2000), 0);
+	assert_int_equal(f->n->ack_gap_ms, 50);
+}
+
+/* The same samples with acks 5 ms apart (ours): a queue, seen. */
+static void
+nct_dense_acks_show_a_queue(void **state)
+{
+	assert_true(delay_events(*state, 5, 40, 65, 2000) > 0);
+}
+
+/*
  * Karn: the ack of a packet sent twice is no RTT sample, as the first
  * copy may be the one that arrived (it gave RTTs of a millisecond on a
  * 40 ms path, and every queue looked deep).
@@ -1169,6 +1220,8 @@ main(void)
 #define T(x)	cmocka_unit_test_setup_teardown(x, fix_setup, fix_teardown)
 		T(nct_window_full_returns_minus_one),
 		T(nct_bulk_leaves_room_for_the_rest),
+		T(nct_sparse_acks_are_no_queue),
+		T(nct_dense_acks_show_a_queue),
 		T(nct_send_refuses_what_is_not_lossless),
 		T(nct_lossy_carries_send_end),
 		T(nct_bulk_bucket_limits_bulk_only),
