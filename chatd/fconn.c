@@ -36,7 +36,6 @@ static struct packed_node	 ours[FCONN_RELAYS_MAX];
 static uint8_t			 nours;
 static struct chan		*to_keyd;
 static struct fconn_hooks	 hooks;
-static int			 bulk_held;	/* refused for keyd's queue */
 static struct timer		 tick;
 /*
  * The numbers of the used ones, in no order: the walks after every
@@ -370,17 +369,12 @@ fconn_send_bulk(unsigned number, const uint8_t *p, size_t len)
 	if (!fconn_up(number))
 		return -1;
 	/*
-	 * keyd behind by FCONN_BULK_QUEUED already: a file waits rather
-	 * than fill the channel's queue, whose bound (CHAN_MAX_QUEUED)
-	 * closes the channel.  keyd_drained wakes it when keyd has caught
-	 * up: an ack may be 100 ms away (c-toxcore's requests), and a
-	 * window opened by one ack is more than that queue holds, so
-	 * waiting for the next ack idled the link half the time.
+	 * keyd behind by FCONN_BULK_QUEUED already: a file waits (the acks
+	 * of what is on its way wake it) rather than fill the channel's
+	 * queue, whose bound (CHAN_MAX_QUEUED) closes the channel.
 	 */
-	if (to_keyd->queued > FCONN_BULK_QUEUED) {
-		bulk_held = 1;
+	if (to_keyd->queued > FCONN_BULK_QUEUED)
 		return -1;
-	}
 	rv = nct_send(fcs[number].t, p, len, 1, mono_ms());
 	return rv;
 }
@@ -497,22 +491,10 @@ const struct chan_table fconn_from_keyd = {
 	CHAN_ROWS(from_keyd_rows), NULL
 };
 
-/* keyd's queue emptied: a file held back for it may go on. */
-static void
-keyd_drained(struct chan *c)
-{
-	if (!bulk_held)
-		return;
-	bulk_held = 0;
-	if (hooks.room != NULL)
-		hooks.room();
-}
-
 void
 fconn_init(struct chan *keyd, const struct fconn_hooks *h)
 {
 	to_keyd = keyd;
-	keyd->on_drained = keyd_drained;
 	hooks = *h;
 	timer_init(&tick, tick_cb, NULL);
 }

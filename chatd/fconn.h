@@ -42,8 +42,6 @@ struct fconn_hooks {
 	void	(*down)(unsigned number);
 	void	(*packet)(unsigned number, const uint8_t *p, size_t len);
 	void	(*acked)(unsigned number, uint32_t pkt_number);
-	/* keyd caught up with what a bulk send was refused behind */
-	void	(*room)(void);
 };
 
 struct fconn_stats {

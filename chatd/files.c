@@ -218,16 +218,6 @@ files_packet(unsigned n, const uint8_t *p, size_t len)
 }
 
 void
-files_room(void)
-{
-	unsigned	n;
-
-	for (n = 0; n < FRIEND_NUM_MAX; n++)
-		if (engines[n] != NULL)
-			kick(n);
-}
-
-void
 files_acked(unsigned n, uint32_t num)
 {
 	if (n >= FRIEND_NUM_MAX || engines[n] == NULL)
