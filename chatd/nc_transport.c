@@ -88,7 +88,7 @@ loss_congested(const struct nct *n)
  * than a quarter of the path's own round trip: even the smallest RTT of
  * the last NCT_LOSS_SAMPLES samples (at least NCT_DELAY_SAMPLES of them,
  * so a peer's late acks are not read as a queue) that far above the
- * smallest ever seen, and more than the peer's usual gap between its
+ * smallest ever seen, and more than the least gap between the peer's
  * requests.  c-toxcore acks only by request, every 50 ms or more: each
  * sample then carries some of that wait, and four in a row of them
  * 20-50 ms above the least made a "queue" in slow start on an empty
@@ -594,14 +594,18 @@ nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms)
 			goto drop;
 		recv_end_to(n, d->number);
 		/*
-		 * How far apart its acks come while it has ours to ack (an
-		 * idle peer's, a second apart, say nothing of that), an
-		 * eighth of each gap as the smoothed RTT.
+		 * How close its acks come while it has ours to ack (an idle
+		 * peer's, a second apart, say nothing of that): the least
+		 * gap, as c-toxcore never sends two requests within 50 ms
+		 * and ours acks every NCT_ACK_EVERY packets.  (A smoothed
+		 * gap followed our peer's into a stall, where it acks on its
+		 * timer only, and muted the rule: its sender then overran
+		 * its own queues and collapsed on the bench's lossy link.)
 		 */
 		if (n->req_in_busy && unacked > 0) {
 			gap = now_ms - n->req_in_ms;
-			n->ack_gap_ms = n->ack_gap_set ? (7 * n->ack_gap_ms +
-			    gap) / 8 : gap;
+			if (!n->ack_gap_set || gap < n->ack_gap_ms)
+				n->ack_gap_ms = gap;
 			n->ack_gap_set = 1;
 		}
 		n->req_in_ms = now_ms;

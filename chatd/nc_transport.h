@@ -104,8 +104,8 @@
  * samples asked for again, and at least NCT_LOSS_EVENTS packets (so one
  * loss in a trickle is not a rate); or a queue: the least RTT of those
  * samples NCT_QUEUE_DELAY_MS above the least ever (and a quarter of it,
- * and the peer's usual gap between acks: c-toxcore acks every 50 ms or
- * more, and the wait for its ack read as a queue that deep).
+ * and the least gap between the peer's acks: c-toxcore acks every 50 ms
+ * or more, and the wait for its ack read as a queue that deep).
  * A link that drops 1 % at random (radio, a long path) is not full, and
  * c-toxcore's rule, which stops growing at any resend that waits, crawls
  * there; a queue overflowing drops far more than 5 % of a sender that
@@ -173,7 +173,7 @@ struct nct {
 	int		req_sent;	/* a request went out at req_last_ms */
 	uint64_t	req_in_ms;	/* the peer's last request came ... */
 	int		req_in_busy;	/* ... while ours were unacked */
-	uint64_t	ack_gap_ms;	/* smoothed gap between two such */
+	uint64_t	ack_gap_ms;	/* the least gap between two such */
 	int		ack_gap_set;
 
 	/* the peer's lossless packet rate, for the request interval */
