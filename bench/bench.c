@@ -476,6 +476,8 @@ main(void)
 	const char		*only = getenv("BENCH_ONLY");
 	const char		*fmb = getenv("BENCH_FILE_MB");
 	const char		*frep = getenv("BENCH_FILE_REPEATS");
+	const char		*trace = getenv("BENCH_TRACE");
+	struct stat		 st;
 	pid_t			pid;
 	int			status = 0, rc, nrep = REPEATS;
 	int			farm = MSG_FRIENDS, only_msg = 0;
@@ -497,6 +499,12 @@ main(void)
 	if (frep != NULL && ((nfrep = atoi(frep)) < 1 ||
 	    nfrep > REPEATS_MAX))
 		errx(1, "BENCH_FILE_REPEATS: 1 to %d", REPEATS_MAX);
+	/* the bench's /tmp is its own, and goes with it */
+	if (trace != NULL && (trace[0] != '/' || strncmp(trace, "/tmp", 4) ==
+	    0 || stat(trace, &st) == -1 || !S_ISDIR(st.st_mode)))
+		errx(1, "BENCH_TRACE: a directory, by its absolute path, not "
+		    "in /tmp");
+	files_trace_to(trace);
 	if (only != NULL && strcmp(only, "msg") == 0)
 		only_msg = 1;
 	else if (only != NULL && strcmp(only, "tcp") == 0)

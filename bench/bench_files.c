@@ -108,6 +108,7 @@ bsd_addr(void)
 	return lk == NULL ? BENCH_ADDR : host_addr[H_BSD];
 }
 static char		top[64];	/* on disk: sources, downloads */
+static const char	*trace_dir;	/* BENCH_TRACE */
 static int		libtox_mb_of;
 
 /* Row i's capped cells, for the label. */
@@ -413,7 +414,8 @@ world_up(void)
 	snprintf(bsarg, sizeof(bsarg), "--bootstrap=%s:%d:%s", bsd_addr(),
 	    BSD_PORT, w.bsd.key);
 	for (k = 0; k < 2; k++) {
-		const char	*args[] = { bsarg, "--no-ipv6", dlarg[k], NULL };
+		const char	*args[] = { bsarg, "--no-ipv6", dlarg[k],
+		    trace_dir != NULL ? "--log-level=debug" : NULL, NULL };
 
 		/* a world's own: the profiles and downloads of each */
 		snprintf(w.dir[k], sizeof(w.dir[k]), "%s/bh%c-%d", top,
@@ -469,6 +471,39 @@ world_up(void)
 	return 0;
 }
 
+void
+files_trace_to(const char *dir)
+{
+	trace_dir = dir;
+}
+
+/* A stopped session's log into trace_dir (the bench's /tmp goes). */
+static void
+trace_keep(int k)
+{
+	char	 path[PATH_MAX], buf[65536];
+	FILE	*in, *out;
+	size_t	 n;
+
+	if (trace_dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%c-%d.log", trace_dir, 'A' + k,
+	    worlds);
+	if ((in = fopen(w.bh[k].errlog, "r")) == NULL ||
+	    (out = fopen(path, "w")) == NULL) {
+		warn("BENCH_TRACE: %s", in == NULL ? w.bh[k].errlog : path);
+		if (in != NULL)
+			fclose(in);
+		return;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	if (fclose(out) != 0 || ferror(in))
+		warn("BENCH_TRACE: %s", path);
+	fclose(in);
+}
+
 static void
 world_down(void)
 {
@@ -479,6 +514,7 @@ world_down(void)
 		if (w.bh_up[k]) {
 			bh_stop(&w.bh[k]);
 			w.bh_up[k] = 0;
+			trace_keep(k);
 		}
 	}
 	if (w.bsd_up)

@@ -41,8 +41,17 @@
 
 /* Fills the file_* members of o (RUN_NOT_MEASURED where it could not)
  * and the table's notes; mb: bulkhead's size in MiB (libtoxcore's is a
- * tenth, at least 1); only_fair: the bottleneck's figures alone.  -1 when nothing could be measured. */
+ * tenth, at least 1); only_fair: the bottleneck's figures alone.  -1
+ * when nothing could be measured. */
 int	files_once(int mb, int only_fair, struct obs o[SIDES]);
+
+/*
+ * BENCH_TRACE=dir: bulkhead A and B run at log level debug (chatd then
+ * traces its rate controller, a line per 50 ms sample) and each
+ * session's log is copied to dir as A-n.log, B-n.log (n: the world, one
+ * per row group) when it stops.  NULL: neither.
+ */
+void	files_trace_to(const char *dir);
 
 /* Prints the group's notes and its table over nrep runs' o. */
 void	files_print(int mb, const struct obs (*o)[SIDES], int nrep);

@@ -166,6 +166,24 @@ acked(void *arg, uint32_t number)
 		hooks.acked(num_of(fc), number);
 }
 
+/*
+ * The bulk rate controller's trace, at log level debug: one line per
+ * 50 ms sample that carried traffic, which is how a stall or a false
+ * congestion event is found on a real link.
+ */
+static void
+rate_trace(void *arg, const struct nct_sample *s)
+{
+	static const char *const ev[] = { "", " LOSS", " DELAY", " hold" };
+
+	log_debug("friend %u: rate %.0f -> %.0f pkt/s, took %.0f; sample: "
+	    "sent %u acked %u lost %u, queue %u, rtt %u (least %llu, "
+	    "smoothed %llu, ack gap %llu)%s", num_of(arg), s->was, s->rate,
+	    s->deliv, s->sent, s->acked, s->lost, s->queue, s->rtt_min,
+	    (unsigned long long)s->rtt_ms, (unsigned long long)s->srtt_ms,
+	    (unsigned long long)s->ack_gap_ms, ev[s->event]);
+}
+
 static void
 drop_transport(struct fc *fc)
 {
@@ -180,7 +198,7 @@ drop_transport(struct fc *fc)
 static void
 set_state(struct fc *fc, uint8_t state)
 {
-	static const struct nct_cb	 cb0 = { emit, deliver, acked, NULL };
+	static const struct nct_cb	 cb0 = { emit, deliver, acked, NULL, NULL };
 	struct nct_cb			 cb = cb0;
 	uint8_t				 was = fc->state;
 	uint64_t			 now = mono_ms();
@@ -211,6 +229,8 @@ set_state(struct fc *fc, uint8_t state)
 			return;
 		}
 		cb.arg = fc;
+		if (log_getlevel() >= LOG_LVL_DEBUG)
+			cb.sample = rate_trace;
 		nct_init(fc->t, &cb, now);
 		fc->next = now;
 		fconn_stats.sessions++;

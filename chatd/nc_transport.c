@@ -95,8 +95,9 @@ loss_congested(const struct nct *n)
  * 20 ms path; the rate fell to a tenth of the path's and took seconds
  * to climb back (the bench's lossy bh -> libtoxcore row: 7 MB/s in one
  * run of two, against 19).  A queue shallower than that gap cannot be
- * told from it; the loss rule still sees one that overflows.  A flow that fills a drop-tail queue until it loses
- * 5 % starves one that backs off at any loss, c-toxcore's; and our paced
+ * told from it; the loss rule still sees one that overflows.  A flow
+ * that fills a drop-tail queue until it loses 5 % starves one that backs
+ * off at any loss, c-toxcore's; and our paced
  * packets find room in the queue where c-toxcore's bursts are dropped,
  * so our own loss is no sign of it.
  */
@@ -141,6 +142,35 @@ delivery_rate(const struct nct *n)
 	return best;
 }
 
+/* Reports the sample rate_update just closed, if anyone asked. */
+static void
+trace(struct nct *n, uint64_t now_ms, double was, double deliv,
+    enum nct_event ev)
+{
+	struct nct_sample	s;
+	unsigned		i = n->hist_pos;
+
+	if (n->cb.sample == NULL || (ev == NCT_EV_NONE &&
+	    n->hist_sent[i] == 0 && n->hist_acked[i] == 0 &&
+	    n->hist_lost[i] == 0))
+		return;
+	memset(&s, 0, sizeof(s));
+	s.at_ms = now_ms;
+	s.rate = n->rate;
+	s.was = was;
+	s.deliv = deliv;
+	s.sent = n->hist_sent[i];
+	s.acked = n->hist_acked[i];
+	s.lost = n->hist_lost[i];
+	s.queue = n->send_end - n->send_start;
+	s.rtt_min = n->hist_rtt_n[i] > 0 ? n->hist_rtt_min[i] : 0;
+	s.rtt_ms = n->rtt_ms;
+	s.srtt_ms = n->srtt_ms;
+	s.ack_gap_ms = n->ack_gap_ms;
+	s.event = ev;
+	n->cb.sample(n->cb.arg, &s);
+}
+
 /*
  * The bulk rate, each 50 ms as c-toxcore's, from what the peer took.
  * c-toxcore takes what went out less what its queue grew by and grows
@@ -166,12 +196,22 @@ static void
 rate_update(struct nct *n, uint64_t now_ms)
 {
 	double		deliv = delivery_rate(n), sent, queue, rate, ss;
+	double		was = n->rate;
+	enum nct_event	ev = NCT_EV_NONE;
 	int		hold;
 
 	sent = (double)n->hist_sent[n->hist_pos] * 1000.0 / NCT_SAMPLE_MS;
 	hold = n->cong && now_ms - n->cong_ms < NCT_CONGESTION_MS;
-	if (!hold && (loss_congested(n) ? ++n->stats.cong_loss :
-	    delay_congested(n) ? ++n->stats.cong_delay : 0)) {
+	if (hold)
+		ev = NCT_EV_HOLD;
+	else if (loss_congested(n)) {
+		n->stats.cong_loss++;
+		ev = NCT_EV_LOSS;
+	} else if (delay_congested(n)) {
+		n->stats.cong_delay++;
+		ev = NCT_EV_DELAY;
+	}
+	if (ev == NCT_EV_LOSS || ev == NCT_EV_DELAY) {
 		n->cong = 1;
 		n->cong_ms = now_ms;
 		n->cong_seen = 1;
@@ -203,6 +243,7 @@ rate_update(struct nct *n, uint64_t now_ms)
 	if (rate < NCT_RATE_MIN)
 		rate = NCT_RATE_MIN;
 	n->rate = rate;
+	trace(n, now_ms, was, deliv, ev);
 }
 
 /*

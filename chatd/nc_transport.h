@@ -126,6 +126,31 @@
 #define NCT_PROBE_STEP		1.05	/* ... at most, a sample, once an
 					   event was seen */
 
+/*
+ * What the bulk rate was made of as a sample closed: the controller's
+ * trace (nct_cb.sample), for a debug log.  Samples with no traffic and
+ * no event are not reported.
+ */
+enum nct_event {
+	NCT_EV_NONE = 0,
+	NCT_EV_LOSS,		/* a congestion event: a loss rate */
+	NCT_EV_DELAY,		/* ... a queue */
+	NCT_EV_HOLD,		/* the last event's cut still stands */
+};
+
+struct nct_sample {
+	uint64_t	at_ms;		/* the sample closed */
+	double		rate;		/* the bulk rate now, packets a second */
+	double		was;		/* ... before */
+	double		deliv;		/* what the peer took (the best pair) */
+	uint32_t	sent, acked, lost;	/* in this sample */
+	uint32_t	queue;		/* unacked as it closed */
+	uint32_t	rtt_min;	/* this sample's least RTT; 0: none */
+	uint64_t	rtt_ms, srtt_ms;	/* the least ever, smoothed */
+	uint64_t	ack_gap_ms;	/* see delay_congested */
+	enum nct_event	event;
+};
+
 struct nct_cb {
 	/* a packet leaves: keyd seals it (one nonce each: order matters) */
 	void	(*emit)(void *arg, uint32_t buffer_start, uint32_t number,
@@ -135,6 +160,8 @@ struct nct_cb {
 	/* the peer's buffer_start passed our lossless packet number */
 	void	(*acked)(void *arg, uint32_t number);
 	void	*arg;
+	/* optional (NULL): each sample the bulk rate was computed from */
+	void	(*sample)(void *arg, const struct nct_sample *);
 };
 
 struct nct_slot {

@@ -82,6 +82,17 @@ f_acked(void *arg, uint32_t num)
 	sh->acked++;
 }
 
+/* The rate trace: every report is of sane figures. */
+static void
+f_sample(void *arg, const struct nct_sample *s)
+{
+	struct shadow	*sh = arg;
+
+	check(s->event <= NCT_EV_HOLD);
+	check(s->rate >= NCT_RATE_MIN && s->was >= 0 && s->deliv >= 0);
+	check(s->queue == sh->n->send_end - sh->n->send_start);
+}
+
 static uint32_t
 get32(const uint8_t *p)
 {
@@ -95,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 	static struct nct	*n;
 	static struct nc_data	 d;
 	struct shadow		 sh;
-	struct nct_cb		 cb = { f_emit, f_deliver, f_acked, NULL };
+	struct nct_cb		 cb = { f_emit, f_deliver, f_acked, NULL, f_sample };
 	uint8_t			 buf[256];
 	uint64_t		 now = 1000, due;
 	size_t			 off = 0, l;

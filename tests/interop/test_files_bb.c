@@ -608,6 +608,27 @@ link_of(struct side *s, const char *pk)
 	return l;
 }
 
+/*
+ * At log level debug (bh_start_joined's), chatd traces the rate
+ * controller: a sender's log holds its samples for the friend.
+ */
+static void
+rate_traced(struct side *s, int friend)
+{
+	const size_t	 max = 32u << 20;
+	char		*log, want[64];
+	long		 n;
+
+	assert_non_null(log = malloc(max + 1));
+	assert_true((n = bh_slurp(s->b.errlog, log, max)) > 0);
+	log[n] = '\0';
+	snprintf(want, sizeof(want), "friend %d: rate ", friend);
+	if (strstr(log, want) == NULL || strstr(log, " acked ") == NULL)
+		fail_msg("no rate trace for friend %d in %s", friend,
+		    s->b.errlog);
+	free(log);
+}
+
 static void
 d_one_id_twice_accepted(void **state)
 {
@@ -682,6 +703,7 @@ d_one_id_twice_accepted(void **state)
 		fail_msg("B's link to A says %lld packets received",
 		    (long long)num(e, "received"));
 	json_decref(e);
+	rate_traced(&sa, sa.number);
 }
 
 static void

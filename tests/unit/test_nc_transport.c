@@ -80,7 +80,7 @@ static int
 fix_setup(void **state)
 {
 	struct fix	*f;
-	struct nct_cb	 cb = { rec_emit, rec_deliver, rec_acked, NULL };
+	struct nct_cb	 cb = { rec_emit, rec_deliver, rec_acked, NULL, NULL };
 
 	if ((f = calloc(1, sizeof(*f))) == NULL ||
 	    (f->n = calloc(1, sizeof(*f->n))) == NULL)
@@ -272,7 +272,7 @@ sim_acked(void *arg, uint32_t num)
 static void
 sim_init(struct sim *s, uint32_t start)
 {
-	struct nct_cb	cb = { sim_emit, sim_deliver, sim_acked, NULL };
+	struct nct_cb	cb = { sim_emit, sim_deliver, sim_acked, NULL, NULL };
 	int		i;
 
 	memset(s, 0, sizeof(*s));
@@ -1138,6 +1138,74 @@ nct_dense_acks_show_a_queue(void **state)
 	assert_true(delay_events(*state, 5, 40, 65, 2000) > 0);
 }
 
+/* ---- the rate controller's trace (nct_cb.sample) ---- */
+
+struct trace_rec {
+	struct rec		r;	/* first: rec_* take the same arg */
+	unsigned		n, delay, hold, quiet;
+	uint64_t		last_ms;
+	struct nct_sample	first_delay;
+};
+
+static void
+trace_sample(void *arg, const struct nct_sample *s)
+{
+	struct trace_rec	*t = arg;
+
+	/* in time order, one per 50 ms sample at most */
+	assert_true(t->n == 0 || s->at_ms >= t->last_ms + NCT_SAMPLE_MS);
+	t->last_ms = s->at_ms;
+	if (s->event == NCT_EV_DELAY && t->delay++ == 0)
+		t->first_delay = *s;
+	if (s->event == NCT_EV_HOLD)
+		t->hold++;
+	if (s->event == NCT_EV_NONE && s->sent == 0 && s->acked == 0 &&
+	    s->lost == 0)
+		t->quiet++;
+	t->n++;
+}
+
+/*
+ * The trace sees every event the counters do, and what made it: the
+ * sample's least RTT that far above the least ever, and the rate cut.
+ */
+static void
+nct_trace_reports_each_sample(void **state)
+{
+	struct fix		*f = *state;
+	struct trace_rec	 t;
+
+	memset(&t, 0, sizeof(t));
+	f->n->cb.sample = trace_sample;
+	f->n->cb.arg = &t;
+	assert_true(delay_events(f, 5, 40, 65, 2000) > 0);
+	/* 2 s of traffic: a report for each 50 ms sample, none empty */
+	assert_in_range(t.n, 2000 / NCT_SAMPLE_MS - 2, 2000 / NCT_SAMPLE_MS);
+	assert_int_equal(t.quiet, 0);
+	assert_int_equal(t.delay, f->n->stats.cong_delay);
+	assert_true(t.hold > 0);
+	assert_int_equal(t.first_delay.rtt_min, 65);
+	assert_int_equal(t.first_delay.rtt_ms, 40);
+	assert_true(t.first_delay.rate < t.first_delay.was);
+	assert_true(t.first_delay.sent > 0 && t.first_delay.acked > 0);
+}
+
+/* No traffic, no reports: an idle friend's log stays quiet. */
+static void
+nct_trace_skips_quiet_samples(void **state)
+{
+	struct fix		*f = *state;
+	struct trace_rec	 t;
+
+	memset(&t, 0, sizeof(t));
+	f->n->cb.sample = trace_sample;
+	f->n->cb.arg = &t;
+	(void)nct_tick(f->n, 10000);
+	(void)nct_tick(f->n, 10500);
+	(void)nct_tick(f->n, 10990);
+	assert_int_equal(t.n, 0);
+}
+
 /*
  * Karn: the ack of a packet sent twice is no RTT sample, as the first
  * copy may be the one that arrived (it gave RTTs of a millisecond on a
@@ -1222,6 +1290,8 @@ main(void)
 		T(nct_bulk_leaves_room_for_the_rest),
 		T(nct_sparse_acks_are_no_queue),
 		T(nct_dense_acks_show_a_queue),
+		T(nct_trace_reports_each_sample),
+		T(nct_trace_skips_quiet_samples),
 		T(nct_send_refuses_what_is_not_lossless),
 		T(nct_lossy_carries_send_end),
 		T(nct_bulk_bucket_limits_bulk_only),
