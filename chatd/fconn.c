@@ -174,7 +174,8 @@ acked(void *arg, uint32_t number)
 static void
 rate_trace(void *arg, const struct nct_sample *s)
 {
-	static const char *const ev[] = { "", " LOSS", " DELAY", " hold" };
+	static const char *const ev[] = { "", " LOSS", " DELAY", " hold",
+	    " silent" };
 
 	log_debug("friend %u: rate %.0f -> %.0f pkt/s, took %.0f; sample: "
 	    "sent %u acked %u lost %u, queue %u, rtt %u (least %llu, "

@@ -189,6 +189,12 @@ trace(struct nct *n, uint64_t now_ms, double was, double deliv,
  *     doubles the last sample's (slow start);
  *   - a sender with less to send than its rate keeps its rate (the
  *     measure is of its lull, not of the path);
+ *   - so does one whose peer is silent (NCT_SILENT_MS): what the peer
+ *     took is then what it acked, which is nothing.  A second without
+ *     an ack from c-toxcore (it acks only every second once it takes
+ *     fewer than 4 packets a second) held a cut rate down to what the
+ *     peer took, NCT_RATE_MIN by then, and the climb back a step a
+ *     sample took 8 s of a 14 s transfer;
  *   - c-toxcore's bound stays: no more queued than NCT_QUEUE_RATIO
  *     seconds of what the peer takes.
  */
@@ -198,10 +204,12 @@ rate_update(struct nct *n, uint64_t now_ms)
 	double		deliv = delivery_rate(n), sent, queue, rate, ss;
 	double		was = n->rate;
 	enum nct_event	ev = NCT_EV_NONE;
-	int		hold;
+	int		hold, silent;
 
 	sent = (double)n->hist_sent[n->hist_pos] * 1000.0 / NCT_SAMPLE_MS;
 	hold = n->cong && now_ms - n->cong_ms < NCT_CONGESTION_MS;
+	silent = n->send_end != n->send_start &&
+	    now_ms > n->heard_ms + NCT_SILENT_MS;
 	if (hold)
 		ev = NCT_EV_HOLD;
 	else if (loss_congested(n)) {
@@ -211,6 +219,8 @@ rate_update(struct nct *n, uint64_t now_ms)
 		n->stats.cong_delay++;
 		ev = NCT_EV_DELAY;
 	}
+	if (silent && (ev == NCT_EV_NONE || ev == NCT_EV_HOLD))
+		ev = NCT_EV_SILENT;
 	if (ev == NCT_EV_LOSS || ev == NCT_EV_DELAY) {
 		n->cong = 1;
 		n->cong_ms = now_ms;
@@ -218,7 +228,9 @@ rate_update(struct nct *n, uint64_t now_ms)
 		/* below what we sent, too: acks that come in clumps make
 		 * the best of the samples more than the peer takes */
 		rate = (n->rate < deliv ? n->rate : deliv) * NCT_DRAIN;
-	} else if (hold)	/* the cut stands: the queue drains */
+	} else if (silent)
+		rate = n->rate;
+	else if (hold)	/* the cut stands: the queue drains */
 		rate = n->rate < deliv ? n->rate : deliv;
 	else {
 		rate = deliv * NCT_PROBE;
@@ -423,6 +435,7 @@ nct_init(struct nct *n, const struct nct_cb *cb, uint64_t now_ms)
 	n->hist_ms = now_ms;
 	n->cnt_set_ms = now_ms;
 	n->now_ms = now_ms;
+	n->heard_ms = now_ms;
 }
 
 int64_t
@@ -626,6 +639,7 @@ nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms)
 		return NCT_RECV_KILL;
 	}
 	n->confirmed = 1;
+	n->heard_ms = now_ms;
 
 	switch (cls) {
 	case NC_CLASS_REQUEST:

@@ -125,6 +125,14 @@
 #define NCT_PROBE		1.25
 #define NCT_PROBE_STEP		1.05	/* ... at most, a sample, once an
 					   event was seen */
+/*
+ * Nothing at all from the peer for this long while it has our packets
+ * to ack: a silence, which says nothing of the path, and the bulk rate
+ * stays as it was (see rate_update).  c-toxcore acks every 50 ms or
+ * more while it takes more than 4 packets a second, and only every
+ * second once it takes fewer.
+ */
+#define NCT_SILENT_MS		150
 
 /*
  * What the bulk rate was made of as a sample closed: the controller's
@@ -136,6 +144,7 @@ enum nct_event {
 	NCT_EV_LOSS,		/* a congestion event: a loss rate */
 	NCT_EV_DELAY,		/* ... a queue */
 	NCT_EV_HOLD,		/* the last event's cut still stands */
+	NCT_EV_SILENT,		/* the peer silent: the rate kept */
 };
 
 struct nct_sample {
@@ -198,6 +207,7 @@ struct nct {
 	int		srtt_set;
 	uint64_t	req_last_ms;
 	int		req_sent;	/* a request went out at req_last_ms */
+	uint64_t	heard_ms;	/* the peer's last packet came */
 	uint64_t	req_in_ms;	/* the peer's last request came ... */
 	int		req_in_busy;	/* ... while ours were unacked */
 	uint64_t	ack_gap_ms;	/* the least gap between two such */

@@ -88,7 +88,7 @@ f_sample(void *arg, const struct nct_sample *s)
 {
 	struct shadow	*sh = arg;
 
-	check(s->event <= NCT_EV_HOLD);
+	check(s->event <= NCT_EV_SILENT);
 	check(s->rate >= NCT_RATE_MIN && s->was >= 0 && s->deliv >= 0);
 	check(s->queue == sh->n->send_end - sh->n->send_start);
 }

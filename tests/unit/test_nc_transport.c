@@ -1138,6 +1138,51 @@ nct_dense_acks_show_a_queue(void **state)
 	assert_true(delay_events(*state, 5, 40, 65, 2000) > 0);
 }
 
+/*
+ * A silence right after a congestion event: the cut stands, but the
+ * rate is not cut again to what a silent peer "took".  (It was held to
+ * that, NCT_RATE_MIN within a second, and climbed back a step a
+ * sample: 8 s of a 14 s transfer to c-toxcore, which acks only every
+ * second once it takes fewer than 4 packets a second.)
+ */
+static void
+nct_silence_keeps_the_rate(void **state)
+{
+	struct fix	*f = *state;
+	uint8_t		 rq[] = { NC_ID_REQUEST };
+	struct nc_data	 d;
+	uint64_t	 t = 10000, due = 0;
+	uint32_t	 sent = 0, acked = 0;
+	double		 cut;
+
+	/* one packet each 5 ms, acked 40 ms later, then 65: a queue */
+	while (f->n->stats.cong_delay == 0) {
+		assert_true(t < 13000);
+		for (;;) {
+			due = 10000 + (uint64_t)acked * 5 +
+			    (acked == 0 ? 40 : 65);
+			if (acked == sent || due > t)
+				break;
+			d = pkt(++acked, 0, rq, sizeof(rq));
+			assert_int_equal(nct_recv(f->n, &d, due), NCT_RECV_OK);
+		}
+		send_k(f, 1, t);
+		sent++;
+		t += 5;
+	}
+	cut = f->n->rate;
+	assert_true(cut > 2 * NCT_RATE_MIN);
+	/* the peer says nothing for 1.5 s; ours are still out */
+	for (; t < due + 1500; t += 10)
+		(void)nct_tick(f->n, t);
+	assert_true(nct_unacked(f->n) > 0);
+	assert_true(f->n->rate >= cut);
+	/* its ack comes: the rate is still there to start from */
+	d = pkt(f->n->send_end, 0, rq, sizeof(rq));
+	assert_int_equal(nct_recv(f->n, &d, t), NCT_RECV_OK);
+	assert_true(f->n->rate >= cut);
+}
+
 /* ---- the rate controller's trace (nct_cb.sample) ---- */
 
 struct trace_rec {
@@ -1290,6 +1335,7 @@ main(void)
 		T(nct_bulk_leaves_room_for_the_rest),
 		T(nct_sparse_acks_are_no_queue),
 		T(nct_dense_acks_show_a_queue),
+		T(nct_silence_keeps_the_rate),
 		T(nct_trace_reports_each_sample),
 		T(nct_trace_skips_quiet_samples),
 		T(nct_send_refuses_what_is_not_lossless),
