@@ -122,6 +122,30 @@ delay_congested(const struct nct *n)
 }
 
 /*
+ * Whether more than NCT_QUEUE_MIN packets have waited for an ack as each
+ * of the last samples closed, for a smoothed RTT and a sample more: only
+ * then does what the peer took say what it takes.  A burst after a lull
+ * (a window filled in one sample from a full bucket) met a "took" of
+ * 10 packets a second from the lull, and c-toxcore's queue bound cut
+ * the rate to NCT_RATE_MIN: the peer's requests for what it dropped
+ * were then answered at 4 packets a second, c-toxcore went to acking
+ * once a second, and the session died (test_files, branch wake).
+ */
+static int
+queue_stood(const struct nct *n)
+{
+	uint64_t	k = 2 + n->srtt_ms / NCT_SAMPLE_MS, j;
+
+	if (k > NCT_SAMPLES)
+		k = NCT_SAMPLES;
+	for (j = 0; j < k; j++)
+		if (n->hist_q[(n->hist_pos + NCT_SAMPLES - j) % NCT_SAMPLES] <=
+		    NCT_QUEUE_MIN)
+			return 0;
+	return 1;
+}
+
+/*
  * What the path delivered when pushed: packets the peer confirmed per
  * second over the best two samples in a row of the last NCT_SAMPLES (two,
  * as a request may confirm a sample's packets in the next).
@@ -239,6 +263,11 @@ rate_update(struct nct *n, uint64_t now_ms)
 			rate = n->rate * NCT_PROBE_STEP;
 		if (sent < n->rate / 2 && n->rate > rate)
 			rate = n->rate;
+		/* a burst whose acks are not due yet: what the peer took
+		 * is of the lull before it (see queue_stood) */
+		if (n->send_end - n->send_start > NCT_QUEUE_MIN &&
+		    !queue_stood(n) && n->rate > rate)
+			rate = n->rate;
 		if (!n->cong_seen) {
 			ss = sent * NCT_SLOW_START;
 			if (ss > deliv * NCT_SLOW_START_MAX)
@@ -248,7 +277,7 @@ rate_update(struct nct *n, uint64_t now_ms)
 		}
 	}
 	queue = (double)(n->send_end - n->send_start);
-	if (deliv > 0 && queue > NCT_QUEUE_MIN &&
+	if (deliv > 0 && queue_stood(n) &&
 	    queue / deliv > NCT_QUEUE_RATIO &&
 	    rate > deliv * NCT_QUEUE_RATIO / (queue / deliv))
 		rate = deliv * NCT_QUEUE_RATIO / (queue / deliv);

@@ -1183,6 +1183,36 @@ nct_silence_keeps_the_rate(void **state)
 	assert_true(f->n->rate >= cut);
 }
 
+/*
+ * c-toxcore's queue bound (no more queued than NCT_QUEUE_RATIO seconds
+ * of what the peer takes) waits until the queue has stood: a window
+ * filled in one sample after a lull met the lull's "took" of 10 a
+ * second and the rate fell to NCT_RATE_MIN.  White-box.
+ */
+static void
+nct_queue_bound_waits_for_a_standing_queue(void **state)
+{
+	struct fix	*f = *state;
+	struct nct	*n = f->n;
+	uint64_t	 t = 10000;
+	unsigned	 s;
+
+	n->rate = 100000;
+	n->cong_seen = 1;
+	n->hist_acked[n->hist_pos] = 1;		/* the lull took little */
+	send_k(f, 4000, t);			/* the burst */
+	t += NCT_SAMPLE_MS;
+	(void)nct_tick(n, t);
+	assert_true(n->rate >= 100000);		/* kept: sent less than it */
+	/* the queue stands, the peer still takes nothing: now it binds */
+	for (s = 0; s < NCT_SAMPLES; s++) {
+		n->heard_ms = t;		/* not a silence */
+		t += NCT_SAMPLE_MS;
+		(void)nct_tick(n, t);
+	}
+	assert_true(n->rate < 1000);
+}
+
 /* ---- the rate controller's trace (nct_cb.sample) ---- */
 
 struct trace_rec {
@@ -1336,6 +1366,7 @@ main(void)
 		T(nct_sparse_acks_are_no_queue),
 		T(nct_dense_acks_show_a_queue),
 		T(nct_silence_keeps_the_rate),
+		T(nct_queue_bound_waits_for_a_standing_queue),
 		T(nct_trace_reports_each_sample),
 		T(nct_trace_skips_quiet_samples),
 		T(nct_send_refuses_what_is_not_lossless),
