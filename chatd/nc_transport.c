@@ -209,8 +209,12 @@ trace(struct nct *n, uint64_t now_ms, double was, double deliv,
  *   - otherwise it probes a quarter above what the peer takes, but once
  *     an event was seen by at most NCT_PROBE_STEP a sample (it nears
  *     the rate that overflowed a step at a time, as a flow that shares
- *     the queue with c-toxcore's must); before the first event it
- *     doubles the last sample's (slow start);
+ *     the queue with c-toxcore's must), and past what the peer took at
+ *     the last event by NCT_PROBE_NEAR: at 5 % a sample a shared queue
+ *     overflowed before the delay rule saw it, every 1.4 s, and
+ *     c-toxcore's flow, which slows for a second at each loss, kept
+ *     0.6 of 4 MB/s; before the first event it doubles the last
+ *     sample's (slow start);
  *   - a sender with less to send than its rate keeps its rate (the
  *     measure is of its lull, not of the path);
  *   - so does one whose peer is silent (NCT_SILENT_MS): what the peer
@@ -251,7 +255,8 @@ rate_update(struct nct *n, uint64_t now_ms)
 		n->cong_seen = 1;
 		/* below what we sent, too: acks that come in clumps make
 		 * the best of the samples more than the peer takes */
-		rate = (n->rate < deliv ? n->rate : deliv) * NCT_DRAIN;
+		n->cong_took = n->rate < deliv ? n->rate : deliv;
+		rate = n->cong_took * NCT_DRAIN;
 	} else if (silent)
 		rate = n->rate;
 	else if (hold)	/* the cut stands: the queue drains */
@@ -261,6 +266,9 @@ rate_update(struct nct *n, uint64_t now_ms)
 		/* after an event, towards it a step a sample, not a leap */
 		if (n->cong_seen && rate > n->rate * NCT_PROBE_STEP)
 			rate = n->rate * NCT_PROBE_STEP;
+		if (n->cong_seen && n->rate >= n->cong_took &&
+		    rate > n->rate * NCT_PROBE_NEAR)
+			rate = n->rate * NCT_PROBE_NEAR;
 		if (sent < n->rate / 2 && n->rate > rate)
 			rate = n->rate;
 		/* a burst whose acks are not due yet: what the peer took

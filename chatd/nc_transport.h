@@ -125,6 +125,8 @@
 #define NCT_PROBE		1.25
 #define NCT_PROBE_STEP		1.05	/* ... at most, a sample, once an
 					   event was seen */
+#define NCT_PROBE_NEAR		1.01	/* ... and past what the peer took
+					   at the last event */
 /*
  * Nothing at all from the peer for this long while it has our packets
  * to ack: a silence, which says nothing of the path, and the bulk rate
@@ -225,6 +227,8 @@ struct nct {
 	uint64_t	cong_ms;	/* the last congestion event */
 	int		cong;		/* cong_ms is set */
 	int		cong_seen;	/* since the path was last quiet */
+	double		cong_took;	/* what the peer took at the last
+					   event, packets a second */
 	uint32_t	since_req;	/* lossless taken since our request */
 	uint32_t	nresend;	/* send slots flagged for a resend */
 	uint32_t	hist_sent[NCT_SAMPLES];	/* sends per sample */
