@@ -123,24 +123,24 @@ delay_congested(const struct nct *n)
 
 /*
  * Whether more than NCT_QUEUE_MIN packets have waited for an ack as each
- * of the last samples closed, for a smoothed RTT and a sample more: only
- * then does what the peer took say what it takes.  A burst after a lull
- * (a window filled in one sample from a full bucket) met a "took" of
- * 10 packets a second from the lull, and c-toxcore's queue bound cut
- * the rate to NCT_RATE_MIN: the peer's requests for what it dropped
- * were then answered at 4 packets a second, c-toxcore went to acking
- * once a second, and the session died (test_files, branch wake).
+ * of the last NCT_SAMPLES samples closed: only then was what the peer
+ * took (the best of those samples, delivery_rate) measured while it had
+ * our packets to take.  A burst after a lull (a window filled in one
+ * sample from a full bucket) met a "took" of 10 packets a second from
+ * the lull, and c-toxcore's queue bound cut the rate to NCT_RATE_MIN:
+ * the peer's requests for what it dropped were then answered at 4
+ * packets a second, c-toxcore went to acking once a second, and the
+ * session died (test_files, branch wake).  Waiting a round trip and a
+ * sample was not enough: c-toxcore's first ack after such a burst can
+ * come a sample later still, and the rate fell the same way.
  */
 static int
 queue_stood(const struct nct *n)
 {
-	uint64_t	k = 2 + n->srtt_ms / NCT_SAMPLE_MS, j;
+	unsigned	j;
 
-	if (k > NCT_SAMPLES)
-		k = NCT_SAMPLES;
-	for (j = 0; j < k; j++)
-		if (n->hist_q[(n->hist_pos + NCT_SAMPLES - j) % NCT_SAMPLES] <=
-		    NCT_QUEUE_MIN)
+	for (j = 0; j < NCT_SAMPLES; j++)
+		if (n->hist_q[j] <= NCT_QUEUE_MIN)
 			return 0;
 	return 1;
 }
@@ -583,9 +583,15 @@ take_request(struct nct *n, const struct nc_data *d, uint64_t now_ms,
 			/* c-toxcore: not what it already said it has */
 			if (s->flags & NCT_F_HAVE)
 				continue;
-			if (s->sent_ms + resend_after(n) < now_ms) {
-				if (!(s->flags & NCT_F_RESEND))
-					n->nresend++;
+			/*
+			 * Lost once, not at every request that lists it
+			 * again while it waits for a token: a backlog of
+			 * 1371 counted at each request made every sample a
+			 * loss event, and the rate never left its floor.
+			 */
+			if (s->sent_ms + resend_after(n) < now_ms &&
+			    !(s->flags & NCT_F_RESEND)) {
+				n->nresend++;
 				s->flags |= NCT_F_RESEND;
 				n->hist_lost[n->hist_pos]++;
 			}

@@ -1204,6 +1204,13 @@ nct_queue_bound_waits_for_a_standing_queue(void **state)
 	t += NCT_SAMPLE_MS;
 	(void)nct_tick(n, t);
 	assert_true(n->rate >= 100000);		/* kept: sent less than it */
+	/* c-toxcore's first ack can be two samples away: still kept */
+	for (s = 0; s < 2; s++) {
+		n->heard_ms = t;		/* not a silence */
+		t += NCT_SAMPLE_MS;
+		(void)nct_tick(n, t);
+		assert_true(n->rate >= 100000);
+	}
 	/* the queue stands, the peer still takes nothing: now it binds */
 	for (s = 0; s < NCT_SAMPLES; s++) {
 		n->heard_ms = t;		/* not a silence */
@@ -1211,6 +1218,43 @@ nct_queue_bound_waits_for_a_standing_queue(void **state)
 		(void)nct_tick(n, t);
 	}
 	assert_true(n->rate < 1000);
+}
+
+/*
+ * A bulk packet the peer asks for again while it still waits for a
+ * token is lost once, not at every request that lists it: a backlog of
+ * 1371 counted again at each request made every sample a loss event,
+ * and the rate stayed at its floor until c-toxcore gave up the session
+ * (test_files, branch wake).
+ */
+static void
+nct_waiting_resend_is_lost_once(void **state)
+{
+	struct fix	*f = *state;
+	struct nct	*n = f->n;
+	uint8_t		 chunk[2] = { 160, 0 };
+	/* c-toxcore after 0..7 sent, 7 in: 0 to 6 missing */
+	uint8_t		 rq[] = { NC_ID_REQUEST, 1, 1, 1, 1, 1, 1, 1 };
+	struct nc_data	 d;
+	uint64_t	 lost = 0;
+	unsigned	 i;
+
+	n->tokens = 8;
+	for (i = 0; i < 8; i++)
+		assert_int_equal(nct_send(n, chunk, sizeof(chunk), 1, 10000),
+		    i);
+	n->rate = NCT_RATE_MIN;			/* no token for a while */
+	n->tokens = 0;
+	n->tok_ms = 11500;
+	d = pkt(0, 0, rq, sizeof(rq));
+	for (i = 0; i < 3; i++) {		/* three requests, 20 ms apart */
+		assert_int_equal(nct_recv(n, &d, 11500 + 20 * i),
+		    NCT_RECV_OK);
+	}
+	for (i = 0; i < NCT_SAMPLES; i++)
+		lost += n->hist_lost[i];
+	assert_int_equal(lost, 7);
+	assert_int_equal(n->nresend, 7);
 }
 
 /*
@@ -1405,6 +1449,7 @@ main(void)
 		T(nct_silence_keeps_the_rate),
 		T(nct_queue_bound_waits_for_a_standing_queue),
 		T(nct_probe_slows_near_the_last_event),
+		T(nct_waiting_resend_is_lost_once),
 		T(nct_trace_reports_each_sample),
 		T(nct_trace_skips_quiet_samples),
 		T(nct_send_refuses_what_is_not_lossless),
