@@ -135,6 +135,13 @@
  * second once it takes fewer.
  */
 #define NCT_SILENT_MS		150
+/*
+ * A peer whose acks are at least this far apart while it has ours to
+ * ack (c-toxcore: 50 ms, by request only) acks in clumps: a congestion
+ * event cuts to the mean of what it took, not the best of the samples
+ * (see rate_update).  Ours ack every NCT_ACK_EVERY packets.
+ */
+#define NCT_SPARSE_ACK_MS	20
 
 /*
  * What the bulk rate was made of as a sample closed: the controller's
@@ -284,6 +291,9 @@ int	nct_recv(struct nct *n, const struct nc_data *d, uint64_t now_ms);
  * returns the next deadline (> now_ms) at which to call it again.
  */
 uint64_t nct_tick(struct nct *n, uint64_t now_ms);
+
+/* 1 if the peer's least ack gap is NCT_SPARSE_ACK_MS or more. */
+int	nct_acks_sparse(const struct nct *n);
 
 /* When a bulk nct_send will have a token: now_ms if it has one now. */
 uint64_t nct_bulk_at(struct nct *n, uint64_t now_ms);

@@ -1127,15 +1127,20 @@ nct_sparse_acks_are_no_queue(void **state)
 {
 	struct fix	*f = *state;
 
+	assert_false(nct_acks_sparse(f->n));		/* not seen yet */
 	assert_int_equal(delay_events(f, 50, 40, 65, 2000), 0);
 	assert_int_equal(f->n->ack_gap_ms, 50);
+	assert_true(nct_acks_sparse(f->n));
 }
 
 /* The same samples with acks 5 ms apart (ours): a queue, seen. */
 static void
 nct_dense_acks_show_a_queue(void **state)
 {
-	assert_true(delay_events(*state, 5, 40, 65, 2000) > 0);
+	struct fix	*f = *state;
+
+	assert_true(delay_events(f, 5, 40, 65, 2000) > 0);
+	assert_false(nct_acks_sparse(f->n));
 }
 
 /*
@@ -1294,6 +1299,60 @@ nct_probe_slows_near_the_last_event(void **state)
 	    1e-6);
 }
 
+/*
+ * A loss event with a peer whose acks are sparse cuts to what it took
+ * over the samples that lost, not to the best pair of the last twelve:
+ * two samples of clumped acks (3000 and 2800, 58 000 a second) are not
+ * what a peer that asks for a tenth again takes (1000 a sample: 20 000
+ * a second).  A peer with dense acks (ours) keeps the old cut, to the
+ * best pair.  White-box: the history is written, then the sample
+ * closes.
+ */
+static void
+loss_cut(struct fix *f, uint64_t ack_gap_ms)
+{
+	struct nct	*n = f->n;
+	unsigned	 k, i;
+
+	n->ack_gap_ms = ack_gap_ms;
+	n->ack_gap_set = 1;
+	send_k(f, 10, 10000);		/* ours out: not a silence */
+	n->hist_acked[(n->hist_pos + NCT_SAMPLES - 5) % NCT_SAMPLES] = 3000;
+	n->hist_acked[(n->hist_pos + NCT_SAMPLES - 4) % NCT_SAMPLES] = 2800;
+	for (k = 0; k < NCT_LOSS_SAMPLES; k++) {
+		i = (n->hist_pos + NCT_SAMPLES - k) % NCT_SAMPLES;
+		n->hist_sent[i] = 1100;
+		n->hist_acked[i] = 1000;
+		n->hist_lost[i] = 110;
+	}
+	n->rate = 60000;
+	n->cong_seen = 1;
+	(void)nct_tick(n, 10000 + NCT_SAMPLE_MS);
+	assert_int_equal(n->stats.cong_loss, 1);
+}
+
+static void
+nct_loss_cuts_to_what_was_taken(void **state)
+{
+	struct fix	*f = *state;
+
+	loss_cut(f, 50);
+	assert_true(nct_acks_sparse(f->n));
+	assert_true(f->n->rate > 20000 * NCT_DRAIN - 1);
+	assert_true(f->n->rate < 20000 * NCT_DRAIN + 1);
+}
+
+static void
+nct_dense_acks_cut_to_the_best(void **state)
+{
+	struct fix	*f = *state;
+
+	loss_cut(f, 2);
+	assert_false(nct_acks_sparse(f->n));
+	assert_true(f->n->rate > 58000 * NCT_DRAIN - 1);
+	assert_true(f->n->rate < 58000 * NCT_DRAIN + 1);
+}
+
 /* ---- the rate controller's trace (nct_cb.sample) ---- */
 
 struct trace_rec {
@@ -1450,6 +1509,8 @@ main(void)
 		T(nct_queue_bound_waits_for_a_standing_queue),
 		T(nct_probe_slows_near_the_last_event),
 		T(nct_waiting_resend_is_lost_once),
+		T(nct_loss_cuts_to_what_was_taken),
+		T(nct_dense_acks_cut_to_the_best),
 		T(nct_trace_reports_each_sample),
 		T(nct_trace_skips_quiet_samples),
 		T(nct_send_refuses_what_is_not_lossless),
