@@ -103,6 +103,8 @@ main(int argc, char *argv[])
 	history_note_init(&ch_keyd);
 	rt_open_peer(&ch_keyd, FD_CHATD_KEYD, ROLE_KEYD, &from_keyd,
 	    peer_closed);
+	/* here, not in fconn_init: chan_open clears it */
+	ch_keyd.on_drained = fconn_keyd_drained;
 	rt_open_peer(&ch_frontend, FD_CHATD_FRONTEND, ROLE_FRONTEND,
 	    &from_frontend, peer_closed);
 	rt_open_peer(&ch_mediad, FD_CHATD_MEDIAD, ROLE_MEDIAD, &from_peer,

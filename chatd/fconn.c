@@ -27,6 +27,7 @@ struct fc {
 	uint64_t		heard;		/* last packet from the friend */
 	uint64_t		share_at;	/* our next SHARE_RELAYS */
 	uint8_t			nrelays;
+	uint8_t			held;	/* see fconn_send_bulk */
 	struct packed_node	relays[FCONN_RELAYS_MAX];
 };
 
@@ -390,12 +391,20 @@ fconn_send_bulk(unsigned number, const uint8_t *p, size_t len)
 	if (!fconn_up(number))
 		return -1;
 	/*
-	 * keyd behind by FCONN_BULK_QUEUED already: a file waits (the acks
-	 * of what is on its way wake it) rather than fill the channel's
-	 * queue, whose bound (CHAN_MAX_QUEUED) closes the channel.
+	 * keyd behind by FCONN_BULK_QUEUED already: a file waits rather
+	 * than fill the channel's queue, whose bound (CHAN_MAX_QUEUED)
+	 * closes the channel.  The friend's next ack wakes it.  A friend
+	 * that acks that seldom (c-toxcore: every 50-100 ms, and one ack
+	 * opens more of the window than that queue holds) is woken when
+	 * keyd has caught up (fconn_keyd_drained), or the link idled half
+	 * the time.  A friend that acks often (bulkhead: every 64 packets)
+	 * has its next ack on the way before keyd drains.
 	 */
-	if (to_keyd->queued > FCONN_BULK_QUEUED)
+	if (to_keyd->queued > FCONN_BULK_QUEUED) {
+		if (nct_acks_sparse(fcs[number].t))
+			fcs[number].held = 1;
 		return -1;
+	}
 	rv = nct_send(fcs[number].t, p, len, 1, mono_ms());
 	return rv;
 }
@@ -511,6 +520,21 @@ static const struct chan_handler from_keyd_rows[] = {
 const struct chan_table fconn_from_keyd = {
 	CHAN_ROWS(from_keyd_rows), NULL
 };
+
+void
+fconn_keyd_drained(struct chan *c)
+{
+	unsigned	i, n;
+
+	for (i = 0; i < nlive; i++) {
+		n = live[i];
+		if (!fcs[n].held)
+			continue;
+		fcs[n].held = 0;
+		if (hooks.room != NULL)
+			hooks.room(n);
+	}
+}
 
 void
 fconn_init(struct chan *keyd, const struct fconn_hooks *h)

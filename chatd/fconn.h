@@ -42,6 +42,9 @@ struct fconn_hooks {
 	void	(*down)(unsigned number);
 	void	(*packet)(unsigned number, const uint8_t *p, size_t len);
 	void	(*acked)(unsigned number, uint32_t pkt_number);
+	/* keyd caught up with what the friend's bulk send was refused
+	 * behind (only for a friend whose acks are sparse) */
+	void	(*room)(unsigned number);
 };
 
 struct fconn_stats {
@@ -52,6 +55,12 @@ struct fconn_stats {
 extern struct fconn_stats	fconn_stats;
 
 void	fconn_init(struct chan *keyd, const struct fconn_hooks *);
+/*
+ * keyd's channel's on_drained (set once it is open: chan_open clears
+ * it): keyd took all that was queued, so the files held back for it
+ * (fconn_send_bulk) go on.
+ */
+void	fconn_keyd_drained(struct chan *keyd);
 /* 1 if the friend's session is established. */
 int	fconn_up(unsigned number);
 /*

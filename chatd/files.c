@@ -218,6 +218,13 @@ files_packet(unsigned n, const uint8_t *p, size_t len)
 }
 
 void
+files_room(unsigned n)
+{
+	if (n < FRIEND_NUM_MAX && engines[n] != NULL)
+		kick(n);
+}
+
+void
 files_acked(unsigned n, uint32_t num)
 {
 	if (n >= FRIEND_NUM_MAX || engines[n] == NULL)

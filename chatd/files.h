@@ -50,5 +50,8 @@ void	files_down(unsigned friend);
 /* 0 if p was a file packet (taken or ignored), -1 if not one. */
 int	files_packet(unsigned friend, const uint8_t *p, size_t len);
 void	files_acked(unsigned friend, uint32_t num);
+/* keyd took what the friend's chunks were refused behind (fconn's
+ * room): they go on. */
+void	files_room(unsigned friend);
 
 #endif

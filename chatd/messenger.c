@@ -635,7 +635,7 @@ void
 messenger_init(struct chan *keyd, struct chan *frontend)
 {
 	static const struct fconn_hooks	h = {
-		conn_up, conn_down, conn_packet, conn_acked
+		conn_up, conn_down, conn_packet, conn_acked, files_room
 	};
 
 	to_keyd = keyd;

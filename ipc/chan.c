@@ -224,6 +224,8 @@ chan_drain(struct chan *c)
 		free(o);
 	}
 	loop_mod(&c->src, EPOLLIN);
+	if (c->on_drained != NULL)
+		c->on_drained(c);
 	return 0;
 }
 

@@ -119,6 +119,14 @@ struct chan {
 	uint8_t			 seen_once[IPC_TYPE_MAX / 8];
 	uint64_t		 stray_answers;	/* late or unknown ids */
 	uint64_t		 shed;		/* data-path messages dropped */
+	/*
+	 * Called when a send queue that had entries has emptied: a sender
+	 * that held back for queued may go on.  Without it such a sender
+	 * waits for some other event (chatd's files: the friend's next
+	 * ack, which c-toxcore sends every 50-100 ms).  Set after
+	 * chan_open, which clears it; it may send, not close.
+	 */
+	void			(*on_drained)(struct chan *);
 };
 
 void	chan_open(struct chan *, int fd, enum role self, enum role peer,

@@ -739,6 +739,49 @@ a_cork_that_meets_a_full_socket_waits_whole_and_in_order(void **state)
 	assert_int_equal(closed, 0);
 }
 
+static int	drained;
+
+static void
+on_drained(struct chan *ch)
+{
+	drained++;
+}
+
+/* The queue emptied: the sender that held back for it hears so, once. */
+static void
+a_queue_that_empties_says_so(void **state)
+{
+	uint8_t		p[IPC_NC_PLAIN_MAX];
+	uint16_t	types[64];
+	uint8_t		tags[64];
+	int		i, sz = 48 * 1024;
+
+	open_as(ROLE_CHATD, ROLE_KEYD, &none);
+	drained = 0;
+	c.on_drained = on_drained;
+	assert_int_equal(setsockopt(c.src.fd, SOL_SOCKET, SO_SNDBUF, &sz,
+	    sizeof(sz)), 0);
+	for (i = 0; i < 300; i++) {
+		plain(p, sizeof(p), (uint8_t)i);
+		assert_int_equal(chan_send(&c, IPC_NC_PLAIN_OUT, 0, p,
+		    sizeof(p), -1), 0);
+	}
+	loop_once(0);
+	assert_true(c.queued > 0);
+	assert_int_equal(drained, 0);	/* not while it is full */
+	while (c.queued > 0) {
+		assert_int_equal(drained, 0);
+		assert_true(peer_has_frame());
+		(void)peer_frame(types, tags, 64);
+		loop_once(0);
+	}
+	assert_int_equal(drained, 1);
+	/* nothing queued, nothing more to say */
+	loop_once(0);
+	assert_int_equal(drained, 1);
+	assert_int_equal(closed, 0);
+}
+
 static void
 a_peer_far_behind_loses_data_path_messages_not_the_channel(void **state)
 {
@@ -784,6 +827,7 @@ main(void)
 		T(a_full_cork_leaves_at_once),
 		T(a_peer_far_behind_loses_data_path_messages_not_the_channel),
 		T(a_cork_that_meets_a_full_socket_waits_whole_and_in_order),
+		T(a_queue_that_empties_says_so),
 		T(a_frame_is_dispatched_message_by_message),
 		T(a_frame_whose_last_header_says_more_closes),
 		T(a_forbidden_type_inside_a_frame_closes),
