@@ -899,6 +899,8 @@ cancel(int b_sends, int b_cancels, int early)
 		    file);
 		run_until(T_CONTROL, toxpeer_file_is_cancelled, f,
 		    "c-toxcore never heard bulkhead cancel");
+		if (f->cancelled != TOXPEER_BY_FRIEND)
+			bh_dump_log(&b);	/* offline: the rate trace */
 		assert_int_equal(f->cancelled, TOXPEER_BY_FRIEND);
 	} else {
 		assert_int_equal(toxpeer_file_cancel(&t, f), 0);
