@@ -1226,6 +1226,34 @@ nct_queue_bound_waits_for_a_standing_queue(void **state)
 }
 
 /*
+ * The slow climb starts at what the path took at the event, not at the
+ * rate we had: an event in a hold, at a rate below what loopback took,
+ * made the climb 1 % a sample from there (118 MB/s in one bench run of
+ * three).  White-box.
+ */
+static void
+nct_slow_climb_starts_at_what_was_taken(void **state)
+{
+	struct fix	*f = *state;
+	struct nct	*n = f->n;
+	uint64_t	 t = 10000 + NCT_SAMPLE_MS;
+	unsigned	 i;
+
+	n->hist_ms = 10000;
+	n->rate = 1000;
+	n->heard_ms = t;
+	for (i = 0; i < NCT_SAMPLES; i++) {
+		n->hist_sent[i] = 100;
+		n->hist_lost[i] = 10;		/* a tenth: a loss event */
+		n->hist_acked[i] = 100;		/* took 2000 a second */
+	}
+	(void)nct_tick(n, t);
+	assert_int_equal(n->stats.cong_loss, 1);
+	assert_true(n->rate < 1000 * NCT_DRAIN + 1e-6);	/* the cut: ours */
+	assert_true(n->cong_took > 2000 - 1e-6);	/* the climb: the path's */
+}
+
+/*
  * A bulk packet the peer asks for again while it still waits for a
  * token is lost once, not at every request that lists it: a backlog of
  * 1371 counted again at each request made every sample a loss event,
@@ -1509,6 +1537,7 @@ main(void)
 		T(nct_queue_bound_waits_for_a_standing_queue),
 		T(nct_probe_slows_near_the_last_event),
 		T(nct_waiting_resend_is_lost_once),
+		T(nct_slow_climb_starts_at_what_was_taken),
 		T(nct_loss_cuts_to_what_was_taken),
 		T(nct_dense_acks_cut_to_the_best),
 		T(nct_trace_reports_each_sample),
